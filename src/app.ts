@@ -1,0 +1,74 @@
+// createApp(deps): the whole gateway as a fetch handler. No environment reads and no I/O here;
+// entry points (Node server, Lambda) build the dependencies and hand them in.
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { errorHeaders, errors, toOpenAIErrorBody } from "./errors/gateway-error.ts";
+import { toGatewayError } from "./errors/to-gateway-error.ts";
+import type { AppDeps, AppEnv } from "./http/app-env.ts";
+import { authenticate } from "./http/middleware/authenticate.ts";
+import { requestContext } from "./http/middleware/request-context.ts";
+import { healthRoutes } from "./http/routes/health.ts";
+import { modelsRoutes } from "./http/routes/models.ts";
+
+export type { AppDeps } from "./http/app-env.ts";
+
+/** Every API route with its methods, so a known path with a wrong method answers 405, not 404. */
+interface RouteModule {
+  routes: Hono<AppEnv>;
+  methods: Record<string, string[]>;
+}
+
+function apiRoutes(deps: AppDeps): RouteModule[] {
+  return [{ routes: modelsRoutes(deps), methods: { "/models": ["GET"], "/models/:id{.+}": ["GET"] } }];
+}
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const { config, logger } = deps;
+  const app = new Hono<AppEnv>();
+
+  app.use(requestContext(logger));
+  if (config.cors.allowedOrigins.length > 0) {
+    app.use(
+      cors({
+        origin: config.cors.allowedOrigins.includes("*") ? "*" : config.cors.allowedOrigins,
+        allowHeaders: ["authorization", "content-type", "x-api-key", "x-request-id", "anthropic-version", "anthropic-beta", "openai-beta"],
+        exposeHeaders: ["x-request-id"],
+        maxAge: 600,
+      }),
+    );
+  }
+
+  app.route("/", healthRoutes(deps));
+
+  const modules = apiRoutes(deps);
+  for (const prefix of config.routes.prefixes) {
+    const api = new Hono<AppEnv>();
+    if (deps.auth) api.use(authenticate(deps.auth));
+    for (const m of modules) api.route("/", m.routes);
+    for (const m of modules) {
+      for (const [path, allowed] of Object.entries(m.methods)) {
+        api.all(path, (c) => {
+          throw errors.methodNotAllowed(c.req.method, c.req.path, allowed);
+        });
+      }
+    }
+    app.route(prefix, api);
+  }
+
+  app.notFound((c) => {
+    throw errors.unknownRoute(c.req.method, c.req.path);
+  });
+
+  app.onError((err, c) => {
+    const requestId = c.get("requestId") ?? "unknown";
+    const { error, unexpected } = toGatewayError(err, requestId);
+    if (unexpected) logger.error({ requestId, err }, "unexpected error");
+    const fields = c.get("log");
+    if (fields) fields.errorType = error.code ?? error.type;
+    for (const [k, v] of Object.entries(errorHeaders(error))) c.header(k, v);
+    return c.json(toOpenAIErrorBody(error), error.status as ContentfulStatusCode);
+  });
+
+  return app;
+}

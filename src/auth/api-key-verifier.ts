@@ -1,0 +1,86 @@
+// Verifies the key a client presents. The key comes from API_KEY, or from Secrets Manager / SSM
+// and is then re-read periodically so a rotation takes effect without a restart. Comparison is
+// constant-time over SHA-256 digests (equal length whatever the input).
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { Logger } from "pino";
+import type { KeyLoader } from "./secret-loaders.ts";
+
+export interface Principal {
+  /** Stable, non-secret identifier for logs and usage records. */
+  keyId: string;
+}
+
+export type VerifyResult = { ok: true; principal: Principal } | { ok: false; reason: "invalid" | "unavailable" };
+
+export interface ApiKeyVerifier {
+  verify(presented: string): VerifyResult;
+  start(): Promise<void>;
+  stop(): void;
+}
+
+const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
+
+export function constantTimeEquals(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+function keyId(key: string): string {
+  return `key_${digest(key).subarray(0, 6).toString("hex")}`;
+}
+
+/** A fixed key (API_KEY). */
+export function staticKeyVerifier(key: string): ApiKeyVerifier {
+  const expected = digest(key);
+  const principal = { keyId: keyId(key) };
+  return {
+    verify: (presented) =>
+      timingSafeEqual(digest(presented), expected) ? { ok: true, principal } : { ok: false, reason: "invalid" },
+    start: async () => {},
+    stop: () => {},
+  };
+}
+
+/** A key loaded from a secret store and re-read every `refreshMs`. */
+export function refreshingKeyVerifier(load: KeyLoader, refreshMs: number, log: Logger, source: string): ApiKeyVerifier {
+  let expected: Buffer | undefined;
+  let principal: Principal | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let failures = 0;
+  let stopped = false;
+
+  const schedule = (ms: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => void reload(), ms);
+    timer.unref();
+  };
+
+  const reload = async () => {
+    try {
+      const key = await load();
+      const changed = principal !== undefined && principal.keyId !== keyId(key);
+      expected = digest(key);
+      principal = { keyId: keyId(key) };
+      failures = 0;
+      if (changed) log.info({ source }, "API key rotated");
+      schedule(refreshMs);
+    } catch (err) {
+      failures++;
+      // Keep serving with the last good key; retry sooner than the normal period.
+      const retry = Math.min(refreshMs, 1000 * 2 ** Math.min(failures, 8));
+      log.error({ source, err: (err as Error).message, retryInMs: retry }, "could not load the API key");
+      schedule(retry);
+    }
+  };
+
+  return {
+    verify(presented) {
+      if (!expected || !principal) return { ok: false, reason: "unavailable" };
+      return timingSafeEqual(digest(presented), expected) ? { ok: true, principal } : { ok: false, reason: "invalid" };
+    },
+    start: () => reload(),
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

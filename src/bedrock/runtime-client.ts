@@ -1,0 +1,121 @@
+// Bedrock runtime operations over the lean transport: Converse, ConverseStream, InvokeModel and
+// CountTokens. Model ids travel as URI labels (ARNs percent-encoded), exactly as the SDK sends them.
+import type { Message } from "@smithy/core/event-streams";
+import { toUtf8 } from "@smithy/core/serde";
+import { BedrockError, normaliseExceptionName, statusForException } from "./bedrock-error.ts";
+import type { ConverseRequest, ConverseResponse, ConverseStreamEvent, Message as ChatMessage } from "./converse-types.ts";
+import type { BedrockHttp, SendOptions } from "./transport/bedrock-http.ts";
+import { EventStreamDecoder } from "./transport/event-stream-decoder.ts";
+import { encodeLabel } from "./transport/request-signer.ts";
+
+export interface ConverseTokensRequest {
+  messages?: ChatMessage[];
+  system?: ConverseRequest["system"];
+  toolConfig?: ConverseRequest["toolConfig"];
+  additionalModelRequestFields?: ConverseRequest["additionalModelRequestFields"];
+}
+
+export interface BedrockRuntime {
+  converse(modelId: string, request: ConverseRequest, opts?: SendOptions): Promise<ConverseResponse>;
+  /** Resolves when Bedrock accepted the call (HTTP 200); the iterable then yields events as they arrive. */
+  converseStream(modelId: string, request: ConverseRequest, opts?: SendOptions): Promise<AsyncIterable<ConverseStreamEvent>>;
+  invokeModel(modelId: string, body: unknown, opts?: SendOptions): Promise<unknown>;
+  countTokens(modelId: string, input: { converse: ConverseTokensRequest }, opts?: SendOptions): Promise<number>;
+}
+
+const headerString = (m: Message, name: string): string | undefined => {
+  const h = m.headers[name];
+  return h && h.type === "string" ? h.value : undefined;
+};
+
+/** One decoded frame → a stream event, or a BedrockError for exception / error frames. */
+export function frameToEvent(m: Message): ConverseStreamEvent | BedrockError | undefined {
+  const messageType = headerString(m, ":message-type");
+  const payload = m.body.length ? (JSON.parse(toUtf8(m.body)) as Record<string, unknown>) : {};
+  if (messageType === "event") {
+    const eventType = headerString(m, ":event-type");
+    if (!eventType) return undefined;
+    return { [eventType]: payload } as ConverseStreamEvent;
+  }
+  if (messageType === "exception") {
+    const name = normaliseExceptionName(headerString(m, ":exception-type") ?? "InternalServerException");
+    const message = typeof payload.message === "string" ? payload.message : `Bedrock stream failed: ${name}`;
+    return new BedrockError(name, message, statusForException(name), undefined, true);
+  }
+  // :message-type error: a service-level error with :error-code / :error-message headers.
+  const code = headerString(m, ":error-code") ?? "InternalServerException";
+  const name = normaliseExceptionName(code);
+  return new BedrockError(name, headerString(m, ":error-message") ?? code, statusForException(name), undefined, true);
+}
+
+export function createBedrockRuntime(http: BedrockHttp): BedrockRuntime {
+  const modelPath = (modelId: string, op: string) => `/model/${encodeLabel(modelId)}/${op}`;
+
+  return {
+    async converse(modelId, request, opts) {
+      const { body } = await http.json(
+        { method: "POST", path: modelPath(modelId, "converse"), body: JSON.stringify(request) },
+        opts,
+      );
+      return body as ConverseResponse;
+    },
+
+    async converseStream(modelId, request, opts) {
+      const res = await http.open(
+        {
+          method: "POST",
+          path: modelPath(modelId, "converse-stream"),
+          body: JSON.stringify(request),
+          accept: "application/vnd.amazon.eventstream",
+        },
+        opts,
+      );
+      const requestId = res.requestId;
+      return (async function* events() {
+        const decoder = new EventStreamDecoder();
+        try {
+          for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+            for (const frame of decoder.push(chunk)) {
+              const ev = frameToEvent(frame);
+              if (ev instanceof BedrockError) throw ev;
+              if (ev) yield ev;
+            }
+          }
+        } catch (err) {
+          if (err instanceof BedrockError || opts?.signal?.aborted) throw err;
+          const timedOut = err instanceof Error && err.name === "BodyTimeoutError";
+          throw new BedrockError(
+            timedOut ? "TimeoutError" : "TransportError",
+            timedOut ? "Bedrock stopped sending events (idle timeout)" : `Bedrock stream broke: ${(err as Error).message}`,
+            timedOut ? 504 : 502,
+            requestId,
+            true,
+            { cause: err },
+          );
+        } finally {
+          // Ending early (client gone, consumer threw) must release the upstream connection.
+          if (!res.body.destroyed) res.body.destroy();
+        }
+        if (decoder.hasPartialFrame) {
+          throw new BedrockError("TransportError", "Bedrock stream ended mid-frame", 502, requestId, true);
+        }
+      })();
+    },
+
+    async invokeModel(modelId, body, opts) {
+      const res = await http.json(
+        { method: "POST", path: modelPath(modelId, "invoke"), body: JSON.stringify(body) },
+        opts,
+      );
+      return res.body;
+    },
+
+    async countTokens(modelId, input, opts) {
+      const { body } = await http.json(
+        { method: "POST", path: modelPath(modelId, "count-tokens"), body: JSON.stringify({ input }) },
+        opts,
+      );
+      return (body as { inputTokens: number }).inputTokens;
+    },
+  };
+}

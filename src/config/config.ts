@@ -1,0 +1,228 @@
+// The one reader of process.env. Everything the gateway can be told lives here, with its
+// default and unit; the rest of the code receives the parsed, typed Config object.
+import { z } from "zod";
+import { parseAliasMap, parseBoolean, parseByteSize, parseDuration, parseList } from "./parse-values.ts";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+function textual<T>(parse: (s: string) => T) {
+  return z.string().transform((s, ctx) => {
+    try {
+      return parse(s);
+    } catch (e) {
+      ctx.addIssue({ code: "custom", message: (e as Error).message });
+      return z.NEVER;
+    }
+  });
+}
+
+const optionalText = z
+  .string()
+  .transform((s) => s.trim())
+  .optional()
+  .transform((s) => (s ? s : undefined));
+
+const endpointUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((s, ctx) => {
+    if (!s) return undefined;
+    try {
+      const u = new URL(s);
+      if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error();
+      return u.origin + u.pathname.replace(/\/+$/, "");
+    } catch {
+      ctx.addIssue({ code: "custom", message: `"${s}" is not an http(s) URL` });
+      return z.NEVER;
+    }
+  });
+
+const routePrefix = z
+  .string()
+  .optional()
+  .transform((s, ctx) => {
+    const t = (s ?? "").trim().replace(/\/+$/, "");
+    if (t === "") return undefined;
+    if (!/^\/[A-Za-z0-9._~\-/]*$/.test(t)) {
+      ctx.addIssue({ code: "custom", message: `"${s}" must be a path such as /gateway/v1` });
+      return z.NEVER;
+    }
+    return t;
+  });
+
+/** Environment variable → typed value. Names follow bedrock-access-gateway where it has one. */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().trim().min(1).default("0.0.0.0"),
+
+  AWS_REGION: optionalText,
+  AWS_DEFAULT_REGION: optionalText,
+  AWS_ENDPOINT_URL: endpointUrl,
+  AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpointUrl,
+  AWS_ENDPOINT_URL_BEDROCK: endpointUrl,
+  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: textual(parseBoolean).default(false),
+  AWS_USE_FIPS_ENDPOINT: textual(parseBoolean).default(false),
+  AWS_BEARER_TOKEN_BEDROCK: optionalText,
+
+  API_KEY: optionalText,
+  API_KEY_SECRET_ARN: optionalText,
+  API_KEY_PARAM_NAME: optionalText,
+  /** How often a key from Secrets Manager / SSM is re-read, so rotation needs no restart. */
+  API_KEY_REFRESH_INTERVAL: textual(parseDuration).default(300_000),
+  /** Unsafe: serve without client authentication. Only honoured when HOST is loopback. */
+  DISABLE_AUTH: textual(parseBoolean).default(false),
+
+  API_ROUTE_PREFIX: routePrefix,
+  DEFAULT_MODEL: z.string().trim().min(1).default("anthropic.claude-sonnet-4-5-20250929-v1:0"),
+  DEFAULT_EMBEDDING_MODEL: z.string().trim().min(1).default("cohere.embed-multilingual-v3"),
+  MODEL_ALIASES: textual(parseAliasMap).default(new Map()),
+
+  ENABLE_CROSS_REGION_INFERENCE: textual(parseBoolean).default(true),
+  ENABLE_APPLICATION_INFERENCE_PROFILES: textual(parseBoolean).default(true),
+  ENABLE_PROMPT_CACHING: textual(parseBoolean).default(false),
+  /** Reject (400) parameters Bedrock cannot honour instead of dropping them. */
+  STRICT_PARAMS: textual(parseBoolean).default(false),
+
+  ALLOWED_ORIGINS: textual(parseList).default([]),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  DEBUG: textual(parseBoolean).default(false),
+
+  /** Model catalog refresh period. */
+  MODELS_CACHE_TTL: textual(parseDuration).default(600_000),
+  /** Upstream (Bedrock) timeouts: TCP/TLS connect; request sent → response headers (for a
+   * non-streaming call that is the whole generation); longest silence inside a response. */
+  UPSTREAM_CONNECT_TIMEOUT: textual(parseDuration).default(10_000),
+  UPSTREAM_FIRST_BYTE_TIMEOUT: textual(parseDuration).default(600_000),
+  UPSTREAM_IDLE_TIMEOUT: textual(parseDuration).default(300_000),
+  /** Total time spent retrying throttled / unavailable calls before the first byte (0 = no retries). */
+  UPSTREAM_RETRY_MAX_TIME: textual(parseDuration).default(5_000),
+  /** Largest request body accepted. */
+  MAX_REQUEST_BODY: textual(parseByteSize).default(20 * 1_048_576),
+  /** How long in-flight requests and streams may run after SIGTERM before connections are cut. */
+  SHUTDOWN_TIMEOUT: textual(parseDuration).default(30_000),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+export type ApiKeySource =
+  | { kind: "static"; key: string }
+  | { kind: "secrets-manager"; secretId: string }
+  | { kind: "ssm"; parameterName: string }
+  | { kind: "none" };
+
+export interface Config {
+  server: { port: number; host: string; shutdownTimeoutMs: number; maxRequestBodyBytes: number };
+  aws: {
+    /** Undefined when the SDK's profile chain must supply it (resolved at start-up). */
+    region: string | undefined;
+    runtimeEndpoint: string | undefined;
+    controlPlaneEndpoint: string | undefined;
+    useFips: boolean;
+    /** Bedrock API key (bearer token); replaces SigV4 when set, as in the AWS SDKs. */
+    bearerToken: string | undefined;
+    timeouts: { connectMs: number; firstByteMs: number; idleMs: number };
+    retryMaxElapsedMs: number;
+  };
+  auth: { source: ApiKeySource; refreshIntervalMs: number; disabled: boolean };
+  routes: { prefixes: string[] };
+  models: {
+    defaultModel: string;
+    defaultEmbeddingModel: string;
+    aliases: Map<string, string>;
+    crossRegionInference: boolean;
+    applicationInferenceProfiles: boolean;
+    cacheTtlMs: number;
+  };
+  chat: { promptCaching: boolean; strictParams: boolean };
+  cors: { allowedOrigins: string[] };
+  log: { level: (typeof LOG_LEVELS)[number]; debugBodies: boolean };
+}
+
+function fail(issues: z.core.$ZodIssue[]): never {
+  const lines = issues.map((i) => {
+    const name = i.path.join(".") || "(environment)";
+    return `  ${name}: ${i.message}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+}
+
+/** Parse and validate the environment. Throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) fail(result.error.issues);
+  const e: Env = result.data;
+
+  const sources = [e.API_KEY, e.API_KEY_SECRET_ARN, e.API_KEY_PARAM_NAME].filter(Boolean);
+  if (sources.length > 1) {
+    throw new ConfigError(
+      "Invalid configuration:\n  API_KEY, API_KEY_SECRET_ARN, API_KEY_PARAM_NAME: set only one key source",
+    );
+  }
+  const source: ApiKeySource = e.API_KEY
+    ? { kind: "static", key: e.API_KEY }
+    : e.API_KEY_SECRET_ARN
+      ? { kind: "secrets-manager", secretId: e.API_KEY_SECRET_ARN }
+      : e.API_KEY_PARAM_NAME
+        ? { kind: "ssm", parameterName: e.API_KEY_PARAM_NAME }
+        : { kind: "none" };
+
+  if (source.kind === "none" && !e.DISABLE_AUTH) {
+    throw new ConfigError(
+      "Invalid configuration:\n  API_KEY: no client key source is configured. Set API_KEY, API_KEY_SECRET_ARN or " +
+        "API_KEY_PARAM_NAME (or DISABLE_AUTH=true with HOST=127.0.0.1 for local experiments only).",
+    );
+  }
+  if (e.DISABLE_AUTH && !LOOPBACK_HOSTS.has(e.HOST)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  DISABLE_AUTH: only allowed when HOST is a loopback address (HOST is ${e.HOST})`,
+    );
+  }
+
+  const ignoreEndpoints = e.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS;
+  const prefixes = ["/v1", "/api/v1"];
+  if (e.API_ROUTE_PREFIX && !prefixes.includes(e.API_ROUTE_PREFIX)) prefixes.push(e.API_ROUTE_PREFIX);
+
+  return {
+    server: {
+      port: e.PORT,
+      host: e.HOST,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
+      maxRequestBodyBytes: e.MAX_REQUEST_BODY,
+    },
+    aws: {
+      region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION,
+      runtimeEndpoint: ignoreEndpoints ? undefined : (e.AWS_ENDPOINT_URL_BEDROCK_RUNTIME ?? e.AWS_ENDPOINT_URL),
+      controlPlaneEndpoint: ignoreEndpoints ? undefined : (e.AWS_ENDPOINT_URL_BEDROCK ?? e.AWS_ENDPOINT_URL),
+      useFips: e.AWS_USE_FIPS_ENDPOINT,
+      bearerToken: e.AWS_BEARER_TOKEN_BEDROCK,
+      timeouts: {
+        connectMs: e.UPSTREAM_CONNECT_TIMEOUT,
+        firstByteMs: e.UPSTREAM_FIRST_BYTE_TIMEOUT,
+        idleMs: e.UPSTREAM_IDLE_TIMEOUT,
+      },
+      retryMaxElapsedMs: e.UPSTREAM_RETRY_MAX_TIME,
+    },
+    auth: { source, refreshIntervalMs: e.API_KEY_REFRESH_INTERVAL, disabled: e.DISABLE_AUTH },
+    routes: { prefixes },
+    models: {
+      defaultModel: e.DEFAULT_MODEL,
+      defaultEmbeddingModel: e.DEFAULT_EMBEDDING_MODEL,
+      aliases: e.MODEL_ALIASES,
+      crossRegionInference: e.ENABLE_CROSS_REGION_INFERENCE,
+      applicationInferenceProfiles: e.ENABLE_APPLICATION_INFERENCE_PROFILES,
+      cacheTtlMs: e.MODELS_CACHE_TTL,
+    },
+    chat: { promptCaching: e.ENABLE_PROMPT_CACHING, strictParams: e.STRICT_PARAMS },
+    cors: { allowedOrigins: e.ALLOWED_ORIGINS },
+    log: { level: e.LOG_LEVEL, debugBodies: e.DEBUG },
+  };
+}
+
+/** Region fallback used when neither the environment nor the AWS profile names one (as BAG does). */
+export const DEFAULT_REGION = "us-west-2";

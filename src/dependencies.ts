@@ -1,0 +1,99 @@
+// Builds the gateway's long-lived parts from Config: the Bedrock transport (signer, pools), the
+// model catalog and the key verifier. Shared by the Node entry, the Lambda entry and the demo.
+import { loadConfig as loadSharedConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from "@smithy/core/config";
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import type { Logger } from "pino";
+import type { ApiKeyVerifier } from "./auth/api-key-verifier.ts";
+import { refreshingKeyVerifier, staticKeyVerifier } from "./auth/api-key-verifier.ts";
+import { secretsManagerLoader, ssmLoader } from "./auth/secret-loaders.ts";
+import { createBedrockControlPlane } from "./bedrock/control-plane-client.ts";
+import { createBedrockRuntime } from "./bedrock/runtime-client.ts";
+import { BedrockHttp } from "./bedrock/transport/bedrock-http.ts";
+import { defaultEndpoint } from "./bedrock/transport/endpoints.ts";
+import { createBearerSigner, createSigV4Signer } from "./bedrock/transport/request-signer.ts";
+import type { Config } from "./config/config.ts";
+import { DEFAULT_REGION } from "./config/config.ts";
+import type { AppDeps } from "./http/app-env.ts";
+import { ModelCatalog } from "./models/model-catalog.ts";
+
+export interface Runtime {
+  deps: AppDeps;
+  region: string;
+  /** Begin background work (catalog refresh, key refresh). Does not wait for Bedrock. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface DependencyOverrides {
+  credentials?: AwsCredentialIdentityProvider;
+}
+
+/** Region from config, else the AWS profile (as the SDK reads it), else us-west-2 like BAG. */
+async function resolveRegion(config: Config): Promise<string> {
+  if (config.aws.region) return config.aws.region;
+  try {
+    return await loadSharedConfig(NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS)();
+  } catch {
+    return DEFAULT_REGION;
+  }
+}
+
+function createVerifier(config: Config, region: string, logger: Logger): ApiKeyVerifier | null {
+  const s = config.auth.source;
+  switch (s.kind) {
+    case "static":
+      return staticKeyVerifier(s.key);
+    case "secrets-manager":
+      return refreshingKeyVerifier(secretsManagerLoader(s.secretId, region), config.auth.refreshIntervalMs, logger, "secrets-manager");
+    case "ssm":
+      return refreshingKeyVerifier(ssmLoader(s.parameterName, region), config.auth.refreshIntervalMs, logger, "ssm");
+    case "none":
+      return null;
+  }
+}
+
+export async function createRuntime(config: Config, logger: Logger, overrides: DependencyOverrides = {}): Promise<Runtime> {
+  const region = await resolveRegion(config);
+  const sign = config.aws.bearerToken
+    ? createBearerSigner(config.aws.bearerToken)
+    : createSigV4Signer(region, overrides.credentials);
+  const retry = { maxElapsedMs: config.aws.retryMaxElapsedMs, baseDelayMs: 200, maxDelayMs: 2000 };
+  const runtimeHttp = new BedrockHttp(
+    config.aws.runtimeEndpoint ?? defaultEndpoint("runtime", region, config.aws.useFips),
+    sign,
+    config.aws.timeouts,
+    retry,
+  );
+  const controlHttp = new BedrockHttp(
+    config.aws.controlPlaneEndpoint ?? defaultEndpoint("control", region, config.aws.useFips),
+    sign,
+    { ...config.aws.timeouts, firstByteMs: 30_000, idleMs: 30_000 },
+    retry,
+  );
+  const catalog = new ModelCatalog(
+    createBedrockControlPlane(controlHttp),
+    {
+      region,
+      ttlMs: config.models.cacheTtlMs,
+      includeSystemProfiles: config.models.crossRegionInference,
+      includeApplicationProfiles: config.models.applicationInferenceProfiles,
+    },
+    logger,
+  );
+  const auth = createVerifier(config, region, logger);
+  const deps: AppDeps = { config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp) };
+
+  return {
+    deps,
+    region,
+    async start() {
+      catalog.start();
+      await auth?.start();
+    },
+    async stop() {
+      catalog.stop();
+      auth?.stop();
+      await Promise.all([runtimeHttp.close(), controlHttp.close()]);
+    },
+  };
+}

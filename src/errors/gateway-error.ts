@@ -1,0 +1,150 @@
+// The one error catalog. Every failure the gateway reports is a GatewayError built by one of the
+// factories below, so status, OpenAI `type` and `code` stay consistent across endpoints. The
+// renderers (OpenAI shape here, Anthropic shape in its own front door) only format it.
+
+export type ErrorType =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "permission_error"
+  | "not_found_error"
+  | "rate_limit_error"
+  | "insufficient_quota"
+  | "server_error"
+  | "service_unavailable_error"
+  | "timeout_error";
+
+export interface GatewayErrorInit {
+  status: number;
+  type: ErrorType;
+  message: string;
+  code?: string | null;
+  param?: string | null;
+  /** Seconds the client should wait before retrying (429 / 503). */
+  retryAfterSeconds?: number;
+  /** Whether a retry may succeed; sent as `x-should-retry` (honoured by the OpenAI SDKs). */
+  shouldRetry?: boolean;
+  /** Extra response headers (e.g. Allow on 405). */
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+export class GatewayError extends Error {
+  override name = "GatewayError";
+  readonly status: number;
+  readonly type: ErrorType;
+  readonly code: string | null;
+  readonly param: string | null;
+  readonly retryAfterSeconds: number | undefined;
+  readonly shouldRetry: boolean | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(init: GatewayErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.status = init.status;
+    this.type = init.type;
+    this.code = init.code ?? null;
+    this.param = init.param ?? null;
+    this.retryAfterSeconds = init.retryAfterSeconds;
+    this.shouldRetry = init.shouldRetry;
+    this.headers = init.headers;
+  }
+}
+
+export const errors = {
+  invalidRequest: (message: string, param: string | null = null, code: string | null = "invalid_value") =>
+    new GatewayError({ status: 400, type: "invalid_request_error", message, param, code }),
+  invalidJson: (detail: string) =>
+    new GatewayError({
+      status: 400,
+      type: "invalid_request_error",
+      code: "invalid_json",
+      message: `We could not parse the JSON body of your request: ${detail}`,
+    }),
+  unsupportedMediaType: (contentType: string) =>
+    new GatewayError({
+      status: 415,
+      type: "invalid_request_error",
+      code: "unsupported_media_type",
+      message: `Unsupported Content-Type "${contentType}". Send the body as JSON with Content-Type: application/json.`,
+    }),
+  bodyTooLarge: (limitBytes: number) =>
+    new GatewayError({
+      status: 413,
+      type: "invalid_request_error",
+      code: "request_too_large",
+      message: `The request body exceeds the limit of ${limitBytes} bytes.`,
+    }),
+  missingApiKey: () =>
+    new GatewayError({
+      status: 401,
+      type: "authentication_error",
+      code: "missing_api_key",
+      message:
+        "You didn't provide an API key. Send it as 'Authorization: Bearer YOUR_KEY' (or in the x-api-key header).",
+    }),
+  invalidApiKey: () =>
+    new GatewayError({
+      status: 401,
+      type: "authentication_error",
+      code: "invalid_api_key",
+      message: "Incorrect API key provided.",
+    }),
+  permissionDenied: (message: string, param: string | null = null) =>
+    new GatewayError({ status: 403, type: "permission_error", code: "permission_denied", message, param }),
+  unknownRoute: (method: string, path: string) =>
+    new GatewayError({
+      status: 404,
+      type: "invalid_request_error",
+      code: "unknown_url",
+      message: `Invalid URL (${method} ${path})`,
+    }),
+  methodNotAllowed: (method: string, path: string, allowed: string[]) =>
+    new GatewayError({
+      status: 405,
+      type: "invalid_request_error",
+      code: "method_not_allowed",
+      message: `Method ${method} is not allowed for ${path}. Allowed: ${allowed.join(", ")}.`,
+      headers: { allow: allowed.join(", ") },
+    }),
+  modelNotFound: (model: string, param: string | null = "model") =>
+    new GatewayError({
+      status: 404,
+      type: "invalid_request_error",
+      code: "model_not_found",
+      param,
+      message: `The model '${model}' does not exist or you do not have access to it.`,
+    }),
+  authUnavailable: () =>
+    new GatewayError({
+      status: 503,
+      type: "service_unavailable_error",
+      code: "auth_unavailable",
+      shouldRetry: true,
+      retryAfterSeconds: 2,
+      message: "The gateway has not been able to load its API key yet. Try again shortly.",
+    }),
+  internal: (requestId: string, cause?: unknown) =>
+    new GatewayError({
+      status: 500,
+      type: "server_error",
+      code: "internal_error",
+      cause,
+      message: `The gateway had an unexpected error while processing your request (request id ${requestId}).`,
+    }),
+} as const;
+
+/** The OpenAI error body. */
+export function toOpenAIErrorBody(err: GatewayError) {
+  return { error: { message: err.message, type: err.type, param: err.param, code: err.code } };
+}
+
+/** Headers that accompany an error response (retry hints). */
+export function errorHeaders(err: GatewayError): Record<string, string> {
+  const h: Record<string, string> = { ...err.headers };
+  if (err.retryAfterSeconds !== undefined) {
+    h["retry-after"] = String(Math.max(1, Math.ceil(err.retryAfterSeconds)));
+    h["retry-after-ms"] = String(Math.round(err.retryAfterSeconds * 1000));
+  }
+  if (err.shouldRetry !== undefined) h["x-should-retry"] = String(err.shouldRetry);
+  return h;
+}

@@ -1,0 +1,126 @@
+// The model catalog: built from Bedrock's listings in the background, refreshed every
+// MODELS_CACHE_TTL, never fetched per request and never at import. When Bedrock cannot be
+// reached the last good snapshot stays in use and the refresh retries with backoff.
+import type { Logger } from "pino";
+import type { BedrockControlPlane } from "../bedrock/control-plane-client.ts";
+import { buildCatalog } from "./build-catalog.ts";
+import type { CatalogSnapshot } from "./build-catalog.ts";
+
+export interface CatalogStatus {
+  loaded: boolean;
+  count: number;
+  lastRefresh: string | null;
+  lastError: string | null;
+}
+
+export interface CatalogOptions {
+  region: string;
+  ttlMs: number;
+  includeSystemProfiles: boolean;
+  includeApplicationProfiles: boolean;
+  /** First retry delay after a failed refresh; doubles up to ttlMs. */
+  retryBaseMs?: number;
+}
+
+export class ModelCatalog {
+  private current: CatalogSnapshot | undefined;
+  private lastRefresh: Date | undefined;
+  private lastError: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private failures = 0;
+  private stopped = false;
+  private readonly firstLoad: Promise<void>;
+  private resolveFirstLoad!: () => void;
+
+  private readonly controlPlane: BedrockControlPlane;
+  private readonly opts: CatalogOptions;
+  private readonly log: Logger;
+
+  constructor(controlPlane: BedrockControlPlane, opts: CatalogOptions, log: Logger) {
+    this.controlPlane = controlPlane;
+    this.opts = opts;
+    this.log = log;
+    this.firstLoad = new Promise((resolve) => (this.resolveFirstLoad = resolve));
+  }
+
+  get snapshot(): CatalogSnapshot | undefined {
+    return this.current;
+  }
+
+  status(): CatalogStatus {
+    return {
+      loaded: this.current !== undefined,
+      count: this.current?.models.filter((m) => m.listed).length ?? 0,
+      lastRefresh: this.lastRefresh?.toISOString() ?? null,
+      lastError: this.lastError ?? null,
+    };
+  }
+
+  /** Begin loading in the background; returns at once. */
+  start(): void {
+    this.stopped = false;
+    void this.refresh();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.resolveFirstLoad();
+  }
+
+  /**
+   * The snapshot, waiting up to `timeoutMs` for the first load when it has not finished yet
+   * (a request that arrives during start-up should not fail for lack of a catalog).
+   */
+  async ready(timeoutMs: number): Promise<CatalogSnapshot | undefined> {
+    if (this.current || timeoutMs <= 0) return this.current;
+    let t: NodeJS.Timeout | undefined;
+    await Promise.race([this.firstLoad, new Promise<void>((r) => (t = setTimeout(r, timeoutMs)))]);
+    clearTimeout(t);
+    return this.current;
+  }
+
+  /** Load now (coalesces concurrent calls). */
+  refresh(): Promise<void> {
+    this.inFlight ??= this.load().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async load(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    try {
+      const [foundation, system, application] = await Promise.all([
+        this.controlPlane.listFoundationModels(),
+        this.controlPlane.listInferenceProfiles("SYSTEM_DEFINED"),
+        this.opts.includeApplicationProfiles
+          ? this.controlPlane.listInferenceProfiles("APPLICATION")
+          : Promise.resolve([]),
+      ]);
+      this.current = buildCatalog(foundation, system, application, {
+        region: this.opts.region,
+        includeSystemProfiles: this.opts.includeSystemProfiles,
+        includeApplicationProfiles: this.opts.includeApplicationProfiles,
+      });
+      this.lastRefresh = new Date();
+      this.lastError = undefined;
+      this.failures = 0;
+      this.log.info({ models: this.status().count }, "model catalog refreshed");
+      this.schedule(this.opts.ttlMs);
+    } catch (err) {
+      this.failures++;
+      this.lastError = err instanceof Error ? err.message : String(err);
+      const delay = Math.min(this.opts.ttlMs, (this.opts.retryBaseMs ?? 1000) * 2 ** (this.failures - 1));
+      this.log.warn({ err: this.lastError, retryInMs: delay }, "model catalog refresh failed");
+      this.schedule(delay);
+    } finally {
+      if (this.current || this.failures > 0) this.resolveFirstLoad();
+    }
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.refresh(), ms);
+    this.timer.unref();
+  }
+}
