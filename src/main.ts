@@ -1,50 +1,6 @@
-// Node entry: configuration → dependencies → HTTP server, with a graceful drain on SIGTERM/SIGINT.
-import { serve } from "@hono/node-server";
-import type { ServerType } from "@hono/node-server";
-import { createApp } from "./app.ts";
-import { ConfigError, loadConfig } from "./config/config.ts";
-import { createRuntime } from "./dependencies.ts";
-import { createLogger } from "./logging/logger.ts";
-import { drainOnSignals } from "./server/graceful-shutdown.ts";
+// Node entry. Turns on Node's on-disk compile cache before anything else loads (it roughly halves
+// later start-ups; NODE_DISABLE_COMPILE_CACHE=1 turns it off), then starts the server.
+import { enableCompileCache } from "node:module";
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`bedrock-gateway: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-  const logger = createLogger(config.log.level);
-  if (config.log.debugBodies) {
-    logger.warn("DEBUG=true: request and response bodies are logged. Do not use in production.");
-  }
-  if (config.auth.disabled) {
-    logger.warn("DISABLE_AUTH=true: clients are NOT authenticated. Loopback only, never in production.");
-  }
-
-  const runtime = await createRuntime(config, logger);
-  const app = createApp(runtime.deps);
-  const startPromise = runtime.start();
-
-  const server: ServerType = serve({ fetch: app.fetch, port: config.server.port, hostname: config.server.host }, (info) => {
-    logger.info({ address: info.address, port: info.port, region: runtime.region }, "bedrock-gateway listening");
-  });
-  drainOnSignals(server, {
-    timeoutMs: config.server.shutdownTimeoutMs,
-    logger,
-    onClosed: async () => {
-      await runtime.stop();
-      logger.flush();
-    },
-  });
-  await startPromise;
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(`bedrock-gateway: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+enableCompileCache?.();
+await import("./server.ts");

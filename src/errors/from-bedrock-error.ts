@@ -13,6 +13,13 @@ export function fromBedrockError(err: BedrockError): GatewayError {
     case "AccessDeniedException":
     case "UnauthorizedException":
       return new GatewayError({ status: 403, type: "permission_error", code: "bedrock_access_denied", message: `Bedrock denied access: ${m}`, cause: err });
+    case "UnrecognizedClientException":
+    case "InvalidSignatureException":
+    case "IncompleteSignatureException":
+    case "MissingAuthenticationTokenException":
+    case "ExpiredTokenException":
+      // The gateway's own AWS credentials were refused: not the client's fault, not retryable.
+      return new GatewayError({ status: 502, type: "server_error", code: "upstream_auth_failed", message: "Bedrock rejected the gateway's AWS credentials. The operator must fix the gateway's credentials.", shouldRetry: false, cause: err });
     case "ResourceNotFoundException":
       return new GatewayError({ status: 404, type: "not_found_error", code: "model_not_found", param: "model", message: m, cause: err });
     case "ThrottlingException":

@@ -424,7 +424,8 @@ export class FakeBedrock {
       }
       const frame = eventFrame(type, payload);
       if (ctl.cutAfter !== undefined && sent === ctl.cutAfter) {
-        res.write(frame.subarray(0, Math.floor(frame.length / 2)));
+        // Flush what was sent so far, then drop the connection in the middle of a frame.
+        await new Promise<void>((r) => res.write(frame.subarray(0, Math.floor(frame.length / 2)), () => r()));
         res.socket?.destroy();
         return;
       }
