@@ -21,13 +21,32 @@ export interface AppDeps {
   runtime: BedrockRuntime;
 }
 
-/** Fields the access log line carries; handlers add to them (model, tokens, …). */
+/**
+ * Fields of the one access-log line per request. Endpoint handlers fill them in; the line is
+ * written when the response (or, for streams, the stream) ends. Usage records and metrics are
+ * derived from the same fields, so every endpoint reports tokens here and nowhere else.
+ */
 export interface LogFields {
+  /** Which API: "chat.completions", "embeddings", "messages", "responses", … */
+  endpoint?: string;
+  /** The model as the client named it. */
   model?: string;
+  /** The model id / profile / ARN sent to Bedrock. */
   bedrockModel?: string;
+  /** The underlying foundation model id (pricing, capabilities). */
+  baseModelId?: string;
   stream?: boolean;
+  /** Bedrock's token counts: inputTokens excludes cache reads and writes, as Bedrock reports them. */
   inputTokens?: number;
   outputTokens?: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+  /** Milliseconds from request start to the first streamed content. */
+  ttftMs?: number;
+  /** Upstream retries performed before the first byte. */
+  retries?: number;
+  /** Set when the client went away before the response completed. */
+  aborted?: boolean;
   errorType?: string;
   [k: string]: unknown;
 }
