@@ -13,7 +13,16 @@ export function paramOf(path: readonly PropertyKey[]): string | null {
   return out || null;
 }
 
-function describe(issue: Issue, param: string | null): { message: string; code: string; param: string | null } {
+function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
+  let v = body;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+function describe(issue: Issue, param: string | null, body: unknown): { message: string; code: string; param: string | null } {
   const name = param ?? "body";
   switch (issue.code) {
     case "unrecognized_keys": {
@@ -22,7 +31,7 @@ function describe(issue: Issue, param: string | null): { message: string; code: 
       return { message: `Unrecognized request argument supplied: ${full}`, code: "unknown_parameter", param: full };
     }
     case "invalid_type":
-      if (issue.input === undefined) {
+      if (valueAt(body, issue.path) === undefined) {
         return { message: `Missing required parameter: '${name}'.`, code: "missing_required_parameter", param };
       }
       return { message: `Invalid type for '${name}': expected ${issue.expected}.`, code: "invalid_type", param };
@@ -49,6 +58,6 @@ export function parseRequest<S extends z.ZodType>(schema: S, body: unknown): z.o
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const d = describe(issue, paramOf(issue.path));
+  const d = describe(issue, paramOf(issue.path), body);
   throw errors.invalidRequest(d.message, d.param, d.code);
 }
