@@ -10,6 +10,7 @@ import { authenticate } from "./http/middleware/authenticate.ts";
 import { requestContext } from "./http/middleware/request-context.ts";
 import { embeddingsRoutes } from "./http/routes/embeddings.ts";
 import { healthRoutes } from "./http/routes/health.ts";
+import { imagesRoutes } from "./http/routes/images.ts";
 import { modelsRoutes } from "./http/routes/models.ts";
 
 export type { AppDeps } from "./http/app-env.ts";
@@ -24,6 +25,7 @@ function apiRoutes(deps: AppDeps): RouteModule[] {
   return [
     { routes: modelsRoutes(deps), methods: { "/models": ["GET"], "/models/:id{.+}": ["GET"] } },
     { routes: embeddingsRoutes(deps), methods: { "/embeddings": ["POST"] } },
+    { routes: imagesRoutes(deps), methods: { "/images/generations": ["POST"] } },
   ];
 }
 

@@ -71,6 +71,9 @@ describe("embeddings errors", () => {
     assert.match(image.message, /image model.*\/v1\/images\/generations/);
     await expectError(gw, { model: "cohere.rerank-v3-5:0", input: "x" }, 400, "model_not_supported", "model");
     await expectError(gw, { model: "no-such-embedder", input: "x" }, 404, "model_not_found", "model");
+    const arn = await expectError(gw, { model: "arn:aws:bedrock:us-east-1:111122223333:provisioned-model/abc123", input: "x" }, 400, "model_not_supported", "model");
+    assert.match(arn.message, /no embeddings mapping/);
+    assert.equal(gw.fake.calls("InvokeModel").length, 0);
     await assert.rejects(gw.openai.embeddings.create({ model: "amazon.nova-lite-v1:0", input: "x" }), (err: unknown) => {
       assert.ok(err instanceof OpenAI.BadRequestError);
       return true;
