@@ -23,6 +23,8 @@ export interface ChunkContext {
   suppressToolCalls: boolean;
   reasoningOutput: ReasoningOutput;
   requestId: string;
+  /** The client's connection: when it is gone, upstream errors are just the abort echoing back. */
+  signal?: AbortSignal;
   /** Observers for the access log / usage records. */
   onFirstContent?: () => void;
   /** Called exactly once: at the end, on error, or when the client goes away (aborted). */
@@ -72,6 +74,10 @@ export async function* chatChunks(streams: AsyncIterable<ConverseStreamEvent>[],
     }
     finish(false);
   } catch (err) {
+    if (ctx.signal?.aborted) {
+      finish(true);
+      return;
+    }
     const { error } = toGatewayError(err, ctx.requestId);
     ctx.onError?.(error.code ?? error.type);
     finish(false);

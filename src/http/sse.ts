@@ -79,8 +79,12 @@ export function sseStream(events: AsyncIterable<SseEvent>, opts: SseOptions): Re
         }
       },
       async cancel() {
-        finish(false);
-        await iterator.return?.();
+        // Let the producer wind down first (release upstream, record what was seen), then report.
+        try {
+          await iterator.return?.();
+        } finally {
+          finish(false);
+        }
       },
     },
     { highWaterMark: 0 },

@@ -109,6 +109,7 @@ export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
       suppressToolCalls: built.suppressToolCalls,
       reasoningOutput: config.chat.reasoningOutput,
       requestId: c.get("requestId"),
+      signal,
       onFirstContent: () => (log.ttftMs = Math.round(performance.now() - started)),
       onError: (type) => (log.errorType = type),
       onFinish: (usage, info) => {
