@@ -131,7 +131,7 @@ describe("chat completions (non-streaming)", () => {
   });
 
   it("maps Bedrock errors to OpenAI errors with the right status", async () => {
-    const cases: [string, number, new (...a: any[]) => OpenAI.APIError][] = [
+    const cases: [string, number, typeof OpenAI.APIError][] = [
       ["ValidationException", 400, OpenAI.BadRequestError],
       ["AccessDeniedException", 403, OpenAI.PermissionDeniedError],
       ["ResourceNotFoundException", 404, OpenAI.NotFoundError],
@@ -143,7 +143,7 @@ describe("chat completions (non-streaming)", () => {
       gw.fake.enqueue({ error: { exception, message: `bedrock says ${exception}` } });
       await assert.rejects(gw.openai.chat.completions.create({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "x" }] }), (e: unknown) => {
         assert.ok(e instanceof cls, exception);
-        assert.equal((e as OpenAI.APIError).status, status, exception);
+        assert.equal(e.status, status, exception);
         return true;
       });
     }
