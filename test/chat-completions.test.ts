@@ -131,7 +131,7 @@ describe("chat completions (non-streaming)", () => {
   });
 
   it("maps Bedrock errors to OpenAI errors with the right status", async () => {
-    const cases: [string, number, typeof OpenAI.APIError][] = [
+    const cases: [string, number, abstract new (...args: any[]) => { status: number | undefined }][] = [
       ["ValidationException", 400, OpenAI.BadRequestError],
       ["AccessDeniedException", 403, OpenAI.PermissionDeniedError],
       ["ResourceNotFoundException", 404, OpenAI.NotFoundError],
