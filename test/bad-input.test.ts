@@ -61,8 +61,8 @@ describe("bad input", () => {
     assert.match(e.message, /gpt-imaginary/);
   });
 
-  const post = (body: BodyInit, headers: Record<string, string> = { "content-type": "application/json" }) =>
-    gw.request("/v1/chat/completions", { method: "POST", headers, body, duplex: "half" } as RequestInit);
+  const post = (body: RequestInit["body"], headers: Record<string, string> = { "content-type": "application/json" }) =>
+    gw.request("/v1/chat/completions", { method: "POST", headers, body, duplex: "half" });
 
   it("400 for malformed JSON, an empty body and a body that is not an object", async () => {
     const e = await expectError(await post('{"model": "x", "messages": ['), 400, "invalid_json");

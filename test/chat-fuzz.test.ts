@@ -68,7 +68,7 @@ function mutate(seed: unknown, r: () => number): unknown {
     } else if (op < 0.6) parent[key] = structuredClone(pick(r, all.map((p) => p.reduce((o: any, k) => o?.[k], doc))));
     else if (op < 0.7 && Array.isArray(parent)) parent.push(structuredClone(parent[Number(key)]));
     else if (op < 0.8) parent[`x_${Math.floor(r() * 1000)}`] = pick(r, WEIRD);
-    else if (op < 0.9 && typeof parent[key] === "string") parent[key] = (parent[key] as string).split("").reverse().join("") + pick(r, ["'", '"', "\\", "{", "\n"]);
+    else if (op < 0.9 && typeof parent[key] === "string") parent[key] = (parent[key]).split("").reverse().join("") + pick(r, ["'", '"', "\\", "{", "\n"]);
     else parent[key] = typeof parent[key] === "number" ? -parent[key] * 1000 : String(parent[key]);
   }
   return doc;
