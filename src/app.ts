@@ -8,6 +8,7 @@ import { toGatewayError } from "./errors/to-gateway-error.ts";
 import type { AppDeps, AppEnv } from "./http/app-env.ts";
 import { authenticate } from "./http/middleware/authenticate.ts";
 import { requestContext } from "./http/middleware/request-context.ts";
+import { chatCompletionsRoutes } from "./http/routes/chat-completions.ts";
 import { embeddingsRoutes } from "./http/routes/embeddings.ts";
 import { healthRoutes } from "./http/routes/health.ts";
 import { imagesRoutes } from "./http/routes/images.ts";
@@ -24,6 +25,7 @@ interface RouteModule {
 function apiRoutes(deps: AppDeps): RouteModule[] {
   return [
     { routes: modelsRoutes(deps), methods: { "/models": ["GET"], "/models/:id{.+}": ["GET"] } },
+    { routes: chatCompletionsRoutes(deps), methods: { "/chat/completions": ["POST"] } },
     { routes: embeddingsRoutes(deps), methods: { "/embeddings": ["POST"] } },
     { routes: imagesRoutes(deps), methods: { "/images/generations": ["POST"] } },
   ];
