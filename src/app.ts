@@ -13,6 +13,7 @@ import { embeddingsRoutes } from "./http/routes/embeddings.ts";
 import { healthRoutes } from "./http/routes/health.ts";
 import { imagesRoutes } from "./http/routes/images.ts";
 import { modelsRoutes } from "./http/routes/models.ts";
+import { rerankRoutes } from "./http/routes/rerank.ts";
 
 export type { AppDeps } from "./http/app-env.ts";
 
@@ -28,6 +29,7 @@ function apiRoutes(deps: AppDeps): RouteModule[] {
     { routes: chatCompletionsRoutes(deps), methods: { "/chat/completions": ["POST"] } },
     { routes: embeddingsRoutes(deps), methods: { "/embeddings": ["POST"] } },
     { routes: imagesRoutes(deps), methods: { "/images/generations": ["POST"] } },
+    { routes: rerankRoutes(deps), methods: { "/rerank": ["POST"] } },
   ];
 }
 
