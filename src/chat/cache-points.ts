@@ -51,6 +51,6 @@ export function applyCachePoints(req: ConverseRequest, opts: { supported: boolea
   };
   if (req.toolConfig) req.toolConfig.tools = req.toolConfig.tools.filter(keep);
   if (req.system) req.system = req.system.filter(keep);
-  for (const m of messages) m.content = m.content.filter(keep) as ContentBlock[];
+  for (const m of messages) m.content = m.content.filter<ContentBlock>((b): b is ContentBlock => keep(b));
   return { droppedExplicit: false, removedOverLimit: removed };
 }
