@@ -3,7 +3,7 @@
 // prompt_caching field) go after the tools, after the system prompt and at the end of the last
 // user turn. Bedrock allows at most 4 per request: they are counted in prompt order (tools,
 // system, messages) and the earliest 4 are kept. Models that cannot cache get none.
-import type { CachePointBlock, ContentBlock, ConverseRequest } from "../bedrock/converse-types.ts";
+import type { CachePointBlock, ConverseRequest } from "../bedrock/converse-types.ts";
 
 export const MAX_CACHE_POINTS = 4;
 const POINT: CachePointBlock = { type: "default" };
@@ -51,6 +51,6 @@ export function applyCachePoints(req: ConverseRequest, opts: { supported: boolea
   };
   if (req.toolConfig) req.toolConfig.tools = req.toolConfig.tools.filter(keep);
   if (req.system) req.system = req.system.filter(keep);
-  for (const m of messages) m.content = m.content.filter<ContentBlock>((b): b is ContentBlock => keep(b));
+  for (const m of messages) m.content = m.content.filter((b) => keep(b));
   return { droppedExplicit: false, removedOverLimit: removed };
 }
