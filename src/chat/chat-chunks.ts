@@ -94,6 +94,7 @@ export async function* chatChunks(streams: AsyncIterable<ConverseStreamEvent>[],
   const first0 = converters[0];
   const bedrock = bedrockExtras(first0 && { ...first0.metadata, additionalModelResponseFields: first0.additionalFields });
   if (ctx.includeUsage) yield { data: { ...envelope([]), usage: convertUsage(total), ...(bedrock ? { bedrock } : {}) } };
-  else if (bedrock) yield { data: { ...envelope([]), bedrock } };
+  // The service tier Bedrock used is known only from the final metadata: say it in a last chunk.
+  else if (bedrock || serviceTier) yield { data: { ...envelope([]), ...(bedrock ? { bedrock } : {}) } };
   yield { data: "[DONE]" };
 }

@@ -355,7 +355,7 @@ export class FakeBedrock {
   }
 
   private validateConverse(record: RecordedRequest, res: ServerResponse, model: FakeModel, streaming: boolean): boolean {
-    const issues = bedrockRuntimeModel().validate(`${RT}ConverseRequest`, record.body ?? {});
+    const issues = bedrockRuntimeModel().validate(`${RT}${streaming ? "ConverseStreamRequest" : "ConverseRequest"}`, record.body ?? {});
     if (issues.length) {
       this.error(res, 400, "ValidationException", formatIssues(issues));
       return false;
