@@ -171,7 +171,7 @@ describe("documents, guardrails, service tiers and Bedrock extras", () => {
 
   it("sends file parts as documents with valid, unique names and optional citations", async () => {
     gw.fake.enqueue({
-      content: [{ citationsContent: { content: [{ text: "Revenue grew 12%." }], citations: [{ title: "report", sourceContent: [{ text: "12%" }], location: { documentPage: { documentIndex: 0, start: 1, end: 2 } } }] } } as any],
+      content: [{ citationsContent: { content: [{ text: "Revenue grew 12%." }], citations: [{ title: "report", sourceContent: [{ text: "12%" }], location: { documentPage: { documentIndex: 0, start: 1, end: 2 } } }] } }],
     });
     const res = await gw.openai.chat.completions.create({
       model: "anthropic.claude-sonnet-4-5-20250929-v1:0",
