@@ -188,6 +188,22 @@ describe("documents, guardrails, service tiers and Bedrock extras", () => {
     assert.equal(m.citations[0].location.documentPage.start, 1);
   });
 
+  it("sends video parts to models that take video and refuses audio where the model has none", async () => {
+    const mp4 = `data:video/mp4;base64,${Buffer.from("\u0000\u0000\u0000\u0018ftypmp42").toString("base64")}`;
+    await gw.openai.chat.completions.create({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: [{ type: "video_url", video_url: { url: mp4 } } as any, { type: "text", text: "What happens?" }] }] });
+    assert.equal(gw.fake.lastCall()!.body.messages[0].content[0].video.format, "mp4");
+    await gw.openai.chat.completions.create({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: [{ type: "video_url", video_url: { url: "s3://my-bucket/clip.mov" } } as any] }] });
+    assert.deepEqual(gw.fake.lastCall()!.body.messages[0].content[0].video, { format: "mov", source: { s3Location: { uri: "s3://my-bucket/clip.mov" } } });
+    await assert.rejects(
+      gw.openai.chat.completions.create({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "AAAA", format: "wav" } }] }] }),
+      (e: unknown) => e instanceof OpenAI.BadRequestError && /amazon\.nova-lite-v1:0.*audio/.test(e.message),
+    );
+    await assert.rejects(
+      gw.openai.chat.completions.create({ model: "anthropic.claude-3-5-sonnet-20240620-v1:0", messages: [{ role: "user", content: [{ type: "video_url", video_url: { url: mp4 } } as any] }] }),
+      (e: unknown) => e instanceof OpenAI.BadRequestError && /video/.test(e.message),
+    );
+  });
+
   it("refuses documents for a model without document input, naming the model", async () => {
     await assert.rejects(
       gw.openai.chat.completions.create({ model: "openai.gpt-oss-120b-1:0", messages: [{ role: "user", content: [{ type: "file", file: { file_data: pdf, filename: "a.pdf" } }] }] }),
