@@ -54,8 +54,9 @@ describe("embeddings fan-out when the client goes away", () => {
   it("aborts the calls in flight and starts no new ones", async () => {
     const gw = await startGateway({ env: { EMBEDDINGS_CONCURRENCY: "4" } });
     try {
+      // Long enough that no call of the first wave can finish before the abort, even on a busy machine.
       gw.fake.onInvoke(async (id, body, m) => {
-        await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, 1500));
         return defaultInvoke(id, body, m);
       });
       const ctl = new AbortController();
