@@ -22,7 +22,7 @@ describe("embeddings fan-out", () => {
       let peak = 0;
       gw.fake.onInvoke(async (id, body, m) => {
         peak = Math.max(peak, ++inFlight);
-        await new Promise((r) => setTimeout(r, 15));
+        await new Promise((r) => setTimeout(r, 50));
         inFlight--;
         return defaultInvoke(id, body, m);
       });
@@ -40,7 +40,7 @@ describe("embeddings fan-out", () => {
     let peak = 0;
     gw.fake.onInvoke(async (id, body, m) => {
       peak = Math.max(peak, ++inFlight);
-      await new Promise((r) => setTimeout(r, 15));
+      await new Promise((r) => setTimeout(r, 50));
       inFlight--;
       return defaultInvoke(id, body, m);
     });
