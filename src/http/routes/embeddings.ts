@@ -2,8 +2,8 @@
 import { Hono } from "hono";
 import { createEmbeddings } from "../../embeddings/create-embeddings.ts";
 import { embeddingsRequestSchema } from "../../openai/embeddings-request.ts";
-import type { AppDeps, AppEnv } from "../app-env.ts";
 import { parseRequest } from "../../openai/zod-to-error.ts";
+import type { AppDeps, AppEnv } from "../app-env.ts";
 import { asObject, readJsonBody } from "../read-json-body.ts";
 import { resolveRequestModel } from "../resolve-request-model.ts";
 
