@@ -222,6 +222,7 @@ describe("Anthropic Messages API", () => {
   it("counts tokens with Bedrock CountTokens for Claude, and estimates for others", async () => {
     const exact = await client.messages.countTokens({ model: CLAUDE, system: "sys", messages: [{ role: "user", content: "hello world, count me" }] });
     assert.ok(exact.input_tokens > 0);
+    assert.deepEqual(anthropicSchemaErrors("CountMessageTokensResponse", exact), []);
     assert.equal(gw.fake.lastCall("CountTokens")!.modelId, "anthropic.claude-sonnet-4-5-20250929-v1:0");
     assert.equal(gw.fake.calls("Converse").length, 0, "never runs the model");
     const res = await gw.request("/v1/messages/count_tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "us.amazon.nova-pro-v1:0", messages: [{ role: "user", content: "x".repeat(400) }] }) });
