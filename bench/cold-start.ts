@@ -1,50 +1,47 @@
-// Cold start: process spawn → first 200 from the gateway (test double upstream). Run several
-// times and report the median. Usage: node bench/cold-start.ts [runs]
-import { spawn } from "node:child_process";
-import { startFakeBedrock, TEST_CREDENTIALS } from "../test/fake-bedrock/fake-bedrock.ts";
+// Cold start: process spawn → first 200. Used by `npm run bench` for every contender (first 200
+// of a chat completion, which for the gateway includes loading the model catalog; and the
+// gateway's first /health 200), and on its own for the gateway alone.
+// Usage: node bench/cold-start.ts [runs]   (gateway against the benchmark upstream; median)
+import { fileURLToPath } from "node:url";
+import { CONTENDERS } from "./contenders/contenders.ts";
+import type { Contender } from "./contenders/contenders.ts";
+import { freePort, stopAll, waitFor200 } from "./lib/processes.ts";
+import type { HttpTarget } from "./load/stream-client.ts";
+import { median } from "./lib/stats.ts";
 
-export async function measureColdStart(entry: string[], runs: number, fakeUrl: string): Promise<number[]> {
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** Spawn → first 200 of `target(base)`, `runs` times; each process is stopped before the next. */
+export async function measureColdStart(contender: Contender, upstreamPort: number, runs: number, target: (base: string) => HttpTarget): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const port = 19000 + i;
+    const port = await freePort();
     const started = performance.now();
-    const child = spawn(process.execPath, entry, {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        API_KEY: "bench-key",
-        AWS_REGION: "us-east-1",
-        AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fakeUrl,
-        AWS_ENDPOINT_URL_BEDROCK: fakeUrl,
-        AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-        LOG_LEVEL: "warn",
-      },
-      stdio: "ignore",
-    });
-    for (;;) {
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/health`);
-        if (res.status === 200) break;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 2));
+    const proc = contender.spawn!(upstreamPort, port, ROOT);
+    try {
+      await waitFor200(target(`http://127.0.0.1:${port}`), proc, 20_000, 1);
+      times.push(performance.now() - started);
+    } finally {
+      await proc.stop();
     }
-    times.push(performance.now() - started);
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
   }
   return times;
 }
 
-export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+export const healthTarget = (base: string): HttpTarget => ({ url: `${base}/health`, method: "GET", headers: {} });
 
 if (import.meta.main) {
+  const { startBenchUpstream } = await import("./upstream/bench-upstream.ts");
   const runs = Number(process.argv[2] ?? 7);
-  const fake = await startFakeBedrock();
-  const times = await measureColdStart(["src/main.ts"], runs, fake.url);
-  console.log(JSON.stringify({ runs, medianMs: Math.round(median(times)), allMs: times.map(Math.round) }));
-  await fake.close();
+  const upstream = await startBenchUpstream();
+  const gateway = CONTENDERS.find((c) => c.name === "gateway")!;
+  try {
+    const health = await measureColdStart(gateway, upstream.port, runs, healthTarget);
+    const chat = await measureColdStart(gateway, upstream.port, runs, (base) => gateway.targets(base, upstream.port).chat);
+    const ms = (xs: number[]) => ({ medianMs: Math.round(median(xs)), allMs: xs.map(Math.round) });
+    console.log(JSON.stringify({ runs, firstHealth: ms(health), firstChatCompletion: ms(chat) }));
+  } finally {
+    stopAll();
+    await upstream.close();
+  }
 }
