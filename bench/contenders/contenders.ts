@@ -17,8 +17,8 @@ export interface Contender {
   name: ContenderName;
   label: string;
   what: string;
-  /** Starts the process listening on `port` (undefined for direct: the upstream itself). */
-  spawn?: (upstreamPort: number, port: number, root: string) => Spawned;
+  /** Starts the process listening on `port` (undefined for direct: the upstream itself); `nodeArgs` go before the script (--cpu-prof). */
+  spawn?: (upstreamPort: number, port: number, root: string, nodeArgs?: string[]) => Spawned;
   targets: (base: string, upstreamPort: number) => Targets;
 }
 
@@ -35,16 +35,16 @@ export const CONTENDERS: Contender[] = [
     name: "direct-sdk",
     label: "direct via AWS SDK",
     what: "a minimal Node server calling ConverseCommand / ConverseStreamCommand (@aws-sdk/client-bedrock-runtime, keep-alive HTTP/1.1 handler)",
-    spawn: (up, port, root) => spawnNode(["bench/contenders/sdk-server.ts", String(up), String(port)], cleanEnv({ AWS_EC2_METADATA_DISABLED: "true" }), root),
+    spawn: (up, port, root, args = []) => spawnNode([...args, "bench/contenders/sdk-server.ts", String(up), String(port)], cleanEnv({ AWS_EC2_METADATA_DISABLED: "true" }), root),
     targets: (base) => bedrockTargets(base, false),
   },
   {
     name: "gateway",
     label: "bedrock-gateway",
     what: "node src/main.ts, OpenAI API, one access-log line per request (LOG_LEVEL=info to /dev/null)",
-    spawn: (up, port, root) =>
+    spawn: (up, port, root, args = []) =>
       spawnNode(
-        ["src/main.ts"],
+        [...args, "src/main.ts"],
         cleanEnv({
           NODE_ENV: "production",
           PORT: String(port),
@@ -66,7 +66,7 @@ export const CONTENDERS: Contender[] = [
     name: "portkey",
     label: "Portkey gateway",
     what: "@portkey-ai/gateway (npm) --headless, Bedrock provider, x-portkey-custom-host pointing at the upstream, dummy AWS keys",
-    spawn: (_up, port, root) => spawnNode([portkeyEntry(), `--port=${port}`, "--headless"], cleanEnv({ NODE_ENV: "production" }), root),
+    spawn: (_up, port, root, args = []) => spawnNode([...args, portkeyEntry(), `--port=${port}`, "--headless"], cleanEnv({ NODE_ENV: "production" }), root),
     targets: (base, up) =>
       openaiTargets(base, {
         "x-portkey-provider": "bedrock",
@@ -80,7 +80,7 @@ export const CONTENDERS: Contender[] = [
     name: "floor",
     label: "pass-through floor",
     what: "a byte-forwarding HTTP proxy over keep-alive connections (no parsing, no signing): the floor for any proxy in Node",
-    spawn: (up, port, root) => spawnNode(["bench/contenders/pass-through-proxy.ts", String(up), String(port)], cleanEnv({}), root),
+    spawn: (up, port, root, args = []) => spawnNode([...args, "bench/contenders/pass-through-proxy.ts", String(up), String(port)], cleanEnv({}), root),
     targets: (base) => bedrockTargets(base, true),
   },
 ];
