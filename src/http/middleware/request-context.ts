@@ -3,11 +3,13 @@
 import { randomUUID } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import type { Logger } from "pino";
+import { accessLogger } from "../../logging/logger.ts";
 import type { AppEnv } from "../app-env.ts";
 
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function requestContext(logger: Logger): MiddlewareHandler<AppEnv> {
+  const access = accessLogger(logger);
   return async function requestContextMiddleware(c, next) {
     const started = performance.now();
     const given = c.req.header("x-request-id");
@@ -24,7 +26,7 @@ export function requestContext(logger: Logger): MiddlewareHandler<AppEnv> {
     const write = () => {
       const fields = c.get("log");
       const principal = c.get("principal");
-      logger.info(
+      access.info(
         {
           requestId,
           method: c.req.method,
