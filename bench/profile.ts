@@ -2,9 +2,11 @@
 // under `node --cpu-prof`, and load from a separate process. Prints CPU ms per request or stream
 // (from /proc, as the benchmark counts it), the functions and packages with the most self time,
 // and writes the .cpuprofile (Chrome DevTools, speedscope) and a flame graph SVG next to it.
-// Usage: node bench/profile.ts [chat|stream|embeddings] [seconds] [connections] [contender]
+// Usage: node bench/profile.ts [chat|stream|embeddings] [seconds] [connections] [contender] [rate]
 //        PROFILE=0 node bench/profile.ts ...   measures CPU per request without the profiler
 //        SUT_ROOT=/path/to/other/checkout ...   runs the contender from another checkout (A/B)
+//        SUT_ENV='{"LOG_LEVEL":"warn"}' ...     extra environment for the gateway
+// rate: a fixed offered load in requests per second (steadier CPU figures on a busy machine).
 import { fork } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -22,6 +24,7 @@ const scenario = process.argv[2] ?? "chat";
 const seconds = Number(process.argv[3] ?? 10);
 const connections = Number(process.argv[4] ?? 16);
 const name = (process.argv[5] ?? "gateway") as ContenderName;
+const rate = process.argv[6] ? Number(process.argv[6]) : undefined;
 const profile = process.env.PROFILE !== "0";
 const dir = join(ROOT, "bench/results/tmp", `profile-${name}-${scenario}-${Date.now()}`);
 mkdirSync(dir, { recursive: true });
@@ -39,7 +42,7 @@ try {
   await waitFor200({ url: `http://127.0.0.1:${upPort}/__bench/health`, method: "GET", headers: {} }, up, 10_000, 10);
   const contender = CONTENDERS.find((c) => c.name === name && c.spawn)!;
   const port = await freePort();
-  const proc = contender.spawn!(upPort, port, process.env.SUT_ROOT ?? ROOT, profile ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : []);
+  const proc = contender.spawn!(upPort, port, process.env.SUT_ROOT ?? ROOT, profile ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [], JSON.parse(process.env.SUT_ENV ?? "{}") as Record<string, string>);
   const targets = contender.targets(`http://127.0.0.1:${port}`, upPort);
   await waitFor200(targets.chat, proc, 30_000, 20);
   const watch = [proc.pid, up.pid];
@@ -53,7 +56,7 @@ try {
   } else {
     const target = scenario === "embeddings" ? targets.embeddings! : targets.chat;
     await run<HttpResult>({ op: "http", target, connections, durationS: 2, watch: [] });
-    const r = await run<HttpResult>({ op: "http", target, connections, durationS: seconds, watch });
+    const r = await run<HttpResult>({ op: "http", target, connections, durationS: seconds, watch, ...(rate ? { rate } : {}) });
     console.log(JSON.stringify({ scenario, connections, requests: r.ok, failures: r.non2xx + r.errors, rps: Math.round(r.rps), p50: +r.latencyMs.p50.toFixed(3), p99: +r.latencyMs.p99.toFixed(3), cpuMsPerReq: +(r.cpuMs[0]! / r.ok).toFixed(4), upstreamCpuMsPerReq: +(r.cpuMs[1]! / r.ok).toFixed(4) }));
   }
 

@@ -18,7 +18,7 @@ export interface Contender {
   label: string;
   what: string;
   /** Starts the process listening on `port` (undefined for direct: the upstream itself); `nodeArgs` go before the script (--cpu-prof). */
-  spawn?: (upstreamPort: number, port: number, root: string, nodeArgs?: string[]) => Spawned;
+  spawn?: (upstreamPort: number, port: number, root: string, nodeArgs?: string[], env?: Record<string, string>) => Spawned;
   targets: (base: string, upstreamPort: number) => Targets;
 }
 
@@ -42,7 +42,7 @@ export const CONTENDERS: Contender[] = [
     name: "gateway",
     label: "bedrock-gateway",
     what: "node src/main.ts, OpenAI API, one access-log line per request (LOG_LEVEL=info to /dev/null)",
-    spawn: (up, port, root, args = []) =>
+    spawn: (up, port, root, args = [], env = {}) =>
       spawnNode(
         [...args, "src/main.ts"],
         cleanEnv({
@@ -57,6 +57,7 @@ export const CONTENDERS: Contender[] = [
           AWS_SECRET_ACCESS_KEY: DUMMY_AWS.secretAccessKey,
           AWS_EC2_METADATA_DISABLED: "true",
           LOG_LEVEL: "info",
+          ...env,
         }),
         root,
       ),
