@@ -8,6 +8,9 @@ import { toGatewayError } from "./errors/to-gateway-error.ts";
 import type { AppDeps, AppEnv } from "./http/app-env.ts";
 import { authenticate } from "./http/middleware/authenticate.ts";
 import { requestContext } from "./http/middleware/request-context.ts";
+import { adminRoutes } from "./admin/admin-routes.ts";
+import { rateLimitHeaders } from "./limits/rate-limit-headers-middleware.ts";
+import { metricsRoutes } from "./metrics/metrics-route.ts";
 import { healthRoutes } from "./http/routes/health.ts";
 import { modelsRoutes } from "./http/routes/models.ts";
 
@@ -27,7 +30,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { config, logger } = deps;
   const app = new Hono<AppEnv>();
 
-  app.use(requestContext(logger));
+  app.use(requestContext(logger, deps.observers));
   if (config.cors.allowedOrigins.length > 0) {
     app.use(
       cors({
@@ -40,11 +43,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   }
 
   app.route("/", healthRoutes(deps));
+  if (deps.metrics) app.route("/", metricsRoutes(deps.metrics, config.metrics.apiKey));
+  app.route("/admin", adminRoutes(deps));
 
   const modules = apiRoutes(deps);
   for (const prefix of config.routes.prefixes) {
     const api = new Hono<AppEnv>();
     if (deps.auth) api.use(authenticate(deps.auth));
+    if (deps.admission) api.use(rateLimitHeaders(deps.admission));
     for (const m of modules) api.route("/", m.routes);
     for (const m of modules) {
       for (const [path, allowed] of Object.entries(m.methods)) {

@@ -14,11 +14,27 @@ import { createBearerSigner, createSigV4Signer } from "./bedrock/transport/reque
 import type { Config } from "./config/config.ts";
 import { DEFAULT_REGION } from "./config/config.ts";
 import type { AppDeps } from "./http/app-env.ts";
+import { createKeyService } from "./keys/key-service.ts";
+import { storeKeyVerifier } from "./keys/store-key-verifier.ts";
+import { createAdmission } from "./limits/admission.ts";
+import { guardLimiter } from "./limits/guarded-limiter.ts";
+import { memoryLimiter } from "./limits/memory-limiter.ts";
+import type { RateLimiter } from "./limits/rate-limiter.ts";
+import { redisLimiter } from "./limits/redis-limiter.ts";
+import { spendTracker } from "./limits/spend-tracker.ts";
+import { createGatewayMetrics } from "./metrics/gateway-metrics.ts";
 import { ModelCatalog } from "./models/model-catalog.ts";
+import { openStore } from "./store/open-store.ts";
+import { loadPricing } from "./usage/pricing.ts";
+import { requestEndObserver } from "./usage/request-end.ts";
+import { createUsageRecorder } from "./usage/usage-recorder.ts";
+import type { UsageRecorder } from "./usage/usage-recorder.ts";
 
 export interface Runtime {
   deps: AppDeps;
   region: string;
+  /** Batched usage writer (absent with DATABASE_URL=none). */
+  usage: UsageRecorder | undefined;
   /** Begin background work (catalog refresh, key refresh). Does not wait for Bedrock. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -80,12 +96,35 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
     },
     logger,
   );
-  const auth = createVerifier(config, region, logger);
-  const deps: AppDeps = { config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp) };
+  const staticAuth = createVerifier(config, region, logger);
+
+  // Keys, limits, usage and metrics (README "API keys, limits and usage").
+  const pricing = loadPricing(config.usage.pricingFile);
+  const store = (await openStore(config.store)) ?? undefined;
+  const auth =
+    store && !config.auth.disabled
+      ? storeKeyVerifier(store, staticAuth, { ttlMs: config.limits.keyCacheTtlMs }, logger)
+      : staticAuth;
+  const limiter: RateLimiter = config.limits.redisUrl
+    ? redisLimiter({ url: config.limits.redisUrl, timeoutMs: config.limits.redisTimeoutMs })
+    : memoryLimiter();
+  const spend = store ? spendTracker(store, config.limits.keyCacheTtlMs) : undefined;
+  const admission = createAdmission(guardLimiter(limiter, config.limits.failMode, logger), spend);
+  const metrics = config.metrics.enabled ? createGatewayMetrics() : undefined;
+  const usage = store
+    ? createUsageRecorder(store, spend, logger, { flushIntervalMs: config.usage.flushIntervalMs, onDropped: (n) => metrics?.usageDropped(n) })
+    : undefined;
+  const observers = [requestEndObserver({ pricing, region, recorder: usage, metrics, admission })];
+  const keys = store ? createKeyService(store) : undefined;
+
+  const deps: AppDeps = {
+    config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), admission, observers, store, keys, metrics,
+  };
 
   return {
     deps,
     region,
+    usage,
     async start() {
       catalog.start();
       await auth?.start();
@@ -93,7 +132,10 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
     async stop() {
       catalog.stop();
       auth?.stop();
-      await Promise.all([runtimeHttp.close(), controlHttp.close()]);
+      // Requests cut by the drain deadline report their end on the next turn; then write everything.
+      await new Promise((r) => setImmediate(r));
+      await usage?.stop();
+      await Promise.all([runtimeHttp.close(), controlHttp.close(), limiter.close(), store?.close()]);
     },
   };
 }

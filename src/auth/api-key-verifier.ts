@@ -3,17 +3,27 @@
 // constant-time over SHA-256 digests (equal length whatever the input).
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
+import type { KeyPolicy } from "../keys/key-policy.ts";
 import type { KeyLoader } from "./secret-loaders.ts";
 
 export interface Principal {
   /** Stable, non-secret identifier for logs and usage records. */
   keyId: string;
+  /** Store keys: the key's name (for logs and metrics). */
+  name?: string;
+  /** Store keys: allowed models, limits and budget. Absent = unrestricted (the static key). */
+  policy?: KeyPolicy;
 }
 
-export type VerifyResult = { ok: true; principal: Principal } | { ok: false; reason: "invalid" | "unavailable" };
+export type VerifyResult =
+  | { ok: true; principal: Principal }
+  /** `message` says why a known key is refused (revoked, disabled, expired). */
+  | { ok: false; reason: "invalid"; message?: string }
+  | { ok: false; reason: "unavailable" | "store-unavailable" };
 
 export interface ApiKeyVerifier {
-  verify(presented: string): VerifyResult;
+  /** Synchronous for the static key; store keys may need one (cached) database lookup. */
+  verify(presented: string): VerifyResult | Promise<VerifyResult>;
   start(): Promise<void>;
   stop(): void;
 }

@@ -1,5 +1,6 @@
 // The one reader of process.env. Everything the gateway can be told lives here, with its
 // default and unit; the rest of the code receives the parsed, typed Config object.
+import { join } from "node:path";
 import { z } from "zod";
 import { parseAliasMap, parseBoolean, parseByteSize, parseDuration, parseList } from "./parse-values.ts";
 
@@ -106,6 +107,33 @@ const envSchema = z.object({
   MAX_REQUEST_BODY: textual(parseByteSize).default(20 * 1_048_576),
   /** How long in-flight requests and streams may run after SIGTERM before connections are cut. */
   SHUTDOWN_TIMEOUT: textual(parseDuration).default(30_000),
+
+  // Keys, usage, limits (multi-tenant). See README "API keys, limits and usage".
+  /** Directory of the default SQLite database (gateway.db), created on first start. */
+  DATA_DIR: z.string().trim().min(1).default("./data"),
+  /** postgres://… (PostgreSQL), sqlite:/path/to/file.db, or "none" (no store: static key only, no usage records). */
+  DATABASE_URL: optionalText,
+  /** Largest number of pooled PostgreSQL connections per gateway process. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  /** redis://… : share rate-limit counters across replicas. Unset: in-process counters. */
+  REDIS_URL: optionalText,
+  /** When Redis cannot be reached: "open" admits requests (logged), "closed" answers 503. */
+  RATE_LIMIT_FAIL_MODE: z.enum(["open", "closed"]).default("open"),
+  /** Longest wait for a Redis answer before the fail mode applies. */
+  REDIS_TIMEOUT: textual(parseDuration).default(500),
+  /** Guards the /admin/ API (key management, usage). Unset: the admin API is disabled. */
+  ADMIN_API_KEY: optionalText,
+  /** How long a verified key (and its limits) is cached: revocations and limit changes reach
+   * every replica within this time. */
+  KEY_CACHE_TTL: textual(parseDuration).default(5_000),
+  /** Usage records are written in batches at this period (and on graceful shutdown). */
+  USAGE_FLUSH_INTERVAL: textual(parseDuration).default(1_000),
+  /** JSON file whose prices replace or extend the built-in Bedrock price table. */
+  PRICING_FILE: optionalText,
+  /** Serve Prometheus metrics at GET /metrics. */
+  ENABLE_METRICS: textual(parseBoolean).default(true),
+  /** When set, /metrics requires `Authorization: Bearer <METRICS_API_KEY>`. */
+  METRICS_API_KEY: optionalText,
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -114,6 +142,11 @@ export type ApiKeySource =
   | { kind: "static"; key: string }
   | { kind: "secrets-manager"; secretId: string }
   | { kind: "ssm"; parameterName: string }
+  | { kind: "none" };
+
+export type StoreConfig =
+  | { kind: "sqlite"; path: string }
+  | { kind: "postgres"; url: string; poolSize: number }
   | { kind: "none" };
 
 export interface Config {
@@ -142,6 +175,11 @@ export interface Config {
   chat: { promptCaching: boolean; strictParams: boolean };
   cors: { allowedOrigins: string[] };
   log: { level: (typeof LOG_LEVELS)[number]; debugBodies: boolean };
+  store: StoreConfig;
+  admin: { apiKey: string | undefined };
+  limits: { redisUrl: string | undefined; failMode: "open" | "closed"; redisTimeoutMs: number; keyCacheTtlMs: number };
+  usage: { flushIntervalMs: number; pricingFile: string | undefined };
+  metrics: { enabled: boolean; apiKey: string | undefined };
 }
 
 function fail(issues: z.core.$ZodIssue[]): never {
@@ -172,10 +210,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { kind: "ssm", parameterName: e.API_KEY_PARAM_NAME }
         : { kind: "none" };
 
-  if (source.kind === "none" && !e.DISABLE_AUTH) {
+  const store = storeConfig(e);
+  // Keys managed in the store (CLI or admin API) are a key source of their own, but only when the
+  // operator has asked for them explicitly; a bare start with nothing configured is still a mistake.
+  const managedKeys = store.kind !== "none" && (e.ADMIN_API_KEY !== undefined || e.DATABASE_URL !== undefined);
+  if (source.kind === "none" && !e.DISABLE_AUTH && !managedKeys) {
     throw new ConfigError(
       "Invalid configuration:\n  API_KEY: no client key source is configured. Set API_KEY, API_KEY_SECRET_ARN or " +
-        "API_KEY_PARAM_NAME (or DISABLE_AUTH=true with HOST=127.0.0.1 for local experiments only).",
+        "API_KEY_PARAM_NAME, or manage keys in the store (set ADMIN_API_KEY or DATABASE_URL), " +
+        "or DISABLE_AUTH=true with HOST=127.0.0.1 for local experiments only.",
     );
   }
   if (e.DISABLE_AUTH && !LOOPBACK_HOSTS.has(e.HOST)) {
@@ -221,7 +264,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chat: { promptCaching: e.ENABLE_PROMPT_CACHING, strictParams: e.STRICT_PARAMS },
     cors: { allowedOrigins: e.ALLOWED_ORIGINS },
     log: { level: e.LOG_LEVEL, debugBodies: e.DEBUG },
+    store,
+    admin: { apiKey: e.ADMIN_API_KEY },
+    limits: {
+      redisUrl: e.REDIS_URL,
+      failMode: e.RATE_LIMIT_FAIL_MODE,
+      redisTimeoutMs: e.REDIS_TIMEOUT,
+      keyCacheTtlMs: e.KEY_CACHE_TTL,
+    },
+    usage: { flushIntervalMs: e.USAGE_FLUSH_INTERVAL, pricingFile: e.PRICING_FILE },
+    metrics: { enabled: e.ENABLE_METRICS, apiKey: e.METRICS_API_KEY },
   };
+}
+
+function storeConfig(e: Pick<Env, "DATA_DIR" | "DATABASE_URL" | "DATABASE_POOL_SIZE">): StoreConfig {
+  const url = e.DATABASE_URL;
+  if (url === undefined) return { kind: "sqlite", path: join(e.DATA_DIR, "gateway.db") };
+  if (url === "none") return { kind: "none" };
+  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: "postgres", url, poolSize: e.DATABASE_POOL_SIZE };
+  const sqlite = /^sqlite:(.+)$/i.exec(url);
+  if (sqlite) return { kind: "sqlite", path: sqlite[1]!.replace(/^\/\/(?=\/)/, "") };
+  throw new ConfigError(
+    "Invalid configuration:\n  DATABASE_URL: expected postgres://user:password@host:5432/db, sqlite:/path/to/file.db or none",
+  );
+}
+
+const storeEnvSchema = envSchema.pick({ DATA_DIR: true, DATABASE_URL: true, DATABASE_POOL_SIZE: true, PRICING_FILE: true });
+
+/** The part of the configuration the command-line tool needs (store and prices), without a key source. */
+export function loadStoreConfig(env: NodeJS.ProcessEnv = process.env): { store: StoreConfig; pricingFile: string | undefined } {
+  const result = storeEnvSchema.safeParse(env);
+  if (!result.success) fail(result.error.issues);
+  return { store: storeConfig(result.data), pricingFile: result.data.PRICING_FILE };
 }
 
 /** Region fallback used when neither the environment nor the AWS profile names one (as BAG does). */

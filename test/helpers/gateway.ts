@@ -3,7 +3,10 @@
 // `openai` client pointed at it. Logs are captured so tests can assert what was (not) logged.
 import { serve } from "@hono/node-server";
 import type { ServerType } from "@hono/node-server";
+import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import OpenAI from "openai";
 import { createApp } from "../../src/app.ts";
@@ -49,7 +52,10 @@ export function useTestCredentials(): void {
 export async function startGateway(opts: GatewayOptions = {}): Promise<TestGateway> {
   useTestCredentials();
   const fake = opts.fake ?? (await startFakeBedrock(opts.fakeOptions));
+  // Each gateway gets its own SQLite store unless the test names one (DATA_DIR / DATABASE_URL).
+  const dataDir = mkdtempSync(join(tmpdir(), "bgw-data-"));
   const env = {
+    DATA_DIR: dataDir,
     API_KEY: TEST_API_KEY,
     AWS_REGION: fake.region,
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
@@ -106,6 +112,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
       });
       await runtime.stop();
       if (!opts.fake) await fake.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -17,8 +17,11 @@ export function authenticate(verifier: ApiKeyVerifier): MiddlewareHandler<AppEnv
   return async function authenticateMiddleware(c, next) {
     const key = presentedKey(c.req.header("authorization"), c.req.header("x-api-key"));
     if (!key) throw errors.missingApiKey();
-    const result = verifier.verify(key);
-    if (!result.ok) throw result.reason === "unavailable" ? errors.authUnavailable() : errors.invalidApiKey();
+    const result = await verifier.verify(key);
+    if (!result.ok) {
+      if (result.reason === "invalid") throw errors.invalidApiKey(result.message);
+      throw result.reason === "unavailable" ? errors.authUnavailable() : errors.storeUnavailable();
+    }
     c.set("principal", result.principal);
     await next();
   };
