@@ -11,6 +11,7 @@ import { requestContext } from "./http/middleware/request-context.ts";
 import { adminRoutes } from "./admin/admin-routes.ts";
 import { rateLimitHeaders } from "./limits/rate-limit-headers-middleware.ts";
 import { metricsRoutes } from "./metrics/metrics-route.ts";
+import { chatCompletionsRoutes } from "./http/routes/chat-completions.ts";
 import { healthRoutes } from "./http/routes/health.ts";
 import { modelsRoutes } from "./http/routes/models.ts";
 
@@ -23,7 +24,10 @@ interface RouteModule {
 }
 
 function apiRoutes(deps: AppDeps): RouteModule[] {
-  return [{ routes: modelsRoutes(deps), methods: { "/models": ["GET"], "/models/:id{.+}": ["GET"] } }];
+  return [
+    { routes: modelsRoutes(deps), methods: { "/models": ["GET"], "/models/:id{.+}": ["GET"] } },
+    { routes: chatCompletionsRoutes(deps), methods: { "/chat/completions": ["POST"] } },
+  ];
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
