@@ -105,9 +105,13 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
     store && !config.auth.disabled
       ? storeKeyVerifier(store, staticAuth, { ttlMs: config.limits.keyCacheTtlMs }, logger)
       : staticAuth;
-  const limiter: RateLimiter = config.limits.redisUrl
-    ? redisLimiter({ url: config.limits.redisUrl, timeoutMs: config.limits.redisTimeoutMs })
-    : memoryLimiter();
+  let limiter: RateLimiter = memoryLimiter();
+  if (config.limits.redisUrl) {
+    const shared = redisLimiter({ url: config.limits.redisUrl, timeoutMs: config.limits.redisTimeoutMs });
+    // Start with a connection when Redis is up; if it is not, the fail mode applies until it is.
+    if (!(await shared.ready(5_000))) logger.error({ failMode: config.limits.failMode }, "Redis is not reachable yet: rate limits fail " + config.limits.failMode);
+    limiter = shared;
+  }
   const spend = store ? spendTracker(store, config.limits.keyCacheTtlMs) : undefined;
   const admission = createAdmission(guardLimiter(limiter, config.limits.failMode, logger), spend);
   const metrics = config.metrics.enabled ? createGatewayMetrics() : undefined;

@@ -68,7 +68,13 @@ export interface RedisLimiterOptions {
   keyPrefix?: string;
 }
 
-export function redisLimiter(opts: RedisLimiterOptions): RateLimiter & { redis: Redis } {
+export interface RedisRateLimiter extends RateLimiter {
+  redis: Redis;
+  /** Resolves when connected, or after `timeoutMs` (the fail mode covers a Redis that is not up). */
+  ready(timeoutMs: number): Promise<boolean>;
+}
+
+export function redisLimiter(opts: RedisLimiterOptions): RedisRateLimiter {
   const redis = new Redis(opts.url, {
     lazyConnect: false,
     // Fail fast while disconnected instead of queueing: a request must not wait for Redis to return.
@@ -93,6 +99,19 @@ export function redisLimiter(opts: RedisLimiterOptions): RateLimiter & { redis: 
   return {
     kind: "redis",
     redis,
+    ready(timeoutMs) {
+      if (redis.status === "ready") return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const done = (ok: boolean) => {
+          clearTimeout(t);
+          redis.off("ready", onReady);
+          resolve(ok);
+        };
+        const onReady = () => done(true);
+        const t = setTimeout(() => done(false), timeoutMs);
+        redis.on("ready", onReady);
+      });
+    },
     take: (keyId, limits, tokens) => run(keyId, limits, tokens, "take"),
     async adjust(keyId, limits, delta) {
       await run(keyId, limits, delta, "adjust");
