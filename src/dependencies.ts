@@ -113,7 +113,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
     limiter = shared;
   }
   const spend = store ? spendTracker(store, config.limits.keyCacheTtlMs) : undefined;
-  const admission = createAdmission(guardLimiter(limiter, config.limits.failMode, logger), spend);
+  const admission = createAdmission(guardLimiter(limiter, config.limits.failMode, logger), spend, config.models.aliases);
   const metrics = config.metrics.enabled ? createGatewayMetrics() : undefined;
   const usage = store
     ? createUsageRecorder(store, spend, logger, { flushIntervalMs: config.usage.flushIntervalMs, onDropped: (n) => metrics?.usageDropped(n) })

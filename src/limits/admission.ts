@@ -29,7 +29,28 @@ export interface KeyAdmission extends Admission {
 const limited = (p: KeyPolicy | undefined): p is KeyPolicy & Limits => !!p && (!!p.rpm || !!p.tpm);
 const limitsOf = (p: KeyPolicy): Limits => ({ rpm: p.rpm, tpm: p.tpm });
 
-export function createAdmission(limiter: GuardedLimiter, spend: SpendTracker | undefined, now: () => number = Date.now): KeyAdmission {
+/** Alias target → alias names, so an allow-list naming an alias allows the model behind it. */
+function reverseAliases(aliases: ReadonlyMap<string, string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [alias, target] of aliases) out.set(target, [...(out.get(target) ?? []), alias]);
+  return out;
+}
+
+export function createAdmission(
+  limiter: GuardedLimiter,
+  spend: SpendTracker | undefined,
+  aliases: ReadonlyMap<string, string> = new Map(),
+  now: () => number = Date.now,
+): KeyAdmission {
+  const aliasesOf = reverseAliases(aliases);
+  /** Every name a model goes by: its spellings, its foundation model, and the aliases that name
+   * exactly this model (an alias of a foundation model does not open up its profiles). */
+  const namesOf = (exact: (string | undefined)[], base: string | undefined) => {
+    const out = [...exact, base];
+    for (const n of exact) if (n !== undefined) out.push(...(aliasesOf.get(n) ?? []));
+    return out;
+  };
+
   const peekHeaders = async (principal: Principal | undefined) => {
     const p = principal?.policy;
     if (!principal || !limited(p)) return {};
@@ -43,7 +64,7 @@ export function createAdmission(limiter: GuardedLimiter, spend: SpendTracker | u
       const policy = principal?.policy;
       if (!principal || !policy) return;
       const m = req.model;
-      if (!policy.allowsModel([m.requested, m.entry?.id, m.entry?.name, m.bedrockId, m.baseModelId])) {
+      if (!policy.allowsModel(namesOf([m.requested, m.entry?.id, m.entry?.name, m.bedrockId], m.baseModelId))) {
         throw errors.modelNotAllowed(m.requested);
       }
 
@@ -81,7 +102,7 @@ export function createAdmission(limiter: GuardedLimiter, spend: SpendTracker | u
     modelFilter(c) {
       const policy = c.get("principal")?.policy;
       if (!policy || policy.models === null) return () => true;
-      return (m: CatalogModel) => policy.allowsModel([m.id, m.name, m.bedrockId, m.baseModelId]);
+      return (m: CatalogModel) => policy.allowsModel(namesOf([m.id, m.name, m.bedrockId], m.baseModelId));
     },
 
     headers: (c) => peekHeaders(c.get("principal")),
