@@ -67,6 +67,8 @@ describe("token buckets (pure)", () => {
     assert.equal(estimateInputTokens([{ role: "user", content: "x".repeat(400) }]), 101);
     const image = `data:image/png;base64,${"A".repeat(2_000_000)}`;
     assert.equal(estimateInputTokens([{ role: "user", content: [{ type: "image_url", image_url: { url: image } }] }]), 1600 + 4);
+    assert.equal(estimateInputTokens(["word ".repeat(480)]), 600, "prose is prose, however long");
+    assert.equal(estimateInputTokens([{ bytes: "QUJD".repeat(1000) }]), 1600, "raw base64 counts as one document");
   });
 });
 

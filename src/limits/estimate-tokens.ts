@@ -6,7 +6,8 @@
 const CHARS_PER_TOKEN = 4;
 /** Claude bills a large image around 1,600 tokens; documents vary, this is a middle guess. */
 const BINARY_TOKENS = 1_600;
-const BASE64_RUN = /^[A-Za-z0-9+/=\s]{512,}$/;
+/** Raw base64 (a document or image without a data: prefix): no spaces, no punctuation. */
+const BASE64_RUN = /^[A-Za-z0-9+/]+={0,2}$/;
 
 function isBinary(s: string): boolean {
   return s.startsWith("data:") || (s.length >= 512 && BASE64_RUN.test(s.slice(0, 1024)));
