@@ -47,13 +47,12 @@ export function createUsageRecorder(store: Store, spend: SpendTracker | undefine
   };
 
   const flush = (): Promise<void> => {
-    flushing ??= (async () => {
-      try {
-        while (queue.length > 0 && (await writeOnce()));
-      } finally {
-        flushing = undefined;
-      }
-    })();
+    if (flushing) return flushing;
+    // `.finally` runs in a later microtask, so `flushing` is cleared only after it was assigned
+    // (with an empty queue the loop itself finishes synchronously).
+    flushing = (async () => {
+      while (queue.length > 0 && (await writeOnce()));
+    })().finally(() => (flushing = undefined));
     return flushing;
   };
 
