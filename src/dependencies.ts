@@ -29,6 +29,7 @@ import { loadPricing } from "./usage/pricing.ts";
 import { requestEndObserver } from "./usage/request-end.ts";
 import { createUsageRecorder } from "./usage/usage-recorder.ts";
 import type { UsageRecorder } from "./usage/usage-recorder.ts";
+import { ThinkingStore } from "./converse/thinking-store.ts";
 
 export interface Runtime {
   deps: AppDeps;
@@ -121,8 +122,10 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   const observers = [requestEndObserver({ pricing, region, recorder: usage, metrics, admission })];
   const keys = store ? createKeyService(store) : undefined;
 
+  const thinkingStore = new ThinkingStore(config.chat.thinkingStoreTtlMs, config.chat.thinkingStoreMaxEntries);
+
   const deps: AppDeps = {
-    config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), admission, observers, store, keys, metrics,
+    config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), thinkingStore, admission, observers, store, keys, metrics,
   };
 
   return {

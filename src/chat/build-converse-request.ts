@@ -1,15 +1,22 @@
-// Pure: a validated Chat Completions request → the Converse request, plus what the response
-// mappers need to know (tool-name map, suppressed tool calls) and the parameters that were dropped.
-import type { ConverseRequest, InferenceConfiguration } from "../bedrock/converse-types.ts";
+// The Chat Completions front door: a validated OpenAI request → the shared Converse core's input.
+// Only what is specific to this API lives here (message conversion, OpenAI parameter names and
+// defaults); Bedrock's rules are applied once for every API in src/converse/assemble-request.ts.
+import type { GuardrailConfiguration } from "../bedrock/converse-types.ts";
+import { assembleConverseRequest } from "../converse/assemble-request.ts";
+import type { BuiltRequest } from "../converse/assemble-request.ts";
+import type { ToolChoiceInput, ToolDef } from "../converse/prepare-tools.ts";
+import { parseEffort } from "../converse/reasoning.ts";
+import { buildRequestMetadata } from "../converse/request-metadata.ts";
+import { parseResponseFormat } from "../converse/structured-output.ts";
+import type { ThinkingStore } from "../converse/thinking-store.ts";
+import { ToolNameMap } from "../converse/tool-names.ts";
 import { errors } from "../errors/gateway-error.ts";
 import type { ModelCapabilities } from "../models/capabilities.ts";
 import type { ChatCompletionRequest } from "../openai/chat-request.ts";
 import { UNSUPPORTED_PARAMS } from "../openai/chat-request.ts";
 import { convertMessages } from "./convert-messages.ts";
-import { hasToolBlocks, normalizeConversation, toolNamesInHistory } from "./normalize-conversation.ts";
-import { prepareTools } from "./prepare-tools.ts";
-import { buildRequestMetadata } from "./request-metadata.ts";
-import { ToolNameMap } from "./tool-names.ts";
+
+export type { BuiltRequest } from "../converse/assemble-request.ts";
 
 export interface BuildOptions {
   caps: ModelCapabilities;
@@ -19,16 +26,10 @@ export interface BuildOptions {
   /** Unknown top-level fields the client sent. */
   unknownFields: string[];
   strictParams: boolean;
-}
-
-export interface BuiltRequest {
-  request: ConverseRequest;
-  toolNames: ToolNameMap;
-  suppressToolCalls: boolean;
-  /** Parameters accepted but not sent to Bedrock (reported in x-bedrock-gateway-dropped-params). */
-  dropped: string[];
-  /** Notes for response headers (e.g. a clamped max_tokens). */
-  notes: Record<string, string>;
+  streaming?: boolean;
+  thinkingStore?: ThinkingStore;
+  autoCache?: boolean;
+  defaultGuardrail?: GuardrailConfiguration;
 }
 
 /** A parameter left at its default value is not "dropped": clients often send the defaults. */
@@ -41,12 +42,25 @@ function isDefault(name: string, value: unknown): boolean {
   return false;
 }
 
+function toolChoice(req: ChatCompletionRequest): ToolChoiceInput {
+  const c = req.tool_choice ?? req.function_call;
+  if (c === undefined) return undefined;
+  if (typeof c === "string") return c;
+  return { name: "function" in c ? c.function.name : c.name };
+}
+
+/** OpenAI service_tier → Bedrock serviceTier; "auto" and "default" leave Bedrock's default. */
+function serviceTier(tier: string | null | undefined): "flex" | "priority" | undefined {
+  if (tier === "flex") return "flex";
+  if (tier === "priority" || tier === "scale") return "priority";
+  if (tier === undefined || tier === null || tier === "auto" || tier === "default") return undefined;
+  throw errors.invalidRequest(`Unsupported service_tier '${tier}'. Use auto, default, flex or priority.`, "service_tier");
+}
+
 export function buildConverseRequest(req: ChatCompletionRequest, opts: BuildOptions): BuiltRequest {
   const { caps } = opts;
-  const dropped: string[] = [];
-  const notes: Record<string, string> = {};
   const body = req as Record<string, unknown>;
-  for (const name of UNSUPPORTED_PARAMS) if (!isDefault(name, body[name])) dropped.push(name);
+  const dropped = UNSUPPORTED_PARAMS.filter((name) => !isDefault(name, body[name])) as string[];
   dropped.push(...opts.unknownFields);
 
   const toolNames = new ToolNameMap();
@@ -56,62 +70,53 @@ export function buildConverseRequest(req: ChatCompletionRequest, opts: BuildOpti
     toolNames,
     fetchedImages: opts.fetchedImages,
     documentNames: new Set(),
+    replayThinking: caps.reasoning === "claude-budget" || caps.reasoning === "claude-adaptive",
+    thinkingStore: opts.thinkingStore,
   });
-  const { system, messages } = normalizeConversation(converted.system, converted.messages, { systemPrompt: caps.systemPrompt });
-  const tools = prepareTools(
+  const tools: ToolDef[] = [
+    ...(req.tools ?? []).map((t) => ({
+      name: t.function.name,
+      description: t.function.description,
+      parameters: t.function.parameters,
+      strict: t.function.strict === true,
+      ...(t.cache_control ? { cache: { ttl: t.cache_control.ttl } } : {}),
+    })),
+    ...(req.functions ?? []).map((f) => ({ name: f.name, description: f.description, parameters: f.parameters })),
+  ];
+  const stop = typeof req.stop === "string" ? [req.stop] : (req.stop ?? undefined);
+
+  return assembleConverseRequest(
     {
-      tools: req.tools,
-      toolChoice: req.tool_choice,
-      functions: req.functions,
-      functionCall: req.function_call,
-      historyToolNames: toolNamesInHistory(messages),
-      historyHasToolBlocks: hasToolBlocks(messages),
+      system: converted.system,
+      messages: converted.messages,
+      toolNames,
+      tools,
+      toolChoice: toolChoice(req),
+      sampling: {
+        maxTokens: req.max_completion_tokens ?? req.max_tokens ?? undefined,
+        temperature: req.temperature ?? undefined,
+        topP: req.top_p ?? undefined,
+        stopSequences: stop,
+      },
+      effort: parseEffort(req.reasoning_effort),
+      thinking: req.thinking,
+      responseFormat: parseResponseFormat(req.response_format),
+      guardrailConfig: req.guardrailConfig,
+      additionalModelRequestFields: req.additionalModelRequestFields,
+      additionalModelResponseFieldPaths: req.additionalModelResponseFieldPaths,
+      performanceConfig: req.performanceConfig,
+      requestMetadata: buildRequestMetadata(req.user, req.metadata ?? undefined),
+      serviceTier: serviceTier(req.service_tier),
+      promptCaching: req.prompt_caching,
     },
-    caps,
-    toolNames,
-    opts.modelName,
+    {
+      caps,
+      modelName: opts.modelName,
+      strictParams: opts.strictParams,
+      streaming: opts.streaming,
+      autoCache: opts.autoCache,
+      defaultGuardrail: opts.defaultGuardrail,
+      dropped,
+    },
   );
-  dropped.push(...tools.dropped);
-
-  const inferenceConfig: InferenceConfiguration = {};
-  const maxTokens = req.max_completion_tokens ?? req.max_tokens ?? undefined;
-  if (maxTokens !== undefined) {
-    if (caps.maxOutputTokens !== undefined && maxTokens > caps.maxOutputTokens) {
-      inferenceConfig.maxTokens = caps.maxOutputTokens;
-      notes["x-bedrock-gateway-max-tokens"] = `clamped ${maxTokens} to the model limit ${caps.maxOutputTokens}`;
-    } else inferenceConfig.maxTokens = maxTokens;
-  }
-  // OpenAI allows temperature up to 2, Bedrock up to 1: values above 1 are clamped to 1.
-  if (req.temperature !== undefined && req.temperature !== null) inferenceConfig.temperature = Math.min(req.temperature, 1);
-  if (req.top_p !== undefined && req.top_p !== null) {
-    if (caps.temperatureTopPConflict && inferenceConfig.temperature !== undefined) dropped.push("top_p");
-    else inferenceConfig.topP = req.top_p;
-  }
-  const stop = typeof req.stop === "string" ? [req.stop] : (req.stop ?? []);
-  const stopSequences = stop.filter((s) => s !== "");
-  if (stopSequences.length) inferenceConfig.stopSequences = stopSequences;
-
-  const request: ConverseRequest = { messages };
-  if (system.length) request.system = system;
-  if (Object.keys(inferenceConfig).length) request.inferenceConfig = inferenceConfig;
-  if (tools.toolConfig) request.toolConfig = tools.toolConfig;
-
-  const metadata = buildRequestMetadata(req.user, req.metadata ?? undefined);
-  if (metadata) request.requestMetadata = metadata;
-  const tier = serviceTier(req.service_tier);
-  if (tier) request.serviceTier = { type: tier };
-
-  if (opts.strictParams && dropped.length > 0) {
-    const param = dropped[0]!;
-    throw errors.invalidRequest(`The parameter '${param}' is not supported by this gateway for Bedrock models (STRICT_PARAMS is on).`, param, "unsupported_parameter");
-  }
-  return { request, toolNames, suppressToolCalls: tools.suppressToolCalls, dropped, notes };
-}
-
-/** OpenAI service_tier → Bedrock serviceTier; "auto" and "default" leave Bedrock's default. */
-function serviceTier(tier: string | null | undefined): "flex" | "priority" | undefined {
-  if (tier === "flex") return "flex";
-  if (tier === "priority" || tier === "scale") return "priority";
-  if (tier === undefined || tier === null || tier === "auto" || tier === "default") return undefined;
-  throw errors.invalidRequest(`Unsupported service_tier '${tier}'. Use auto, default, flex or priority.`, "service_tier");
 }

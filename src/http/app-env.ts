@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { Logger } from "pino";
 import type { ApiKeyVerifier, Principal } from "../auth/api-key-verifier.ts";
 import type { BedrockRuntime } from "../bedrock/runtime-client.ts";
+import type { ThinkingStore } from "../converse/thinking-store.ts";
 import type { Config } from "../config/config.ts";
 import type { KeyService } from "../keys/key-service.ts";
 import type { AdmissionTicket } from "../limits/admission.ts";
@@ -25,6 +26,8 @@ export interface AppDeps {
   /** null when authentication is disabled (loopback-only development mode). */
   auth: ApiKeyVerifier | null;
   runtime: BedrockRuntime;
+  /** Signed thinking blocks by tool-call id, for clients that do not replay them. */
+  thinkingStore: ThinkingStore;
   /** Per-key model allow-lists, RPM/TPM and budgets (see Admission). Absent: everything allowed. */
   admission?: Admission;
   /** Told when each request ends (usage records, metrics, limit reconciliation). */
