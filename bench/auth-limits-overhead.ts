@@ -71,7 +71,7 @@ const canned: ConverseResponse = {
   output: { message: { role: "assistant", content: [{ text: "Hello there, five words exactly." }] } },
   stopReason: "end_turn",
   usage: { inputTokens: 12, outputTokens: 8, totalTokens: 20 },
-} as ConverseResponse;
+};
 async function inProcess(v: Variant): Promise<number> {
   const t = performance.now();
   const res = await v.app.fetch(

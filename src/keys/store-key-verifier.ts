@@ -63,7 +63,8 @@ export function storeKeyVerifier(store: Store, fallback: ApiKeyVerifier | null, 
     verify(presented) {
       if (!looksLikeGatewayKey(presented)) return fallback ? fallback.verify(presented) : { ok: false, reason: "invalid" };
       const parsed = parseKeyToken(presented);
-      if (!parsed) return { ok: false, reason: "invalid" };
+      // Not a well-formed gateway key: perhaps a static key that happens to share the prefix.
+      if (!parsed) return fallback ? fallback.verify(presented) : { ok: false, reason: "invalid" };
       const cached = cache.get(parsed.id);
       if (cached && now() - cached.fetchedAt < opts.ttlMs) return check(cached, presented);
       return fetchEntry(parsed.id).then(

@@ -66,7 +66,10 @@ export function spendTracker(store: Store, ttlMs: number, now: () => number = Da
         if (left > 1e-12) pending.set(r.keyId, left);
         else pending.delete(r.keyId);
         // The cached sums predate this write: add it so it is not missing until the next re-read.
-        for (const e of cache.values()) if (e.keyId === r.keyId && r.ts >= e.start && r.ts < e.end) e.sum += r.costUsd;
+        for (const period of ["day", "month"] as const) {
+          const e = cache.get(`${r.keyId}|${budgetWindow(period, r.ts).start}`);
+          if (e && r.ts < e.end) e.sum += r.costUsd;
+        }
       }
     },
   };
