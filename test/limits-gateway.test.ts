@@ -148,3 +148,41 @@ describe("limits through the gateway", () => {
     assert.equal(((await res.json()) as any).error.code, "insufficient_quota");
   });
 });
+
+describe("limits on the Anthropic Messages endpoint", () => {
+  let gw: TestGateway;
+  before(async () => {
+    gw = await startGateway();
+  });
+  after(() => gw.close());
+  const messages = (key: string, model: string) =>
+    gw.request("/v1/messages", {
+      method: "POST",
+      headers: { "x-api-key": key, "anthropic-version": "2023-06-01", "content-type": "application/json", authorization: "" },
+      body: JSON.stringify({ model, max_tokens: 100, messages: [{ role: "user", content: "hi" }] }),
+    });
+
+  it("applies the same allow-list, RPM and usage, in Anthropic's error shape", async () => {
+    const k = await createKey(gw, { name: "claude-code", models: ["anthropic.*"], rpm: 2 });
+    const ok = await messages(k.secret, SONNET);
+    assert.equal(ok.status, 200, await ok.clone().text());
+    assert.equal(ok.headers.get("x-ratelimit-remaining-requests"), "1");
+    const denied = await messages(k.secret, NOVA);
+    assert.equal(denied.status, 403);
+    const body: any = await denied.json();
+    assert.equal(body.type, "error");
+    assert.equal(body.error.type, "permission_error");
+    assert.match(body.error.message, /us\.amazon\.nova-lite-v1:0/);
+    assert.equal((await messages(k.secret, SONNET)).status, 200);
+    const limited = await messages(k.secret, SONNET);
+    assert.equal(limited.status, 429);
+    assert.equal(((await limited.json()) as any).error.type, "rate_limit_error");
+    assert.ok(Number(limited.headers.get("retry-after")) > 0);
+    await gw.runtime.usage!.flush();
+    const rows = await gw.runtime.deps.store!.usageSummary({ from: 0, to: Date.now() + 1000, groupBy: "key", keyId: k.id });
+    assert.equal(rows[0]!.requests, 4);
+    assert.equal(rows[0]!.errors, 2);
+    const records = await gw.runtime.deps.store!.usageRecords({ from: 0, to: Date.now() + 1000, keyId: k.id });
+    assert.ok(records.every((r) => r.endpoint === "messages"));
+  });
+});

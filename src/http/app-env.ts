@@ -134,5 +134,7 @@ export interface AppEnv {
     streamDone: Promise<void> | undefined;
     /** Set by Admission.admit: what was reserved for this request's key, reconciled at the end. */
     admission: AdmissionTicket | undefined;
+    /** Which API's error shape to answer with (set before authentication for Anthropic routes). */
+    errorFormat: "openai" | "anthropic";
   };
 }

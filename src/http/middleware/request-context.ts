@@ -18,6 +18,7 @@ export function requestContext(logger: Logger, observers: readonly RequestObserv
     c.set("principal", undefined);
     c.set("streamDone", undefined);
     c.set("admission", undefined);
+    c.set("errorFormat", "openai");
     c.header("x-request-id", requestId);
 
     await next();
