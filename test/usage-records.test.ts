@@ -190,3 +190,36 @@ describe("metrics with METRICS_API_KEY", () => {
     }
   });
 });
+
+describe("usage and limits on the other endpoints", () => {
+  let gw: TestGateway;
+  before(async () => {
+    gw = await startGateway();
+  });
+  after(() => gw.close());
+  const post = (path: string, key: string, body: unknown, requestId: string) =>
+    gw.request(path, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "x-request-id": requestId }, body: JSON.stringify(body) });
+
+  it("embeddings: allow-listed, recorded and priced by input tokens", async () => {
+    const k = await createKey(gw, { name: "embed", models: ["amazon.titan-embed-*"], rpm: 100 });
+    const ok = await post("/v1/embeddings", k.secret, { model: "amazon.titan-embed-text-v2:0", input: ["hello world", "second text"], encoding_format: "float" }, "req-embed");
+    assert.equal(ok.status, 200, await ok.clone().text());
+    assert.equal(ok.headers.get("x-ratelimit-remaining-requests"), "99");
+    const r = await usageOf(gw, "req-embed");
+    assert.equal(r.endpoint, "embeddings");
+    assert.ok(r.inputTokens > 0);
+    close(r.costUsd, (r.inputTokens * 0.02) / 1e6);
+    const denied = await post("/v1/embeddings", k.secret, { model: "cohere.embed-english-v3", input: "x" }, "req-embed-denied");
+    assert.equal(denied.status, 403);
+    assert.equal(((await denied.json()) as any).error.code, "permission_denied");
+  });
+
+  it("images: recorded with an unknown cost (not billed by tokens), not zero", async () => {
+    const k = await createKey(gw, { name: "images" });
+    const res = await post("/v1/images/generations", k.secret, { model: "amazon.nova-canvas-v1:0", prompt: "a lighthouse at dawn", size: "1024x1024" }, "req-image");
+    assert.equal(res.status, 200, await res.clone().text());
+    const r = await usageOf(gw, "req-image");
+    assert.equal(r.endpoint, "images.generations");
+    assert.equal(r.costUsd, null);
+  });
+});

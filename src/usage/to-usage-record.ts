@@ -18,6 +18,10 @@ export function toUsageRecord(r: CompletedRequest, pricing: Pricing, region: str
   };
   const bedrockModel = text(f.bedrockModel);
   const baseModel = text(f.baseModelId);
+  const used = tokens.inputTokens + tokens.outputTokens + tokens.cacheReadTokens + tokens.cacheWriteTokens > 0;
+  // A failed or refused request costs nothing; a successful call that reports no tokens (image
+  // generation, say) is billed some other way, so its cost is unknown rather than zero.
+  const cost = () => (used ? pricing.cost(baseModel ?? undefined, bedrockModel ?? undefined, region, tokens) : r.status >= 400 ? 0 : null);
   return {
     ts: r.startedAt,
     requestId: r.requestId,
@@ -33,6 +37,6 @@ export function toUsageRecord(r: CompletedRequest, pricing: Pricing, region: str
     stream: f.stream === true,
     aborted: f.aborted === true,
     errorType: text(f.errorType),
-    costUsd: pricing.cost(baseModel ?? undefined, bedrockModel ?? undefined, region, tokens),
+    costUsd: cost(),
   };
 }
