@@ -2,6 +2,7 @@
 // written, without double counting across the write, re-read after the cache TTL.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { GatewayError } from "../src/errors/gateway-error.ts";
 import { spendTracker } from "../src/limits/spend-tracker.ts";
 import type { Store, UsageRecord } from "../src/store/store.ts";
 
@@ -40,5 +41,22 @@ describe("spend tracker", () => {
     assert.equal(await t.spent("vk_a", "day", now), 1.5);
     assert.equal(reads[2], Date.parse("2026-05-20T00:00:00Z"));
     assert.equal(await t.spent("vk_b", "day", now), 0, "each key has its own total");
+  });
+
+  it("keeps the last total while the store is unreachable, and says 503 when it has none", async () => {
+    let down = false;
+    const store = {
+      async spendSince() {
+        if (down) throw new Error("connection refused");
+        return 2;
+      },
+    } as unknown as Store;
+    let now = T;
+    const t = spendTracker(store, 10, () => now);
+    assert.equal(await t.spent("vk_a", "day", now), 2);
+    down = true;
+    now += 100;
+    assert.equal(await t.spent("vk_a", "day", now), 2);
+    await assert.rejects(t.spent("vk_other", "day", now), (e: unknown) => e instanceof GatewayError && e.status === 503);
   });
 });

@@ -3,6 +3,7 @@
 // what this process has recorded but not yet written. Other replicas' spend arrives within one
 // usage flush plus `ttlMs`, so a budget can be overrun by at most a few seconds of traffic and by
 // requests already in flight when it is reached.
+import { errors } from "../errors/gateway-error.ts";
 import type { BudgetPeriod, Store, UsageRecord } from "../store/store.ts";
 import { budgetWindow } from "../keys/key-policy.ts";
 
@@ -52,7 +53,14 @@ export function spendTracker(store: Store, ttlMs: number, now: () => number = Da
     async spent(keyId, period, at) {
       const { start, end } = budgetWindow(period, at);
       let e = cache.get(`${keyId}|${start}`);
-      if (!e || now() - e.fetchedAt >= ttlMs) e = await fetch(keyId, start, end);
+      if (!e || now() - e.fetchedAt >= ttlMs) {
+        try {
+          e = await fetch(keyId, start, end);
+        } catch {
+          // Store briefly unreachable: go on with the last total we read, else a retryable 503.
+          if (!e) throw errors.storeUnavailable();
+        }
+      }
       return e.sum + (pending.get(keyId) ?? 0);
     },
     recorded(r) {
