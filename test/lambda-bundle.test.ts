@@ -1,0 +1,212 @@
+// The Lambda artefact as it ships: esbuild bundles src/lambda.ts (scripts/build-lambda.ts), and the
+// bundled handler is loaded with the `awslambda` global stubbed the way the Lambda runtime provides
+// it, then invoked with Function URL and API Gateway REST events against the Bedrock test double.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { inflateRawSync } from "node:zlib";
+import { after, before, describe, it } from "node:test";
+import { buildLambda, LAMBDA_ENTRY_FILE, LAMBDA_HANDLER } from "../scripts/build-lambda.ts";
+import type { LambdaBuild } from "../scripts/build-lambda.ts";
+import { startFakeBedrock } from "./fake-bedrock/fake-bedrock.ts";
+import type { FakeBedrock } from "./fake-bedrock/fake-bedrock.ts";
+import { useTestCredentials } from "./helpers/gateway.ts";
+import { functionUrlEvent, installFakeAwsLambda, invoke, isStreamingHandler, restApiEvent } from "./helpers/lambda-runtime.ts";
+
+const KEY = "sk-lambda-test-key-0123456789";
+const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:111122223333:secret:lambda-gateway-key-AbCdEf";
+const MB = 1024 * 1024;
+
+let built: LambdaBuild;
+let fake: FakeBedrock;
+let instance = 0;
+
+/** Loads a fresh copy of the bundled handler (its own module instance) with this environment. */
+async function loadHandler(env: Record<string, string | undefined>): Promise<unknown> {
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  const mod = (await import(`${pathToFileURL(built.entry).href}?instance=${++instance}`)) as { handler: unknown };
+  return mod.handler;
+}
+
+function baseEnv(): Record<string, string | undefined> {
+  return {
+    API_KEY: KEY,
+    API_KEY_SECRET_ARN: undefined,
+    API_KEY_PARAM_NAME: undefined,
+    AWS_REGION: fake.region,
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
+    AWS_ENDPOINT_URL_BEDROCK: fake.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.url,
+    LOG_LEVEL: "warn",
+  };
+}
+
+const auth = { authorization: `Bearer ${KEY}` };
+
+function readZip(buf: Buffer): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const end = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = buf.readUInt16LE(end + 10);
+  let p = buf.readUInt32LE(end + 16);
+  for (let i = 0; i < count; i++) {
+    const nameLen = buf.readUInt16LE(p + 28);
+    const name = buf.subarray(p + 46, p + 46 + nameLen).toString("utf8");
+    const local = buf.readUInt32LE(p + 42);
+    const size = buf.readUInt32LE(p + 20);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    files.set(name, inflateRawSync(buf.subarray(start, start + size)));
+    p += 46 + nameLen + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
+  }
+  return files;
+}
+
+describe("Lambda bundle", () => {
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "gateway-lambda-"));
+    built = await buildLambda(join(dir, "lambda"));
+    useTestCredentials();
+    installFakeAwsLambda();
+    fake = await startFakeBedrock();
+  });
+  after(async () => {
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("is small, zipped with index.mjs at the root, and keeps the AWS SDK clients out of init", () => {
+    assert.equal(LAMBDA_HANDLER, `${LAMBDA_ENTRY_FILE.replace(/\.mjs$/, "")}.handler`);
+    assert.ok(built.totalBytes <= 3 * MB, `bundle is ${built.totalBytes} bytes`);
+    assert.ok(built.zipBytes <= 3 * MB, `zip is ${built.zipBytes} bytes`);
+    const zipped = readZip(readFileSync(built.zip));
+    assert.deepEqual([...zipped.keys()].sort(), built.files.map((f) => f.file).sort());
+    assert.deepEqual(zipped.get(LAMBDA_ENTRY_FILE), readFileSync(built.entry));
+    for (const lazy of ["client-secrets-manager", "client-ssm", "credential-provider-sso", "credential-provider-ini", "credential-provider-web-identity", "credential-provider-process"]) {
+      assert.ok(!built.initInputs.some((i) => i.includes(`@aws-sdk/${lazy}/`)), `@aws-sdk/${lazy} is loaded at init`);
+      assert.ok(built.files.some((f) => f.file.startsWith("chunks/")), "lazy chunks exist");
+    }
+    assert.ok(built.initInputs.some((i) => i.includes("src/lambda.ts")));
+  });
+
+  it("initialises in a fresh process within 250 ms (module evaluation + handler creation)", () => {
+    const runs = [0, 1, 2].map(() => {
+      const r = spawnSync(process.execPath, ["bench/lambda-init-child.ts", built.entry], {
+        env: { ...process.env, ...baseEnv(), AWS_ENDPOINT_URL_BEDROCK: "http://127.0.0.1:9", AWS_ENDPOINT_URL_BEDROCK_RUNTIME: "http://127.0.0.1:9" },
+        encoding: "utf8",
+      });
+      assert.equal(r.status, 0, r.stderr);
+      return (JSON.parse(r.stdout) as { initMs: number }).initMs;
+    });
+    const median = runs.sort((a, b) => a - b)[1]!;
+    assert.ok(median < 250, `init took ${median.toFixed(1)} ms`);
+  });
+
+  it("makes no network call during init; the first invocation loads the catalog", async () => {
+    fake.reset();
+    const sockets: unknown[] = [];
+    const onSocket = (s: unknown) => sockets.push(s);
+    subscribe("net.client.socket", onSocket);
+    let handler: unknown;
+    try {
+      handler = await loadHandler(baseEnv());
+      await new Promise((r) => setTimeout(r, 150));
+    } finally {
+      unsubscribe("net.client.socket", onSocket);
+    }
+    assert.ok(isStreamingHandler(handler), "the export is wrapped by awslambda.streamifyResponse");
+    assert.equal(sockets.length, 0, "a socket was opened during init");
+    assert.equal(fake.requests.length, 0, "the double saw a request during init");
+
+    const { stream, done } = invoke(handler, functionUrlEvent("GET", "/v1/models", { headers: auth }));
+    await done;
+    const { metadata, body } = stream.parse();
+    assert.equal(metadata.statusCode, 200);
+    assert.match(metadata.headers["content-type"]!, /application\/json/);
+    assert.ok(metadata.headers["x-request-id"]);
+    const list = JSON.parse(body) as { data: { id: string }[] };
+    assert.ok(list.data.length > 20, "the catalog was loaded on the first invocation");
+    assert.ok(fake.calls("ListFoundationModels").length >= 1);
+
+    // Cached across invocations: a second call does not list again.
+    const before = fake.calls("ListFoundationModels").length;
+    const second = invoke(handler, restApiEvent("GET", "/v1/models", { headers: auth }));
+    await second.done;
+    assert.equal(second.stream.parse().metadata.statusCode, 200);
+    assert.equal(fake.calls("ListFoundationModels").length, before);
+  });
+
+  it("answers the first request with a key from Secrets Manager instead of a cold-start 503", async () => {
+    fake.reset();
+    fake.secrets.set(SECRET_ARN, JSON.stringify({ api_key: "sk-from-secrets-manager" }));
+    const handler = await loadHandler({ ...baseEnv(), API_KEY: undefined, API_KEY_SECRET_ARN: SECRET_ARN });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(fake.calls("GetSecretValue").length, 0, "the key is not fetched during init");
+
+    const first = invoke(handler, functionUrlEvent("GET", "/v1/models", { headers: { authorization: "Bearer sk-from-secrets-manager" } }));
+    await first.done;
+    assert.equal(first.stream.parse().metadata.statusCode, 200);
+    assert.equal(fake.calls("GetSecretValue").length, 1);
+
+    const wrong = invoke(handler, functionUrlEvent("GET", "/v1/models", { headers: auth }));
+    await wrong.done;
+    const parsed = wrong.stream.parse();
+    assert.equal(parsed.metadata.statusCode, 401);
+    assert.equal((JSON.parse(parsed.body)).error.code, "invalid_api_key");
+  });
+
+  describe("requests through both front doors", () => {
+    let handler: unknown;
+    before(async () => {
+      fake.reset();
+      handler = await loadHandler(baseEnv());
+    });
+
+    const call = async (event: unknown) => {
+      const { stream, done } = invoke(handler, event);
+      await done;
+      return stream.parse();
+    };
+
+    it("serves /health without a key and errors in OpenAI's shape", async () => {
+      const health = await call(functionUrlEvent("GET", "/health"));
+      assert.equal(health.metadata.statusCode, 200);
+      assert.ok(["ok", "degraded"].includes((JSON.parse(health.body)).status));
+
+      const noKey = await call(functionUrlEvent("GET", "/v1/models"));
+      assert.equal(noKey.metadata.statusCode, 401);
+      assert.equal((JSON.parse(noKey.body)).error.code, "missing_api_key");
+
+      const unknown = await call(restApiEvent("GET", "/v1/nothing-here", { headers: auth }));
+      assert.equal(unknown.metadata.statusCode, 404);
+      assert.equal((JSON.parse(unknown.body)).error.code, "unknown_url");
+
+      const wrongMethod = await call(functionUrlEvent("DELETE", "/v1/models", { headers: auth }));
+      assert.equal(wrongMethod.metadata.statusCode, 405);
+      assert.equal(wrongMethod.metadata.headers.allow, "GET");
+    });
+
+    it("resolves model ids with ':' and '/' in the path, and the /api/v1 prefix", async () => {
+      const id = "anthropic.claude-3-haiku-20240307-v1:0";
+      const viaUrl = await call(functionUrlEvent("GET", `/api/v1/models/${encodeURIComponent(id)}`, { headers: auth }));
+      assert.equal(viaUrl.metadata.statusCode, 200, viaUrl.body);
+      assert.equal((JSON.parse(viaUrl.body)).id, id);
+      // API Gateway REST hands the path over decoded.
+      const viaRest = await call(restApiEvent("GET", `/v1/models/${id}`, { headers: auth }));
+      assert.equal(viaRest.metadata.statusCode, 200, viaRest.body);
+    });
+
+    it("refuses Application Load Balancer events (an ALB cannot read a streamed response)", async () => {
+      const alb = { ...restApiEvent("GET", "/v1/models", { headers: auth }), requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:..." } } };
+      const res = await call(alb);
+      assert.equal(res.metadata.statusCode, 400);
+      assert.match((JSON.parse(res.body)).error.message, /Load Balancer/);
+    });
+  });
+});
