@@ -8,6 +8,7 @@ import { toGatewayError } from "./errors/to-gateway-error.ts";
 import type { AppDeps, AppEnv } from "./http/app-env.ts";
 import { authenticate } from "./http/middleware/authenticate.ts";
 import { requestContext } from "./http/middleware/request-context.ts";
+import { chatCompletionsRoutes } from "./http/routes/chat-completions.ts";
 import { healthRoutes } from "./http/routes/health.ts";
 import { modelsRoutes } from "./http/routes/models.ts";
 
@@ -20,7 +21,10 @@ interface RouteModule {
 }
 
 function apiRoutes(deps: AppDeps): RouteModule[] {
-  return [{ routes: modelsRoutes(deps), methods: { "/models": ["GET"], "/models/:id{.+}": ["GET"] } }];
+  return [
+    { routes: modelsRoutes(deps), methods: { "/models": ["GET"], "/models/:id{.+}": ["GET"] } },
+    { routes: chatCompletionsRoutes(deps), methods: { "/chat/completions": ["POST"] } },
+  ];
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {

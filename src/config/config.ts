@@ -102,6 +102,13 @@ const envSchema = z.object({
   UPSTREAM_IDLE_TIMEOUT: textual(parseDuration).default(300_000),
   /** Total time spent retrying throttled / unavailable calls before the first byte (0 = no retries). */
   UPSTREAM_RETRY_MAX_TIME: textual(parseDuration).default(5_000),
+  /** Fetch http(s) image URLs that resolve to private, loopback or link-local addresses (unsafe). */
+  ALLOW_PRIVATE_IMAGE_URLS: textual(parseBoolean).default(false),
+  IMAGE_FETCH_TIMEOUT: textual(parseDuration).default(10_000),
+  /** Silence after which a streaming response gets an SSE keep-alive. */
+  SSE_KEEPALIVE_INTERVAL: textual(parseDuration).default(15_000),
+  /** Where reasoning text goes: reasoning_content (default), <think> tags inside content, or nowhere. */
+  REASONING_OUTPUT: z.enum(["reasoning_content", "think-tags", "omit"]).default("reasoning_content"),
   /** Largest request body accepted. */
   MAX_REQUEST_BODY: textual(parseByteSize).default(20 * 1_048_576),
   /** How long in-flight requests and streams may run after SIGTERM before connections are cut. */
@@ -139,7 +146,14 @@ export interface Config {
     applicationInferenceProfiles: boolean;
     cacheTtlMs: number;
   };
-  chat: { promptCaching: boolean; strictParams: boolean };
+  chat: {
+    promptCaching: boolean;
+    strictParams: boolean;
+    allowPrivateImageUrls: boolean;
+    imageFetchTimeoutMs: number;
+    keepAliveMs: number;
+    reasoningOutput: "reasoning_content" | "think-tags" | "omit";
+  };
   cors: { allowedOrigins: string[] };
   log: { level: (typeof LOG_LEVELS)[number]; debugBodies: boolean };
 }
@@ -218,7 +232,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       applicationInferenceProfiles: e.ENABLE_APPLICATION_INFERENCE_PROFILES,
       cacheTtlMs: e.MODELS_CACHE_TTL,
     },
-    chat: { promptCaching: e.ENABLE_PROMPT_CACHING, strictParams: e.STRICT_PARAMS },
+    chat: {
+      promptCaching: e.ENABLE_PROMPT_CACHING,
+      strictParams: e.STRICT_PARAMS,
+      allowPrivateImageUrls: e.ALLOW_PRIVATE_IMAGE_URLS,
+      imageFetchTimeoutMs: e.IMAGE_FETCH_TIMEOUT,
+      keepAliveMs: e.SSE_KEEPALIVE_INTERVAL,
+      reasoningOutput: e.REASONING_OUTPUT,
+    },
     cors: { allowedOrigins: e.ALLOWED_ORIGINS },
     log: { level: e.LOG_LEVEL, debugBodies: e.DEBUG },
   };

@@ -403,6 +403,7 @@ export class FakeBedrock {
 
     const ctl = plan.stream ?? {};
     res.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "transfer-encoding": "chunked" });
+    res.flushHeaders(); // Bedrock answers 200 as soon as the model accepts the call, before the first event.
     const events = streamEvents(plan, content, usage);
     let sent = 0;
     for (const [type, payload] of events) {

@@ -9,7 +9,26 @@ import { parse } from "yaml";
 
 const SPEC_DIR = fileURLToPath(new URL("../../spec/", import.meta.url));
 
+/**
+ * OpenAPI 3.0's `nullable` (left in places of these 3.1 documents) is not JSON Schema: rewrite it
+ * as 3.1 does, so `null` is allowed by the type and by any enum.
+ */
+function stripBareNullable(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(stripBareNullable);
+  if (node === null || typeof node !== "object") return;
+  const o = node as Record<string, unknown>;
+  if ("nullable" in o) {
+    if (o.nullable === true) {
+      if (typeof o.type === "string") o.type = [o.type, "null"];
+      if (Array.isArray(o.enum) && !o.enum.includes(null)) o.enum = [...(o.enum as unknown[]), null];
+    }
+    delete o.nullable;
+  }
+  for (const v of Object.values(o)) stripBareNullable(v);
+}
+
 function makeValidator(id: string, doc: { components: { schemas: Record<string, unknown> } }) {
+  stripBareNullable(doc.components);
   const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true, discriminator: false });
   ajv.addSchema({ $id: id, components: doc.components }, id);
   const cache = new Map<string, ValidateFunction>();

@@ -1,0 +1,57 @@
+// Pure: one Converse response → one OpenAI choice. Every text block is kept in order (text before
+// a tool call is not lost), every toolUse becomes a tool call (also when the model stopped at
+// max_tokens), reasoning goes to reasoning_content (never into content unless think-tags are asked for).
+import type { ContentBlock, ConverseResponse } from "../bedrock/converse-types.ts";
+import type { ChatChoiceOut, ReasoningOutput, ThinkingBlockOut, ToolCallOut } from "./chat-types.ts";
+import { mapFinishReason } from "./map-finish-reason.ts";
+import type { ToolNameMap } from "./tool-names.ts";
+
+export interface ResponseOptions {
+  toolNames: ToolNameMap;
+  suppressToolCalls: boolean;
+  reasoningOutput: ReasoningOutput;
+}
+
+export function convertChoice(res: ConverseResponse, index: number, opts: ResponseOptions): ChatChoiceOut {
+  const blocks: ContentBlock[] = res.output.message?.content ?? [];
+  let text = "";
+  let reasoning = "";
+  const toolCalls: ToolCallOut[] = [];
+  const thinking: ThinkingBlockOut[] = [];
+  const citations: unknown[] = [];
+  for (const b of blocks) {
+    if ("text" in b) text += b.text;
+    else if ("toolUse" in b) {
+      if (opts.suppressToolCalls) continue;
+      toolCalls.push({
+        id: b.toolUse.toolUseId,
+        type: "function",
+        function: { name: opts.toolNames.clientName(b.toolUse.name), arguments: JSON.stringify(b.toolUse.input ?? {}) },
+      });
+    } else if ("reasoningContent" in b) {
+      const rc = b.reasoningContent;
+      if ("reasoningText" in rc) {
+        reasoning += rc.reasoningText.text;
+        if (rc.reasoningText.signature) thinking.push({ type: "thinking", thinking: rc.reasoningText.text, signature: rc.reasoningText.signature });
+      } else thinking.push({ type: "redacted_thinking", data: rc.redactedContent });
+    } else if ("citationsContent" in b) {
+      for (const c of b.citationsContent.content ?? []) text += c.text ?? "";
+      citations.push(...(b.citationsContent.citations ?? []));
+    }
+  }
+  if (opts.reasoningOutput === "think-tags" && reasoning) text = `<think>${reasoning}</think>${text}`;
+  return {
+    index,
+    message: {
+      role: "assistant",
+      content: text === "" && toolCalls.length > 0 ? null : text,
+      refusal: null,
+      ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+      ...(opts.reasoningOutput === "reasoning_content" && reasoning ? { reasoning_content: reasoning } : {}),
+      ...(thinking.length && opts.reasoningOutput !== "omit" ? { thinking_blocks: thinking } : {}),
+      ...(citations.length ? { citations } : {}),
+    },
+    finish_reason: mapFinishReason(res.stopReason, toolCalls.length > 0),
+    logprobs: null,
+  };
+}

@@ -1,0 +1,26 @@
+// Replays a Converse response as the ConverseStream events Bedrock would have sent. Used for models
+// that cannot stream tool use: the gateway calls Converse and still answers the client as a stream.
+import type { ConverseResponse, ConverseStreamEvent } from "../bedrock/converse-types.ts";
+
+export function responseToEvents(res: ConverseResponse): ConverseStreamEvent[] {
+  const out: ConverseStreamEvent[] = [{ messageStart: { role: "assistant" } }];
+  (res.output.message?.content ?? []).forEach((b, i) => {
+    if ("text" in b) out.push({ contentBlockDelta: { contentBlockIndex: i, delta: { text: b.text } } });
+    else if ("toolUse" in b) {
+      out.push(
+        { contentBlockStart: { contentBlockIndex: i, start: { toolUse: { toolUseId: b.toolUse.toolUseId, name: b.toolUse.name } } } },
+        { contentBlockDelta: { contentBlockIndex: i, delta: { toolUse: { input: JSON.stringify(b.toolUse.input ?? {}) } } } },
+      );
+    } else if ("reasoningContent" in b) {
+      const rc = b.reasoningContent;
+      if ("reasoningText" in rc) {
+        out.push({ contentBlockDelta: { contentBlockIndex: i, delta: { reasoningContent: { text: rc.reasoningText.text } } } });
+        if (rc.reasoningText.signature) out.push({ contentBlockDelta: { contentBlockIndex: i, delta: { reasoningContent: { signature: rc.reasoningText.signature } } } });
+      } else out.push({ contentBlockDelta: { contentBlockIndex: i, delta: { reasoningContent: { redactedContent: rc.redactedContent } } } });
+    }
+    out.push({ contentBlockStop: { contentBlockIndex: i } });
+  });
+  out.push({ messageStop: { stopReason: res.stopReason } });
+  out.push({ metadata: { usage: res.usage, ...(res.metrics ? { metrics: res.metrics } : {}) } });
+  return out;
+}

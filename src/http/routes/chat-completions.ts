@@ -1,0 +1,150 @@
+// POST /v1/chat/completions: OpenAI Chat Completions over Bedrock Converse / ConverseStream.
+// HTTP concerns only: parse and validate, resolve the model, build the Converse request (pure
+// mappers in src/chat/), call Bedrock, and answer as JSON or as an SSE stream.
+import { randomUUID } from "node:crypto";
+import { Hono } from "hono";
+import type { Context } from "hono";
+import type { ConverseResponse, ConverseStreamEvent, TokenUsage } from "../../bedrock/converse-types.ts";
+import type { SendOptions } from "../../bedrock/transport/bedrock-http.ts";
+import type { BuiltRequest } from "../../chat/build-converse-request.ts";
+import { buildConverseRequest } from "../../chat/build-converse-request.ts";
+import { chatChunks } from "../../chat/chat-chunks.ts";
+import type { ChatCompletionOut } from "../../chat/chat-types.ts";
+import { SYSTEM_FINGERPRINT } from "../../chat/chat-types.ts";
+import { convertChoice } from "../../chat/convert-response.ts";
+import { addUsage, convertUsage } from "../../chat/convert-usage.ts";
+import { fetchImages, imageUrlsOf } from "../../chat/resolve-images.ts";
+import { responseToEvents } from "../../chat/response-to-events.ts";
+import { MAX_IMAGE_BYTES } from "../../chat/image-input.ts";
+import { capabilitiesFor } from "../../models/capabilities.ts";
+import type { ModelCapabilities } from "../../models/capabilities.ts";
+import { resolveModel } from "../../models/resolve-model.ts";
+import type { ResolvedModel } from "../../models/resolve-model.ts";
+import { ChatCompletionRequest, KNOWN_FIELDS } from "../../openai/chat-request.ts";
+import { zodToError } from "../../openai/zod-to-error.ts";
+import type { AppDeps, AppEnv, LogFields } from "../app-env.ts";
+import { asObject, readJsonBody } from "../read-json-body.ts";
+import { SSE_HEADERS, sseStream } from "../sse.ts";
+
+const CATALOG_WAIT_MS = 3000;
+
+function recordUsage(log: LogFields, u: TokenUsage | undefined) {
+  if (!u) return;
+  log.inputTokens = u.inputTokens;
+  log.outputTokens = u.outputTokens;
+  if (u.cacheReadInputTokens) log.cacheReadTokens = u.cacheReadInputTokens;
+  if (u.cacheWriteInputTokens) log.cacheWriteTokens = u.cacheWriteInputTokens;
+}
+
+function responseHeaders(built: BuiltRequest): Record<string, string> {
+  const h: Record<string, string> = { ...built.notes };
+  if (built.dropped.length) h["x-bedrock-gateway-dropped-params"] = [...new Set(built.dropped)].join(",");
+  return h;
+}
+
+export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
+  const r = new Hono<AppEnv>();
+  const { config, runtime } = deps;
+
+  r.post("/chat/completions", async (c) => {
+    const started = performance.now();
+    const log = c.get("log");
+    log.endpoint = "chat.completions";
+    const raw = asObject(await readJsonBody(c, config.server.maxRequestBodyBytes));
+    if (config.log.debugBodies) deps.logger.debug({ requestId: c.get("requestId"), body: raw }, "request body");
+    const parsed = ChatCompletionRequest.safeParse(raw);
+    if (!parsed.success) throw zodToError(parsed.error);
+    const req = parsed.data;
+    const unknownFields = Object.keys(raw).filter((k) => !KNOWN_FIELDS.has(k));
+
+    const resolved = resolveModel(await deps.catalog.ready(CATALOG_WAIT_MS), req.model, "chat", config.models);
+    const caps = capabilitiesFor(resolved.baseModelId, resolved.entry);
+    Object.assign(log, { model: resolved.requested, bedrockModel: resolved.bedrockId, baseModelId: resolved.baseModelId, stream: req.stream === true });
+
+    const signal = c.req.raw.signal;
+    const fetchedImages = await fetchImages(
+      imageUrlsOf(req.messages),
+      { allowPrivate: config.chat.allowPrivateImageUrls, maxBytes: MAX_IMAGE_BYTES, timeoutMs: config.chat.imageFetchTimeoutMs, maxRedirects: 3 },
+      signal,
+    );
+    const built = buildConverseRequest(req, { caps, modelName: resolved.requested, fetchedImages, unknownFields, strictParams: config.chat.strictParams });
+    for (const [k, v] of Object.entries(responseHeaders(built))) c.header(k, v);
+
+    let retries = 0;
+    const send: SendOptions = { signal, onRetry: () => void (log.retries = ++retries) };
+    const n = req.n ?? 1;
+    const id = `chatcmpl-${randomUUID().replaceAll("-", "")}`;
+    const created = Math.floor(Date.now() / 1000);
+
+    if (req.stream !== true) {
+      const results = await Promise.all(Array.from({ length: n }, () => runtime.converse(resolved.bedrockId, built.request, send)));
+      const usage = results.reduce<TokenUsage | undefined>((acc, res) => addUsage(acc, res.usage), undefined);
+      recordUsage(log, usage);
+      const tier = results[0]?.serviceTier?.type;
+      const body: ChatCompletionOut = {
+        id,
+        object: "chat.completion",
+        created,
+        model: resolved.requested,
+        system_fingerprint: SYSTEM_FINGERPRINT,
+        ...(tier ? { service_tier: tier } : {}),
+        choices: results.map((res, i) => convertChoice(res, i, { toolNames: built.toolNames, suppressToolCalls: built.suppressToolCalls, reasoningOutput: config.chat.reasoningOutput })),
+        usage: convertUsage(usage),
+      };
+      if (config.log.debugBodies) deps.logger.debug({ requestId: c.get("requestId"), body }, "response body");
+      return c.json(body);
+    }
+
+    // Streaming: open every upstream stream first, so a failure before the first byte is still a
+    // normal HTTP error (and retried by the transport).
+    const streams = await Promise.all(Array.from({ length: n }, () => openStream(runtime, resolved, built, caps, send)));
+    let resolveDone!: () => void;
+    c.set("streamDone", new Promise<void>((r) => (resolveDone = r)));
+    const events = chatChunks(streams, {
+      id,
+      created,
+      model: resolved.requested,
+      includeUsage: req.stream_options?.include_usage === true,
+      toolNames: built.toolNames,
+      suppressToolCalls: built.suppressToolCalls,
+      reasoningOutput: config.chat.reasoningOutput,
+      requestId: c.get("requestId"),
+      signal,
+      onFirstContent: () => (log.ttftMs = Math.round(performance.now() - started)),
+      onError: (type) => (log.errorType = type),
+      onFinish: (usage, info) => {
+        recordUsage(log, usage);
+        if (info.aborted) {
+          log.aborted = true;
+          // Bedrock reports usage at the end; for a stream cut short, estimate what was produced.
+          if (!usage) log.outputTokens = Math.ceil(info.outputChars / 4);
+        }
+      },
+    });
+    return streamResponse(c, sseStream(events, { keepAliveMs: config.chat.keepAliveMs, onClose: () => resolveDone() }));
+  });
+
+  return r;
+}
+
+async function openStream(
+  runtime: AppDeps["runtime"],
+  resolved: ResolvedModel,
+  built: BuiltRequest,
+  caps: ModelCapabilities,
+  send: SendOptions,
+): Promise<AsyncIterable<ConverseStreamEvent>> {
+  if (built.request.toolConfig && !caps.streamingTools) {
+    // This model cannot stream tool use: call Converse and replay the answer as stream events.
+    const res: ConverseResponse = await runtime.converse(resolved.bedrockId, built.request, send);
+    return (async function* replay() {
+      yield* responseToEvents(res);
+    })();
+  }
+  return runtime.converseStream(resolved.bedrockId, built.request, send);
+}
+
+function streamResponse(c: Context<AppEnv>, body: ReadableStream<Uint8Array>): Response {
+  for (const [k, v] of Object.entries(SSE_HEADERS)) c.header(k, v);
+  return c.body(body, 200);
+}
