@@ -142,7 +142,7 @@ describe("message conversion", () => {
     assert.equal(names[0], "mcp_files_read");
     assert.notEqual(names[1], names[0]);
     assert.ok(names.every((n) => /^[a-zA-Z0-9_-]{1,64}$/.test(n)));
-    assert.equal(built.toolNames.clientName(names[0]!), "mcp.files/read");
+    assert.equal(built.toolNames.clientName(names[0]), "mcp.files/read");
     // No empty or null description is ever sent.
     assert.ok(built.request.toolConfig!.tools.every((t) => "toolSpec" in t && !("description" in t.toolSpec)));
   });
