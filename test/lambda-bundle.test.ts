@@ -9,13 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { inflateRawSync } from "node:zlib";
-import { after, before, describe, it } from "node:test";
+import { after, before, beforeEach, describe, it } from "node:test";
 import { buildLambda, LAMBDA_ENTRY_FILE, LAMBDA_HANDLER } from "../scripts/build-lambda.ts";
 import type { LambdaBuild } from "../scripts/build-lambda.ts";
-import { startFakeBedrock } from "./fake-bedrock/fake-bedrock.ts";
+import { startFakeBedrock, text } from "./fake-bedrock/fake-bedrock.ts";
 import type { FakeBedrock } from "./fake-bedrock/fake-bedrock.ts";
 import { useTestCredentials } from "./helpers/gateway.ts";
-import { functionUrlEvent, installFakeAwsLambda, invoke, isStreamingHandler, restApiEvent } from "./helpers/lambda-runtime.ts";
+import { FakeResponseStream, functionUrlEvent, installFakeAwsLambda, invoke, isStreamingHandler, restApiEvent } from "./helpers/lambda-runtime.ts";
+import type { RecordedWrite } from "./helpers/lambda-runtime.ts";
 
 const KEY = "sk-lambda-test-key-0123456789";
 const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:111122223333:secret:lambda-gateway-key-AbCdEf";
@@ -207,6 +208,105 @@ describe("Lambda bundle", () => {
       const res = await call(alb);
       assert.equal(res.metadata.statusCode, 400);
       assert.match((JSON.parse(res.body)).error.message, /Load Balancer/);
+    });
+  });
+  describe("chat completions through the bundled handler", () => {
+    let handler: unknown;
+    before(async () => {
+      fake.reset();
+      handler = await loadHandler({ ...baseEnv(), SSE_KEEPALIVE_INTERVAL: "0", UPSTREAM_RETRY_MAX_TIME: "0" });
+    });
+    beforeEach(() => fake.reset());
+
+    const chat = (body: object, via: "url" | "rest" = "url") => {
+      const headers = { ...auth, "content-type": "application/json" };
+      const json = JSON.stringify({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "x" }], ...body });
+      return via === "url" ? functionUrlEvent("POST", "/v1/chat/completions", { headers, body: json }) : restApiEvent("POST", "/v1/chat/completions", { headers, body: json });
+    };
+    const sseData = (body: string) =>
+      body
+        .split("\n\n")
+        .filter((e) => e.startsWith("data: "))
+        .map((e) => e.slice(6));
+    const contentOf = (w: RecordedWrite) =>
+      sseData(w.bytes.toString("utf8"))
+        .filter((d) => d !== "[DONE]")
+        .map((d) => (JSON.parse(d) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? "")
+        .join("");
+
+    it("streams each delta to the Lambda response stream as Bedrock produces it", async () => {
+      const answer = "The quick brown fox jumps over the lazy dog.";
+      fake.enqueue({ content: [text(answer)], stream: { textChunk: 6, delayMs: 60 } });
+      const started = performance.now();
+      const { stream, done } = invoke(handler, chat({ stream: true }));
+      await done;
+      const { metadata, body, bodyWrites } = stream.parse();
+      assert.equal(metadata.statusCode, 200);
+      assert.match(metadata.headers["content-type"]!, /^text\/event-stream/);
+      assert.ok(body.endsWith("data: [DONE]\n\n"));
+      assert.equal(bodyWrites.map(contentOf).join(""), answer);
+
+      const deltas = bodyWrites.filter((w) => contentOf(w) !== "");
+      assert.ok(deltas.length >= 7, `${deltas.length} writes carried content`);
+      assert.ok(deltas.every((w) => sseData(w.bytes.toString("utf8")).length === 1), "one SSE event per write");
+      // Spaced like Bedrock's events (60 ms apart), not delivered together at the end.
+      const gaps = deltas.slice(1).map((w, i) => w.at - deltas[i]!.at);
+      assert.ok(gaps.filter((g) => g >= 35).length >= deltas.length - 2, `gaps between writes: ${gaps.map(Math.round).join(", ")} ms`);
+      assert.ok(deltas.at(-1)!.at - deltas[0]!.at >= 300, "the first delta reached the client long before the last");
+      // Status and headers went out before the model's first event.
+      assert.ok(stream.writes[0]!.at < deltas[0]!.at - 30, `prelude at ${Math.round(stream.writes[0]!.at - started)} ms`);
+    });
+
+    it("streams through API Gateway REST events too, and answers non-streaming requests as JSON", async () => {
+      fake.enqueue({ content: [text("Hello there")], stream: { textChunk: 3 } }, { content: [text("Plain answer")] });
+      const streamed = invoke(handler, chat({ stream: true }, "rest"));
+      await streamed.done;
+      assert.equal(streamed.stream.parse().bodyWrites.map(contentOf).join(""), "Hello there");
+
+      const plain = invoke(handler, chat({}, "rest"));
+      await plain.done;
+      const { metadata, body } = plain.stream.parse();
+      assert.equal(metadata.statusCode, 200);
+      const completion = JSON.parse(body) as { object: string; choices: { message: { content: string } }[] };
+      assert.equal(completion.object, "chat.completion");
+      assert.equal(completion.choices[0]!.message.content, "Plain answer");
+    });
+
+    it("turns a Bedrock error before the stream into an OpenAI error with retry hints", async () => {
+      fake.enqueue({ error: { exception: "ThrottlingException", message: "Too many requests, please wait before trying again." } });
+      const { stream, done } = invoke(handler, chat({ stream: true }));
+      await done;
+      const { metadata, body } = stream.parse();
+      assert.equal(metadata.statusCode, 429);
+      assert.equal(metadata.headers["x-should-retry"], "true");
+      assert.ok(metadata.headers["retry-after"]);
+      assert.equal((JSON.parse(body)).error.type, "rate_limit_error");
+    });
+
+    it("delivers an error inside the stream as a data: {error} event and ends the invocation cleanly", async () => {
+      fake.enqueue({ content: [text("partial answer that will break")], stream: { textChunk: 4, failAfter: { events: 4, exception: "ModelStreamErrorException", message: "The model stopped unexpectedly" } } });
+      const { stream, done } = invoke(handler, chat({ stream: true }));
+      await done;
+      const { metadata, body } = stream.parse();
+      assert.equal(metadata.statusCode, 200);
+      const data = sseData(body);
+      assert.ok(data.some((d) => d !== "[DONE]" && (JSON.parse(d)).choices?.[0]?.delta?.content), "content before the error");
+      const err = data.map((d) => (d === "[DONE]" ? {} : (JSON.parse(d)))).find((d) => d.error);
+      assert.match(err.error.message, /The model stopped unexpectedly/);
+      assert.ok(stream.writableFinished);
+    });
+
+    it("cancels the Bedrock stream when the Lambda response stream closes mid-answer", async () => {
+      fake.enqueue({ content: [text("0123456789".repeat(20))], stream: { textChunk: 5, delayMs: 40 } });
+      const stream = new FakeResponseStream();
+      const { done } = invoke(handler, chat({ stream: true }), stream);
+      const end = Date.now() + 3000;
+      while (stream.writes.filter((w) => w.bytes.includes('"content":"0')).length < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      const closedAt = Date.now();
+      stream.destroy();
+      await done;
+      const rec = await fake.waitFor((r) => r.operation === "ConverseStream" && r.clientClosedAt !== undefined, 1000);
+      assert.ok(rec.clientClosedAt! - closedAt < 1000, "the upstream call was cancelled at once");
     });
   });
 });

@@ -7,12 +7,13 @@ import { eventToRequest } from "../src/lambda/event-to-request.ts";
 import { createStreamHandler, ResponseStreamClosedError } from "../src/lambda/stream-handler.ts";
 import type { FetchHandler } from "../src/lambda/stream-handler.ts";
 import { createLogger } from "../src/logging/logger.ts";
-import { fakeAwsLambda, FakeResponseStream, functionUrlEvent, invoke, restApiEvent } from "./helpers/lambda-runtime.ts";
+import { fakeAwsLambda, fakeContext, FakeResponseStream, functionUrlEvent, invoke, restApiEvent } from "./helpers/lambda-runtime.ts";
 
 const logger = createLogger("silent");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const enc = new TextEncoder();
-const handlerFor = (fetch: FetchHandler) => fakeAwsLambda.streamifyResponse(createStreamHandler(fakeAwsLambda, fetch, { logger }));
+const handlerFor = (fetch: FetchHandler, deadlineMarginMs?: number) =>
+  fakeAwsLambda.streamifyResponse(createStreamHandler(fakeAwsLambda, fetch, { logger, deadlineMarginMs }));
 
 describe("Lambda streaming adapter", () => {
   it("writes each chunk to the response stream when it is produced, not at the end", async () => {
@@ -141,6 +142,50 @@ describe("Lambda streaming adapter", () => {
     assert.equal(err.code, "internal_error");
     assert.match(err.message, /inv-/);
     assert.ok(!body.includes("boom"), "internal details stay in the log");
+  });
+
+  it("ends an SSE stream with an OpenAI error event before the function timeout cuts it", async () => {
+    let signal: AbortSignal | undefined;
+    const handler = handlerFor((req) => {
+      signal = req.signal;
+      return new Response(
+        new ReadableStream<Uint8Array>({
+          async pull(c) {
+            await sleep(30);
+            c.enqueue(enc.encode('data: {"n":1}\n\n'));
+          },
+        }),
+        { headers: { "content-type": "text/event-stream; charset=utf-8" } },
+      );
+    }, 100);
+    const stream = new FakeResponseStream();
+    const started = Date.now();
+    await invoke(handler, functionUrlEvent("POST", "/v1/chat/completions", { body: "{}" }), stream, fakeContext(400)).done;
+    assert.ok(Date.now() - started < 390, "ended before the function timeout");
+    assert.ok(signal?.aborted, "the app's request was aborted (and with it the Bedrock call)");
+    const { metadata, body } = stream.parse();
+    assert.equal(metadata.statusCode, 200);
+    const events = body.split("\n\n").filter(Boolean);
+    assert.ok(events.length >= 3, body);
+    const last = JSON.parse(events.at(-1)!.replace(/^data: /, "")) as { error: { type: string; code: string } };
+    assert.deepEqual([last.error.type, last.error.code], ["timeout_error", "gateway_deadline"]);
+    assert.ok(stream.writableFinished);
+  });
+
+  it("answers 504 when the function timeout comes before the response began", async () => {
+    const handler = handlerFor(
+      (req) =>
+        new Promise<Response>((resolve) => {
+          // A non-streaming Bedrock call that outlives the function: it ends when its signal fires.
+          req.signal.addEventListener("abort", () => resolve(Response.json({ error: { message: "aborted" } }, { status: 499 })));
+        }),
+      100,
+    );
+    const stream = new FakeResponseStream();
+    await invoke(handler, functionUrlEvent("POST", "/v1/chat/completions", { body: "{}" }), stream, fakeContext(300)).done;
+    const { metadata, body } = stream.parse();
+    assert.equal(metadata.statusCode, 504);
+    assert.equal((JSON.parse(body) as { error: { code: string } }).error.code, "gateway_deadline");
   });
 
   it("sends a body-less response's status and headers, and cookies apart from headers", async () => {

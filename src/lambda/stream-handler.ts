@@ -3,11 +3,14 @@
 // stream reaches the client while Bedrock is still generating. Written for this gateway rather than
 // taken from `hono/aws-lambda` because the gateway needs three things that adapter lacks: the
 // request's AbortSignal fires when the response stream goes away (so the Bedrock call is cancelled),
-// failures before the status line become OpenAI-shaped errors, and a body that fails mid-stream
-// fails the invocation instead of ending as if it had succeeded.
+// failures before the status line become OpenAI-shaped errors, a body that fails mid-stream fails
+// the invocation instead of ending as if it had succeeded, and a request about to be killed by the
+// function timeout ends with an OpenAI-shaped timeout error (a 504, or a `data: {"error":…}` event
+// in an SSE stream) rather than a connection cut the client cannot interpret.
 import type { Logger } from "pino";
 import { errors, toOpenAIErrorBody } from "../errors/gateway-error.ts";
 import type { GatewayError } from "../errors/gateway-error.ts";
+import { formatSse } from "../http/sse.ts";
 import { eventToRequest, UnsupportedEventError } from "./event-to-request.ts";
 import type { AwsLambdaRuntime, HttpEvent, HttpResponseMetadata, LambdaResponseStream, StreamingHandler } from "./lambda-types.ts";
 
@@ -17,12 +20,21 @@ export interface StreamHandlerOptions {
   logger: Logger;
   /** Runs at the start of every invocation, before the request (the entry starts background work lazily here). */
   onInvoke?: () => void;
+  /** Time kept before the function timeout to end the response cleanly (default 1500 ms). */
+  deadlineMarginMs?: number;
 }
 
 /** Why the request's signal fired: the runtime closed the response stream before the response ended. */
 export class ResponseStreamClosedError extends Error {
   override name = "ResponseStreamClosedError";
 }
+
+/** Why the request's signal fired: the function timeout is about to end the invocation. */
+export class FunctionDeadlineError extends Error {
+  override name = "FunctionDeadlineError";
+}
+
+const isEventStream = (response: Response) => /^text\/event-stream/i.test(response.headers.get("content-type") ?? "");
 
 function errorResponse(err: GatewayError): Response {
   return Response.json(toOpenAIErrorBody(err), { status: err.status });
@@ -92,40 +104,63 @@ export function createStreamHandler(runtime: AwsLambdaRuntime, fetch: FetchHandl
 
   return async function handleStreamingInvocation(event, responseStream, context) {
     opts.onInvoke?.();
+    const id = context.awsRequestId;
     const controller = new AbortController();
     let settled = false;
     const onGone = () => {
       if (!settled) controller.abort(new ResponseStreamClosedError("the Lambda response stream closed before the response was complete"));
     };
     const onError = (err: Error) => {
-      logger.warn({ awsRequestId: context.awsRequestId, err: err.message }, "lambda: response stream error");
+      logger.warn({ awsRequestId: id, err: err.message }, "lambda: response stream error");
       onGone();
     };
     responseStream.on("close", onGone);
     responseStream.on("error", onError);
+    const deadline = setTimeout(
+      () => controller.abort(new FunctionDeadlineError("the function timeout is near")),
+      Math.max(0, context.getRemainingTimeInMillis() - (opts.deadlineMarginMs ?? 1500)),
+    );
+    const deadlineHit = () => controller.signal.reason instanceof FunctionDeadlineError;
     try {
-      const response = await respond(event, controller.signal, context.awsRequestId);
+      const response = await respond(event, controller.signal, id);
+      if (deadlineHit()) {
+        // Whatever the app made of its aborted request, the client is told the real reason.
+        await response.body?.cancel().catch(() => {});
+        logger.warn({ awsRequestId: id }, "lambda: the function timeout ended the request before its response began");
+        const err = errors.deadlineReached();
+        const out = runtime.HttpResponseStream.from(responseStream, metadataOf(errorResponse(err)));
+        out.write(JSON.stringify(toOpenAIErrorBody(err)));
+        settled = true;
+        out.end();
+        return;
+      }
       const out = runtime.HttpResponseStream.from(responseStream, metadataOf(response));
       // The first write sends the status line and headers at once, before any body exists (an SSE
       // client sees 200 immediately), and is the only write a body-less response gets.
       out.write("");
-      let outcome: "complete" | "aborted" = "complete";
+      let outcome: "complete" | "aborted" = controller.signal.aborted ? "aborted" : "complete";
       try {
-        if (response.body) outcome = await pipeBody(response.body, out, controller.signal);
+        if (outcome === "complete" && response.body) outcome = await pipeBody(response.body, out, controller.signal);
       } catch (err) {
         // Headers are out; rethrowing makes the runtime fail the invocation, so the client sees a
         // cut response (and Lambda counts an error) rather than a silent, seemingly complete one.
-        logger.error({ awsRequestId: context.awsRequestId, err }, "lambda: the response body failed mid-stream");
+        logger.error({ awsRequestId: id, err }, "lambda: the response body failed mid-stream");
         throw err;
       }
-      if (outcome === "aborted") {
-        logger.info({ awsRequestId: context.awsRequestId }, "lambda: response stream closed early; the response was cancelled");
+      if (outcome === "aborted" && deadlineHit()) {
+        logger.warn({ awsRequestId: id }, "lambda: the function timeout ended the response");
+        if (!isEventStream(response)) throw new FunctionDeadlineError("the function timeout ended a response that was being written");
+        out.write(formatSse({ data: toOpenAIErrorBody(errors.deadlineReached()) }));
+      } else if (outcome === "aborted") {
+        await response.body?.cancel().catch(() => {});
+        logger.info({ awsRequestId: id }, "lambda: response stream closed early; the response was cancelled");
         return;
       }
       settled = true;
       out.end();
     } finally {
       settled = true;
+      clearTimeout(deadline);
       responseStream.off("close", onGone);
       responseStream.off("error", onError);
     }

@@ -106,13 +106,13 @@ export interface InvokeResult {
 }
 
 /** Runs one invocation the way the runtime does: handler(event, stream, context), then waits for both. */
-export function invoke(handler: unknown, event: unknown, stream = new FakeResponseStream()): InvokeResult {
+export function invoke(handler: unknown, event: unknown, stream = new FakeResponseStream(), context = fakeContext()): InvokeResult {
   const h = handler as StreamingHandler<unknown>;
   const finished = new Promise<void>((resolve) => {
     stream.on("finish", resolve);
     stream.on("close", resolve);
   });
-  const done = h(event, stream as unknown as LambdaResponseStream, fakeContext()).then(() => finished);
+  const done = h(event, stream as unknown as LambdaResponseStream, context).then(() => finished);
   return { stream, done };
 }
 
