@@ -16,6 +16,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const LAMBDA_HANDLER = "index.handler";
 export const LAMBDA_ENTRY_FILE = "index.mjs";
 export const LAMBDA_ZIP_NAME = "bedrock-gateway-lambda.zip";
+/** Oldest Node.js the bundle targets; the Lambda runtime (nodejs24.x) must be at least this. */
+export const LAMBDA_NODE_TARGET = "node22";
 
 export interface LambdaBuild {
   outdir: string;
@@ -101,7 +103,7 @@ export async function buildLambda(outdir = join(ROOT, "dist", "lambda")): Promis
     splitting: true,
     format: "esm",
     platform: "node",
-    target: "node22",
+    target: LAMBDA_NODE_TARGET,
     // ES module builds of the AWS SDK: real dynamic import() for the lazily loaded credential
     // providers and clients, so they become chunks outside the init path.
     mainFields: ["module", "main"],

@@ -117,6 +117,9 @@ const envSchema = z.object({
 
 type Env = z.infer<typeof envSchema>;
 
+/** Every environment variable the gateway reads (deployment templates are checked against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export type ApiKeySource =
   | { kind: "static"; key: string }
   | { kind: "secrets-manager"; secretId: string }
