@@ -15,6 +15,7 @@ import type { Config } from "./config/config.ts";
 import { DEFAULT_REGION } from "./config/config.ts";
 import type { AppDeps } from "./http/app-env.ts";
 import { ModelCatalog } from "./models/model-catalog.ts";
+import { ThinkingStore } from "./chat/thinking-store.ts";
 
 export interface Runtime {
   deps: AppDeps;
@@ -81,7 +82,8 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
     logger,
   );
   const auth = createVerifier(config, region, logger);
-  const deps: AppDeps = { config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp) };
+  const thinkingStore = new ThinkingStore(config.chat.thinkingStoreTtlMs, config.chat.thinkingStoreMaxEntries);
+  const deps: AppDeps = { config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), thinkingStore };
 
   return {
     deps,

@@ -61,6 +61,50 @@ describe("bad input", () => {
     assert.match(e.message, /gpt-imaginary/);
   });
 
+  const post = (body: RequestInit["body"], headers: Record<string, string> = { "content-type": "application/json" }) =>
+    gw.request("/v1/chat/completions", { method: "POST", headers, body, duplex: "half" });
+
+  it("400 for malformed JSON, an empty body and a body that is not an object", async () => {
+    const e = await expectError(await post('{"model": "x", "messages": ['), 400, "invalid_json");
+    assert.equal(e.type, "invalid_request_error");
+    await expectError(await post(""), 400, "invalid_json");
+    await expectError(await post("[1,2]"), 400, "invalid_type");
+  });
+
+  it("400 naming the parameter for a missing or invalid field", async () => {
+    const missing = await expectError(await post(JSON.stringify({ model: "amazon.nova-lite-v1:0" })), 400, "missing_required_parameter");
+    assert.equal(missing.param, "messages");
+    const bad = await expectError(await post(JSON.stringify({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "x" }], temperature: 5 })), 400, "invalid_value");
+    assert.equal(bad.param, "temperature");
+    const role = await expectError(await post(JSON.stringify({ model: "amazon.nova-lite-v1:0", messages: [{ role: "robot", content: "x" }] })), 400, null);
+    assert.match(role.param ?? "", /^messages\[0\]/);
+  });
+
+  it("413 for a body over the limit, declared or chunked", async () => {
+    const big = JSON.stringify({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "x".repeat(70_000) }] });
+    await expectError(await post(big), 413, "request_too_large");
+    const chunked = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode(big));
+        c.close();
+      },
+    });
+    await expectError(await post(chunked), 413, "request_too_large");
+  });
+
+  it("415 for a body that is not JSON", async () => {
+    await expectError(await post("model=x", { "content-type": "application/x-www-form-urlencoded" }), 415, "unsupported_media_type");
+  });
+
+  it("404 for an unknown model on chat completions", async () => {
+    const e = await expectError(await post(JSON.stringify({ model: "no-such-model", messages: [{ role: "user", content: "x" }] })), 404, "model_not_found");
+    assert.equal(e.param, "model");
+  });
+
+  it("405 for GET on chat completions", async () => {
+    await expectError(await gw.request("/v1/chat/completions"), 405, "method_not_allowed");
+  });
+
   it("only /health is open without a key", async () => {
     const res = await gw.request("/health", { noAuth: true });
     assert.equal(res.status, 200);

@@ -11,6 +11,7 @@ import type { ChatCompletionChunkOut, ChunkChoice, ReasoningOutput } from "./cha
 import { SYSTEM_FINGERPRINT } from "./chat-types.ts";
 import { ChatStreamConverter } from "./convert-stream.ts";
 import { addUsage, convertUsage } from "./convert-usage.ts";
+import { bedrockExtras } from "./bedrock-extras.ts";
 import { mergeStreams } from "./merge-streams.ts";
 import type { ToolNameMap } from "./tool-names.ts";
 
@@ -22,18 +23,19 @@ export interface ChunkContext {
   toolNames: ToolNameMap;
   suppressToolCalls: boolean;
   reasoningOutput: ReasoningOutput;
+  jsonToolName?: string;
   requestId: string;
   /** The client's connection: when it is gone, upstream errors are just the abort echoing back. */
   signal?: AbortSignal;
   /** Observers for the access log / usage records. */
   onFirstContent?: () => void;
   /** Called exactly once: at the end, on error, or when the client goes away (aborted). */
-  onFinish?: (usage: TokenUsage | undefined, info: { serviceTier?: string; aborted: boolean; outputChars: number }) => void;
+  onFinish?: (usage: TokenUsage | undefined, info: { serviceTier?: string; aborted: boolean; outputChars: number; converters: ChatStreamConverter[] }) => void;
   onError?: (errorType: string) => void;
 }
 
 export async function* chatChunks(streams: AsyncIterable<ConverseStreamEvent>[], ctx: ChunkContext): AsyncGenerator<SseEvent> {
-  const converters = streams.map(() => new ChatStreamConverter({ toolNames: ctx.toolNames, suppressToolCalls: ctx.suppressToolCalls, reasoningOutput: ctx.reasoningOutput }));
+  const converters = streams.map(() => new ChatStreamConverter({ toolNames: ctx.toolNames, suppressToolCalls: ctx.suppressToolCalls, reasoningOutput: ctx.reasoningOutput, jsonToolName: ctx.jsonToolName }));
   let serviceTier: string | undefined;
   const envelope = (choices: ChunkChoice[]): ChatCompletionChunkOut => ({
     id: ctx.id,
@@ -55,7 +57,7 @@ export async function* chatChunks(streams: AsyncIterable<ConverseStreamEvent>[],
     if (finished) return;
     finished = true;
     const outputChars = converters.reduce((n, c) => n + c.outputChars, 0);
-    ctx.onFinish?.(usage(), { serviceTier, aborted, outputChars });
+    ctx.onFinish?.(usage(), { serviceTier, aborted, outputChars, converters });
   };
   try {
     for await (const { index, value } of mergeStreams(streams)) {
@@ -88,6 +90,11 @@ export async function* chatChunks(streams: AsyncIterable<ConverseStreamEvent>[],
     finish(true);
   }
   const total = usage();
-  if (ctx.includeUsage) yield { data: { ...envelope([]), usage: convertUsage(total) } };
+  // Bedrock-specific results (guardrail trace, performance config) arrive in metadata at the end.
+  const first0 = converters[0];
+  const bedrock = bedrockExtras(first0 && { ...first0.metadata, additionalModelResponseFields: first0.additionalFields });
+  if (ctx.includeUsage) yield { data: { ...envelope([]), usage: convertUsage(total), ...(bedrock ? { bedrock } : {}) } };
+  // The service tier Bedrock used is known only from the final metadata: say it in a last chunk.
+  else if (bedrock || serviceTier) yield { data: { ...envelope([]), ...(bedrock ? { bedrock } : {}) } };
   yield { data: "[DONE]" };
 }

@@ -16,7 +16,9 @@ export interface ChatMessageOut {
   reasoning_content?: string;
   /** Signed thinking blocks, for clients that replay them (issue: reasoning with tools). */
   thinking_blocks?: ThinkingBlockOut[];
-  /** Bedrock citations (documents), raw: they do not fit OpenAI's url_citation annotations. */
+  /** Web citations as OpenAI url_citation annotations. */
+  annotations?: unknown[];
+  /** Bedrock document citations, raw: they do not fit OpenAI's url_citation annotations. */
   citations?: unknown[];
 }
 

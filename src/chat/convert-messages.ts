@@ -8,6 +8,7 @@ import type { ChatMessage } from "../openai/chat-request.ts";
 import { parseDataUrl, sniffImageFormat, MAX_IMAGE_BYTES } from "./image-input.ts";
 import { convertMediaPart } from "./media-parts.ts";
 import { toBedrockToolId } from "./tool-call-ids.ts";
+import type { ThinkingStore } from "./thinking-store.ts";
 import type { ToolNameMap } from "./tool-names.ts";
 
 export interface ConvertContext {
@@ -19,6 +20,9 @@ export interface ConvertContext {
   fetchedImages: Map<string, Buffer>;
   /** Document names already used in this request (Bedrock wants them unique). */
   documentNames: Set<string>;
+  /** Claude: replay signed thinking blocks on assistant turns (from the client, else from the store). */
+  replayThinking: boolean;
+  thinkingStore?: ThinkingStore;
 }
 
 export interface ConvertedConversation {
@@ -112,7 +116,7 @@ export function convertMessages(input: ChatMessage[], ctx: ConvertContext): Conv
         return;
       }
       case "assistant": {
-        const content: ContentBlock[] = [];
+        const content: ContentBlock[] = ctx.replayThinking ? replayedThinking(m, ctx) : [];
         if (typeof m.content === "string") content.push({ text: m.content });
         else if (Array.isArray(m.content)) {
           for (const p of m.content) content.push({ text: p.type === "text" ? p.text : p.refusal });
@@ -146,6 +150,26 @@ export function convertMessages(input: ChatMessage[], ctx: ConvertContext): Conv
     }
   });
   return { system, messages };
+}
+
+/**
+ * The signed thinking an assistant turn started with: the client's thinking_blocks when it sent
+ * them, otherwise what the gateway stored for the turn's tool calls. Clients that replay only
+ * reasoning_content (which carries no signature) are served from the store too.
+ */
+function replayedThinking(m: Extract<ChatMessage, { role: "assistant" }>, ctx: ConvertContext): ContentBlock[] {
+  if (m.thinking_blocks?.length) {
+    return m.thinking_blocks.map((b) =>
+      b.type === "thinking"
+        ? { reasoningContent: { reasoningText: { text: b.thinking, signature: b.signature } } }
+        : { reasoningContent: { redactedContent: b.data } },
+    );
+  }
+  for (const tc of m.tool_calls ?? []) {
+    const stored = ctx.thinkingStore?.recall(tc.id);
+    if (stored) return stored.map((reasoningContent) => ({ reasoningContent }));
+  }
+  return [];
 }
 
 function toolResult(toolUseId: string, text: string): ContentBlock {

@@ -4,12 +4,17 @@
 import type { ContentBlock, ConverseResponse } from "../bedrock/converse-types.ts";
 import type { ChatChoiceOut, ReasoningOutput, ThinkingBlockOut, ToolCallOut } from "./chat-types.ts";
 import { mapFinishReason } from "./map-finish-reason.ts";
+import { cleanJsonText } from "./structured-output.ts";
 import type { ToolNameMap } from "./tool-names.ts";
 
 export interface ResponseOptions {
   toolNames: ToolNameMap;
   suppressToolCalls: boolean;
   reasoningOutput: ReasoningOutput;
+  /** Structured output through a forced tool: its input is the answer's content. */
+  jsonToolName?: string;
+  /** Structured output through instructions: clean the answer of code fences. */
+  cleanJson?: boolean;
 }
 
 export function convertChoice(res: ConverseResponse, index: number, opts: ResponseOptions): ChatChoiceOut {
@@ -19,9 +24,14 @@ export function convertChoice(res: ConverseResponse, index: number, opts: Respon
   const toolCalls: ToolCallOut[] = [];
   const thinking: ThinkingBlockOut[] = [];
   const citations: unknown[] = [];
+  const annotations: unknown[] = [];
   for (const b of blocks) {
     if ("text" in b) text += b.text;
     else if ("toolUse" in b) {
+      if (opts.jsonToolName && b.toolUse.name === opts.jsonToolName) {
+        text += JSON.stringify(b.toolUse.input ?? {});
+        continue;
+      }
       if (opts.suppressToolCalls) continue;
       toolCalls.push({
         id: b.toolUse.toolUseId,
@@ -35,10 +45,16 @@ export function convertChoice(res: ConverseResponse, index: number, opts: Respon
         if (rc.reasoningText.signature) thinking.push({ type: "thinking", thinking: rc.reasoningText.text, signature: rc.reasoningText.signature });
       } else thinking.push({ type: "redacted_thinking", data: rc.redactedContent });
     } else if ("citationsContent" in b) {
+      const start = text.length;
       for (const c of b.citationsContent.content ?? []) text += c.text ?? "";
-      citations.push(...(b.citationsContent.citations ?? []));
+      for (const c of b.citationsContent.citations ?? []) {
+        // Web citations fit OpenAI's url_citation annotation; document citations stay raw.
+        if (c.location?.web?.url) annotations.push({ type: "url_citation", url_citation: { url: c.location.web.url, title: c.title ?? c.location.web.domain ?? c.location.web.url, start_index: start, end_index: text.length } });
+        else citations.push(c);
+      }
     }
   }
+  if (opts.cleanJson) text = cleanJsonText(text);
   if (opts.reasoningOutput === "think-tags" && reasoning) text = `<think>${reasoning}</think>${text}`;
   return {
     index,
@@ -49,6 +65,7 @@ export function convertChoice(res: ConverseResponse, index: number, opts: Respon
       ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
       ...(opts.reasoningOutput === "reasoning_content" && reasoning ? { reasoning_content: reasoning } : {}),
       ...(thinking.length && opts.reasoningOutput !== "omit" ? { thinking_blocks: thinking } : {}),
+      ...(annotations.length ? { annotations } : {}),
       ...(citations.length ? { citations } : {}),
     },
     finish_reason: mapFinishReason(res.stopReason, toolCalls.length > 0),

@@ -2,7 +2,7 @@
 // 0-based index of their own (never Bedrock's content-block index); id, type and name come in the
 // first delta of a call and argument fragments after. The finish reason is known at messageStop;
 // usage may arrive before or after it, so it is read at the end.
-import type { ConverseStreamEvent, StopReason, TokenUsage } from "../bedrock/converse-types.ts";
+import type { ConverseStreamEvent, ReasoningContentBlock, StopReason, TokenUsage } from "../bedrock/converse-types.ts";
 import type { ChunkDelta, ReasoningOutput, ThinkingBlockOut } from "./chat-types.ts";
 import type { FinishReason } from "./map-finish-reason.ts";
 import { mapFinishReason } from "./map-finish-reason.ts";
@@ -17,16 +17,23 @@ export interface StreamConvertOptions {
   toolNames: ToolNameMap;
   suppressToolCalls: boolean;
   reasoningOutput: ReasoningOutput;
+  /** Structured output through a forced tool: its input streams as content. */
+  jsonToolName?: string;
 }
 
 export class ChatStreamConverter {
   private readonly opts: StreamConvertOptions;
   private readonly toolIndexByBlock = new Map<number, number>();
+  private readonly jsonBlocks = new Set<number>();
+  /** Signed thinking blocks and tool-call ids of this answer, for the thinking store. */
+  readonly reasoningBlocks: ReasoningContentBlock[] = [];
+  readonly toolUseIds: string[] = [];
   private thinkingText = new Map<number, string>();
   private inThinkTag = false;
   stopReason: StopReason | undefined;
   usage: TokenUsage | undefined;
   metadata: Record<string, unknown> | undefined;
+  additionalFields: unknown;
   /** True once any content (text, reasoning or a tool call) has been produced. */
   started = false;
   outputChars = 0;
@@ -43,6 +50,12 @@ export class ChatStreamConverter {
   push(ev: ConverseStreamEvent): StreamStep[] {
     if ("contentBlockStart" in ev) {
       const start = ev.contentBlockStart.start.toolUse;
+      if (start && this.opts.jsonToolName && start.name === this.opts.jsonToolName) {
+        this.jsonBlocks.add(ev.contentBlockStart.contentBlockIndex);
+        this.started = true;
+        return [];
+      }
+      if (start) this.toolUseIds.push(start.toolUseId);
       if (!start || this.opts.suppressToolCalls) return [];
       const index = this.toolIndexByBlock.size;
       this.toolIndexByBlock.set(ev.contentBlockStart.contentBlockIndex, index);
@@ -57,6 +70,11 @@ export class ChatStreamConverter {
         this.outputChars += delta.text.length;
         return [{ delta: { ...this.closeThinkContent(delta.text) } }];
       }
+      if (delta.toolUse && this.jsonBlocks.has(contentBlockIndex)) {
+        if (delta.toolUse.input === "") return [];
+        this.outputChars += delta.toolUse.input.length;
+        return [{ delta: { content: delta.toolUse.input } }];
+      }
       if (delta.toolUse) {
         const index = this.toolIndexByBlock.get(contentBlockIndex);
         if (index === undefined || delta.toolUse.input === "") return [];
@@ -69,6 +87,7 @@ export class ChatStreamConverter {
     }
     if ("messageStop" in ev) {
       this.stopReason = ev.messageStop.stopReason;
+      this.additionalFields = ev.messageStop.additionalModelResponseFields;
       const close = this.closeThink();
       return [...(close.content ? [{ delta: close }] : []), { finishReason: mapFinishReason(this.stopReason, this.toolCallCount > 0) }];
     }
@@ -93,8 +112,10 @@ export class ChatStreamConverter {
       }
       return [];
     }
-    if (mode === "omit") return [];
     // Signatures and redacted blocks arrive whole: hand the complete block to the client to replay.
+    if (rc.signature) this.reasoningBlocks.push({ reasoningText: { text: this.thinkingText.get(block) ?? "", signature: rc.signature } });
+    else if (rc.redactedContent) this.reasoningBlocks.push({ redactedContent: rc.redactedContent });
+    if (mode === "omit") return [];
     let block_: ThinkingBlockOut | undefined;
     if (rc.signature) block_ = { type: "thinking", thinking: this.thinkingText.get(block) ?? "", signature: rc.signature };
     else if (rc.redactedContent) block_ = { type: "redacted_thinking", data: rc.redactedContent };

@@ -109,6 +109,13 @@ const envSchema = z.object({
   SSE_KEEPALIVE_INTERVAL: textual(parseDuration).default(15_000),
   /** Where reasoning text goes: reasoning_content (default), <think> tags inside content, or nowhere. */
   REASONING_OUTPUT: z.enum(["reasoning_content", "think-tags", "omit"]).default("reasoning_content"),
+  /** Default guardrail for chat requests that name none (both or neither). */
+  GUARDRAIL_ID: optionalText,
+  GUARDRAIL_VERSION: optionalText,
+  GUARDRAIL_TRACE: z.enum(["enabled", "disabled", "enabled_full"]).optional(),
+  /** How long signed thinking blocks are kept for clients that do not replay them. */
+  THINKING_STORE_TTL: textual(parseDuration).default(3_600_000),
+  THINKING_STORE_MAX_ENTRIES: z.coerce.number().int().min(0).default(10_000),
   /** Largest request body accepted. */
   MAX_REQUEST_BODY: textual(parseByteSize).default(20 * 1_048_576),
   /** How long in-flight requests and streams may run after SIGTERM before connections are cut. */
@@ -156,6 +163,9 @@ export interface Config {
     imageFetchTimeoutMs: number;
     keepAliveMs: number;
     reasoningOutput: "reasoning_content" | "think-tags" | "omit";
+    defaultGuardrail: { guardrailIdentifier: string; guardrailVersion: string; trace?: "enabled" | "disabled" | "enabled_full" } | undefined;
+    thinkingStoreTtlMs: number;
+    thinkingStoreMaxEntries: number;
   };
   cors: { allowedOrigins: string[] };
   log: { level: (typeof LOG_LEVELS)[number]; debugBodies: boolean };
@@ -201,6 +211,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
+  if (Boolean(e.GUARDRAIL_ID) !== Boolean(e.GUARDRAIL_VERSION)) {
+    throw new ConfigError("Invalid configuration:\n  GUARDRAIL_ID, GUARDRAIL_VERSION: set both (the version is a number or DRAFT) or neither");
+  }
   const ignoreEndpoints = e.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS;
   const prefixes = ["/v1", "/api/v1"];
   if (e.API_ROUTE_PREFIX && !prefixes.includes(e.API_ROUTE_PREFIX)) prefixes.push(e.API_ROUTE_PREFIX);
@@ -242,6 +255,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       imageFetchTimeoutMs: e.IMAGE_FETCH_TIMEOUT,
       keepAliveMs: e.SSE_KEEPALIVE_INTERVAL,
       reasoningOutput: e.REASONING_OUTPUT,
+      defaultGuardrail: e.GUARDRAIL_ID
+        ? { guardrailIdentifier: e.GUARDRAIL_ID, guardrailVersion: e.GUARDRAIL_VERSION!, ...(e.GUARDRAIL_TRACE ? { trace: e.GUARDRAIL_TRACE } : {}) }
+        : undefined,
+      thinkingStoreTtlMs: e.THINKING_STORE_TTL,
+      thinkingStoreMaxEntries: e.THINKING_STORE_MAX_ENTRIES,
     },
     cors: { allowedOrigins: e.ALLOWED_ORIGINS },
     log: { level: e.LOG_LEVEL, debugBodies: e.DEBUG },

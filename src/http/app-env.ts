@@ -2,6 +2,7 @@
 import type { Logger } from "pino";
 import type { ApiKeyVerifier, Principal } from "../auth/api-key-verifier.ts";
 import type { BedrockRuntime } from "../bedrock/runtime-client.ts";
+import type { ThinkingStore } from "../chat/thinking-store.ts";
 import type { Config } from "../config/config.ts";
 import type { CatalogSnapshot } from "../models/build-catalog.ts";
 import type { CatalogStatus } from "../models/model-catalog.ts";
@@ -19,6 +20,8 @@ export interface AppDeps {
   /** null when authentication is disabled (loopback-only development mode). */
   auth: ApiKeyVerifier | null;
   runtime: BedrockRuntime;
+  /** Signed thinking blocks by tool-call id, for clients that do not replay them. */
+  thinkingStore: ThinkingStore;
 }
 
 /**

@@ -52,6 +52,16 @@ const AssistantMessage = z
     tool_calls: z.array(ToolCall).optional(),
     function_call: z.object({ name: z.string(), arguments: z.string() }).loose().nullable().optional(),
     reasoning_content: z.string().nullable().optional(),
+    /** Signed thinking blocks as this gateway (and some others) return them, replayed by clients. */
+    thinking_blocks: z
+      .array(
+        z.discriminatedUnion("type", [
+          z.object({ type: z.literal("thinking"), thinking: z.string(), signature: z.string().min(1) }).loose(),
+          z.object({ type: z.literal("redacted_thinking"), data: z.string().min(1) }).loose(),
+        ]),
+      )
+      .nullable()
+      .optional(),
     name: z.string().optional(),
     refusal: z.string().nullable().optional(),
   })
@@ -120,6 +130,23 @@ export const ChatCompletionRequest = z.object({
   verbosity: z.unknown().optional(),
   prompt_cache_key: z.unknown().optional(),
   safety_identifier: z.unknown().optional(),
+  // Bedrock-native controls as top-level extra fields (the SDKs' extra_body lands here).
+  guardrailConfig: z
+    .object({
+      guardrailIdentifier: z.string().min(1).max(2048),
+      guardrailVersion: z.string().regex(/^(([1-9][0-9]{0,7})|(DRAFT))$/, "a version number or DRAFT"),
+      trace: z.enum(["enabled", "disabled", "enabled_full"]).optional(),
+      streamProcessingMode: z.enum(["sync", "async"]).optional(),
+    })
+    .strict()
+    .optional(),
+  additionalModelRequestFields: z.record(z.string(), z.unknown()).optional(),
+  additionalModelResponseFieldPaths: z.array(z.string().min(1).max(256)).max(10).optional(),
+  performanceConfig: z.object({ latency: z.enum(["standard", "optimized"]) }).strict().optional(),
+  /** A raw Anthropic thinking object, passed through for Claude. */
+  thinking: z.record(z.string(), z.unknown()).optional(),
+  /** Per-request switch for automatic prompt-cache points (overrides ENABLE_PROMPT_CACHING). */
+  prompt_caching: z.boolean().optional(),
 });
 
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;

@@ -355,7 +355,7 @@ export class FakeBedrock {
   }
 
   private validateConverse(record: RecordedRequest, res: ServerResponse, model: FakeModel, streaming: boolean): boolean {
-    const issues = bedrockRuntimeModel().validate(`${RT}ConverseRequest`, record.body ?? {});
+    const issues = bedrockRuntimeModel().validate(`${RT}${streaming ? "ConverseStreamRequest" : "ConverseRequest"}`, record.body ?? {});
     if (issues.length) {
       this.error(res, 400, "ValidationException", formatIssues(issues));
       return false;
@@ -383,11 +383,16 @@ export class FakeBedrock {
     const model = this.resolveModel(record, res);
     if (!model) return;
     if (!this.validateConverse(record, res, model, streaming)) return;
-    const plan = this.nextPlan(record, model);
+    let plan = this.nextPlan(record, model);
     if (plan.error) return this.error(res, plan.error.status ?? statusOf(plan.error.exception), plan.error.exception, plan.error.message);
 
     const content = completeContent(plan.content ?? []);
     const usage = usageOf(plan, this.inputTokens(record.body as ConverseBody), content);
+    // Bedrock echoes the service tier and performance configuration it used.
+    const echo: Record<string, unknown> = {};
+    if (record.body?.serviceTier) echo.serviceTier = record.body.serviceTier;
+    if (record.body?.performanceConfig) echo.performanceConfig = record.body.performanceConfig;
+    plan = { ...plan, extra: { ...echo, ...plan.extra } };
     if (!streaming) {
       if (plan.delayMs) await delay(plan.delayMs);
       if (res.destroyed) return;

@@ -11,6 +11,7 @@ import { buildConverseRequest } from "../../chat/build-converse-request.ts";
 import { chatChunks } from "../../chat/chat-chunks.ts";
 import type { ChatCompletionOut } from "../../chat/chat-types.ts";
 import { SYSTEM_FINGERPRINT } from "../../chat/chat-types.ts";
+import { bedrockExtras } from "../../chat/bedrock-extras.ts";
 import { convertChoice } from "../../chat/convert-response.ts";
 import { addUsage, convertUsage } from "../../chat/convert-usage.ts";
 import { fetchImages, imageUrlsOf } from "../../chat/resolve-images.ts";
@@ -50,7 +51,7 @@ export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
     const started = performance.now();
     const log = c.get("log");
     log.endpoint = "chat.completions";
-    const raw = asObject(await readJsonBody(c, config.server.maxRequestBodyBytes));
+    const raw = withExtraBody(asObject(await readJsonBody(c, config.server.maxRequestBodyBytes)));
     if (config.log.debugBodies) deps.logger.debug({ requestId: c.get("requestId"), body: raw }, "request body");
     const parsed = ChatCompletionRequest.safeParse(raw);
     if (!parsed.success) throw zodToError(parsed.error);
@@ -67,7 +68,24 @@ export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
       { allowPrivate: config.chat.allowPrivateImageUrls, maxBytes: MAX_IMAGE_BYTES, timeoutMs: config.chat.imageFetchTimeoutMs, maxRedirects: 3 },
       signal,
     );
-    const built = buildConverseRequest(req, { caps, modelName: resolved.requested, fetchedImages, unknownFields, strictParams: config.chat.strictParams });
+    const built = buildConverseRequest(req, {
+      caps,
+      modelName: resolved.requested,
+      fetchedImages,
+      unknownFields,
+      strictParams: config.chat.strictParams,
+      streaming: req.stream === true,
+      thinkingStore: deps.thinkingStore,
+      autoCache: config.chat.promptCaching,
+      defaultGuardrail: config.chat.defaultGuardrail,
+    });
+    const mapping = {
+      toolNames: built.toolNames,
+      suppressToolCalls: built.suppressToolCalls,
+      reasoningOutput: config.chat.reasoningOutput,
+      jsonToolName: built.jsonToolName,
+      cleanJson: built.jsonMode === "prompt",
+    };
     for (const [k, v] of Object.entries(responseHeaders(built))) c.header(k, v);
 
     let retries = 0;
@@ -81,6 +99,8 @@ export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
       const usage = results.reduce<TokenUsage | undefined>((acc, res) => addUsage(acc, res.usage), undefined);
       recordUsage(log, usage);
       const tier = results[0]?.serviceTier?.type;
+      if (built.claudeThinking) results.forEach((res) => rememberThinking(deps, res));
+      const bedrock = bedrockExtras(results[0]);
       const body: ChatCompletionOut = {
         id,
         object: "chat.completion",
@@ -88,8 +108,9 @@ export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
         model: resolved.requested,
         system_fingerprint: SYSTEM_FINGERPRINT,
         ...(tier ? { service_tier: tier } : {}),
-        choices: results.map((res, i) => convertChoice(res, i, { toolNames: built.toolNames, suppressToolCalls: built.suppressToolCalls, reasoningOutput: config.chat.reasoningOutput })),
+        choices: results.map((res, i) => convertChoice(res, i, mapping)),
         usage: convertUsage(usage),
+        ...(bedrock ? { bedrock } : {}),
       };
       if (config.log.debugBodies) deps.logger.debug({ requestId: c.get("requestId"), body }, "response body");
       return c.json(body);
@@ -105,15 +126,14 @@ export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
       created,
       model: resolved.requested,
       includeUsage: req.stream_options?.include_usage === true,
-      toolNames: built.toolNames,
-      suppressToolCalls: built.suppressToolCalls,
-      reasoningOutput: config.chat.reasoningOutput,
+      ...mapping,
       requestId: c.get("requestId"),
       signal,
       onFirstContent: () => (log.ttftMs = Math.round(performance.now() - started)),
       onError: (type) => (log.errorType = type),
       onFinish: (usage, info) => {
         recordUsage(log, usage);
+        if (built.claudeThinking) for (const conv of info.converters) deps.thinkingStore.remember(conv.toolUseIds, conv.reasoningBlocks);
         if (info.aborted) {
           log.aborted = true;
           // Bedrock reports usage at the end; for a stream cut short, estimate what was produced.
@@ -125,6 +145,23 @@ export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   return r;
+}
+
+/** bedrock-access-gateway clients send Bedrock fields inside a literal "extra_body" key: lift them. */
+function withExtraBody(raw: Record<string, unknown>): Record<string, unknown> {
+  const extra = raw.extra_body;
+  if (extra === undefined) return raw;
+  const { extra_body: _, ...rest } = raw;
+  if (extra === null || typeof extra !== "object" || Array.isArray(extra)) return rest;
+  return { ...(extra as Record<string, unknown>), ...rest };
+}
+
+/** Keep a thinking turn's signed blocks for clients that will not replay them. */
+function rememberThinking(deps: AppDeps, res: ConverseResponse): void {
+  const blocks = res.output.message?.content ?? [];
+  const ids = blocks.flatMap((b) => ("toolUse" in b ? [b.toolUse.toolUseId] : []));
+  const reasoning = blocks.flatMap((b) => ("reasoningContent" in b ? [b.reasoningContent] : []));
+  deps.thinkingStore.remember(ids, reasoning);
 }
 
 async function openStream(
