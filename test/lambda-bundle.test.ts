@@ -162,6 +162,13 @@ describe("Lambda bundle", () => {
     assert.equal((JSON.parse(parsed.body)).error.code, "invalid_api_key");
   });
 
+  it("fails init with a message naming the variable, and refuses DISABLE_AUTH", async () => {
+    await assert.rejects(loadHandler({ ...baseEnv(), API_KEY: undefined }), /API_KEY: no client key source is configured/);
+    await assert.rejects(loadHandler({ ...baseEnv(), API_KEY: undefined, DISABLE_AUTH: "true", HOST: "127.0.0.1" }), /DISABLE_AUTH: not allowed on AWS Lambda/);
+    delete process.env.DISABLE_AUTH;
+    delete process.env.HOST;
+  });
+
   describe("requests through both front doors", () => {
     let handler: unknown;
     before(async () => {

@@ -1,12 +1,12 @@
 // The Lambda response-streaming adapter: event → Request → the app's fetch handler → the runtime's
 // response stream, one chunk at a time as the app produces them (with backpressure), so an SSE
 // stream reaches the client while Bedrock is still generating. Written for this gateway rather than
-// taken from `hono/aws-lambda` because the gateway needs three things that adapter lacks: the
-// request's AbortSignal fires when the response stream goes away (so the Bedrock call is cancelled),
-// failures before the status line become OpenAI-shaped errors, a body that fails mid-stream fails
-// the invocation instead of ending as if it had succeeded, and a request about to be killed by the
-// function timeout ends with an OpenAI-shaped timeout error (a 504, or a `data: {"error":…}` event
-// in an SSE stream) rather than a connection cut the client cannot interpret.
+// taken from `hono/aws-lambda` (deprecated there in favour of a separate package) because the gateway
+// needs what that adapter lacks: the request's AbortSignal fires when the response stream goes away
+// (so the Bedrock call is cancelled); failures before the status line become OpenAI-shaped errors;
+// a body that fails mid-stream fails the invocation instead of ending as if it had succeeded; and a
+// request about to be killed by the function timeout ends with an OpenAI-shaped timeout error (a
+// 504, or a `data: {"error":…}` event in an SSE stream) rather than a cut the client cannot read.
 import type { Logger } from "pino";
 import { errors, toOpenAIErrorBody } from "../errors/gateway-error.ts";
 import type { GatewayError } from "../errors/gateway-error.ts";
