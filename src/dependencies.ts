@@ -15,7 +15,7 @@ import type { Config } from "./config/config.ts";
 import { DEFAULT_REGION } from "./config/config.ts";
 import type { AppDeps } from "./http/app-env.ts";
 import { ModelCatalog } from "./models/model-catalog.ts";
-import { ThinkingStore } from "./chat/thinking-store.ts";
+import { ThinkingStore } from "./converse/thinking-store.ts";
 
 export interface Runtime {
   deps: AppDeps;

@@ -11,9 +11,9 @@ import type { ChatCompletionChunkOut, ChunkChoice, ReasoningOutput } from "./cha
 import { SYSTEM_FINGERPRINT } from "./chat-types.ts";
 import { ChatStreamConverter } from "./convert-stream.ts";
 import { addUsage, convertUsage } from "./convert-usage.ts";
-import { bedrockExtras } from "./bedrock-extras.ts";
-import { mergeStreams } from "./merge-streams.ts";
-import type { ToolNameMap } from "./tool-names.ts";
+import { bedrockExtras } from "../converse/bedrock-extras.ts";
+import { mergeStreams } from "../converse/merge-streams.ts";
+import type { ToolNameMap } from "../converse/tool-names.ts";
 
 export interface ChunkContext {
   id: string;

@@ -1,5 +1,5 @@
 // The Chat Completions objects this gateway returns (the subset of OpenAI's schema it fills).
-import type { FinishReason } from "./map-finish-reason.ts";
+import type { FinishReason } from "../converse/map-finish-reason.ts";
 import type { OpenAIUsage } from "./convert-usage.ts";
 
 export interface ToolCallOut {

@@ -5,11 +5,11 @@ import type { CacheTtl, ContentBlock, ImageFormat, Message, SystemContentBlock, 
 import { errors } from "../errors/gateway-error.ts";
 import type { ModelCapabilities } from "../models/capabilities.ts";
 import type { ChatMessage } from "../openai/chat-request.ts";
-import { parseDataUrl, sniffImageFormat, MAX_IMAGE_BYTES } from "./image-input.ts";
+import { parseDataUrl, sniffImageFormat, MAX_IMAGE_BYTES } from "../converse/image-input.ts";
 import { convertMediaPart } from "./media-parts.ts";
-import { toBedrockToolId } from "./tool-call-ids.ts";
-import type { ThinkingStore } from "./thinking-store.ts";
-import type { ToolNameMap } from "./tool-names.ts";
+import { toBedrockToolId } from "../converse/tool-call-ids.ts";
+import type { ThinkingStore } from "../converse/thinking-store.ts";
+import type { ToolNameMap } from "../converse/tool-names.ts";
 
 export interface ConvertContext {
   caps: ModelCapabilities;

@@ -3,9 +3,9 @@
 // max_tokens), reasoning goes to reasoning_content (never into content unless think-tags are asked for).
 import type { ContentBlock, ConverseResponse } from "../bedrock/converse-types.ts";
 import type { ChatChoiceOut, ReasoningOutput, ThinkingBlockOut, ToolCallOut } from "./chat-types.ts";
-import { mapFinishReason } from "./map-finish-reason.ts";
-import { cleanJsonText } from "./structured-output.ts";
-import type { ToolNameMap } from "./tool-names.ts";
+import { mapFinishReason } from "../converse/map-finish-reason.ts";
+import { cleanJsonText } from "../converse/structured-output.ts";
+import type { ToolNameMap } from "../converse/tool-names.ts";
 
 export interface ResponseOptions {
   toolNames: ToolNameMap;

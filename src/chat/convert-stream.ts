@@ -4,9 +4,9 @@
 // usage may arrive before or after it, so it is read at the end.
 import type { ConverseStreamEvent, ReasoningContentBlock, StopReason, TokenUsage } from "../bedrock/converse-types.ts";
 import type { ChunkDelta, ReasoningOutput, ThinkingBlockOut } from "./chat-types.ts";
-import type { FinishReason } from "./map-finish-reason.ts";
-import { mapFinishReason } from "./map-finish-reason.ts";
-import type { ToolNameMap } from "./tool-names.ts";
+import type { FinishReason } from "../converse/map-finish-reason.ts";
+import { mapFinishReason } from "../converse/map-finish-reason.ts";
+import type { ToolNameMap } from "../converse/tool-names.ts";
 
 export interface StreamStep {
   delta?: ChunkDelta;

@@ -2,7 +2,7 @@
 // for models that accept them; a clear 400 naming the model otherwise.
 import type { ContentBlock, DocumentFormat } from "../bedrock/converse-types.ts";
 import { errors } from "../errors/gateway-error.ts";
-import { parseDataUrl } from "./image-input.ts";
+import { parseDataUrl } from "../converse/image-input.ts";
 import type { ConvertContext } from "./convert-messages.ts";
 
 type MediaPart =

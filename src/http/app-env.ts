@@ -2,7 +2,7 @@
 import type { Logger } from "pino";
 import type { ApiKeyVerifier, Principal } from "../auth/api-key-verifier.ts";
 import type { BedrockRuntime } from "../bedrock/runtime-client.ts";
-import type { ThinkingStore } from "../chat/thinking-store.ts";
+import type { ThinkingStore } from "../converse/thinking-store.ts";
 import type { Config } from "../config/config.ts";
 import type { CatalogSnapshot } from "../models/build-catalog.ts";
 import type { CatalogStatus } from "../models/model-catalog.ts";

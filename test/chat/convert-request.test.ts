@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildConverseRequest } from "../../src/chat/build-converse-request.ts";
-import { CONVERSATION_START, MISSING_TOOL_RESULT } from "../../src/chat/normalize-conversation.ts";
+import { CONVERSATION_START, MISSING_TOOL_RESULT } from "../../src/converse/normalize-conversation.ts";
 import { GatewayError } from "../../src/errors/gateway-error.ts";
 import { capabilitiesFor } from "../../src/models/capabilities.ts";
 import { ChatCompletionRequest } from "../../src/openai/chat-request.ts";
@@ -234,7 +234,7 @@ describe("tools and tool_choice", () => {
     assert.equal((modern.request.toolConfig!.tools[0] as { toolSpec: { strict?: boolean } }).toolSpec.strict, true);
     const old = build({ messages: msgs, tools: strictTools }, "amazon.nova-pro-v1:0");
     assert.equal((old.request.toolConfig!.tools[0] as { toolSpec: { strict?: boolean } }).toolSpec.strict, undefined);
-    assert.ok(old.dropped.includes("tools[].function.strict"));
+    assert.ok(old.dropped.includes("tools[].strict"));
   });
 });
 

@@ -6,9 +6,9 @@ import type { ConverseResponse, ConverseStreamEvent } from "../../src/bedrock/co
 import { convertChoice } from "../../src/chat/convert-response.ts";
 import { ChatStreamConverter } from "../../src/chat/convert-stream.ts";
 import { convertUsage } from "../../src/chat/convert-usage.ts";
-import { mapFinishReason } from "../../src/chat/map-finish-reason.ts";
-import { responseToEvents } from "../../src/chat/response-to-events.ts";
-import { ToolNameMap } from "../../src/chat/tool-names.ts";
+import { mapFinishReason } from "../../src/converse/map-finish-reason.ts";
+import { responseToEvents } from "../../src/converse/response-to-events.ts";
+import { ToolNameMap } from "../../src/converse/tool-names.ts";
 
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8")) as T;
 
