@@ -10,6 +10,8 @@ import { authenticate } from "./http/middleware/authenticate.ts";
 import { requestContext } from "./http/middleware/request-context.ts";
 import { chatCompletionsRoutes } from "./http/routes/chat-completions.ts";
 import { healthRoutes } from "./http/routes/health.ts";
+import { messagesRoutes } from "./http/routes/messages.ts";
+import { toAnthropicError } from "./anthropic/errors.ts";
 import { modelsRoutes } from "./http/routes/models.ts";
 
 export type { AppDeps } from "./http/app-env.ts";
@@ -18,12 +20,15 @@ export type { AppDeps } from "./http/app-env.ts";
 interface RouteModule {
   routes: Hono<AppEnv>;
   methods: Record<string, string[]>;
+  /** Anthropic clients expect Anthropic's error shape, also for auth and validation errors. */
+  errorFormat?: "anthropic";
 }
 
 function apiRoutes(deps: AppDeps): RouteModule[] {
   return [
     { routes: modelsRoutes(deps), methods: { "/models": ["GET"], "/models/:id{.+}": ["GET"] } },
     { routes: chatCompletionsRoutes(deps), methods: { "/chat/completions": ["POST"] } },
+    { routes: messagesRoutes(deps), methods: { "/messages": ["POST"], "/messages/count_tokens": ["POST"] }, errorFormat: "anthropic" },
   ];
 }
 
@@ -48,6 +53,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const modules = apiRoutes(deps);
   for (const prefix of config.routes.prefixes) {
     const api = new Hono<AppEnv>();
+    for (const m of modules) {
+      if (!m.errorFormat) continue;
+      for (const path of Object.keys(m.methods)) {
+        api.use(path, async function anthropicErrors(c, next) {
+          c.set("errorFormat", m.errorFormat!);
+          c.header("request-id", c.get("requestId"));
+          await next();
+        });
+      }
+    }
     if (deps.auth) api.use(authenticate(deps.auth));
     for (const m of modules) api.route("/", m.routes);
     for (const m of modules) {
@@ -71,6 +86,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const fields = c.get("log");
     if (fields) fields.errorType = error.code ?? error.type;
     for (const [k, v] of Object.entries(errorHeaders(error))) c.header(k, v);
+    if (c.get("errorFormat") === "anthropic") {
+      const { status, body } = toAnthropicError(error);
+      return c.json(body, status as ContentfulStatusCode);
+    }
     return c.json(toOpenAIErrorBody(error), error.status as ContentfulStatusCode);
   });
 

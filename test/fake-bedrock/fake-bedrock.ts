@@ -11,6 +11,7 @@ import { checkConverseRules, RuleError } from "./converse-rules.ts";
 import type { ConverseBody } from "./converse-rules.ts";
 import { eventFrame, exceptionFrame } from "./event-stream-frames.ts";
 import {
+  FAKE_MODELS,
   applicationProfileSummaries,
   findInvokedModel,
   foundationModelSummaries,
@@ -330,7 +331,10 @@ export class FakeBedrock {
     this.json(res, 200, { Parameter: { Name: name, Type: "SecureString", Value: body?.WithDecryption ? value : "AQICAHencrypted==", Version: 1, ARN: `arn:aws:ssm:${this.region}:111122223333:parameter${name.startsWith("/") ? "" : "/"}${name}`, DataType: "text" } }, "application/x-amz-json-1.1");
   }
 
-  private resolveModel(record: RecordedRequest, res: ServerResponse): FakeModel | undefined {
+  private resolveModel(record: RecordedRequest, res: ServerResponse, anyFoundationModel = false): FakeModel | undefined {
+    // CountTokens takes a foundation model id even for models served only through profiles.
+    const base = anyFoundationModel ? FAKE_MODELS.find((m) => m.id === record.modelId) : undefined;
+    if (base) return base;
     const found = findInvokedModel(record.modelId!, this.region);
     if ("error" in found) {
       this.error(res, found.type === "ResourceNotFoundException" ? 404 : 400, found.type, found.error);
@@ -445,7 +449,7 @@ export class FakeBedrock {
   private countTokens(record: RecordedRequest, res: ServerResponse): void {
     const issues = bedrockRuntimeModel().validate(`${RT}CountTokensRequest`, record.body ?? {});
     if (issues.length) return this.error(res, 400, "ValidationException", formatIssues(issues));
-    const model = this.resolveModel(record, res);
+    const model = this.resolveModel(record, res, true);
     if (!model) return;
     if (!model.id.startsWith("anthropic.")) return this.error(res, 400, "ValidationException", "The provided model doesn't support counting tokens.");
     const converse = (record.body as { input: { converse?: ConverseBody } }).input.converse ?? {};
