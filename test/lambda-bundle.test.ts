@@ -313,6 +313,21 @@ describe("Lambda bundle", () => {
       assert.ok(stream.writableFinished);
     });
 
+    it("streams the Anthropic Messages API too (x-api-key, named SSE events)", async () => {
+      fake.enqueue({ content: [text("Bonjour tout le monde")], stream: { textChunk: 4 } });
+      const body = JSON.stringify({ model: "anthropic.claude-3-haiku-20240307-v1:0", max_tokens: 100, stream: true, messages: [{ role: "user", content: "x" }] });
+      const { stream, done } = invoke(handler, functionUrlEvent("POST", "/v1/messages", { headers: { "x-api-key": KEY, "anthropic-version": "2023-06-01", "content-type": "application/json" }, body }));
+      await done;
+      const { metadata, body: sse, bodyWrites } = stream.parse();
+      assert.equal(metadata.statusCode, 200, sse);
+      assert.match(metadata.headers["content-type"]!, /^text\/event-stream/);
+      assert.match(sse, /^event: message_start\n/m);
+      assert.match(sse, /^event: message_stop\n/m);
+      const streamed = [...sse.matchAll(/"text_delta","text":"([^"]*)"/g)].map((m) => m[1]).join("");
+      assert.equal(streamed, "Bonjour tout le monde");
+      assert.ok(bodyWrites.length >= 6, "events written one by one");
+    });
+
     it("cancels the Bedrock stream when the Lambda response stream closes mid-answer", async () => {
       fake.enqueue({ content: [text("0123456789".repeat(20))], stream: { textChunk: 5, delayMs: 40 } });
       const stream = new FakeResponseStream();

@@ -172,6 +172,28 @@ describe("Lambda streaming adapter", () => {
     assert.ok(stream.writableFinished);
   });
 
+  it("ends an Anthropic Messages stream with an Anthropic error event", async () => {
+    const handler = handlerFor(
+      () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            async pull(c) {
+              await sleep(30);
+              c.enqueue(enc.encode('event: ping\ndata: {"type":"ping"}\n\n'));
+            },
+          }),
+          { headers: { "content-type": "text/event-stream" } },
+        ),
+      100,
+    );
+    const stream = new FakeResponseStream();
+    await invoke(handler, functionUrlEvent("POST", "/v1/messages", { body: "{}" }), stream, fakeContext(300)).done;
+    const last = stream.parse().body.trimEnd().split("\n\n").at(-1)!;
+    assert.match(last, /^event: error\ndata: /);
+    const data = JSON.parse(last.split("\n")[1]!.slice(6)) as { type: string; error: { type: string } };
+    assert.deepEqual([data.type, data.error.type], ["error", "api_error"]);
+  });
+
   it("answers 504 when the function timeout comes before the response began", async () => {
     const handler = handlerFor(
       (req) =>

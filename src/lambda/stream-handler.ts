@@ -8,6 +8,7 @@
 // request about to be killed by the function timeout ends with an OpenAI-shaped timeout error (a
 // 504, or a `data: {"error":…}` event in an SSE stream) rather than a cut the client cannot read.
 import type { Logger } from "pino";
+import { toAnthropicError } from "../anthropic/errors.ts";
 import { errors, toOpenAIErrorBody } from "../errors/gateway-error.ts";
 import type { GatewayError } from "../errors/gateway-error.ts";
 import { formatSse } from "../http/sse.ts";
@@ -38,6 +39,23 @@ const isEventStream = (response: Response) => /^text\/event-stream/i.test(respon
 
 function errorResponse(err: GatewayError): Response {
   return Response.json(toOpenAIErrorBody(err), { status: err.status });
+}
+
+/** Anthropic Messages API paths answer errors in Anthropic's shape (as createApp's errorFormat does). */
+const isAnthropicPath = (url: string | undefined) => url !== undefined && /\/messages(?:\/count_tokens)?$/.test(new URL(url).pathname);
+
+/** The deadline error as a whole response body, in the shape the client's API uses. */
+function deadlineResponse(url: string | undefined): Response {
+  const err = errors.deadlineReached();
+  if (!isAnthropicPath(url)) return errorResponse(err);
+  const { status, body } = toAnthropicError(err);
+  return Response.json(body, { status });
+}
+
+/** The deadline error as the last event of an SSE stream (OpenAI: `data: {"error"}`; Anthropic: `event: error`). */
+function deadlineEvent(url: string | undefined): string {
+  const err = errors.deadlineReached();
+  return isAnthropicPath(url) ? formatSse({ event: "error", data: toAnthropicError(err).body }) : formatSse({ data: toOpenAIErrorBody(err) });
 }
 
 function metadataOf(response: Response): HttpResponseMetadata {
@@ -84,21 +102,21 @@ async function pipeBody(body: ReadableStream<Uint8Array>, out: LambdaResponseStr
 export function createStreamHandler(runtime: AwsLambdaRuntime, fetch: FetchHandler, opts: StreamHandlerOptions): StreamingHandler<HttpEvent> {
   const { logger } = opts;
 
-  async function respond(event: HttpEvent, signal: AbortSignal, invocationId: string): Promise<Response> {
+  async function respond(event: HttpEvent, signal: AbortSignal, invocationId: string): Promise<{ response: Response; url?: string }> {
     let request: Request;
     try {
       request = eventToRequest(event, signal);
     } catch (err) {
       logger.warn({ awsRequestId: invocationId, err: (err as Error).message }, "lambda: unusable event");
       const message = err instanceof UnsupportedEventError ? err.message : "The request could not be read.";
-      return errorResponse(errors.invalidRequest(message, null, "invalid_request"));
+      return { response: errorResponse(errors.invalidRequest(message, null, "invalid_request")) };
     }
     try {
-      return await fetch(request);
+      return { response: await fetch(request), url: request.url };
     } catch (err) {
       // createApp turns every error into a response; reaching this is a bug, still answered in OpenAI's shape.
       logger.error({ awsRequestId: invocationId, err }, "lambda: the app threw");
-      return errorResponse(errors.internal(invocationId, err));
+      return { response: errorResponse(errors.internal(invocationId, err)), url: request.url };
     }
   }
 
@@ -122,14 +140,14 @@ export function createStreamHandler(runtime: AwsLambdaRuntime, fetch: FetchHandl
     );
     const deadlineHit = () => controller.signal.reason instanceof FunctionDeadlineError;
     try {
-      const response = await respond(event, controller.signal, id);
+      const { response, url } = await respond(event, controller.signal, id);
       if (deadlineHit()) {
         // Whatever the app made of its aborted request, the client is told the real reason.
         await response.body?.cancel().catch(() => {});
         logger.warn({ awsRequestId: id }, "lambda: the function timeout ended the request before its response began");
-        const err = errors.deadlineReached();
-        const out = runtime.HttpResponseStream.from(responseStream, metadataOf(errorResponse(err)));
-        out.write(JSON.stringify(toOpenAIErrorBody(err)));
+        const timeout = deadlineResponse(url);
+        const out = runtime.HttpResponseStream.from(responseStream, metadataOf(timeout));
+        out.write(await timeout.text());
         settled = true;
         out.end();
         return;
@@ -150,7 +168,7 @@ export function createStreamHandler(runtime: AwsLambdaRuntime, fetch: FetchHandl
       if (outcome === "aborted" && deadlineHit()) {
         logger.warn({ awsRequestId: id }, "lambda: the function timeout ended the response");
         if (!isEventStream(response)) throw new FunctionDeadlineError("the function timeout ended a response that was being written");
-        out.write(formatSse({ data: toOpenAIErrorBody(errors.deadlineReached()) }));
+        out.write(deadlineEvent(url));
       } else if (outcome === "aborted") {
         await response.body?.cancel().catch(() => {});
         logger.info({ awsRequestId: id }, "lambda: response stream closed early; the response was cancelled");
