@@ -87,7 +87,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (fields) fields.errorType = error.code ?? error.type;
     for (const [k, v] of Object.entries(errorHeaders(error))) c.header(k, v);
     if (c.get("errorFormat") === "anthropic") {
-      const { status, body } = toAnthropicError(error);
+      const { status, body } = toAnthropicError(error, requestId);
       return c.json(body, status as ContentfulStatusCode);
     }
     return c.json(toOpenAIErrorBody(error), error.status as ContentfulStatusCode);

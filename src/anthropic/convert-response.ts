@@ -29,28 +29,44 @@ export interface AnthropicUsage {
   output_tokens: number;
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
+  cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number } | null;
+  server_tool_use: null;
+  service_tier?: "standard";
+  inference_geo?: null;
 }
 
-export function convertUsage(u: TokenUsage | undefined): AnthropicUsage {
-  return {
+/** Usage as Message.usage (full) or message_delta.usage (the delta's subset). */
+export function convertUsage(u: TokenUsage | undefined, full = true): AnthropicUsage {
+  const base = {
     input_tokens: u?.inputTokens ?? 0,
     output_tokens: u?.outputTokens ?? 0,
     cache_creation_input_tokens: u?.cacheWriteInputTokens ?? 0,
     cache_read_input_tokens: u?.cacheReadInputTokens ?? 0,
+    server_tool_use: null,
   };
+  if (!full) return base;
+  // Bedrock breaks cache writes down by TTL when it has them, as Anthropic does.
+  const details = u?.cacheDetails;
+  const cache_creation = details
+    ? {
+        ephemeral_5m_input_tokens: details.filter((d) => d.ttl === "5m").reduce((n, d) => n + d.inputTokens, 0),
+        ephemeral_1h_input_tokens: details.filter((d) => d.ttl === "1h").reduce((n, d) => n + d.inputTokens, 0),
+      }
+    : null;
+  return { ...base, cache_creation, service_tier: "standard", inference_geo: null };
 }
 
 export type AnthropicContent =
-  | { type: "text"; text: string; citations?: unknown[] | null }
+  | { type: "text"; text: string; citations: unknown[] | null }
   | { type: "thinking"; thinking: string; signature: string }
   | { type: "redacted_thinking"; data: string }
-  | { type: "tool_use"; id: string; name: string; input: unknown };
+  | { type: "tool_use"; id: string; name: string; input: unknown; caller: { type: "direct" } };
 
 export function convertContent(blocks: ContentBlock[], names: ToolNameMap): AnthropicContent[] {
   const out: AnthropicContent[] = [];
   for (const b of blocks) {
-    if ("text" in b) out.push({ type: "text", text: b.text });
-    else if ("toolUse" in b) out.push({ type: "tool_use", id: b.toolUse.toolUseId, name: names.clientName(b.toolUse.name), input: b.toolUse.input ?? {} });
+    if ("text" in b) out.push({ type: "text", text: b.text, citations: null });
+    else if ("toolUse" in b) out.push({ type: "tool_use", id: b.toolUse.toolUseId, name: names.clientName(b.toolUse.name), input: b.toolUse.input ?? {}, caller: { type: "direct" } });
     else if ("reasoningContent" in b) {
       const rc = b.reasoningContent;
       // Always the full text and signature, whatever `display` asked: clients replay the block
@@ -82,6 +98,8 @@ export function convertMessage(res: ConverseResponse, ctx: { id: string; model: 
     content,
     stop_reason: stop,
     stop_sequence: stopSequenceOf(res, stop),
+    stop_details: null,
+    container: null,
     usage: convertUsage(res.usage),
   };
 }

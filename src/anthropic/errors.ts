@@ -13,7 +13,7 @@ export type AnthropicErrorType =
   | "api_error"
   | "overloaded_error";
 
-export function toAnthropicError(err: GatewayError): { status: number; body: { type: "error"; error: { type: AnthropicErrorType; message: string } } } {
+export function toAnthropicError(err: GatewayError, requestId: string): { status: number; body: { type: "error"; error: { type: AnthropicErrorType; message: string }; request_id: string } } {
   let type: AnthropicErrorType;
   let status = err.status;
   if (err.status === 401) type = "authentication_error";
@@ -26,5 +26,5 @@ export function toAnthropicError(err: GatewayError): { status: number; body: { t
     status = 529;
   } else if (err.status >= 500) type = "api_error";
   else type = "invalid_request_error";
-  return { status, body: { type: "error", error: { type, message: err.message } } };
+  return { status, body: { type: "error", error: { type, message: err.message }, request_id: requestId } };
 }

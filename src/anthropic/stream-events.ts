@@ -75,7 +75,9 @@ export async function* anthropicStreamEvents(stream: AsyncIterable<ConverseStrea
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: ctx.estimatedInputTokens, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      stop_details: null,
+      container: null,
+      usage: { ...convertUsage({ inputTokens: ctx.estimatedInputTokens, outputTokens: 1, totalTokens: ctx.estimatedInputTokens + 1 }), cache_creation: null },
     },
   });
 
@@ -86,12 +88,12 @@ export async function* anthropicStreamEvents(stream: AsyncIterable<ConverseStrea
         if (tu) {
           sawToolUse = true;
           toolUseIds.push(tu.toolUseId);
-          yield* start(e.contentBlockStart.contentBlockIndex, "tool_use", { type: "tool_use", id: tu.toolUseId, name: ctx.toolNames.clientName(tu.name), input: {} });
+          yield* start(e.contentBlockStart.contentBlockIndex, "tool_use", { type: "tool_use", id: tu.toolUseId, name: ctx.toolNames.clientName(tu.name), input: {}, caller: { type: "direct" } });
         }
       } else if ("contentBlockDelta" in e) {
         const { delta, contentBlockIndex: bi } = e.contentBlockDelta;
         if (delta.text !== undefined) {
-          if (open?.bedrock !== bi) yield* start(bi, "text", { type: "text", text: "" });
+          if (open?.bedrock !== bi) yield* start(bi, "text", { type: "text", text: "", citations: null });
           outputChars += delta.text.length;
           if (delta.text !== "") yield ev({ type: "content_block_delta", index: open!.index, delta: { type: "text_delta", text: delta.text } });
         } else if (delta.toolUse) {
@@ -136,13 +138,17 @@ export async function* anthropicStreamEvents(stream: AsyncIterable<ConverseStrea
     const { error } = toGatewayError(err, ctx.requestId);
     ctx.onError?.(error.code ?? error.type);
     finish(false);
-    yield ev(toAnthropicError(error).body);
+    yield ev(toAnthropicError(error, ctx.requestId).body);
     return;
   } finally {
     finish(true);
   }
   yield* close();
   const stop = mapStopReason(stopReason, sawToolUse);
-  yield ev({ type: "message_delta", delta: { stop_reason: stop, stop_sequence: stopSequenceOf({ additionalModelResponseFields: additional }, stop) }, usage: convertUsage(usage) });
+  yield ev({
+    type: "message_delta",
+    delta: { stop_reason: stop, stop_sequence: stopSequenceOf({ additionalModelResponseFields: additional }, stop), stop_details: null, container: null },
+    usage: convertUsage(usage, false),
+  });
   yield ev({ type: "message_stop" });
 }

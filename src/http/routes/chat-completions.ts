@@ -14,9 +14,8 @@ import { SYSTEM_FINGERPRINT } from "../../chat/chat-types.ts";
 import { bedrockExtras } from "../../converse/bedrock-extras.ts";
 import { convertChoice } from "../../chat/convert-response.ts";
 import { addUsage, convertUsage } from "../../chat/convert-usage.ts";
-import { fetchImages, imageUrlsOf } from "../../chat/resolve-images.ts";
+import { fetchImages, imageFetchOptions, imageUrlsOf } from "../../chat/resolve-images.ts";
 import { openConverseStream } from "../../converse/open-stream.ts";
-import { MAX_IMAGE_BYTES } from "../../converse/image-input.ts";
 import { capabilitiesFor } from "../../models/capabilities.ts";
 import { resolveModel } from "../../models/resolve-model.ts";
 import { ChatCompletionRequest, KNOWN_FIELDS } from "../../openai/chat-request.ts";
@@ -57,7 +56,7 @@ export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
     const signal = c.req.raw.signal;
     const fetchedImages = await fetchImages(
       imageUrlsOf(req.messages),
-      { allowPrivate: config.chat.allowPrivateImageUrls, maxBytes: MAX_IMAGE_BYTES, timeoutMs: config.chat.imageFetchTimeoutMs, maxRedirects: 3 },
+      imageFetchOptions(config.chat),
       signal,
     );
     const built = buildConverseRequest(req, {

@@ -10,8 +10,7 @@ import { anthropicImageUrls } from "../../anthropic/convert-messages.ts";
 import { estimateInputTokens } from "../../anthropic/count-tokens.ts";
 import { CountTokensRequest, KNOWN_MESSAGE_FIELDS, MessagesRequest } from "../../anthropic/messages-request.ts";
 import { anthropicStreamEvents } from "../../anthropic/stream-events.ts";
-import { fetchImages } from "../../chat/resolve-images.ts";
-import { MAX_IMAGE_BYTES } from "../../converse/image-input.ts";
+import { fetchImages, imageFetchOptions } from "../../chat/resolve-images.ts";
 import { openConverseStream } from "../../converse/open-stream.ts";
 import { BedrockError } from "../../bedrock/bedrock-error.ts";
 import { capabilitiesFor } from "../../models/capabilities.ts";
@@ -35,7 +34,7 @@ export function messagesRoutes(deps: AppDeps): Hono<AppEnv> {
     const caps = capabilitiesFor(resolved.baseModelId, resolved.entry);
     const fetchedImages = await fetchImages(
       anthropicImageUrls(parsed),
-      { allowPrivate: config.chat.allowPrivateImageUrls, maxBytes: MAX_IMAGE_BYTES, timeoutMs: config.chat.imageFetchTimeoutMs, maxRedirects: 3 },
+      imageFetchOptions(config.chat),
       signal,
     );
     const built = buildAnthropicRequest(parsed, {
