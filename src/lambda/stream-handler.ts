@@ -45,17 +45,17 @@ function errorResponse(err: GatewayError): Response {
 const isAnthropicPath = (url: string | undefined) => url !== undefined && /\/messages(?:\/count_tokens)?$/.test(new URL(url).pathname);
 
 /** The deadline error as a whole response body, in the shape the client's API uses. */
-function deadlineResponse(url: string | undefined): Response {
+function deadlineResponse(url: string | undefined, requestId: string): Response {
   const err = errors.deadlineReached();
   if (!isAnthropicPath(url)) return errorResponse(err);
-  const { status, body } = toAnthropicError(err);
+  const { status, body } = toAnthropicError(err, requestId);
   return Response.json(body, { status });
 }
 
 /** The deadline error as the last event of an SSE stream (OpenAI: `data: {"error"}`; Anthropic: `event: error`). */
-function deadlineEvent(url: string | undefined): string {
+function deadlineEvent(url: string | undefined, requestId: string): string {
   const err = errors.deadlineReached();
-  return isAnthropicPath(url) ? formatSse({ event: "error", data: toAnthropicError(err).body }) : formatSse({ data: toOpenAIErrorBody(err) });
+  return isAnthropicPath(url) ? formatSse({ event: "error", data: toAnthropicError(err, requestId).body }) : formatSse({ data: toOpenAIErrorBody(err) });
 }
 
 function metadataOf(response: Response): HttpResponseMetadata {
@@ -145,7 +145,7 @@ export function createStreamHandler(runtime: AwsLambdaRuntime, fetch: FetchHandl
         // Whatever the app made of its aborted request, the client is told the real reason.
         await response.body?.cancel().catch(() => {});
         logger.warn({ awsRequestId: id }, "lambda: the function timeout ended the request before its response began");
-        const timeout = deadlineResponse(url);
+        const timeout = deadlineResponse(url, response.headers.get("x-request-id") ?? id);
         const out = runtime.HttpResponseStream.from(responseStream, metadataOf(timeout));
         out.write(await timeout.text());
         settled = true;
@@ -168,7 +168,7 @@ export function createStreamHandler(runtime: AwsLambdaRuntime, fetch: FetchHandl
       if (outcome === "aborted" && deadlineHit()) {
         logger.warn({ awsRequestId: id }, "lambda: the function timeout ended the response");
         if (!isEventStream(response)) throw new FunctionDeadlineError("the function timeout ended a response that was being written");
-        out.write(deadlineEvent(url));
+        out.write(deadlineEvent(url, response.headers.get("x-request-id") ?? id));
       } else if (outcome === "aborted") {
         await response.body?.cancel().catch(() => {});
         logger.info({ awsRequestId: id }, "lambda: response stream closed early; the response was cancelled");
