@@ -9,10 +9,13 @@ import type { AppDeps, AppEnv } from "./http/app-env.ts";
 import { authenticate } from "./http/middleware/authenticate.ts";
 import { requestContext } from "./http/middleware/request-context.ts";
 import { chatCompletionsRoutes } from "./http/routes/chat-completions.ts";
+import { embeddingsRoutes } from "./http/routes/embeddings.ts";
 import { healthRoutes } from "./http/routes/health.ts";
+import { imagesRoutes } from "./http/routes/images.ts";
 import { messagesRoutes } from "./http/routes/messages.ts";
 import { toAnthropicError } from "./anthropic/errors.ts";
 import { modelsRoutes } from "./http/routes/models.ts";
+import { rerankRoutes } from "./http/routes/rerank.ts";
 
 export type { AppDeps } from "./http/app-env.ts";
 
@@ -29,6 +32,9 @@ function apiRoutes(deps: AppDeps): RouteModule[] {
     { routes: modelsRoutes(deps), methods: { "/models": ["GET"], "/models/:id{.+}": ["GET"] } },
     { routes: chatCompletionsRoutes(deps), methods: { "/chat/completions": ["POST"] } },
     { routes: messagesRoutes(deps), methods: { "/messages": ["POST"], "/messages/count_tokens": ["POST"] }, errorFormat: "anthropic" },
+    { routes: embeddingsRoutes(deps), methods: { "/embeddings": ["POST"] } },
+    { routes: imagesRoutes(deps), methods: { "/images/generations": ["POST"] } },
+    { routes: rerankRoutes(deps), methods: { "/rerank": ["POST"] } },
   ];
 }
 

@@ -88,6 +88,8 @@ const envSchema = z.object({
   ENABLE_PROMPT_CACHING: textual(parseBoolean).default(false),
   /** Reject (400) parameters Bedrock cannot honour instead of dropping them. */
   STRICT_PARAMS: textual(parseBoolean).default(false),
+  /** InvokeModel calls one /v1/embeddings request may have in flight (Titan and Nova take one input per call). */
+  EMBEDDINGS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
 
   ALLOWED_ORIGINS: textual(parseList).default([]),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
@@ -167,6 +169,7 @@ export interface Config {
     thinkingStoreTtlMs: number;
     thinkingStoreMaxEntries: number;
   };
+  embeddings: { concurrency: number };
   cors: { allowedOrigins: string[] };
   log: { level: (typeof LOG_LEVELS)[number]; debugBodies: boolean };
 }
@@ -261,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       thinkingStoreTtlMs: e.THINKING_STORE_TTL,
       thinkingStoreMaxEntries: e.THINKING_STORE_MAX_ENTRIES,
     },
+    embeddings: { concurrency: e.EMBEDDINGS_CONCURRENCY },
     cors: { allowedOrigins: e.ALLOWED_ORIGINS },
     log: { level: e.LOG_LEVEL, debugBodies: e.DEBUG },
   };

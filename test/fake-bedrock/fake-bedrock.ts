@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 import { checkConverseRules, RuleError } from "./converse-rules.ts";
 import type { ConverseBody } from "./converse-rules.ts";
 import { eventFrame, exceptionFrame } from "./event-stream-frames.ts";
+import { defaultInvoke } from "./invoke/index.ts";
+import type { InvokeOutcome } from "./invoke/index.ts";
 import {
   FAKE_MODELS,
   applicationProfileSummaries,
@@ -63,7 +65,8 @@ export interface RecordedRequest {
 }
 
 type Planner = ReplyPlan | ((req: RecordedRequest, model: FakeModel) => ReplyPlan);
-type InvokeHandler = (modelId: string, body: any, model: FakeModel) => { status?: number; body: unknown; error?: { exception: string; message: string; status: number } };
+/** Per-test InvokeModel behaviour; `defaultInvoke` (each family's native format) when none is set. */
+type InvokeHandler = (modelId: string, body: any, model: FakeModel) => InvokeOutcome | Promise<InvokeOutcome>;
 
 export interface FakeBedrockOptions {
   region?: string;
@@ -456,12 +459,13 @@ export class FakeBedrock {
     this.respond(res, `${RT}CountTokensResponse`, { inputTokens: this.inputTokens(converse) }, bedrockRuntimeModel());
   }
 
-  private invoke(record: RecordedRequest, res: ServerResponse): void {
+  private async invoke(record: RecordedRequest, res: ServerResponse): Promise<void> {
     const model = this.resolveModel(record, res);
     if (!model) return;
-    if (!this.invokeHandler) return this.error(res, 400, "ValidationException", "The test double has no InvokeModel handler for this test.");
-    const out = this.invokeHandler(record.modelId!, record.body, model);
+    const out = await (this.invokeHandler ?? defaultInvoke)(record.modelId!, record.body, model);
+    if (res.destroyed) return;
     if (out.error) return this.error(res, out.error.status, out.error.exception, out.error.message);
+    for (const [k, v] of Object.entries(out.headers ?? {})) res.setHeader(k, v);
     this.json(res, out.status ?? 200, out.body);
   }
 }
@@ -487,6 +491,8 @@ export const text = (t: string): FakeContent => ({ text: t });
 export const toolUse = (name: string, input: unknown, toolUseId?: string): FakeContent => ({ toolUse: { name, input, toolUseId } });
 export const thinking = (t: string, signature?: string): FakeContent => ({ reasoningContent: { reasoningText: { text: t, signature } } });
 export { FAKE_MODELS, FAKE_APP_PROFILES } from "./fake-models.ts";
+export { defaultInvoke };
+export type { InvokeOutcome };
 export type { FakeModel } from "./fake-models.ts";
 export { RuleError };
 export { type ConverseBody };

@@ -122,11 +122,14 @@ export class BedrockHttp {
   }
 
   /** Send and read a JSON response body. */
-  async json(spec: HttpRequestSpec, opts: SendOptions = {}): Promise<{ body: unknown; requestId: string | undefined }> {
+  async json(
+    spec: HttpRequestSpec,
+    opts: SendOptions = {},
+  ): Promise<{ body: unknown; requestId: string | undefined; headers: OpenResponse["headers"] }> {
     const res = await this.open(spec, opts);
     try {
       const text = await res.body.text();
-      return { body: text === "" ? {} : (JSON.parse(text) as unknown), requestId: res.requestId };
+      return { body: text === "" ? {} : (JSON.parse(text) as unknown), requestId: res.requestId, headers: res.headers };
     } catch (err) {
       if (opts.signal?.aborted) throw err;
       throw transportError(err);

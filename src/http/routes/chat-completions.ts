@@ -45,7 +45,7 @@ export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
     const raw = withExtraBody(asObject(await readJsonBody(c, config.server.maxRequestBodyBytes)));
     if (config.log.debugBodies) deps.logger.debug({ requestId: c.get("requestId"), body: raw }, "request body");
     const parsed = ChatCompletionRequest.safeParse(raw);
-    if (!parsed.success) throw zodToError(parsed.error);
+    if (!parsed.success) throw zodToError(parsed.error, raw);
     const req = parsed.data;
     const unknownFields = Object.keys(raw).filter((k) => !KNOWN_FIELDS.has(k));
 
