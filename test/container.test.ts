@@ -4,7 +4,9 @@
 // that a change to one of those commands there, and not here, fails this test.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -112,6 +114,35 @@ describe("container image", () => {
         assert.equal(await server.stop(), 0, `exit code after SIGTERM\n${server.output()}`);
       }
       assert.match(server.output(), /shutting down: draining in-flight requests/);
+    });
+
+    it("closes idle keep-alive connections after KEEP_ALIVE_TIMEOUT, not before", async () => {
+      const server = await startImageCommand({
+        PATH: process.env.PATH,
+        API_KEY: "sk-container-test",
+        AWS_REGION: fake.region,
+        AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+        AWS_EC2_METADATA_DISABLED: "true",
+        AWS_ENDPOINT_URL_BEDROCK: fake.url,
+        AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
+        NODE_DISABLE_COMPILE_CACHE: "1",
+        KEEP_ALIVE_TIMEOUT: "1200ms",
+      });
+      try {
+        const socket = connect(Number(new URL(server.url).port), "127.0.0.1");
+        await once(socket, "connect");
+        const closed = once(socket, "close");
+        socket.write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n");
+        await once(socket, "data");
+        const answeredAt = Date.now();
+        socket.resume();
+        await closed;
+        const idleMs = Date.now() - answeredAt;
+        assert.ok(idleMs >= 1000 && idleMs < 5000, `the server closed the idle connection after ${idleMs} ms`);
+      } finally {
+        assert.equal(await server.stop(), 0);
+      }
     });
 
     it("the build's warm-up step starts and stops the server and leaves a compile cache", () => {

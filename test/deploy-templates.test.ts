@@ -310,6 +310,8 @@ describe("fargate template: load balancer, network, scaling", () => {
     const config = loadConfig(env);
     assert.equal(config.server.port, 8080);
     assert.ok(config.server.shutdownTimeoutMs < Number(container.StopTimeout) * 1000, "the drain ends before SIGKILL");
+    const maxIdleMs = Number(fargate.Parameters.IdleTimeoutSeconds!.MaxValue) * 1000;
+    assert.ok(config.server.keepAliveTimeoutMs > maxIdleMs, "idle connections outlive any ALB idle timeout the stack allows");
     assert.equal(container.ReadonlyRootFilesystem, true);
     assert.deepEqual((props(fargate, "TaskDefinition").RuntimePlatform as JsonObject).CpuArchitecture, { Ref: "CpuArchitecture" });
   });

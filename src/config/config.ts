@@ -122,6 +122,9 @@ const envSchema = z.object({
   MAX_REQUEST_BODY: textual(parseByteSize).default(20 * 1_048_576),
   /** How long in-flight requests and streams may run after SIGTERM before connections are cut. */
   SHUTDOWN_TIMEOUT: textual(parseDuration).default(30_000),
+  /** How long an idle keep-alive connection stays open. Behind a load balancer it must exceed the
+   * balancer's idle timeout (ALB: 60 s by default), or the balancer reuses a closing connection (502). */
+  KEEP_ALIVE_TIMEOUT: textual(parseDuration).default(65_000),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -136,7 +139,7 @@ export type ApiKeySource =
   | { kind: "none" };
 
 export interface Config {
-  server: { port: number; host: string; shutdownTimeoutMs: number; maxRequestBodyBytes: number };
+  server: { port: number; host: string; shutdownTimeoutMs: number; maxRequestBodyBytes: number; keepAliveTimeoutMs: number };
   aws: {
     /** Undefined when the SDK's profile chain must supply it (resolved at start-up). */
     region: string | undefined;
@@ -226,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: e.PORT,
       host: e.HOST,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT,
       maxRequestBodyBytes: e.MAX_REQUEST_BODY,
     },
     aws: {
