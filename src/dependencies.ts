@@ -20,9 +20,7 @@ import { createAdmission } from "./limits/admission.ts";
 import { guardLimiter } from "./limits/guarded-limiter.ts";
 import { memoryLimiter } from "./limits/memory-limiter.ts";
 import type { RateLimiter } from "./limits/rate-limiter.ts";
-import { redisLimiter } from "./limits/redis-limiter.ts";
 import { spendTracker } from "./limits/spend-tracker.ts";
-import { createGatewayMetrics } from "./metrics/gateway-metrics.ts";
 import { ModelCatalog } from "./models/model-catalog.ts";
 import { openStore } from "./store/open-store.ts";
 import { loadPricing } from "./usage/pricing.ts";
@@ -108,6 +106,8 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
       : staticAuth;
   let limiter: RateLimiter = memoryLimiter();
   if (config.limits.redisUrl) {
+    // Imported only when used: ioredis and prom-client stay out of deployments (and bundles) that do not.
+    const { redisLimiter } = await import("./limits/redis-limiter.ts");
     const shared = redisLimiter({ url: config.limits.redisUrl, timeoutMs: config.limits.redisTimeoutMs });
     // Start with a connection when Redis is up; if it is not, the fail mode applies until it is.
     if (!(await shared.ready(5_000))) logger.error({ failMode: config.limits.failMode }, "Redis is not reachable yet: rate limits fail " + config.limits.failMode);
@@ -115,7 +115,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   }
   const spend = store ? spendTracker(store, config.limits.keyCacheTtlMs) : undefined;
   const admission = createAdmission(guardLimiter(limiter, config.limits.failMode, logger), spend, config.models.aliases);
-  const metrics = config.metrics.enabled ? createGatewayMetrics() : undefined;
+  const metrics = config.metrics.enabled ? (await import("./metrics/gateway-metrics.ts")).createGatewayMetrics() : undefined;
   const usage = store
     ? createUsageRecorder(store, spend, logger, { flushIntervalMs: config.usage.flushIntervalMs, onDropped: (n) => metrics?.usageDropped(n) })
     : undefined;

@@ -49,3 +49,14 @@ describe("store and limits configuration", () => {
     assert.equal(loadStoreConfig({ DATABASE_URL: "postgres://db/gw", PRICING_FILE: "/p.json" }).pricingFile, "/p.json");
   });
 });
+
+describe("AWS Lambda defaults", () => {
+  it("run without a store or /metrics unless told otherwise, and refuse SQLite", async () => {
+    const { LAMBDA_DEFAULTS } = await import("../src/config/config.ts");
+    const c = loadConfig({ API_KEY: "k" }, LAMBDA_DEFAULTS);
+    assert.deepEqual(c.store, { kind: "none" });
+    assert.equal(c.metrics.enabled, false);
+    assert.equal(loadConfig({ API_KEY: "k", DATABASE_URL: "postgres://db/gw", ENABLE_METRICS: "true" }, LAMBDA_DEFAULTS).store.kind, "postgres");
+    assert.throws(() => loadConfig({ API_KEY: "k", DATABASE_URL: "sqlite:/tmp/x.db" }, LAMBDA_DEFAULTS), /SQLite is not available on AWS Lambda/);
+  });
+});

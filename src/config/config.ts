@@ -123,6 +123,9 @@ const envSchema = z.object({
   MAX_REQUEST_BODY: textual(parseByteSize).default(20 * 1_048_576),
   /** How long in-flight requests and streams may run after SIGTERM before connections are cut. */
   SHUTDOWN_TIMEOUT: textual(parseDuration).default(30_000),
+  /** How long an idle keep-alive connection stays open. Behind a load balancer it must exceed the
+   * balancer's idle timeout (ALB: 60 s by default), or the balancer reuses a closing connection (502). */
+  KEEP_ALIVE_TIMEOUT: textual(parseDuration).default(65_000),
 
   // Keys, usage, limits (multi-tenant). See README "API keys, limits and usage".
   /** Directory of the default SQLite database (gateway.db), created on first start. */
@@ -154,6 +157,9 @@ const envSchema = z.object({
 
 type Env = z.infer<typeof envSchema>;
 
+/** Every environment variable the gateway reads (deployment templates are checked against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export type ApiKeySource =
   | { kind: "static"; key: string }
   | { kind: "secrets-manager"; secretId: string }
@@ -166,7 +172,7 @@ export type StoreConfig =
   | { kind: "none" };
 
 export interface Config {
-  server: { port: number; host: string; shutdownTimeoutMs: number; maxRequestBodyBytes: number };
+  server: { port: number; host: string; shutdownTimeoutMs: number; maxRequestBodyBytes: number; keepAliveTimeoutMs: number };
   aws: {
     /** Undefined when the SDK's profile chain must supply it (resolved at start-up). */
     region: string | undefined;
@@ -217,9 +223,19 @@ function fail(issues: z.core.$ZodIssue[]): never {
   throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
 }
 
+/**
+ * Defaults that differ on AWS Lambda: no local disk worth keeping (so no SQLite store unless a
+ * DATABASE_URL names PostgreSQL) and no long-lived process to scrape (so no /metrics).
+ */
+export const LAMBDA_DEFAULTS: Readonly<Record<string, string>> = { DATABASE_URL: "none", ENABLE_METRICS: "false" };
+
 /** Parse and validate the environment. Throws ConfigError naming each bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = envSchema.safeParse(env);
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, platformDefaults: Readonly<Record<string, string>> = {}): Config {
+  const merged = { ...platformDefaults, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) };
+  if (platformDefaults === LAMBDA_DEFAULTS && /^sqlite:/i.test(merged.DATABASE_URL ?? "")) {
+    throw new ConfigError("Invalid configuration:\n  DATABASE_URL: SQLite is not available on AWS Lambda; use postgres://… or leave it unset (no store)");
+  }
+  const result = envSchema.safeParse(merged);
   if (!result.success) fail(result.error.issues);
   const e: Env = result.data;
 
@@ -266,6 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: e.PORT,
       host: e.HOST,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT,
       maxRequestBodyBytes: e.MAX_REQUEST_BODY,
     },
     aws: {

@@ -220,6 +220,17 @@ export const errors = {
       retryAfterSeconds: 2,
       message: "The gateway has not been able to load its API key yet. Try again shortly.",
     }),
+  /** The hosting platform's own time limit (the Lambda function timeout) is about to end the request. */
+  deadlineReached: () =>
+    new GatewayError({
+      status: 504,
+      type: "timeout_error",
+      code: "gateway_deadline",
+      shouldRetry: false,
+      message:
+        "The request reached the gateway's time limit (its AWS Lambda function timeout) before it completed. " +
+        "Ask for less output, or use a deployment with a longer limit.",
+    }),
   internal: (requestId: string, cause?: unknown) =>
     new GatewayError({
       status: 500,

@@ -76,6 +76,9 @@ export function storeKeyVerifier(store: Store, fallback: ApiKeyVerifier | null, 
         },
       );
     },
+    ready: async (timeoutMs) => {
+      await fallback?.ready(timeoutMs);
+    },
     start: async () => {
       await fallback?.start();
     },

@@ -5,6 +5,8 @@
 // extends it per model. Unknown prices give an unknown (null) cost, never zero.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+// A JSON module rather than a file read: it travels inside bundles (the Lambda build) as data.
+import builtInPrices from "./bedrock-prices.json" with { type: "json" };
 
 export type ProfileKind = "in-region" | "geographic" | "global" | "application";
 
@@ -103,7 +105,7 @@ export function createPricing(table: Map<string, Entry>): Pricing {
 
 /** The built-in table, with PRICING_FILE's models replacing or adding entries. */
 export function loadPricing(overrideFile: string | undefined): Pricing {
-  const builtIn = parsePriceTable(JSON.parse(readFileSync(new URL("./bedrock-prices.json", import.meta.url), "utf8")), "bedrock-prices.json");
+  const builtIn = parsePriceTable(builtInPrices, "bedrock-prices.json");
   if (overrideFile) {
     let json: unknown;
     try {
