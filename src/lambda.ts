@@ -42,4 +42,6 @@ function startOnce(): void {
   void runtime.start();
 }
 
-export const handler = lambda.streamifyResponse(createStreamHandler(lambda, app.fetch, { logger, onInvoke: startOnce }));
+// With a store (DATABASE_URL=postgres://…), usage records are written before the sandbox can freeze.
+const afterResponse = runtime.usage ? () => runtime.usage!.flush() : undefined;
+export const handler = lambda.streamifyResponse(createStreamHandler(lambda, app.fetch, { logger, onInvoke: startOnce, afterResponse }));

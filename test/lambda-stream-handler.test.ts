@@ -130,6 +130,24 @@ describe("Lambda streaming adapter", () => {
     assert.equal(stream.writableEnded, false, "the stream is not ended as if the response were complete");
   });
 
+  it("runs the after-response work (the usage flush) once the response has ended, before the invocation returns", async () => {
+    const order: string[] = [];
+    const handler = fakeAwsLambda.streamifyResponse(
+      createStreamHandler(fakeAwsLambda, () => new Response("ok"), {
+        logger,
+        afterResponse: async () => {
+          order.push(`flush after end: ${stream.writableEnded}`);
+          await sleep(20);
+          order.push("flushed");
+        },
+      }),
+    );
+    const { stream, done } = invoke(handler, functionUrlEvent("GET", "/health"));
+    await done;
+    order.push("returned");
+    assert.deepEqual(order, ["flush after end: true", "flushed", "returned"]);
+  });
+
   it("answers an OpenAI-shaped 500 when the app throws, with the invocation id", async () => {
     const handler = handlerFor(() => {
       throw new Error("boom");

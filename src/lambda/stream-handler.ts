@@ -21,6 +21,9 @@ export interface StreamHandlerOptions {
   logger: Logger;
   /** Runs at the start of every invocation, before the request (the entry starts background work lazily here). */
   onInvoke?: () => void;
+  /** Awaited after the response has ended, before the invocation returns and Lambda may freeze the
+   * sandbox (the entry writes queued usage records here). */
+  afterResponse?: () => Promise<void>;
   /** Time kept before the function timeout to end the response cleanly (default 1500 ms). */
   deadlineMarginMs?: number;
 }
@@ -181,6 +184,7 @@ export function createStreamHandler(runtime: AwsLambdaRuntime, fetch: FetchHandl
       clearTimeout(deadline);
       responseStream.off("close", onGone);
       responseStream.off("error", onError);
+      await opts.afterResponse?.().catch((err: unknown) => logger.error({ awsRequestId: id, err }, "lambda: after-response work failed"));
     }
   };
 }
