@@ -11,6 +11,7 @@ import { requestContext } from "./http/middleware/request-context.ts";
 import { chatCompletionsRoutes } from "./http/routes/chat-completions.ts";
 import { healthRoutes } from "./http/routes/health.ts";
 import { modelsRoutes } from "./http/routes/models.ts";
+import { responsesRoutes } from "./http/routes/responses.ts";
 
 export type { AppDeps } from "./http/app-env.ts";
 
@@ -24,6 +25,10 @@ function apiRoutes(deps: AppDeps): RouteModule[] {
   return [
     { routes: modelsRoutes(deps), methods: { "/models": ["GET"], "/models/:id{.+}": ["GET"] } },
     { routes: chatCompletionsRoutes(deps), methods: { "/chat/completions": ["POST"] } },
+    {
+      routes: responsesRoutes(deps),
+      methods: { "/responses": ["POST"], "/responses/input_tokens": ["POST"], "/responses/:id": ["GET", "DELETE"], "/responses/:id/input_items": ["GET"] },
+    },
   ];
 }
 
