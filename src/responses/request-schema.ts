@@ -65,14 +65,31 @@ const ReasoningInputItem = z
   .loose();
 const ItemReference = z.object({ type: z.literal("item_reference"), id: z.string().min(1) }).loose();
 
-const KNOWN_ITEM_TYPES = new Set(["message", "function_call", "function_call_output", "reasoning", "item_reference"]);
 /** Item types of OpenAI-hosted tools and features: accepted, dropped and reported. */
-const OtherItem = z.object({ type: z.string().refine((t) => !KNOWN_ITEM_TYPES.has(t), "unknown item") }).loose();
+const OtherItem = z.object({ type: z.string() }).loose();
+
+/**
+ * Validates a value with the schema its `type` names (the fallback for other types). Unlike a zod
+ * union, errors are those of the right schema, so they name the field that is actually wrong.
+ */
+function byType<K extends Record<string, z.ZodType>, O extends z.ZodType>(known: K, other: O, defaultType?: string) {
+  return z.unknown().transform((v, ctx) => {
+    const obj = v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    const value = obj && obj.type === undefined && defaultType ? { ...obj, type: defaultType } : v;
+    const type = (value as { type?: unknown } | undefined)?.type;
+    const schema: z.ZodType = typeof type === "string" && Object.hasOwn(known, type) ? known[type]! : other;
+    const r = schema.safeParse(value);
+    if (r.success) return r.data as z.infer<K[keyof K]> | z.infer<O>;
+    for (const issue of r.error.issues) ctx.addIssue({ ...issue, message: issue.message } as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  });
+}
 
 /** A message may leave out `type` (EasyInputMessage): it is then a message. */
-export const InputItem = z.preprocess(
-  (v) => (v !== null && typeof v === "object" && !Array.isArray(v) && (v as { type?: unknown }).type === undefined && "role" in v ? { ...v, type: "message" } : v),
-  z.union([z.discriminatedUnion("type", [MessageItem, FunctionCallItem, FunctionCallOutputItem, ReasoningInputItem, ItemReference]), OtherItem]),
+export const InputItem = byType(
+  { message: MessageItem, function_call: FunctionCallItem, function_call_output: FunctionCallOutputItem, reasoning: ReasoningInputItem, item_reference: ItemReference },
+  OtherItem,
+  "message",
 );
 
 export const FunctionToolIn = z
@@ -92,8 +109,8 @@ const NamespaceToolIn = z
     tools: z.array(z.union([FunctionToolIn, z.object({ type: z.string() }).loose()])),
   })
   .loose();
-const OtherTool = z.object({ type: z.string().refine((t) => t !== "function" && t !== "namespace", "unknown tool") }).loose();
-export const ToolIn = z.union([z.discriminatedUnion("type", [FunctionToolIn, NamespaceToolIn]), OtherTool]);
+const OtherTool = z.object({ type: z.string() }).loose();
+export const ToolIn = byType({ function: FunctionToolIn, namespace: NamespaceToolIn }, OtherTool);
 
 export const ToolChoiceIn = z.union([
   z.enum(["none", "auto", "required"]),

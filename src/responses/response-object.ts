@@ -34,7 +34,7 @@ export function responseShell(req: ResponsesRequest, info: ShellInfo): ResponseS
     tools: info.tools.echo,
     top_p: req.top_p ?? 1,
     truncation: req.truncation ?? "disabled",
-    user: req.user ?? null,
+    ...(req.user ? { user: req.user } : {}),
     metadata: req.metadata ?? {},
     background: false,
     ...(req.prompt_cache_key ? { prompt_cache_key: req.prompt_cache_key } : {}),
@@ -51,14 +51,14 @@ export interface Outcome {
   status: ResponseStatus;
   incomplete?: IncompleteReason;
   error?: { code: string; message: string };
-  usage: ResponseUsage | null;
+  usage?: ResponseUsage;
   /** The service tier Bedrock used, when it said. */
   serviceTier?: string;
   bedrock?: unknown;
 }
 
 export function inProgressResponse(shell: ResponseShell): ResponseObject {
-  return { ...shell, status: "in_progress", completed_at: null, error: null, incomplete_details: null, output: [], output_text: "", usage: null };
+  return { ...shell, status: "in_progress", completed_at: null, error: null, incomplete_details: null, output: [], output_text: "" };
 }
 
 export function finalResponse(shell: ResponseShell, o: Outcome, now = Date.now()): ResponseObject {
@@ -70,7 +70,7 @@ export function finalResponse(shell: ResponseShell, o: Outcome, now = Date.now()
     incomplete_details: o.incomplete ? { reason: o.incomplete } : null,
     output: o.output,
     output_text: outputText(o.output),
-    usage: o.usage,
+    ...(o.usage ? { usage: o.usage } : {}),
     ...(o.serviceTier ? { service_tier: o.serviceTier } : {}),
     ...(o.bedrock ? { bedrock: o.bedrock } : {}),
   };

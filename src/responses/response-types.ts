@@ -84,8 +84,9 @@ export interface ResponseObject {
   tools: unknown[];
   top_p: number | null;
   truncation: "disabled" | "auto";
-  usage: ResponseUsage | null;
-  user: string | null;
+  /** Absent until Bedrock reports it (the spec has no null here). */
+  usage?: ResponseUsage;
+  user?: string;
   metadata: Record<string, string>;
   background: boolean;
   prompt_cache_key?: string | null;

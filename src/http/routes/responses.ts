@@ -157,7 +157,7 @@ export function responsesRoutes(deps: AppDeps): Hono<AppEnv> {
         output: converter.output,
         status: error ? "failed" : reason ? "incomplete" : "completed",
         ...(error ? { error } : reason ? { incomplete: reason } : {}),
-        usage: converter.usage ? responseUsage(converter.usage, converter.reasoningChars) : null,
+        ...(converter.usage ? { usage: responseUsage(converter.usage, converter.reasoningChars) } : {}),
         serviceTier: meta?.serviceTier?.type,
         bedrock: bedrockExtras(meta && { ...meta, additionalModelResponseFields: converter.additionalFields }),
       });
