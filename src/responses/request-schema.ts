@@ -80,7 +80,7 @@ function byType<K extends Record<string, z.ZodType>, O extends z.ZodType>(known:
     const schema: z.ZodType = typeof type === "string" && Object.hasOwn(known, type) ? known[type]! : other;
     const r = schema.safeParse(value);
     if (r.success) return r.data as z.infer<K[keyof K]> | z.infer<O>;
-    for (const issue of r.error.issues) ctx.addIssue({ ...issue, message: issue.message } as Parameters<typeof ctx.addIssue>[0]);
+    for (const issue of r.error.issues) ctx.addIssue({ ...issue, message: issue.message });
     return z.NEVER;
   });
 }
