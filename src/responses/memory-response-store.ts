@@ -7,17 +7,19 @@ export function memoryResponseStore(maxEntries: number): ResponseStore {
   const entries = new Map<string, StoredResponse>();
   const visible = (id: string, keyId: string, now: number) => {
     const r = entries.get(id);
-    if (!r || r.keyId !== keyId) return undefined;
-    if (r.expiresAt <= now) {
-      entries.delete(id);
-      return undefined;
-    }
+    if (!r || r.keyId !== keyId || r.expiresAt <= now) return undefined;
     return r;
   };
   return {
     kind: "memory",
     async save(r) {
       entries.delete(r.id);
+      // Insertion order is (about) expiry order: drop expired entries from the front.
+      const now = Date.now();
+      for (const [id, e] of entries) {
+        if (e.expiresAt > now) break;
+        entries.delete(id);
+      }
       // Structured clones: callers must not be able to change what was stored.
       entries.set(r.id, structuredClone(r));
       while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);

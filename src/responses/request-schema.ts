@@ -178,6 +178,8 @@ export const ResponsesRequest = z.object({
   prompt_cache_retention: z.string().nullable().optional(),
   context_management: z.unknown().optional(),
   moderation: z.unknown().optional(),
+  /** Codex's per-turn telemetry (thread and turn ids): accepted and ignored, not a model parameter. */
+  client_metadata: z.record(z.string(), z.unknown()).nullable().optional(),
   // Refused when used: they need OpenAI-side state this gateway does not have.
   background: z.boolean().nullable().optional(),
   conversation: z.unknown().optional(),
