@@ -6,6 +6,7 @@ import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config/config.ts";
 import { createRuntime } from "../src/dependencies.ts";
 import { createLogger } from "../src/logging/logger.ts";
+import { HTTP_SERVER_OPTIONS } from "../src/server/http-server-options.ts";
 import { startFakeBedrock, TEST_CREDENTIALS } from "../test/fake-bedrock/fake-bedrock.ts";
 import type { ReplyPlan } from "../test/fake-bedrock/fake-bedrock.ts";
 
@@ -37,7 +38,7 @@ const config = loadConfig({
 const logger = createLogger(config.log.level);
 const runtime = await createRuntime(config, logger);
 await runtime.start();
-serve({ fetch: createApp(runtime.deps).fetch, port, hostname: "127.0.0.1" }, (info) => {
+serve({ fetch: createApp(runtime.deps).fetch, port, hostname: "127.0.0.1", serverOptions: HTTP_SERVER_OPTIONS }, (info) => {
   const base = `http://127.0.0.1:${info.port}/v1`;
   process.stdout.write(
     [

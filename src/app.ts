@@ -9,9 +9,14 @@ import type { AppDeps, AppEnv } from "./http/app-env.ts";
 import { authenticate } from "./http/middleware/authenticate.ts";
 import { requestContext } from "./http/middleware/request-context.ts";
 import { chatCompletionsRoutes } from "./http/routes/chat-completions.ts";
+import { embeddingsRoutes } from "./http/routes/embeddings.ts";
 import { healthRoutes } from "./http/routes/health.ts";
+import { imagesRoutes } from "./http/routes/images.ts";
+import { messagesRoutes } from "./http/routes/messages.ts";
+import { toAnthropicError } from "./anthropic/errors.ts";
 import { modelsRoutes } from "./http/routes/models.ts";
 import { responsesRoutes } from "./http/routes/responses.ts";
+import { rerankRoutes } from "./http/routes/rerank.ts";
 
 export type { AppDeps } from "./http/app-env.ts";
 
@@ -19,6 +24,8 @@ export type { AppDeps } from "./http/app-env.ts";
 interface RouteModule {
   routes: Hono<AppEnv>;
   methods: Record<string, string[]>;
+  /** Anthropic clients expect Anthropic's error shape, also for auth and validation errors. */
+  errorFormat?: "anthropic";
 }
 
 function apiRoutes(deps: AppDeps): RouteModule[] {
@@ -29,6 +36,10 @@ function apiRoutes(deps: AppDeps): RouteModule[] {
       routes: responsesRoutes(deps),
       methods: { "/responses": ["POST"], "/responses/input_tokens": ["POST"], "/responses/:id": ["GET", "DELETE"], "/responses/:id/input_items": ["GET"] },
     },
+    { routes: messagesRoutes(deps), methods: { "/messages": ["POST"], "/messages/count_tokens": ["POST"] }, errorFormat: "anthropic" },
+    { routes: embeddingsRoutes(deps), methods: { "/embeddings": ["POST"] } },
+    { routes: imagesRoutes(deps), methods: { "/images/generations": ["POST"] } },
+    { routes: rerankRoutes(deps), methods: { "/rerank": ["POST"] } },
   ];
 }
 
@@ -53,6 +64,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const modules = apiRoutes(deps);
   for (const prefix of config.routes.prefixes) {
     const api = new Hono<AppEnv>();
+    for (const m of modules) {
+      if (!m.errorFormat) continue;
+      for (const path of Object.keys(m.methods)) {
+        api.use(path, async function anthropicErrors(c, next) {
+          c.set("errorFormat", m.errorFormat!);
+          c.header("request-id", c.get("requestId"));
+          await next();
+        });
+      }
+    }
     if (deps.auth) api.use(authenticate(deps.auth));
     for (const m of modules) api.route("/", m.routes);
     for (const m of modules) {
@@ -76,6 +97,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const fields = c.get("log");
     if (fields) fields.errorType = error.code ?? error.type;
     for (const [k, v] of Object.entries(errorHeaders(error))) c.header(k, v);
+    if (c.get("errorFormat") === "anthropic") {
+      const { status, body } = toAnthropicError(error, requestId);
+      return c.json(body, status as ContentfulStatusCode);
+    }
     return c.json(toOpenAIErrorBody(error), error.status as ContentfulStatusCode);
   });
 

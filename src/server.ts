@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from "./config/config.ts";
 import { createRuntime } from "./dependencies.ts";
 import { createLogger } from "./logging/logger.ts";
 import { drainOnSignals } from "./server/graceful-shutdown.ts";
+import { HTTP_SERVER_OPTIONS } from "./server/http-server-options.ts";
 
 async function main(): Promise<void> {
   let config;
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   const app = createApp(runtime.deps);
   const startPromise = runtime.start();
 
-  const server: ServerType = serve({ fetch: app.fetch, port: config.server.port, hostname: config.server.host }, (info) => {
+  const server: ServerType = serve({ fetch: app.fetch, port: config.server.port, hostname: config.server.host, serverOptions: HTTP_SERVER_OPTIONS }, (info) => {
     logger.info({ address: info.address, port: info.port, region: runtime.region }, "bedrock-gateway listening");
   });
   drainOnSignals(server, {

@@ -212,7 +212,9 @@ describe("responses API", () => {
         strict.openai.responses.create({ model: NOVA, input: "x", tools: [{ type: "web_search" }] as OpenAI.Responses.Tool[] }),
         (e: unknown) => e instanceof OpenAI.BadRequestError && (e.error as { param?: string }).param === "tools[0]",
       );
-      await assert.rejects(strict.openai.responses.create({ model: NOVA, input: "x", client_metadata: { a: "b" } } as any), OpenAI.BadRequestError);
+      await assert.rejects(strict.openai.responses.create({ model: NOVA, input: "x", frobnicate: 1 } as any), (e: unknown) => e instanceof OpenAI.BadRequestError && (e.error as { param?: string }).param === "frobnicate");
+      // Codex's own telemetry is not a model parameter: accepted even under STRICT_PARAMS.
+      await strict.openai.responses.create({ model: NOVA, input: "x", client_metadata: { thread_id: "t" } } as any);
     } finally {
       await strict.close();
     }
@@ -362,8 +364,9 @@ describe("responses API", () => {
   });
 
   it("counts input tokens with Bedrock CountTokens for Claude, and estimates for others", async () => {
-    const claude = await gw.request("/v1/responses/input_tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: CLAUDE, input: "Hello there", instructions: "Be kind", tools: [weather] }) });
+    const claude = await gw.request("/v1/responses/input_tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "anthropic.claude-3-5-sonnet-20240620-v1:0", input: "Hello there", instructions: "Be kind", tools: [weather] }) });
     const body = (await claude.json()) as { object: string; input_tokens: number };
+    assert.equal(claude.headers.get("x-bedrock-gateway-token-count"), null, "counted by Bedrock, not estimated");
     assert.equal(body.object, "response.input_tokens");
     assert.ok(body.input_tokens > 0);
     assert.equal(gw.fake.lastCall("CountTokens")!.body.input.converse.system[0].text, "Be kind");

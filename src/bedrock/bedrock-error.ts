@@ -19,6 +19,7 @@ export type BedrockErrorName =
   | "UnauthorizedException"
   | "TransportError"
   | "TimeoutError"
+  | "CredentialsError"
   | (string & {});
 
 export class BedrockError extends Error {

@@ -15,11 +15,21 @@ export interface ConverseTokensRequest {
   additionalModelRequestFields?: ConverseRequest["additionalModelRequestFields"];
 }
 
+/** An InvokeModel answer: the model's native body plus the usage Bedrock reports in headers. */
+export interface InvokeModelResult {
+  body: unknown;
+  /** x-amzn-bedrock-input-token-count, when Bedrock sends it. */
+  inputTokens: number | undefined;
+  /** x-amzn-bedrock-output-token-count, when Bedrock sends it. */
+  outputTokens: number | undefined;
+  requestId: string | undefined;
+}
+
 export interface BedrockRuntime {
   converse(modelId: string, request: ConverseRequest, opts?: SendOptions): Promise<ConverseResponse>;
   /** Resolves when Bedrock accepted the call (HTTP 200); the iterable then yields events as they arrive. */
   converseStream(modelId: string, request: ConverseRequest, opts?: SendOptions): Promise<AsyncIterable<ConverseStreamEvent>>;
-  invokeModel(modelId: string, body: unknown, opts?: SendOptions): Promise<unknown>;
+  invokeModel(modelId: string, body: unknown, opts?: SendOptions): Promise<InvokeModelResult>;
   countTokens(modelId: string, input: { converse: ConverseTokensRequest }, opts?: SendOptions): Promise<number>;
 }
 
@@ -46,6 +56,13 @@ export function frameToEvent(m: Message): ConverseStreamEvent | BedrockError | u
   const code = headerString(m, ":error-code") ?? "InternalServerException";
   const name = normaliseExceptionName(code);
   return new BedrockError(name, headerString(m, ":error-message") ?? code, statusForException(name), undefined, true);
+}
+
+function tokenHeader(v: string | string[] | undefined): number | undefined {
+  const raw = Array.isArray(v) ? v[0] : v;
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
 export function createBedrockRuntime(http: BedrockHttp): BedrockRuntime {
@@ -107,7 +124,12 @@ export function createBedrockRuntime(http: BedrockHttp): BedrockRuntime {
         { method: "POST", path: modelPath(modelId, "invoke"), body: JSON.stringify(body) },
         opts,
       );
-      return res.body;
+      return {
+        body: res.body,
+        inputTokens: tokenHeader(res.headers["x-amzn-bedrock-input-token-count"]),
+        outputTokens: tokenHeader(res.headers["x-amzn-bedrock-output-token-count"]),
+        requestId: res.requestId,
+      };
     },
 
     async countTokens(modelId, input, opts) {

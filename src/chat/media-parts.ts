@@ -2,6 +2,7 @@
 // for models that accept them; a clear 400 naming the model otherwise.
 import type { ContentBlock, DocumentFormat } from "../bedrock/converse-types.ts";
 import { errors } from "../errors/gateway-error.ts";
+import { documentName } from "../converse/document-names.ts";
 import { parseDataUrl } from "../converse/image-input.ts";
 import type { ConvertContext } from "./convert-messages.ts";
 
@@ -36,17 +37,6 @@ function documentFormat(mime: string, filename: string | undefined, bytes: Buffe
   if (ext === "htm") return "html";
   if (ext && DOC_EXTENSIONS.has(ext as DocumentFormat)) return ext as DocumentFormat;
   return DOC_BY_MIME[mime.toLowerCase()];
-}
-
-/** Bedrock document names: letters, digits, single spaces, hyphens, parentheses, brackets; unique. */
-export function documentName(filename: string | undefined, used: Set<string>): string {
-  const stem = (filename ?? "").replace(/\.[A-Za-z0-9]{1,5}$/, "");
-  let base = stem.replace(/[^A-Za-z0-9\s\-()[\]]/g, " ").replace(/\s+/g, " ").trim().slice(0, 180) || "document";
-  if (!/[A-Za-z0-9]/.test(base)) base = "document";
-  let name = base;
-  for (let n = 2; used.has(name); n++) name = `${base} (${n})`;
-  used.add(name);
-  return name;
 }
 
 export function convertMediaPart(p: MediaPart, ctx: ConvertContext, param: string): ContentBlock[] {

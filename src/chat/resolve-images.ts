@@ -4,6 +4,12 @@ import { errors } from "../errors/gateway-error.ts";
 import { fetchImage, ImageFetchError } from "../net/fetch-image.ts";
 import type { ImageFetchOptions } from "../net/fetch-image.ts";
 import type { ChatMessage } from "../openai/chat-request.ts";
+import { MAX_IMAGE_BYTES } from "../converse/image-input.ts";
+
+/** The image-fetch policy from configuration (one place for every front door). */
+export function imageFetchOptions(chat: { allowPrivateImageUrls: boolean; imageFetchTimeoutMs: number }): ImageFetchOptions {
+  return { allowPrivate: chat.allowPrivateImageUrls, maxBytes: MAX_IMAGE_BYTES, timeoutMs: chat.imageFetchTimeoutMs, maxRedirects: 3 };
+}
 
 export function imageUrlsOf(messages: ChatMessage[]): { url: string; param: string }[] {
   const out: { url: string; param: string }[] = [];

@@ -88,6 +88,8 @@ const envSchema = z.object({
   ENABLE_PROMPT_CACHING: textual(parseBoolean).default(false),
   /** Reject (400) parameters Bedrock cannot honour instead of dropping them. */
   STRICT_PARAMS: textual(parseBoolean).default(false),
+  /** InvokeModel calls one /v1/embeddings request may have in flight (Titan and Nova take one input per call). */
+  EMBEDDINGS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
 
   ALLOWED_ORIGINS: textual(parseList).default([]),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
@@ -182,6 +184,7 @@ export interface Config {
     /** Configured keys (first encrypts); empty: generate one under dataDir on first start. */
     encryptionKeys: Buffer[];
   };
+  embeddings: { concurrency: number };
   cors: { allowedOrigins: string[] };
   log: { level: (typeof LOG_LEVELS)[number]; debugBodies: boolean };
 }
@@ -283,6 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       memoryMaxEntries: e.RESPONSES_MEMORY_MAX_ENTRIES,
       encryptionKeys: e.RESPONSES_ENCRYPTION_KEY ?? [],
     },
+    embeddings: { concurrency: e.EMBEDDINGS_CONCURRENCY },
     cors: { allowedOrigins: e.ALLOWED_ORIGINS },
     log: { level: e.LOG_LEVEL, debugBodies: e.DEBUG },
   };

@@ -13,6 +13,8 @@ export function fromBedrockError(err: BedrockError): GatewayError {
     case "AccessDeniedException":
     case "UnauthorizedException":
       return new GatewayError({ status: 403, type: "permission_error", code: "bedrock_access_denied", message: `Bedrock denied access: ${m}`, cause: err });
+    case "CredentialsError":
+      return new GatewayError({ status: 502, type: "server_error", code: "upstream_auth_failed", message: "The gateway has no usable AWS credentials for Bedrock. The operator must configure them.", shouldRetry: false, cause: err });
     case "UnrecognizedClientException":
     case "InvalidSignatureException":
     case "IncompleteSignatureException":

@@ -133,6 +133,33 @@ export const errors = {
       message:
         "The encrypted content could not be verified: it was altered, or it was not produced by this gateway with its current keys. Send the reasoning item exactly as it was returned, or leave it out.",
     }),
+  /** A model of the right kind that this endpoint has no request mapping for. */
+  modelNotSupported: (model: string, detail: string) =>
+    new GatewayError({
+      status: 400,
+      type: "invalid_request_error",
+      code: "model_not_supported",
+      param: "model",
+      message: `The model '${model}' is not supported here: ${detail}`,
+    }),
+  /** The model refused the prompt or filtered its output (OpenAI's code for the same case). */
+  contentPolicyViolation: (detail: string, param: string | null = "prompt") =>
+    new GatewayError({
+      status: 400,
+      type: "invalid_request_error",
+      code: "content_policy_violation",
+      param,
+      message: `Your request was rejected by the model's safety system: ${detail}`,
+    }),
+  /** Bedrock answered 200 with a body that does not have the model's documented shape. */
+  upstreamInvalidResponse: (detail: string) =>
+    new GatewayError({
+      status: 502,
+      type: "server_error",
+      code: "upstream_invalid_response",
+      shouldRetry: false,
+      message: `Bedrock returned a response the gateway could not read: ${detail}`,
+    }),
   authUnavailable: () =>
     new GatewayError({
       status: 503,

@@ -64,5 +64,7 @@ export interface AppEnv {
     log: LogFields;
     /** Set by streaming handlers: resolves when the stream has been fully written or aborted. */
     streamDone: Promise<void> | undefined;
+    /** Which API's error shape to answer with (set before authentication for Anthropic routes). */
+    errorFormat: "openai" | "anthropic";
   };
 }

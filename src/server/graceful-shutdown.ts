@@ -19,12 +19,16 @@ export function drain(server: ServerType, opts: DrainOptions): Promise<void> {
       http.closeAllConnections();
     }, opts.timeoutMs);
     deadline.unref();
+    // Keep-alive sockets with no request in flight would hold close() open until they time out;
+    // sockets become idle as their last response ends, so keep closing them while draining.
+    http.closeIdleConnections();
+    const sweeper = setInterval(() => http.closeIdleConnections(), 100);
+    sweeper.unref();
     http.close(() => {
       clearTimeout(deadline);
+      clearInterval(sweeper);
       void opts.onClosed().finally(resolve);
     });
-    // Keep-alive sockets with no request in flight would hold close() open until they time out.
-    http.closeIdleConnections();
   });
 }
 

@@ -10,7 +10,10 @@ import { fileURLToPath } from "node:url";
 import { checkConverseRules, RuleError } from "./converse-rules.ts";
 import type { ConverseBody } from "./converse-rules.ts";
 import { eventFrame, exceptionFrame } from "./event-stream-frames.ts";
+import { defaultInvoke } from "./invoke/index.ts";
+import type { InvokeOutcome } from "./invoke/index.ts";
 import {
+  FAKE_MODELS,
   applicationProfileSummaries,
   findInvokedModel,
   foundationModelSummaries,
@@ -62,7 +65,8 @@ export interface RecordedRequest {
 }
 
 type Planner = ReplyPlan | ((req: RecordedRequest, model: FakeModel) => ReplyPlan);
-type InvokeHandler = (modelId: string, body: any, model: FakeModel) => { status?: number; body: unknown; error?: { exception: string; message: string; status: number } };
+/** Per-test InvokeModel behaviour; `defaultInvoke` (each family's native format) when none is set. */
+type InvokeHandler = (modelId: string, body: any, model: FakeModel) => InvokeOutcome | Promise<InvokeOutcome>;
 
 export interface FakeBedrockOptions {
   region?: string;
@@ -330,7 +334,10 @@ export class FakeBedrock {
     this.json(res, 200, { Parameter: { Name: name, Type: "SecureString", Value: body?.WithDecryption ? value : "AQICAHencrypted==", Version: 1, ARN: `arn:aws:ssm:${this.region}:111122223333:parameter${name.startsWith("/") ? "" : "/"}${name}`, DataType: "text" } }, "application/x-amz-json-1.1");
   }
 
-  private resolveModel(record: RecordedRequest, res: ServerResponse): FakeModel | undefined {
+  private resolveModel(record: RecordedRequest, res: ServerResponse, anyFoundationModel = false): FakeModel | undefined {
+    // CountTokens takes a foundation model id even for models served only through profiles.
+    const base = anyFoundationModel ? FAKE_MODELS.find((m) => m.id === record.modelId) : undefined;
+    if (base) return base;
     const found = findInvokedModel(record.modelId!, this.region);
     if ("error" in found) {
       this.error(res, found.type === "ResourceNotFoundException" ? 404 : 400, found.type, found.error);
@@ -445,19 +452,20 @@ export class FakeBedrock {
   private countTokens(record: RecordedRequest, res: ServerResponse): void {
     const issues = bedrockRuntimeModel().validate(`${RT}CountTokensRequest`, record.body ?? {});
     if (issues.length) return this.error(res, 400, "ValidationException", formatIssues(issues));
-    const model = this.resolveModel(record, res);
+    const model = this.resolveModel(record, res, true);
     if (!model) return;
     if (!model.id.startsWith("anthropic.")) return this.error(res, 400, "ValidationException", "The provided model doesn't support counting tokens.");
     const converse = (record.body as { input: { converse?: ConverseBody } }).input.converse ?? {};
     this.respond(res, `${RT}CountTokensResponse`, { inputTokens: this.inputTokens(converse) }, bedrockRuntimeModel());
   }
 
-  private invoke(record: RecordedRequest, res: ServerResponse): void {
+  private async invoke(record: RecordedRequest, res: ServerResponse): Promise<void> {
     const model = this.resolveModel(record, res);
     if (!model) return;
-    if (!this.invokeHandler) return this.error(res, 400, "ValidationException", "The test double has no InvokeModel handler for this test.");
-    const out = this.invokeHandler(record.modelId!, record.body, model);
+    const out = await (this.invokeHandler ?? defaultInvoke)(record.modelId!, record.body, model);
+    if (res.destroyed) return;
     if (out.error) return this.error(res, out.error.status, out.error.exception, out.error.message);
+    for (const [k, v] of Object.entries(out.headers ?? {})) res.setHeader(k, v);
     this.json(res, out.status ?? 200, out.body);
   }
 }
@@ -483,6 +491,8 @@ export const text = (t: string): FakeContent => ({ text: t });
 export const toolUse = (name: string, input: unknown, toolUseId?: string): FakeContent => ({ toolUse: { name, input, toolUseId } });
 export const thinking = (t: string, signature?: string): FakeContent => ({ reasoningContent: { reasoningText: { text: t, signature } } });
 export { FAKE_MODELS, FAKE_APP_PROFILES } from "./fake-models.ts";
+export { defaultInvoke };
+export type { InvokeOutcome };
 export type { FakeModel } from "./fake-models.ts";
 export { RuleError };
 export { type ConverseBody };

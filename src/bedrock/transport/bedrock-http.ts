@@ -122,11 +122,14 @@ export class BedrockHttp {
   }
 
   /** Send and read a JSON response body. */
-  async json(spec: HttpRequestSpec, opts: SendOptions = {}): Promise<{ body: unknown; requestId: string | undefined }> {
+  async json(
+    spec: HttpRequestSpec,
+    opts: SendOptions = {},
+  ): Promise<{ body: unknown; requestId: string | undefined; headers: OpenResponse["headers"] }> {
     const res = await this.open(spec, opts);
     try {
       const text = await res.body.text();
-      return { body: text === "" ? {} : (JSON.parse(text) as unknown), requestId: res.requestId };
+      return { body: text === "" ? {} : (JSON.parse(text) as unknown), requestId: res.requestId, headers: res.headers };
     } catch (err) {
       if (opts.signal?.aborted) throw err;
       throw transportError(err);
@@ -146,14 +149,13 @@ export class BedrockHttp {
     const headers: Record<string, string> = { accept: spec.accept ?? "application/json" };
     if (spec.body !== undefined) headers["content-type"] = "application/json";
     const path = this.url.pathname.replace(/\/$/, "") + spec.path;
-    const signed = await this.sign({
-      method: spec.method,
-      url: this.url,
-      path,
-      query: spec.query,
-      headers,
-      body: spec.body,
-    });
+    let signed: Record<string, string>;
+    try {
+      signed = await this.sign({ method: spec.method, url: this.url, path, query: spec.query, headers, body: spec.body });
+    } catch (err) {
+      // No usable AWS credentials: an operator problem that retrying will not fix.
+      throw new BedrockError("CredentialsError", `the gateway could not load AWS credentials (${(err as Error).message})`, 500, undefined, false, { cause: err });
+    }
     const qs = spec.query
       ? Object.entries(spec.query)
           .map(([k, v]) => `${encodeLabel(k)}=${encodeLabel(v)}`)

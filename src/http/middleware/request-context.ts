@@ -16,6 +16,7 @@ export function requestContext(logger: Logger): MiddlewareHandler<AppEnv> {
     c.set("log", {});
     c.set("principal", undefined);
     c.set("streamDone", undefined);
+    c.set("errorFormat", "openai");
     c.header("x-request-id", requestId);
 
     await next();

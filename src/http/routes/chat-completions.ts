@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import type { Context } from "hono";
-import type { ConverseResponse, ConverseStreamEvent, TokenUsage } from "../../bedrock/converse-types.ts";
+import type { TokenUsage } from "../../bedrock/converse-types.ts";
 import type { SendOptions } from "../../bedrock/transport/bedrock-http.ts";
 import type { BuiltRequest } from "../../chat/build-converse-request.ts";
 import { buildConverseRequest } from "../../chat/build-converse-request.ts";
@@ -14,28 +14,19 @@ import { SYSTEM_FINGERPRINT } from "../../chat/chat-types.ts";
 import { bedrockExtras } from "../../converse/bedrock-extras.ts";
 import { convertChoice } from "../../chat/convert-response.ts";
 import { addUsage, convertUsage } from "../../chat/convert-usage.ts";
-import { fetchImages, imageUrlsOf } from "../../chat/resolve-images.ts";
-import { responseToEvents } from "../../converse/response-to-events.ts";
-import { MAX_IMAGE_BYTES } from "../../converse/image-input.ts";
+import { fetchImages, imageFetchOptions, imageUrlsOf } from "../../chat/resolve-images.ts";
+import { openConverseStream } from "../../converse/open-stream.ts";
 import { capabilitiesFor } from "../../models/capabilities.ts";
-import type { ModelCapabilities } from "../../models/capabilities.ts";
 import { resolveModel } from "../../models/resolve-model.ts";
-import type { ResolvedModel } from "../../models/resolve-model.ts";
 import { ChatCompletionRequest, KNOWN_FIELDS } from "../../openai/chat-request.ts";
 import { zodToError } from "../../openai/zod-to-error.ts";
-import type { AppDeps, AppEnv, LogFields } from "../app-env.ts";
+import type { AppDeps, AppEnv } from "../app-env.ts";
 import { asObject, readJsonBody } from "../read-json-body.ts";
+import { recordUsage, rememberThinking } from "../record-usage.ts";
 import { SSE_HEADERS, sseStream } from "../sse.ts";
 
 const CATALOG_WAIT_MS = 3000;
 
-function recordUsage(log: LogFields, u: TokenUsage | undefined) {
-  if (!u) return;
-  log.inputTokens = u.inputTokens;
-  log.outputTokens = u.outputTokens;
-  if (u.cacheReadInputTokens) log.cacheReadTokens = u.cacheReadInputTokens;
-  if (u.cacheWriteInputTokens) log.cacheWriteTokens = u.cacheWriteInputTokens;
-}
 
 function responseHeaders(built: BuiltRequest): Record<string, string> {
   const h: Record<string, string> = { ...built.notes };
@@ -54,7 +45,7 @@ export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
     const raw = withExtraBody(asObject(await readJsonBody(c, config.server.maxRequestBodyBytes)));
     if (config.log.debugBodies) deps.logger.debug({ requestId: c.get("requestId"), body: raw }, "request body");
     const parsed = ChatCompletionRequest.safeParse(raw);
-    if (!parsed.success) throw zodToError(parsed.error);
+    if (!parsed.success) throw zodToError(parsed.error, raw);
     const req = parsed.data;
     const unknownFields = Object.keys(raw).filter((k) => !KNOWN_FIELDS.has(k));
 
@@ -65,7 +56,7 @@ export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
     const signal = c.req.raw.signal;
     const fetchedImages = await fetchImages(
       imageUrlsOf(req.messages),
-      { allowPrivate: config.chat.allowPrivateImageUrls, maxBytes: MAX_IMAGE_BYTES, timeoutMs: config.chat.imageFetchTimeoutMs, maxRedirects: 3 },
+      imageFetchOptions(config.chat),
       signal,
     );
     const built = buildConverseRequest(req, {
@@ -99,7 +90,7 @@ export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
       const usage = results.reduce<TokenUsage | undefined>((acc, res) => addUsage(acc, res.usage), undefined);
       recordUsage(log, usage);
       const tier = results[0]?.serviceTier?.type;
-      if (built.claudeThinking) results.forEach((res) => rememberThinking(deps, res));
+      if (built.claudeThinking) for (const res of results) rememberThinking(deps.thinkingStore, res.output.message?.content);
       const bedrock = bedrockExtras(results[0]);
       const body: ChatCompletionOut = {
         id,
@@ -118,7 +109,7 @@ export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
 
     // Streaming: open every upstream stream first, so a failure before the first byte is still a
     // normal HTTP error (and retried by the transport).
-    const streams = await Promise.all(Array.from({ length: n }, () => openStream(runtime, resolved, built, caps, send)));
+    const streams = await Promise.all(Array.from({ length: n }, () => openConverseStream(runtime, resolved.bedrockId, built, caps, send)));
     let resolveDone!: () => void;
     c.set("streamDone", new Promise<void>((r) => (resolveDone = r)));
     const events = chatChunks(streams, {
@@ -156,30 +147,6 @@ function withExtraBody(raw: Record<string, unknown>): Record<string, unknown> {
   return { ...(extra as Record<string, unknown>), ...rest };
 }
 
-/** Keep a thinking turn's signed blocks for clients that will not replay them. */
-function rememberThinking(deps: AppDeps, res: ConverseResponse): void {
-  const blocks = res.output.message?.content ?? [];
-  const ids = blocks.flatMap((b) => ("toolUse" in b ? [b.toolUse.toolUseId] : []));
-  const reasoning = blocks.flatMap((b) => ("reasoningContent" in b ? [b.reasoningContent] : []));
-  deps.thinkingStore.remember(ids, reasoning);
-}
-
-async function openStream(
-  runtime: AppDeps["runtime"],
-  resolved: ResolvedModel,
-  built: BuiltRequest,
-  caps: ModelCapabilities,
-  send: SendOptions,
-): Promise<AsyncIterable<ConverseStreamEvent>> {
-  if (built.request.toolConfig && !caps.streamingTools) {
-    // This model cannot stream tool use: call Converse and replay the answer as stream events.
-    const res: ConverseResponse = await runtime.converse(resolved.bedrockId, built.request, send);
-    return (async function* replay() {
-      yield* responseToEvents(res);
-    })();
-  }
-  return runtime.converseStream(resolved.bedrockId, built.request, send);
-}
 
 function streamResponse(c: Context<AppEnv>, body: ReadableStream<Uint8Array>): Response {
   for (const [k, v] of Object.entries(SSE_HEADERS)) c.header(k, v);

@@ -8,18 +8,18 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
-import type { TokenUsage } from "../../bedrock/converse-types.ts";
 import type { SendOptions } from "../../bedrock/transport/bedrock-http.ts";
-import { fetchImages } from "../../chat/resolve-images.ts";
+import { fetchImages, imageFetchOptions } from "../../chat/resolve-images.ts";
 import { bedrockExtras } from "../../converse/bedrock-extras.ts";
-import { MAX_IMAGE_BYTES } from "../../converse/image-input.ts";
-import { openConverseStream } from "../../converse/open-converse-stream.ts";
+import { openConverseStream } from "../../converse/open-stream.ts";
 import { responseToEvents } from "../../converse/response-to-events.ts";
 import { cleanJsonText } from "../../converse/structured-output.ts";
 import { errors } from "../../errors/gateway-error.ts";
 import { capabilitiesFor } from "../../models/capabilities.ts";
 import { resolveModel } from "../../models/resolve-model.ts";
 import { zodToError } from "../../openai/zod-to-error.ts";
+import { estimateInputTokens } from "../../anthropic/count-tokens.ts";
+import { BedrockError } from "../../bedrock/bedrock-error.ts";
 import { buildResponsesConverseRequest, placeInput } from "../../responses/build-converse-request.ts";
 import type { ResponsesBuiltRequest } from "../../responses/build-converse-request.ts";
 import { responseUsage } from "../../responses/convert-usage.ts";
@@ -34,20 +34,13 @@ import { KNOWN_FIELDS, ResponsesRequest } from "../../responses/request-schema.t
 import { storedInputItems } from "../../responses/stored-input.ts";
 import type { StoredItem } from "../../responses/response-store.ts";
 import { ResponsesStreamConverter } from "../../responses/stream-converter.ts";
-import type { AppDeps, AppEnv, LogFields } from "../app-env.ts";
+import type { AppDeps, AppEnv } from "../app-env.ts";
+import { recordUsage } from "../record-usage.ts";
 import { asObject, readJsonBody } from "../read-json-body.ts";
 import { SSE_HEADERS, sseStream } from "../sse.ts";
 
 const CATALOG_WAIT_MS = 3000;
 const ENCRYPTED = "reasoning.encrypted_content";
-
-function recordUsage(log: LogFields, u: TokenUsage | undefined) {
-  if (!u) return;
-  log.inputTokens = u.inputTokens;
-  log.outputTokens = u.outputTokens;
-  if (u.cacheReadInputTokens) log.cacheReadTokens = u.cacheReadInputTokens;
-  if (u.cacheWriteInputTokens) log.cacheWriteTokens = u.cacheWriteInputTokens;
-}
 
 function responseHeaders(built: ResponsesBuiltRequest): Record<string, string> {
   const h: Record<string, string> = { ...built.notes };
@@ -105,7 +98,7 @@ export function responsesRoutes(deps: AppDeps): Hono<AppEnv> {
     if (input.length === 0 && history.length === 0) throw errors.invalidRequest("Missing required parameter: 'input'.", "input", "missing_required_parameter");
     const fetchedImages = await fetchImages(
       imageRefsOf([...history, ...input]),
-      { allowPrivate: config.chat.allowPrivateImageUrls, maxBytes: MAX_IMAGE_BYTES, timeoutMs: config.chat.imageFetchTimeoutMs, maxRedirects: 3 },
+      imageFetchOptions(config.chat),
       c.req.raw.signal,
     );
     const built = buildResponsesConverseRequest(req, history, input, {
@@ -192,7 +185,7 @@ export function responsesRoutes(deps: AppDeps): Hono<AppEnv> {
       return c.json(body);
     }
 
-    const stream = await openConverseStream(runtime, resolved.bedrockId, built.request, caps, send);
+    const stream = await openConverseStream(runtime, resolved.bedrockId, built, caps, send);
     let resolveDone!: () => void;
     c.set("streamDone", new Promise<void>((done) => (resolveDone = done)));
     const events = responseEvents(stream, {
@@ -220,16 +213,19 @@ export function responsesRoutes(deps: AppDeps): Hono<AppEnv> {
   r.post("/responses/input_tokens", async (c) => {
     const log = c.get("log");
     log.endpoint = "responses.input_tokens";
-    const { resolved, caps, built } = await prepare(c, () => false);
-    const { messages, system, toolConfig } = built.request;
-    let inputTokens: number;
-    if (caps.family.startsWith("claude")) {
-      inputTokens = await runtime.countTokens(resolved.bedrockId, { converse: { messages, ...(system ? { system } : {}), ...(toolConfig ? { toolConfig } : {}) } }, { signal: c.req.raw.signal });
-    } else {
-      // Only Claude models count tokens on Bedrock: estimate about 4 characters a token, and say so.
-      inputTokens = Math.ceil(JSON.stringify({ messages, system, toolConfig }).length / 4);
-      c.header("x-bedrock-gateway-token-count", "estimated");
+    const { resolved, built } = await prepare(c, () => false);
+    // CountTokens counts exactly and never runs the model; Bedrock offers it for Claude models only.
+    if (resolved.baseModelId.startsWith("anthropic.")) {
+      try {
+        const { messages, system, toolConfig, additionalModelRequestFields } = built.request;
+        const inputTokens = await runtime.countTokens(resolved.baseModelId, { converse: { messages, system, toolConfig, additionalModelRequestFields } }, { signal: c.req.raw.signal });
+        return c.json({ object: "response.input_tokens", input_tokens: inputTokens });
+      } catch (err) {
+        if (!(err instanceof BedrockError) || err.exception !== "ValidationException") throw err;
+      }
     }
+    c.header("x-bedrock-gateway-token-count", "estimated");
+    const inputTokens = estimateInputTokens(built.request);
     return c.json({ object: "response.input_tokens", input_tokens: inputTokens });
   });
 
