@@ -55,6 +55,15 @@ export function assertValidEvents(events: Ev[]) {
   });
 }
 
+async function waitForLog(gw: TestGateway, pred: (l: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 200; i++) {
+    const hit = gw.logs.find(pred);
+    if (hit) return hit;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error("no such log line");
+}
+
 describe("responses API", () => {
   let gw: TestGateway;
   before(async () => {
@@ -361,6 +370,26 @@ describe("responses API", () => {
     assert.equal((last.response.output[0] as OpenAI.Responses.ResponseOutputMessage).status, "incomplete");
     const log = gw.logs.filter((l) => l.path === "/v1/responses").at(-1)!;
     assert.equal(log.errorType, "model_error");
+  });
+
+  it("aborts the Bedrock call when the client goes away mid-stream, logs it, and stores nothing", async () => {
+    gw.fake.enqueue({ content: [text("A long answer that never finishes")], stream: { textChunk: 4, hangAfter: 4 } });
+    const controller = new AbortController();
+    const stream = await gw.openai.responses.create({ model: NOVA, input: "x", stream: true }, { signal: controller.signal });
+    let id = "";
+    try {
+      for await (const e of stream) {
+        if (e.type === "response.created") id = e.response.id;
+        if (e.type === "response.output_text.delta") controller.abort();
+      }
+    } catch {
+      // The SDK may end the iteration quietly or raise an abort error: either is fine here.
+    }
+    const call = await gw.fake.waitFor((r) => r.operation === "ConverseStream" && r.clientClosedAt !== undefined);
+    assert.ok(call.clientClosedAt);
+    const log = await waitForLog(gw, (l) => l.path === "/v1/responses" && l.aborted === true);
+    assert.equal(log.stream, true);
+    await assert.rejects(gw.openai.responses.retrieve(id), OpenAI.NotFoundError);
   });
 
   it("counts input tokens with Bedrock CountTokens for Claude, and estimates for others", async () => {
