@@ -297,6 +297,19 @@ describe("responses API", () => {
     assert.equal(events.at(-1)!.type, "response.incomplete");
   });
 
+  it("maps service_tier, metadata and user, and turns prompt_cache_key into cache points", async () => {
+    const r = await gw.openai.responses.create({ model: CLAUDE, input: "x", instructions: "Long stable prompt", service_tier: "flex", metadata: { team: "search", "bad key!": "v" }, user: "u-1", prompt_cache_key: "session-42" });
+    const sent = gw.fake.lastCall()!.body;
+    assert.deepEqual(sent.serviceTier, { type: "flex" });
+    assert.deepEqual(sent.requestMetadata, { user: "u-1", team: "search", "bad key_": "v" });
+    assert.deepEqual(sent.system.at(-1), { cachePoint: { type: "default" } });
+    assert.deepEqual(sent.messages[0].content.at(-1), { cachePoint: { type: "default" } });
+    assert.equal(r.service_tier, "flex", "the tier Bedrock used");
+    assert.deepEqual(r.metadata, { team: "search", "bad key!": "v" });
+    await gw.openai.responses.create({ model: NOVA, input: "x", prompt_cache_key: "k", prompt_caching: false } as any);
+    assert.ok(!JSON.stringify(gw.fake.lastCall()!.body).includes("cachePoint"), "prompt_caching: false opts out");
+  });
+
   it("reports a guardrail intervention as incomplete with reason content_filter", async () => {
     gw.fake.enqueue({ content: [text("Sorry, I can't help with that.")], stopReason: "guardrail_intervened" });
     const r = await gw.openai.responses.create({ model: NOVA, input: "x" });

@@ -151,7 +151,8 @@ export function responsesRoutes(deps: AppDeps): Hono<AppEnv> {
         status: error ? "failed" : reason ? "incomplete" : "completed",
         ...(error ? { error } : reason ? { incomplete: reason } : {}),
         ...(converter.usage ? { usage: responseUsage(converter.usage, converter.reasoningChars) } : {}),
-        serviceTier: meta?.serviceTier?.type,
+        // Bedrock's "reserved" tier has no name in the Responses API: it is the account's default capacity.
+        serviceTier: meta?.serviceTier?.type === "reserved" ? "default" : meta?.serviceTier?.type,
         bedrock: bedrockExtras(meta && { ...meta, additionalModelResponseFields: converter.additionalFields }),
       });
     };
