@@ -16,6 +16,7 @@ import { DEFAULT_REGION } from "./config/config.ts";
 import type { AppDeps } from "./http/app-env.ts";
 import { ModelCatalog } from "./models/model-catalog.ts";
 import { ThinkingStore } from "./converse/thinking-store.ts";
+import { openResponsesState } from "./responses/open-response-store.ts";
 
 export interface Runtime {
   deps: AppDeps;
@@ -83,7 +84,8 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   );
   const auth = createVerifier(config, region, logger);
   const thinkingStore = new ThinkingStore(config.chat.thinkingStoreTtlMs, config.chat.thinkingStoreMaxEntries);
-  const deps: AppDeps = { config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), thinkingStore };
+  const responses = openResponsesState(config.responses);
+  const deps: AppDeps = { config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), thinkingStore, responses };
 
   return {
     deps,
@@ -95,7 +97,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
     async stop() {
       catalog.stop();
       auth?.stop();
-      await Promise.all([runtimeHttp.close(), controlHttp.close()]);
+      await Promise.all([runtimeHttp.close(), controlHttp.close(), responses.store.close()]);
     },
   };
 }

@@ -1,7 +1,7 @@
 // The one reader of process.env. Everything the gateway can be told lives here, with its
 // default and unit; the rest of the code receives the parsed, typed Config object.
 import { z } from "zod";
-import { parseAliasMap, parseBoolean, parseByteSize, parseDuration, parseList } from "./parse-values.ts";
+import { parseAliasMap, parseBoolean, parseByteSize, parseDuration, parseKeyList, parseList } from "./parse-values.ts";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -118,6 +118,16 @@ const envSchema = z.object({
   /** How long signed thinking blocks are kept for clients that do not replay them. */
   THINKING_STORE_TTL: textual(parseDuration).default(3_600_000),
   THINKING_STORE_MAX_ENTRIES: z.coerce.number().int().min(0).default(10_000),
+  /** Directory for files the gateway keeps (the Responses store, the generated encryption key). */
+  DATA_DIR: z.string().trim().min(1).default("./data"),
+  /** Where stored Responses (store: true) live: SQLite under DATA_DIR, or a bounded in-memory map. */
+  RESPONSES_STORE: z.enum(["sqlite", "memory"]).default("sqlite"),
+  /** How long stored Responses are kept (OpenAI keeps them 30 days). */
+  RESPONSES_RETENTION: textual(parseDuration).default(30 * 86_400_000),
+  /** Largest number of Responses the in-memory store keeps (oldest evicted first). */
+  RESPONSES_MEMORY_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),
+  /** 32-byte keys (base64 or hex), comma-separated: the first encrypts reasoning, all decrypt. */
+  RESPONSES_ENCRYPTION_KEY: textual(parseKeyList).optional(),
   /** Largest request body accepted. */
   MAX_REQUEST_BODY: textual(parseByteSize).default(20 * 1_048_576),
   /** How long in-flight requests and streams may run after SIGTERM before connections are cut. */
@@ -171,6 +181,14 @@ export interface Config {
     defaultGuardrail: { guardrailIdentifier: string; guardrailVersion: string; trace?: "enabled" | "disabled" | "enabled_full" } | undefined;
     thinkingStoreTtlMs: number;
     thinkingStoreMaxEntries: number;
+  };
+  responses: {
+    store: "sqlite" | "memory";
+    dataDir: string;
+    retentionMs: number;
+    memoryMaxEntries: number;
+    /** Configured keys (first encrypts); empty: generate one under dataDir on first start. */
+    encryptionKeys: Buffer[];
   };
   embeddings: { concurrency: number };
   cors: { allowedOrigins: string[] };
@@ -267,6 +285,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
       thinkingStoreTtlMs: e.THINKING_STORE_TTL,
       thinkingStoreMaxEntries: e.THINKING_STORE_MAX_ENTRIES,
+    },
+    responses: {
+      store: e.RESPONSES_STORE,
+      dataDir: e.DATA_DIR,
+      retentionMs: e.RESPONSES_RETENTION,
+      memoryMaxEntries: e.RESPONSES_MEMORY_MAX_ENTRIES,
+      encryptionKeys: e.RESPONSES_ENCRYPTION_KEY ?? [],
     },
     embeddings: { concurrency: e.EMBEDDINGS_CONCURRENCY },
     cors: { allowedOrigins: e.ALLOWED_ORIGINS },

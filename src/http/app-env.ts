@@ -6,6 +6,7 @@ import type { ThinkingStore } from "../converse/thinking-store.ts";
 import type { Config } from "../config/config.ts";
 import type { CatalogSnapshot } from "../models/build-catalog.ts";
 import type { CatalogStatus } from "../models/model-catalog.ts";
+import type { ResponsesState } from "../responses/open-response-store.ts";
 
 export interface CatalogView {
   readonly snapshot: CatalogSnapshot | undefined;
@@ -22,6 +23,8 @@ export interface AppDeps {
   runtime: BedrockRuntime;
   /** Signed thinking blocks by tool-call id, for clients that do not replay them. */
   thinkingStore: ThinkingStore;
+  /** Stored Responses and the sealer for reasoning encrypted_content (the Responses API). */
+  responses: ResponsesState;
 }
 
 /**

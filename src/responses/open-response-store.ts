@@ -1,0 +1,20 @@
+// Builds the configured ResponseStore and the reasoning sealer from Config (start-up I/O only).
+import { join } from "node:path";
+import type { Config } from "../config/config.ts";
+import { loadOrCreateEncryptionKey } from "./encryption-key.ts";
+import { memoryResponseStore } from "./memory-response-store.ts";
+import { ReasoningSealer } from "./reasoning-sealer.ts";
+import type { ResponseStore } from "./response-store.ts";
+import { sqliteResponseStore } from "./sqlite-response-store.ts";
+
+export interface ResponsesState {
+  store: ResponseStore;
+  sealer: ReasoningSealer;
+  retentionMs: number;
+}
+
+export function openResponsesState(cfg: Config["responses"]): ResponsesState {
+  const keys = cfg.encryptionKeys.length ? cfg.encryptionKeys : [loadOrCreateEncryptionKey(cfg.dataDir)];
+  const store = cfg.store === "memory" ? memoryResponseStore(cfg.memoryMaxEntries) : sqliteResponseStore(join(cfg.dataDir, "responses.db"));
+  return { store, sealer: new ReasoningSealer(keys), retentionMs: cfg.retentionMs };
+}
