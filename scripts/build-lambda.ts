@@ -108,6 +108,8 @@ export async function buildLambda(outdir = join(ROOT, "dist", "lambda")): Promis
     // providers and clients, so they become chunks outside the init path.
     mainFields: ["module", "main"],
     plugins: [slimDependencies],
+    // A native module cannot be bundled; on Lambda the Responses store defaults to memory.
+    external: ["better-sqlite3"],
     outExtension: { ".js": ".mjs" },
     chunkNames: "chunks/[name]-[hash]",
     // Whitespace and syntax only: identifiers stay readable in stack traces in the function's log.

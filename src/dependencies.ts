@@ -84,7 +84,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   );
   const auth = createVerifier(config, region, logger);
   const thinkingStore = new ThinkingStore(config.chat.thinkingStoreTtlMs, config.chat.thinkingStoreMaxEntries);
-  const responses = openResponsesState(config.responses);
+  const responses = await openResponsesState(config.responses);
   const deps: AppDeps = { config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), thinkingStore, responses };
 
   return {

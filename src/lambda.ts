@@ -15,7 +15,9 @@ import { createLogger } from "./logging/logger.ts";
 
 function lambdaConfig() {
   try {
-    const config = loadConfig();
+    // Lambda's file system is read-only but for /tmp, and an instance's disk is not shared or
+    // kept: stored responses live in memory per instance unless configured otherwise.
+    const config = loadConfig(process.env, { RESPONSES_STORE: "memory", DATA_DIR: "/tmp/bedrock-gateway" });
     // A function URL or API is reachable from outside whatever HOST says: never run it open.
     if (config.auth.disabled) throw new ConfigError("Invalid configuration:\n  DISABLE_AUTH: not allowed on AWS Lambda");
     return config;

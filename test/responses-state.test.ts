@@ -20,6 +20,7 @@ const weather = { type: "function" as const, name: "get_weather", parameters: { 
 const twoKeys: ApiKeyVerifier = {
   verify: (k) => (k === TEST_API_KEY ? { ok: true, principal: { keyId: "key_team_a" } } : k === OTHER_KEY ? { ok: true, principal: { keyId: "key_team_b" } } : { ok: false, reason: "invalid" }),
   start: async () => {},
+      ready: async () => {},
   stop: () => {},
 };
 

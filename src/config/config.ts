@@ -203,9 +203,13 @@ function fail(issues: z.core.$ZodIssue[]): never {
   throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
 }
 
-/** Parse and validate the environment. Throws ConfigError naming each bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = envSchema.safeParse(env);
+/**
+ * Parse and validate the environment. Throws ConfigError naming each bad variable.
+ * `runtimeDefaults` lets an entry point change defaults for its runtime (Lambda: in-memory
+ * Responses store, data under /tmp); the environment still wins.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults: Record<string, string> = {}): Config {
+  const result = envSchema.safeParse({ ...runtimeDefaults, ...env });
   if (!result.success) fail(result.error.issues);
   const e: Env = result.data;
 

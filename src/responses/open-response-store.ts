@@ -5,7 +5,6 @@ import { loadOrCreateEncryptionKey } from "./encryption-key.ts";
 import { memoryResponseStore } from "./memory-response-store.ts";
 import { ReasoningSealer } from "./reasoning-sealer.ts";
 import type { ResponseStore } from "./response-store.ts";
-import { sqliteResponseStore } from "./sqlite-response-store.ts";
 
 export interface ResponsesState {
   store: ResponseStore;
@@ -13,8 +12,12 @@ export interface ResponsesState {
   retentionMs: number;
 }
 
-export function openResponsesState(cfg: Config["responses"]): ResponsesState {
+export async function openResponsesState(cfg: Config["responses"]): Promise<ResponsesState> {
   const keys = cfg.encryptionKeys.length ? cfg.encryptionKeys : [loadOrCreateEncryptionKey(cfg.dataDir)];
-  const store = cfg.store === "memory" ? memoryResponseStore(cfg.memoryMaxEntries) : sqliteResponseStore(join(cfg.dataDir, "responses.db"));
+  // The SQLite store (a native module) is loaded only when used: the Lambda bundle leaves it out.
+  const store =
+    cfg.store === "memory"
+      ? memoryResponseStore(cfg.memoryMaxEntries)
+      : (await import("./sqlite-response-store.ts")).sqliteResponseStore(join(cfg.dataDir, "responses.db"));
   return { store, sealer: new ReasoningSealer(keys), retentionMs: cfg.retentionMs };
 }
