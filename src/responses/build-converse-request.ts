@@ -12,6 +12,7 @@ import type { ThinkingStore } from "../converse/thinking-store.ts";
 import { ToolNameMap } from "../converse/tool-names.ts";
 import { errors } from "../errors/gateway-error.ts";
 import type { ModelCapabilities } from "../models/capabilities.ts";
+import { thinksLikeClaude } from "../models/capabilities.ts";
 import { convertInput } from "./convert-input.ts";
 import type { PlacedItem } from "./convert-input.ts";
 import { prepareResponseTools } from "./prepare-response-tools.ts";
@@ -97,7 +98,7 @@ export function buildResponsesConverseRequest(req: ResponsesRequest, history: Pl
     toolNames,
     fetchedImages: opts.fetchedImages,
     documentNames: new Set(),
-    replayThinking: caps.reasoning === "claude-budget" || caps.reasoning === "claude-adaptive",
+    replayThinking: thinksLikeClaude(caps),
     thinkingStore: opts.thinkingStore,
     openReasoning: opts.openReasoning,
   });
