@@ -108,8 +108,8 @@ export async function buildLambda(outdir = join(ROOT, "dist", "lambda")): Promis
     // providers and clients, so they become chunks outside the init path.
     mainFields: ["module", "main"],
     plugins: [slimDependencies],
-    // A native addon cannot travel in the zip, and Lambda refuses a SQLite store (LAMBDA_DEFAULTS):
-    // the SQLite backend's chunk keeps a plain import that is never evaluated.
+    // A native module cannot be bundled: on Lambda the Responses store defaults to memory and the
+    // keys-and-usage store to none (or PostgreSQL); SQLite chunks keep a plain import never evaluated.
     external: ["better-sqlite3"],
     outExtension: { ".js": ".mjs" },
     chunkNames: "chunks/[name]-[hash]",

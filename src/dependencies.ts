@@ -28,6 +28,7 @@ import { requestEndObserver } from "./usage/request-end.ts";
 import { createUsageRecorder } from "./usage/usage-recorder.ts";
 import type { UsageRecorder } from "./usage/usage-recorder.ts";
 import { ThinkingStore } from "./converse/thinking-store.ts";
+import { openResponsesState } from "./responses/open-response-store.ts";
 
 export interface Runtime {
   deps: AppDeps;
@@ -123,9 +124,10 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   const keys = store ? createKeyService(store) : undefined;
 
   const thinkingStore = new ThinkingStore(config.chat.thinkingStoreTtlMs, config.chat.thinkingStoreMaxEntries);
+  const responses = await openResponsesState(config.responses);
 
   const deps: AppDeps = {
-    config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), thinkingStore, admission, observers, store, keys, metrics,
+    config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), thinkingStore, responses, admission, observers, store, keys, metrics,
   };
 
   return {
@@ -142,7 +144,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
       // Requests cut by the drain deadline report their end on the next turn; then write everything.
       await new Promise((r) => setImmediate(r));
       await usage?.stop();
-      await Promise.all([runtimeHttp.close(), controlHttp.close(), limiter.close(), store?.close()]);
+      await Promise.all([runtimeHttp.close(), controlHttp.close(), responses.store.close(), limiter.close(), store?.close()]);
     },
   };
 }

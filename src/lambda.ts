@@ -7,7 +7,7 @@
 // that arrives before they are loaded waits briefly for them (catalog.ready, verifier.ready).
 import pino from "pino";
 import { createApp } from "./app.ts";
-import { ConfigError, LAMBDA_DEFAULTS, loadConfig } from "./config/config.ts";
+import { ConfigError, loadConfig } from "./config/config.ts";
 import { createRuntime } from "./dependencies.ts";
 import { awsLambdaRuntime } from "./lambda/lambda-types.ts";
 import { createStreamHandler } from "./lambda/stream-handler.ts";
@@ -15,7 +15,12 @@ import { createLogger } from "./logging/logger.ts";
 
 function lambdaConfig() {
   try {
-    const config = loadConfig(undefined, LAMBDA_DEFAULTS);
+    // Lambda's file system is read-only but for /tmp, and an instance's disk is not shared or
+    // kept: stored responses live in memory per instance unless configured otherwise, and keys and
+    // usage need PostgreSQL (DATABASE_URL); there is no process to scrape metrics from.
+    const config = loadConfig(process.env, { RESPONSES_STORE: "memory", DATA_DIR: "/tmp/bedrock-gateway", DATABASE_URL: "none", ENABLE_METRICS: "false" });
+    // better-sqlite3 is not in the bundle (a native module).
+    if (config.store.kind === "sqlite") throw new ConfigError("Invalid configuration:\n  DATABASE_URL: SQLite is not available on AWS Lambda; use postgres://… or none");
     // A function URL or API is reachable from outside whatever HOST says: never run it open.
     if (config.auth.disabled) throw new ConfigError("Invalid configuration:\n  DISABLE_AUTH: not allowed on AWS Lambda");
     return config;

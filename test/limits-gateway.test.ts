@@ -186,3 +186,30 @@ describe("limits on the Anthropic Messages endpoint", () => {
     assert.ok(records.every((r) => r.endpoint === "messages"));
   });
 });
+
+describe("limits on the Responses API", () => {
+  let gw: TestGateway;
+  before(async () => {
+    gw = await startGateway();
+  });
+  after(() => gw.close());
+
+  it("applies the allow-list and RPM before Bedrock, and records usage", async () => {
+    const k = await createKey(gw, { name: "codex", models: ["anthropic.*"], rpm: 1 });
+    const create = (model: string) =>
+      gw.request("/v1/responses", { method: "POST", headers: { authorization: `Bearer ${k.secret}`, "content-type": "application/json" }, body: JSON.stringify({ model, input: "hi", store: false }) });
+    const denied = await create(NOVA);
+    assert.equal(denied.status, 403);
+    assert.equal(((await denied.json()) as any).error.code, "permission_denied");
+    const ok = await create(SONNET);
+    assert.equal(ok.status, 200, await ok.clone().text());
+    assert.equal(ok.headers.get("x-ratelimit-remaining-requests"), "0");
+    const calls = gw.fake.calls("Converse").length;
+    assert.equal((await create(SONNET)).status, 429);
+    assert.equal(gw.fake.calls("Converse").length, calls);
+    await gw.runtime.usage!.flush();
+    const records = await gw.runtime.deps.store!.usageRecords({ from: 0, to: Date.now() + 1000, keyId: k.id });
+    assert.deepEqual(records.map((r) => [r.endpoint, r.status]), [["responses", 403], ["responses", 200], ["responses", 429]]);
+    assert.ok(records[1]!.costUsd! > 0);
+  });
+});

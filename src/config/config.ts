@@ -2,7 +2,7 @@
 // default and unit; the rest of the code receives the parsed, typed Config object.
 import { join } from "node:path";
 import { z } from "zod";
-import { parseAliasMap, parseBoolean, parseByteSize, parseDuration, parseList } from "./parse-values.ts";
+import { parseAliasMap, parseBoolean, parseByteSize, parseDuration, parseKeyList, parseList } from "./parse-values.ts";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -119,6 +119,17 @@ const envSchema = z.object({
   /** How long signed thinking blocks are kept for clients that do not replay them. */
   THINKING_STORE_TTL: textual(parseDuration).default(3_600_000),
   THINKING_STORE_MAX_ENTRIES: z.coerce.number().int().min(0).default(10_000),
+  /** Directory for files the gateway keeps (the keys-and-usage database gateway.db, the Responses
+   * store, the generated encryption key), created on first start. */
+  DATA_DIR: z.string().trim().min(1).default("./data"),
+  /** Where stored Responses (store: true) live: SQLite under DATA_DIR, or a bounded in-memory map. */
+  RESPONSES_STORE: z.enum(["sqlite", "memory"]).default("sqlite"),
+  /** How long stored Responses are kept (OpenAI keeps them 30 days). */
+  RESPONSES_RETENTION: textual(parseDuration).default(30 * 86_400_000),
+  /** Largest number of Responses the in-memory store keeps (oldest evicted first). */
+  RESPONSES_MEMORY_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),
+  /** 32-byte keys (base64 or hex), comma-separated: the first encrypts reasoning, all decrypt. */
+  RESPONSES_ENCRYPTION_KEY: textual(parseKeyList).optional(),
   /** Largest request body accepted. */
   MAX_REQUEST_BODY: textual(parseByteSize).default(20 * 1_048_576),
   /** How long in-flight requests and streams may run after SIGTERM before connections are cut. */
@@ -128,8 +139,6 @@ const envSchema = z.object({
   KEEP_ALIVE_TIMEOUT: textual(parseDuration).default(65_000),
 
   // Keys, usage, limits (multi-tenant). See README "API keys, limits and usage".
-  /** Directory of the default SQLite database (gateway.db), created on first start. */
-  DATA_DIR: z.string().trim().min(1).default("./data"),
   /** postgres://… (PostgreSQL), sqlite:/path/to/file.db, or "none" (no store: static key only, no usage records). */
   DATABASE_URL: optionalText,
   /** Largest number of pooled PostgreSQL connections per gateway process. */
@@ -205,6 +214,14 @@ export interface Config {
     thinkingStoreTtlMs: number;
     thinkingStoreMaxEntries: number;
   };
+  responses: {
+    store: "sqlite" | "memory";
+    dataDir: string;
+    retentionMs: number;
+    memoryMaxEntries: number;
+    /** Configured keys (first encrypts); empty: generate one under dataDir on first start. */
+    encryptionKeys: Buffer[];
+  };
   embeddings: { concurrency: number };
   cors: { allowedOrigins: string[] };
   log: { level: (typeof LOG_LEVELS)[number]; debugBodies: boolean };
@@ -224,18 +241,12 @@ function fail(issues: z.core.$ZodIssue[]): never {
 }
 
 /**
- * Defaults that differ on AWS Lambda: no local disk worth keeping (so no SQLite store unless a
- * DATABASE_URL names PostgreSQL) and no long-lived process to scrape (so no /metrics).
+ * Parse and validate the environment. Throws ConfigError naming each bad variable.
+ * `runtimeDefaults` lets an entry point change defaults for its runtime (Lambda: in-memory
+ * Responses store, data under /tmp); the environment still wins.
  */
-export const LAMBDA_DEFAULTS: Readonly<Record<string, string>> = { DATABASE_URL: "none", ENABLE_METRICS: "false" };
-
-/** Parse and validate the environment. Throws ConfigError naming each bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, platformDefaults: Readonly<Record<string, string>> = {}): Config {
-  const merged = { ...platformDefaults, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) };
-  if (platformDefaults === LAMBDA_DEFAULTS && /^sqlite:/i.test(merged.DATABASE_URL ?? "")) {
-    throw new ConfigError("Invalid configuration:\n  DATABASE_URL: SQLite is not available on AWS Lambda; use postgres://… or leave it unset (no store)");
-  }
-  const result = envSchema.safeParse(merged);
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults: Record<string, string> = {}): Config {
+  const result = envSchema.safeParse({ ...runtimeDefaults, ...env });
   if (!result.success) fail(result.error.issues);
   const e: Env = result.data;
 
@@ -320,6 +331,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, platformDefault
         : undefined,
       thinkingStoreTtlMs: e.THINKING_STORE_TTL,
       thinkingStoreMaxEntries: e.THINKING_STORE_MAX_ENTRIES,
+    },
+    responses: {
+      store: e.RESPONSES_STORE,
+      dataDir: e.DATA_DIR,
+      retentionMs: e.RESPONSES_RETENTION,
+      memoryMaxEntries: e.RESPONSES_MEMORY_MAX_ENTRIES,
+      encryptionKeys: e.RESPONSES_ENCRYPTION_KEY ?? [],
     },
     embeddings: { concurrency: e.EMBEDDINGS_CONCURRENCY },
     cors: { allowedOrigins: e.ALLOWED_ORIGINS },

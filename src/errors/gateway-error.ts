@@ -184,6 +184,25 @@ export const errors = {
       param,
       message: `The model '${model}' does not exist or you do not have access to it.`,
     }),
+  /** A stored Response that does not exist, expired, or belongs to another API key (never told apart). */
+  responseNotFound: (id: string, param: string | null = null) =>
+    new GatewayError({
+      status: 404,
+      type: "invalid_request_error",
+      code: param === "previous_response_id" ? "previous_response_not_found" : "response_not_found",
+      param,
+      message: param === "previous_response_id" ? `Previous response with id '${id}' not found.` : `Response with id '${id}' not found.`,
+    }),
+  /** Reasoning encrypted_content that this gateway cannot open: altered, foreign, or sealed with a retired key. */
+  invalidEncryptedContent: (param: string) =>
+    new GatewayError({
+      status: 400,
+      type: "invalid_request_error",
+      code: "invalid_encrypted_content",
+      param,
+      message:
+        "The encrypted content could not be verified: it was altered, or it was not produced by this gateway with its current keys. Send the reasoning item exactly as it was returned, or leave it out.",
+    }),
   /** A model of the right kind that this endpoint has no request mapping for. */
   modelNotSupported: (model: string, detail: string) =>
     new GatewayError({

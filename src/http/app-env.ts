@@ -12,6 +12,7 @@ import type { CatalogModel, CatalogSnapshot } from "../models/build-catalog.ts";
 import type { CatalogStatus } from "../models/model-catalog.ts";
 import type { ResolvedModel } from "../models/resolve-model.ts";
 import type { Store } from "../store/store.ts";
+import type { ResponsesState } from "../responses/open-response-store.ts";
 
 export interface CatalogView {
   readonly snapshot: CatalogSnapshot | undefined;
@@ -28,6 +29,8 @@ export interface AppDeps {
   runtime: BedrockRuntime;
   /** Signed thinking blocks by tool-call id, for clients that do not replay them. */
   thinkingStore: ThinkingStore;
+  /** Stored Responses and the sealer for reasoning encrypted_content (the Responses API). */
+  responses: ResponsesState;
   /** Per-key model allow-lists, RPM/TPM and budgets (see Admission). Absent: everything allowed. */
   admission?: Admission;
   /** Told when each request ends (usage records, metrics, limit reconciliation). */
