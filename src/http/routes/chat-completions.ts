@@ -23,7 +23,7 @@ import { ChatCompletionRequest, KNOWN_FIELDS } from "../../openai/chat-request.t
 import { zodToError } from "../../openai/zod-to-error.ts";
 import type { AppDeps, AppEnv } from "../app-env.ts";
 import { asObject, readJsonBody } from "../read-json-body.ts";
-import { recordUsage, rememberThinking } from "../record-usage.ts";
+import { recordAborted, recordUsage, rememberThinking } from "../record-usage.ts";
 import { SSE_HEADERS, sseStream } from "../sse.ts";
 
 const CATALOG_WAIT_MS = 3000;
@@ -134,11 +134,7 @@ export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
       onFinish: (usage, info) => {
         recordUsage(log, usage);
         if (built.claudeThinking) for (const conv of info.converters) deps.thinkingStore.remember(conv.toolUseIds, conv.reasoningBlocks);
-        if (info.aborted) {
-          log.aborted = true;
-          // Bedrock reports usage at the end; for a stream cut short, estimate what was produced.
-          if (!usage) log.outputTokens = Math.ceil(info.outputChars / 4);
-        }
+        if (info.aborted) recordAborted(log, usage, built.request, info.outputChars);
       },
     });
     return streamResponse(c, sseStream(events, { keepAliveMs: config.chat.keepAliveMs, onClose: () => resolveDone() }));

@@ -7,7 +7,7 @@ import type { SendOptions } from "../../bedrock/transport/bedrock-http.ts";
 import { buildAnthropicRequest } from "../../anthropic/build-request.ts";
 import { convertMessage } from "../../anthropic/convert-response.ts";
 import { anthropicImageUrls } from "../../anthropic/convert-messages.ts";
-import { estimateInputTokens } from "../../anthropic/count-tokens.ts";
+import { estimateInputTokens } from "../../converse/estimate-input-tokens.ts";
 import { CountTokensRequest, KNOWN_MESSAGE_FIELDS, MessagesRequest } from "../../anthropic/messages-request.ts";
 import { anthropicStreamEvents } from "../../anthropic/stream-events.ts";
 import { fetchImages, imageFetchOptions } from "../../chat/resolve-images.ts";
@@ -20,7 +20,7 @@ import type { ResolvedModel } from "../../models/resolve-model.ts";
 import { zodToError } from "../../openai/zod-to-error.ts";
 import type { AppDeps, AppEnv } from "../app-env.ts";
 import { asObject, readJsonBody } from "../read-json-body.ts";
-import { recordUsage, rememberThinking } from "../record-usage.ts";
+import { recordAborted, recordUsage, rememberThinking } from "../record-usage.ts";
 import { SSE_HEADERS, sseStream } from "../sse.ts";
 
 const CATALOG_WAIT_MS = 3000;
@@ -103,10 +103,7 @@ export function messagesRoutes(deps: AppDeps): Hono<AppEnv> {
       onFinish: (usage, info) => {
         recordUsage(log, usage);
         if (built.claudeThinking) deps.thinkingStore.remember(info.toolUseIds, info.reasoning);
-        if (info.aborted) {
-          log.aborted = true;
-          if (!usage) log.outputTokens = Math.ceil(info.outputChars / 4);
-        }
+        if (info.aborted) recordAborted(log, usage, built.request, info.outputChars);
       },
     });
     for (const [k, v] of Object.entries(SSE_HEADERS)) c.header(k, v);

@@ -19,7 +19,7 @@ import { capabilitiesFor } from "../../models/capabilities.ts";
 import { estimateInputTokens as estimateAdmissionTokens } from "../../limits/estimate-tokens.ts";
 import { resolveModel } from "../../models/resolve-model.ts";
 import { zodToError } from "../../openai/zod-to-error.ts";
-import { estimateInputTokens } from "../../anthropic/count-tokens.ts";
+import { estimateInputTokens } from "../../converse/estimate-input-tokens.ts";
 import { BedrockError } from "../../bedrock/bedrock-error.ts";
 import { buildResponsesConverseRequest, placeInput } from "../../responses/build-converse-request.ts";
 import type { ResponsesBuiltRequest } from "../../responses/build-converse-request.ts";
@@ -36,7 +36,7 @@ import { storedInputItems } from "../../responses/stored-input.ts";
 import type { StoredItem } from "../../responses/response-store.ts";
 import { ResponsesStreamConverter } from "../../responses/stream-converter.ts";
 import type { AppDeps, AppEnv } from "../app-env.ts";
-import { recordUsage } from "../record-usage.ts";
+import { recordAborted, recordUsage } from "../record-usage.ts";
 import { asObject, readJsonBody } from "../read-json-body.ts";
 import { SSE_HEADERS, sseStream } from "../sse.ts";
 
@@ -210,10 +210,7 @@ export function responsesRoutes(deps: AppDeps): Hono<AppEnv> {
       onFinish: ({ aborted, errorType }) => {
         recordUsage(log, converter.usage);
         if (errorType) log.errorType = errorType;
-        if (aborted) {
-          log.aborted = true;
-          if (!converter.usage) log.outputTokens = Math.ceil(converter.outputChars / 4);
-        }
+        if (aborted) recordAborted(log, converter.usage, built.request, converter.outputChars);
       },
     });
     for (const [k, v] of Object.entries(SSE_HEADERS)) c.header(k, v);
