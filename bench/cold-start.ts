@@ -9,6 +9,8 @@ import { freePort, stopAll, waitFor200 } from "./lib/processes.ts";
 import type { HttpTarget } from "./load/stream-client.ts";
 import { median } from "./lib/stats.ts";
 
+export { median };
+
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** Spawn → first 200 of `target(base)`, `runs` times; each process is stopped before the next. */

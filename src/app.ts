@@ -8,6 +8,9 @@ import { toGatewayError } from "./errors/to-gateway-error.ts";
 import type { AppDeps, AppEnv } from "./http/app-env.ts";
 import { authenticate } from "./http/middleware/authenticate.ts";
 import { requestContext } from "./http/middleware/request-context.ts";
+import { adminRoutes } from "./admin/admin-routes.ts";
+import { rateLimitHeaders } from "./limits/rate-limit-headers-middleware.ts";
+import { metricsRoutes } from "./metrics/metrics-route.ts";
 import { chatCompletionsRoutes } from "./http/routes/chat-completions.ts";
 import { embeddingsRoutes } from "./http/routes/embeddings.ts";
 import { healthRoutes } from "./http/routes/health.ts";
@@ -15,6 +18,7 @@ import { imagesRoutes } from "./http/routes/images.ts";
 import { messagesRoutes } from "./http/routes/messages.ts";
 import { toAnthropicError } from "./anthropic/errors.ts";
 import { modelsRoutes } from "./http/routes/models.ts";
+import { responsesRoutes } from "./http/routes/responses.ts";
 import { rerankRoutes } from "./http/routes/rerank.ts";
 
 export type { AppDeps } from "./http/app-env.ts";
@@ -31,6 +35,10 @@ function apiRoutes(deps: AppDeps): RouteModule[] {
   return [
     { routes: modelsRoutes(deps), methods: { "/models": ["GET"], "/models/:id{.+}": ["GET"] } },
     { routes: chatCompletionsRoutes(deps), methods: { "/chat/completions": ["POST"] } },
+    {
+      routes: responsesRoutes(deps),
+      methods: { "/responses": ["POST"], "/responses/input_tokens": ["POST"], "/responses/:id": ["GET", "DELETE"], "/responses/:id/input_items": ["GET"] },
+    },
     { routes: messagesRoutes(deps), methods: { "/messages": ["POST"], "/messages/count_tokens": ["POST"] }, errorFormat: "anthropic" },
     { routes: embeddingsRoutes(deps), methods: { "/embeddings": ["POST"] } },
     { routes: imagesRoutes(deps), methods: { "/images/generations": ["POST"] } },
@@ -42,7 +50,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { config, logger } = deps;
   const app = new Hono<AppEnv>();
 
-  app.use(requestContext(logger));
+  app.use(requestContext(logger, deps.observers));
   if (config.cors.allowedOrigins.length > 0) {
     app.use(
       cors({
@@ -55,6 +63,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   }
 
   app.route("/", healthRoutes(deps));
+  if (deps.metrics) app.route("/", metricsRoutes(deps.metrics, config.metrics.apiKey));
+  app.route("/admin", adminRoutes(deps));
 
   const modules = apiRoutes(deps);
   for (const prefix of config.routes.prefixes) {
@@ -70,6 +80,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       }
     }
     if (deps.auth) api.use(authenticate(deps.auth));
+    if (deps.admission) api.use(rateLimitHeaders(deps.admission));
     for (const m of modules) api.route("/", m.routes);
     for (const m of modules) {
       for (const [path, allowed] of Object.entries(m.methods)) {

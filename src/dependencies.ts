@@ -14,12 +14,27 @@ import { createBearerSigner, createSigV4Signer } from "./bedrock/transport/reque
 import type { Config } from "./config/config.ts";
 import { DEFAULT_REGION } from "./config/config.ts";
 import type { AppDeps } from "./http/app-env.ts";
+import { createKeyService } from "./keys/key-service.ts";
+import { storeKeyVerifier } from "./keys/store-key-verifier.ts";
+import { createAdmission } from "./limits/admission.ts";
+import { guardLimiter } from "./limits/guarded-limiter.ts";
+import { memoryLimiter } from "./limits/memory-limiter.ts";
+import type { RateLimiter } from "./limits/rate-limiter.ts";
+import { spendTracker } from "./limits/spend-tracker.ts";
 import { ModelCatalog } from "./models/model-catalog.ts";
+import { openStore } from "./store/open-store.ts";
+import { loadPricing } from "./usage/pricing.ts";
+import { requestEndObserver } from "./usage/request-end.ts";
+import { createUsageRecorder } from "./usage/usage-recorder.ts";
+import type { UsageRecorder } from "./usage/usage-recorder.ts";
 import { ThinkingStore } from "./converse/thinking-store.ts";
+import { openResponsesState } from "./responses/open-response-store.ts";
 
 export interface Runtime {
   deps: AppDeps;
   region: string;
+  /** Batched usage writer (absent with DATABASE_URL=none). */
+  usage: UsageRecorder | undefined;
   /** Begin background work (catalog refresh, key refresh). Does not wait for Bedrock. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -81,13 +96,44 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
     },
     logger,
   );
-  const auth = createVerifier(config, region, logger);
+  const staticAuth = createVerifier(config, region, logger);
+
+  // Keys, limits, usage and metrics (README "API keys, limits and usage").
+  const pricing = loadPricing(config.usage.pricingFile);
+  const store = (await openStore(config.store)) ?? undefined;
+  const auth =
+    store && !config.auth.disabled
+      ? storeKeyVerifier(store, staticAuth, { ttlMs: config.limits.keyCacheTtlMs }, logger)
+      : staticAuth;
+  let limiter: RateLimiter = memoryLimiter();
+  if (config.limits.redisUrl) {
+    // Imported only when used: ioredis and prom-client stay out of deployments (and bundles) that do not.
+    const { redisLimiter } = await import("./limits/redis-limiter.ts");
+    const shared = redisLimiter({ url: config.limits.redisUrl, timeoutMs: config.limits.redisTimeoutMs });
+    // Start with a connection when Redis is up; if it is not, the fail mode applies until it is.
+    if (!(await shared.ready(5_000))) logger.error({ failMode: config.limits.failMode }, "Redis is not reachable yet: rate limits fail " + config.limits.failMode);
+    limiter = shared;
+  }
+  const spend = store ? spendTracker(store, config.limits.keyCacheTtlMs) : undefined;
+  const admission = createAdmission(guardLimiter(limiter, config.limits.failMode, logger), spend, config.models.aliases);
+  const metrics = config.metrics.enabled ? (await import("./metrics/gateway-metrics.ts")).createGatewayMetrics() : undefined;
+  const usage = store
+    ? createUsageRecorder(store, spend, logger, { flushIntervalMs: config.usage.flushIntervalMs, onDropped: (n) => metrics?.usageDropped(n) })
+    : undefined;
+  const observers = [requestEndObserver({ pricing, region, recorder: usage, metrics, admission })];
+  const keys = store ? createKeyService(store) : undefined;
+
   const thinkingStore = new ThinkingStore(config.chat.thinkingStoreTtlMs, config.chat.thinkingStoreMaxEntries);
-  const deps: AppDeps = { config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), thinkingStore };
+  const responses = await openResponsesState(config.responses);
+
+  const deps: AppDeps = {
+    config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), thinkingStore, responses, admission, observers, store, keys, metrics,
+  };
 
   return {
     deps,
     region,
+    usage,
     async start() {
       catalog.start();
       await auth?.start();
@@ -95,7 +141,10 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
     async stop() {
       catalog.stop();
       auth?.stop();
-      await Promise.all([runtimeHttp.close(), controlHttp.close()]);
+      // Requests cut by the drain deadline report their end on the next turn; then write everything.
+      await new Promise((r) => setImmediate(r));
+      await usage?.stop();
+      await Promise.all([runtimeHttp.close(), controlHttp.close(), responses.store.close(), limiter.close(), store?.close()]);
     },
   };
 }

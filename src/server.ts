@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   const app = createApp(runtime.deps);
   const startPromise = runtime.start();
 
-  const server: ServerType = serve({ fetch: app.fetch, port: config.server.port, hostname: config.server.host, serverOptions: HTTP_SERVER_OPTIONS }, (info) => {
+  const keepAlive = config.server.keepAliveTimeoutMs;
+  const serverOptions = { ...HTTP_SERVER_OPTIONS, keepAliveTimeout: keepAlive, headersTimeout: keepAlive + 1000 };
+  const server: ServerType = serve({ fetch: app.fetch, port: config.server.port, hostname: config.server.host, serverOptions }, (info) => {
     logger.info({ address: info.address, port: info.port, region: runtime.region }, "bedrock-gateway listening");
   });
   drainOnSignals(server, {

@@ -4,15 +4,22 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startFakeBedrock, TEST_CREDENTIALS, text } from "./fake-bedrock/fake-bedrock.ts";
 import type { FakeBedrock } from "./fake-bedrock/fake-bedrock.ts";
 
 let fake: FakeBedrock;
+const dataDir = mkdtempSync(join(tmpdir(), "bgw-graceful-"));
 before(async () => {
   fake = await startFakeBedrock();
 });
-after(() => fake.close());
+after(async () => {
+  await fake.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 let nextPort = 19_400 + Math.floor(Math.random() * 500);
 
@@ -31,6 +38,7 @@ async function startMain(env: Record<string, string> = {}): Promise<{ child: Chi
       AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
       AWS_EC2_METADATA_DISABLED: "true",
       LOG_LEVEL: "warn",
+      DATA_DIR: dataDir,
       ...env,
     },
     stdio: ["ignore", "ignore", "pipe"],

@@ -8,6 +8,7 @@ import type { ThinkingStore } from "../converse/thinking-store.ts";
 import { ToolNameMap } from "../converse/tool-names.ts";
 import { errors } from "../errors/gateway-error.ts";
 import type { ModelCapabilities } from "../models/capabilities.ts";
+import { thinksLikeClaude } from "../models/capabilities.ts";
 import { convertAnthropicMessages } from "./convert-messages.ts";
 import { DROPPED_MESSAGE_FIELDS } from "./messages-request.ts";
 import type { AnthropicTool, MessagesRequest } from "./messages-request.ts";
@@ -67,7 +68,7 @@ export function buildAnthropicRequest(req: MessagesRequest, opts: AnthropicBuild
     ...(t.cache_control ? { cache: { ttl: t.cache_control.ttl } } : {}),
   }));
 
-  const claude = caps.reasoning === "claude-budget" || caps.reasoning === "claude-adaptive";
+  const claude = thinksLikeClaude(caps);
   const additional: Record<string, unknown> = {};
   if (req.top_k !== undefined) {
     if (claude) additional.top_k = req.top_k;

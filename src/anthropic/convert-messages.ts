@@ -9,6 +9,7 @@ import { toBedrockToolId } from "../converse/tool-call-ids.ts";
 import type { ToolNameMap } from "../converse/tool-names.ts";
 import { errors } from "../errors/gateway-error.ts";
 import type { ModelCapabilities } from "../models/capabilities.ts";
+import { thinksLikeClaude } from "../models/capabilities.ts";
 import type { AnthropicBlock, AnthropicMessage, MessagesRequest } from "./messages-request.ts";
 
 export interface AnthropicConvertContext {
@@ -95,7 +96,7 @@ function toolResult(block: Extract<AnthropicBlock, { type: "tool_result" }>, ctx
 function blocksOf(m: AnthropicMessage, i: number, ctx: AnthropicConvertContext, names: Set<string>): ContentBlock[] {
   if (typeof m.content === "string") return [{ text: m.content }];
   const out: ContentBlock[] = [];
-  const replayThinking = ctx.caps.reasoning === "claude-budget" || ctx.caps.reasoning === "claude-adaptive";
+  const replayThinking = thinksLikeClaude(ctx.caps);
   m.content.forEach((b, j) => {
     const param = `messages[${i}].content[${j}]`;
     switch (b.type) {

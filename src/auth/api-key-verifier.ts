@@ -3,17 +3,33 @@
 // constant-time over SHA-256 digests (equal length whatever the input).
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
+import type { KeyPolicy } from "../keys/key-policy.ts";
 import type { KeyLoader } from "./secret-loaders.ts";
 
 export interface Principal {
   /** Stable, non-secret identifier for logs and usage records. */
   keyId: string;
+  /** Store keys: the key's name (for logs and metrics). */
+  name?: string;
+  /** Store keys: allowed models, limits and budget. Absent = unrestricted (the static key). */
+  policy?: KeyPolicy;
 }
 
-export type VerifyResult = { ok: true; principal: Principal } | { ok: false; reason: "invalid" | "unavailable" };
+export type VerifyResult =
+  | { ok: true; principal: Principal }
+  /** `message` says why a known key is refused (revoked, disabled, expired). */
+  | { ok: false; reason: "invalid"; message?: string }
+  | { ok: false; reason: "unavailable" | "store-unavailable" };
 
 export interface ApiKeyVerifier {
-  verify(presented: string): VerifyResult;
+  /** Synchronous for the static key; store keys may need one (cached) database lookup. */
+  verify(presented: string): VerifyResult | Promise<VerifyResult>;
+  /**
+   * Resolves once the first load of the key has finished (loaded or failed), or after `timeoutMs`.
+   * A request that arrives before then (a Lambda cold start, a container just started) waits here
+   * instead of being refused with 503.
+   */
+  ready(timeoutMs: number): Promise<void>;
   start(): Promise<void>;
   stop(): void;
 }
@@ -35,6 +51,7 @@ export function staticKeyVerifier(key: string): ApiKeyVerifier {
   return {
     verify: (presented) =>
       timingSafeEqual(digest(presented), expected) ? { ok: true, principal } : { ok: false, reason: "invalid" },
+    ready: async () => {},
     start: async () => {},
     stop: () => {},
   };
@@ -47,6 +64,8 @@ export function refreshingKeyVerifier(load: KeyLoader, refreshMs: number, log: L
   let timer: NodeJS.Timeout | undefined;
   let failures = 0;
   let stopped = false;
+  let firstAttemptDone!: () => void;
+  const firstAttempt = new Promise<void>((resolve) => (firstAttemptDone = resolve));
 
   const schedule = (ms: number) => {
     if (stopped) return;
@@ -69,6 +88,8 @@ export function refreshingKeyVerifier(load: KeyLoader, refreshMs: number, log: L
       const retry = Math.min(refreshMs, 1000 * 2 ** Math.min(failures, 8));
       log.error({ source, err: (err as Error).message, retryInMs: retry }, "could not load the API key");
       schedule(retry);
+    } finally {
+      firstAttemptDone();
     }
   };
 
@@ -77,9 +98,16 @@ export function refreshingKeyVerifier(load: KeyLoader, refreshMs: number, log: L
       if (!expected || !principal) return { ok: false, reason: "unavailable" };
       return timingSafeEqual(digest(presented), expected) ? { ok: true, principal } : { ok: false, reason: "invalid" };
     },
+    async ready(timeoutMs) {
+      if (expected || timeoutMs <= 0) return;
+      let t: NodeJS.Timeout | undefined;
+      await Promise.race([firstAttempt, new Promise<void>((r) => (t = setTimeout(r, timeoutMs)))]);
+      clearTimeout(t);
+    },
     start: () => reload(),
     stop() {
       stopped = true;
+      firstAttemptDone();
       if (timer) clearTimeout(timer);
     },
   };

@@ -12,6 +12,7 @@ import type { ThinkingStore } from "../converse/thinking-store.ts";
 import { ToolNameMap } from "../converse/tool-names.ts";
 import { errors } from "../errors/gateway-error.ts";
 import type { ModelCapabilities } from "../models/capabilities.ts";
+import { thinksLikeClaude } from "../models/capabilities.ts";
 import type { ChatCompletionRequest } from "../openai/chat-request.ts";
 import { UNSUPPORTED_PARAMS } from "../openai/chat-request.ts";
 import { convertMessages } from "./convert-messages.ts";
@@ -70,7 +71,7 @@ export function buildConverseRequest(req: ChatCompletionRequest, opts: BuildOpti
     toolNames,
     fetchedImages: opts.fetchedImages,
     documentNames: new Set(),
-    replayThinking: caps.reasoning === "claude-budget" || caps.reasoning === "claude-adaptive",
+    replayThinking: thinksLikeClaude(caps),
     thinkingStore: opts.thinkingStore,
   });
   const tools: ToolDef[] = [

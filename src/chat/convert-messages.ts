@@ -41,7 +41,7 @@ function textOf(content: string | { text: string }[]): string {
   return typeof content === "string" ? content : content.map((p) => p.text).join("");
 }
 
-function imageBlock(url: string, ctx: ConvertContext, param: string): ContentBlock {
+export function imageBlock(url: string, ctx: ConvertContext, param: string): ContentBlock {
   if (!ctx.caps.imageInput) {
     throw errors.invalidRequest(`The model '${ctx.modelName}' does not accept image input.`, param, "model_not_supported");
   }
@@ -64,7 +64,7 @@ function imageBlock(url: string, ctx: ConvertContext, param: string): ContentBlo
 }
 
 /** Tool-call arguments are a JSON string; Bedrock wants the object. Malformed JSON is kept, wrapped. */
-function parseArguments(args: string): { [k: string]: never } | Record<string, unknown> {
+export function parseArguments(args: string): { [k: string]: never } | Record<string, unknown> {
   if (args.trim() === "") return {};
   try {
     const v: unknown = JSON.parse(args);

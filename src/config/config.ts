@@ -1,7 +1,8 @@
 // The one reader of process.env. Everything the gateway can be told lives here, with its
 // default and unit; the rest of the code receives the parsed, typed Config object.
+import { join } from "node:path";
 import { z } from "zod";
-import { parseAliasMap, parseBoolean, parseByteSize, parseDuration, parseList } from "./parse-values.ts";
+import { parseAliasMap, parseBoolean, parseByteSize, parseDuration, parseKeyList, parseList } from "./parse-values.ts";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -118,13 +119,55 @@ const envSchema = z.object({
   /** How long signed thinking blocks are kept for clients that do not replay them. */
   THINKING_STORE_TTL: textual(parseDuration).default(3_600_000),
   THINKING_STORE_MAX_ENTRIES: z.coerce.number().int().min(0).default(10_000),
+  /** Directory for files the gateway keeps (the keys-and-usage database gateway.db, the Responses
+   * store, the generated encryption key), created on first start. */
+  DATA_DIR: z.string().trim().min(1).default("./data"),
+  /** Where stored Responses (store: true) live: SQLite under DATA_DIR, or a bounded in-memory map. */
+  RESPONSES_STORE: z.enum(["sqlite", "memory"]).default("sqlite"),
+  /** How long stored Responses are kept (OpenAI keeps them 30 days). */
+  RESPONSES_RETENTION: textual(parseDuration).default(30 * 86_400_000),
+  /** Largest number of Responses the in-memory store keeps (oldest evicted first). */
+  RESPONSES_MEMORY_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),
+  /** 32-byte keys (base64 or hex), comma-separated: the first encrypts reasoning, all decrypt. */
+  RESPONSES_ENCRYPTION_KEY: textual(parseKeyList).optional(),
   /** Largest request body accepted. */
   MAX_REQUEST_BODY: textual(parseByteSize).default(20 * 1_048_576),
   /** How long in-flight requests and streams may run after SIGTERM before connections are cut. */
   SHUTDOWN_TIMEOUT: textual(parseDuration).default(30_000),
+  /** How long an idle keep-alive connection stays open. Behind a load balancer it must exceed the
+   * balancer's idle timeout (ALB: 60 s by default), or the balancer reuses a closing connection (502). */
+  KEEP_ALIVE_TIMEOUT: textual(parseDuration).default(65_000),
+
+  // Keys, usage, limits (multi-tenant). See README "API keys, limits and usage".
+  /** postgres://… (PostgreSQL), sqlite:/path/to/file.db, or "none" (no store: static key only, no usage records). */
+  DATABASE_URL: optionalText,
+  /** Largest number of pooled PostgreSQL connections per gateway process. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  /** redis://… : share rate-limit counters across replicas. Unset: in-process counters. */
+  REDIS_URL: optionalText,
+  /** When Redis cannot be reached: "open" admits requests (logged), "closed" answers 503. */
+  RATE_LIMIT_FAIL_MODE: z.enum(["open", "closed"]).default("open"),
+  /** Longest wait for a Redis answer before the fail mode applies. */
+  REDIS_TIMEOUT: textual(parseDuration).default(500),
+  /** Guards the /admin/ API (key management, usage). Unset: the admin API is disabled. */
+  ADMIN_API_KEY: optionalText,
+  /** How long a verified key (and its limits) is cached: revocations and limit changes reach
+   * every replica within this time. */
+  KEY_CACHE_TTL: textual(parseDuration).default(5_000),
+  /** Usage records are written in batches at this period (and on graceful shutdown). */
+  USAGE_FLUSH_INTERVAL: textual(parseDuration).default(1_000),
+  /** JSON file whose prices replace or extend the built-in Bedrock price table. */
+  PRICING_FILE: optionalText,
+  /** Serve Prometheus metrics at GET /metrics. */
+  ENABLE_METRICS: textual(parseBoolean).default(true),
+  /** When set, /metrics requires `Authorization: Bearer <METRICS_API_KEY>`. */
+  METRICS_API_KEY: optionalText,
 });
 
 type Env = z.infer<typeof envSchema>;
+
+/** Every environment variable the gateway reads (deployment templates are checked against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 export type ApiKeySource =
   | { kind: "static"; key: string }
@@ -132,8 +175,13 @@ export type ApiKeySource =
   | { kind: "ssm"; parameterName: string }
   | { kind: "none" };
 
+export type StoreConfig =
+  | { kind: "sqlite"; path: string }
+  | { kind: "postgres"; url: string; poolSize: number }
+  | { kind: "none" };
+
 export interface Config {
-  server: { port: number; host: string; shutdownTimeoutMs: number; maxRequestBodyBytes: number };
+  server: { port: number; host: string; shutdownTimeoutMs: number; maxRequestBodyBytes: number; keepAliveTimeoutMs: number };
   aws: {
     /** Undefined when the SDK's profile chain must supply it (resolved at start-up). */
     region: string | undefined;
@@ -166,9 +214,22 @@ export interface Config {
     thinkingStoreTtlMs: number;
     thinkingStoreMaxEntries: number;
   };
+  responses: {
+    store: "sqlite" | "memory";
+    dataDir: string;
+    retentionMs: number;
+    memoryMaxEntries: number;
+    /** Configured keys (first encrypts); empty: generate one under dataDir on first start. */
+    encryptionKeys: Buffer[];
+  };
   embeddings: { concurrency: number };
   cors: { allowedOrigins: string[] };
   log: { level: (typeof LOG_LEVELS)[number]; debugBodies: boolean };
+  store: StoreConfig;
+  admin: { apiKey: string | undefined };
+  limits: { redisUrl: string | undefined; failMode: "open" | "closed"; redisTimeoutMs: number; keyCacheTtlMs: number };
+  usage: { flushIntervalMs: number; pricingFile: string | undefined };
+  metrics: { enabled: boolean; apiKey: string | undefined };
 }
 
 function fail(issues: z.core.$ZodIssue[]): never {
@@ -179,9 +240,13 @@ function fail(issues: z.core.$ZodIssue[]): never {
   throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
 }
 
-/** Parse and validate the environment. Throws ConfigError naming each bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = envSchema.safeParse(env);
+/**
+ * Parse and validate the environment. Throws ConfigError naming each bad variable.
+ * `runtimeDefaults` lets an entry point change defaults for its runtime (Lambda: in-memory
+ * Responses store, data under /tmp); the environment still wins.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults: Record<string, string> = {}): Config {
+  const result = envSchema.safeParse({ ...runtimeDefaults, ...env });
   if (!result.success) fail(result.error.issues);
   const e: Env = result.data;
 
@@ -199,10 +264,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { kind: "ssm", parameterName: e.API_KEY_PARAM_NAME }
         : { kind: "none" };
 
-  if (source.kind === "none" && !e.DISABLE_AUTH) {
+  const store = storeConfig(e);
+  // Keys managed in the store (CLI or admin API) are a key source of their own, but only when the
+  // operator has asked for them explicitly; a bare start with nothing configured is still a mistake.
+  const managedKeys = store.kind !== "none" && (e.ADMIN_API_KEY !== undefined || e.DATABASE_URL !== undefined);
+  if (source.kind === "none" && !e.DISABLE_AUTH && !managedKeys) {
     throw new ConfigError(
       "Invalid configuration:\n  API_KEY: no client key source is configured. Set API_KEY, API_KEY_SECRET_ARN or " +
-        "API_KEY_PARAM_NAME (or DISABLE_AUTH=true with HOST=127.0.0.1 for local experiments only).",
+        "API_KEY_PARAM_NAME, or manage keys in the store (set ADMIN_API_KEY or DATABASE_URL), " +
+        "or DISABLE_AUTH=true with HOST=127.0.0.1 for local experiments only.",
     );
   }
   if (e.DISABLE_AUTH && !LOOPBACK_HOSTS.has(e.HOST)) {
@@ -223,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: e.PORT,
       host: e.HOST,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT,
       maxRequestBodyBytes: e.MAX_REQUEST_BODY,
     },
     aws: {
@@ -261,10 +332,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       thinkingStoreTtlMs: e.THINKING_STORE_TTL,
       thinkingStoreMaxEntries: e.THINKING_STORE_MAX_ENTRIES,
     },
+    responses: {
+      store: e.RESPONSES_STORE,
+      dataDir: e.DATA_DIR,
+      retentionMs: e.RESPONSES_RETENTION,
+      memoryMaxEntries: e.RESPONSES_MEMORY_MAX_ENTRIES,
+      encryptionKeys: e.RESPONSES_ENCRYPTION_KEY ?? [],
+    },
     embeddings: { concurrency: e.EMBEDDINGS_CONCURRENCY },
     cors: { allowedOrigins: e.ALLOWED_ORIGINS },
     log: { level: e.LOG_LEVEL, debugBodies: e.DEBUG },
+    store,
+    admin: { apiKey: e.ADMIN_API_KEY },
+    limits: {
+      redisUrl: e.REDIS_URL,
+      failMode: e.RATE_LIMIT_FAIL_MODE,
+      redisTimeoutMs: e.REDIS_TIMEOUT,
+      keyCacheTtlMs: e.KEY_CACHE_TTL,
+    },
+    usage: { flushIntervalMs: e.USAGE_FLUSH_INTERVAL, pricingFile: e.PRICING_FILE },
+    metrics: { enabled: e.ENABLE_METRICS, apiKey: e.METRICS_API_KEY },
   };
+}
+
+function storeConfig(e: Pick<Env, "DATA_DIR" | "DATABASE_URL" | "DATABASE_POOL_SIZE">): StoreConfig {
+  const url = e.DATABASE_URL;
+  if (url === undefined) return { kind: "sqlite", path: join(e.DATA_DIR, "gateway.db") };
+  if (url === "none") return { kind: "none" };
+  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: "postgres", url, poolSize: e.DATABASE_POOL_SIZE };
+  const sqlite = /^sqlite:(.+)$/i.exec(url);
+  if (sqlite) return { kind: "sqlite", path: sqlite[1]!.replace(/^\/\/(?=\/)/, "") };
+  throw new ConfigError(
+    "Invalid configuration:\n  DATABASE_URL: expected postgres://user:password@host:5432/db, sqlite:/path/to/file.db or none",
+  );
+}
+
+const storeEnvSchema = envSchema.pick({ DATA_DIR: true, DATABASE_URL: true, DATABASE_POOL_SIZE: true, PRICING_FILE: true });
+
+/** The part of the configuration the command-line tool needs (store and prices), without a key source. */
+export function loadStoreConfig(env: NodeJS.ProcessEnv = process.env): { store: StoreConfig; pricingFile: string | undefined } {
+  const result = storeEnvSchema.safeParse(env);
+  if (!result.success) fail(result.error.issues);
+  return { store: storeConfig(result.data), pricingFile: result.data.PRICING_FILE };
 }
 
 /** Region fallback used when neither the environment nor the AWS profile names one (as BAG does). */

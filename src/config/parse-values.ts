@@ -74,3 +74,14 @@ export function parseAliasMap(text: string): Map<string, string> {
 export function parseList(text: string): string[] {
   return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
 }
+
+/** Comma-separated 32-byte keys, each as base64 (44 characters) or hex (64 characters). */
+export function parseKeyList(text: string): Buffer[] {
+  const parts = text.split(",").map((s) => s.trim()).filter(Boolean);
+  if (parts.length === 0) throw new Error("expected at least one key");
+  return parts.map((p, i) => {
+    const bytes = /^[0-9a-f]{64}$/i.test(p) ? Buffer.from(p, "hex") : Buffer.from(p, "base64");
+    if (bytes.length !== 32) throw new Error(`key ${i + 1} is not 32 bytes in base64 or hex (generate one with: openssl rand -base64 32)`);
+    return bytes;
+  });
+}

@@ -45,7 +45,7 @@ export interface ConversationInput {
   /** Automatic cache points for this request (undefined: the gateway default). */
   promptCaching?: boolean;
   /** Parameter names for error messages and the dropped-params header. */
-  params?: { tools: string; choice: string; maxTokens: string; topP: string; temperature: string };
+  params?: { tools: string; choice: string; maxTokens: string; topP: string; temperature: string; effort?: string };
 }
 
 export interface AssembleOptions {
@@ -79,10 +79,11 @@ export interface BuiltRequest {
   notes: Record<string, string>;
 }
 
-const DEFAULT_PARAMS = { tools: "tools", choice: "tool_choice", maxTokens: "max_tokens", topP: "top_p", temperature: "temperature" };
+type ParamNames = NonNullable<ConversationInput["params"]>;
+const DEFAULT_PARAMS: ParamNames = { tools: "tools", choice: "tool_choice", maxTokens: "max_tokens", topP: "top_p", temperature: "temperature" };
 
 /** Max tokens within the model's limit (clamped and reported), the temperature/top_p conflict. */
-function mapSampling(s: SamplingInput, caps: ModelCapabilities, params: typeof DEFAULT_PARAMS, dropped: string[], notes: Record<string, string>): InferenceConfiguration {
+function mapSampling(s: SamplingInput, caps: ModelCapabilities, params: ParamNames, dropped: string[], notes: Record<string, string>): InferenceConfiguration {
   const inference: InferenceConfiguration = {};
   if (s.maxTokens !== undefined) {
     if (caps.maxOutputTokens !== undefined && s.maxTokens > caps.maxOutputTokens) {
@@ -118,7 +119,9 @@ export function assembleConverseRequest(input: ConversationInput, opts: Assemble
 
   const sampling = mapSampling(input.sampling, caps, params, dropped, notes);
   const reasoning = planReasoning({ effort: input.effort, thinking: input.thinking, inference: sampling }, caps);
-  dropped.push(...reasoning.dropped);
+  // planReasoning names parameters as Chat Completions does; report them in this front door's terms.
+  const rename: Record<string, string> = { temperature: params.temperature, top_p: params.topP, max_tokens: params.maxTokens, reasoning_effort: params.effort ?? "reasoning_effort" };
+  dropped.push(...reasoning.dropped.map((name) => rename[name] ?? name));
   Object.assign(notes, reasoning.notes);
   let claudeThinking = reasoning.claudeThinking;
   let inference = reasoning.inference;

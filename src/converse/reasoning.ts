@@ -9,6 +9,7 @@
 import type { InferenceConfiguration, JsonValue } from "../bedrock/converse-types.ts";
 import { errors } from "../errors/gateway-error.ts";
 import type { ModelCapabilities } from "../models/capabilities.ts";
+import { thinksLikeClaude } from "../models/capabilities.ts";
 
 export type Effort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh";
 
@@ -85,7 +86,7 @@ export function planReasoning(input: ReasoningInput, caps: ModelCapabilities): R
   const fields: Record<string, JsonValue> = {};
   let inference = { ...input.inference };
   const { effort, thinking } = input;
-  const claude = caps.reasoning === "claude-budget" || caps.reasoning === "claude-adaptive";
+  const claude = thinksLikeClaude(caps);
 
   if (thinking !== undefined) {
     if (!claude) return { fields, inference, claudeThinking: false, dropped: ["thinking"], notes };

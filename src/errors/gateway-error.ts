@@ -82,15 +82,85 @@ export const errors = {
       message:
         "You didn't provide an API key. Send it as 'Authorization: Bearer YOUR_KEY' (or in the x-api-key header).",
     }),
-  invalidApiKey: () =>
+  /** `reason` (revoked, disabled, expired) never repeats any part of the presented key. */
+  invalidApiKey: (reason?: string) =>
     new GatewayError({
       status: 401,
       type: "authentication_error",
       code: "invalid_api_key",
-      message: "Incorrect API key provided.",
+      message: reason ?? "Incorrect API key provided.",
     }),
   permissionDenied: (message: string, param: string | null = null) =>
     new GatewayError({ status: 403, type: "permission_error", code: "permission_denied", message, param }),
+  modelNotAllowed: (model: string) =>
+    new GatewayError({
+      status: 403,
+      type: "permission_error",
+      code: "permission_denied",
+      param: "model",
+      message: `This API key is not allowed to use the model '${model}'.`,
+    }),
+  adminDisabled: () =>
+    new GatewayError({
+      status: 403,
+      type: "permission_error",
+      code: "admin_api_disabled",
+      message: "The admin API is disabled. Set ADMIN_API_KEY on the gateway to enable it.",
+    }),
+  keyNotFound: (id: string) =>
+    new GatewayError({ status: 404, type: "invalid_request_error", code: "key_not_found", param: "id", message: `No API key with id '${id}'.` }),
+  /** 429 for an exhausted RPM or TPM limit; `headers` carries the x-ratelimit-* set. */
+  rateLimited: (what: "requests" | "tokens", limit: number, retryAfterSeconds: number, headers: Record<string, string>) =>
+    new GatewayError({
+      status: 429,
+      type: "rate_limit_error",
+      code: "rate_limit_exceeded",
+      retryAfterSeconds,
+      shouldRetry: true,
+      headers,
+      message:
+        `Rate limit reached for this API key on ${what} per minute (${what === "requests" ? "RPM" : "TPM"}): limit ${limit}. ` +
+        `Please try again in ${formatSeconds(retryAfterSeconds)}.`,
+    }),
+  /** 429 for a request whose estimated prompt alone exceeds the key's TPM: waiting cannot help. */
+  requestTooLargeForLimit: (estimatedTokens: number, limit: number, headers: Record<string, string>) =>
+    new GatewayError({
+      status: 429,
+      type: "rate_limit_error",
+      code: "rate_limit_exceeded",
+      shouldRetry: false,
+      headers,
+      message: `Request too large for this API key: about ${estimatedTokens} input tokens, but the limit is ${limit} tokens per minute (TPM).`,
+    }),
+  /** 429 once a key's budget for the period is spent; a retry cannot succeed before `resetsAt`. */
+  budgetExceeded: (usd: number, period: "day" | "month", resetsAt: number, retryAfterSeconds: number, headers: Record<string, string> = {}) =>
+    new GatewayError({
+      status: 429,
+      type: "insufficient_quota",
+      code: "insufficient_quota",
+      retryAfterSeconds,
+      shouldRetry: false,
+      headers,
+      message: `You exceeded the budget of this API key (${usd} USD per ${period}). It resets at ${new Date(resetsAt).toISOString()}.`,
+    }),
+  rateLimiterUnavailable: () =>
+    new GatewayError({
+      status: 503,
+      type: "service_unavailable_error",
+      code: "rate_limiter_unavailable",
+      shouldRetry: true,
+      retryAfterSeconds: 1,
+      message: "The gateway cannot check rate limits right now. Try again shortly.",
+    }),
+  storeUnavailable: () =>
+    new GatewayError({
+      status: 503,
+      type: "service_unavailable_error",
+      code: "store_unavailable",
+      shouldRetry: true,
+      retryAfterSeconds: 1,
+      message: "The gateway cannot reach its key store right now. Try again shortly.",
+    }),
   unknownRoute: (method: string, path: string) =>
     new GatewayError({
       status: 404,
@@ -113,6 +183,25 @@ export const errors = {
       code: "model_not_found",
       param,
       message: `The model '${model}' does not exist or you do not have access to it.`,
+    }),
+  /** A stored Response that does not exist, expired, or belongs to another API key (never told apart). */
+  responseNotFound: (id: string, param: string | null = null) =>
+    new GatewayError({
+      status: 404,
+      type: "invalid_request_error",
+      code: param === "previous_response_id" ? "previous_response_not_found" : "response_not_found",
+      param,
+      message: param === "previous_response_id" ? `Previous response with id '${id}' not found.` : `Response with id '${id}' not found.`,
+    }),
+  /** Reasoning encrypted_content that this gateway cannot open: altered, foreign, or sealed with a retired key. */
+  invalidEncryptedContent: (param: string) =>
+    new GatewayError({
+      status: 400,
+      type: "invalid_request_error",
+      code: "invalid_encrypted_content",
+      param,
+      message:
+        "The encrypted content could not be verified: it was altered, or it was not produced by this gateway with its current keys. Send the reasoning item exactly as it was returned, or leave it out.",
     }),
   /** A model of the right kind that this endpoint has no request mapping for. */
   modelNotSupported: (model: string, detail: string) =>
@@ -150,6 +239,17 @@ export const errors = {
       retryAfterSeconds: 2,
       message: "The gateway has not been able to load its API key yet. Try again shortly.",
     }),
+  /** The hosting platform's own time limit (the Lambda function timeout) is about to end the request. */
+  deadlineReached: () =>
+    new GatewayError({
+      status: 504,
+      type: "timeout_error",
+      code: "gateway_deadline",
+      shouldRetry: false,
+      message:
+        "The request reached the gateway's time limit (its AWS Lambda function timeout) before it completed. " +
+        "Ask for less output, or use a deployment with a longer limit.",
+    }),
   internal: (requestId: string, cause?: unknown) =>
     new GatewayError({
       status: 500,
@@ -159,6 +259,10 @@ export const errors = {
       message: `The gateway had an unexpected error while processing your request (request id ${requestId}).`,
     }),
 } as const;
+
+function formatSeconds(s: number): string {
+  return s < 1 ? `${Math.max(1, Math.round(s * 1000))}ms` : `${Math.ceil(s)}s`;
+}
 
 /** The OpenAI error body. */
 export function toOpenAIErrorBody(err: GatewayError) {

@@ -1,11 +1,18 @@
 // Types shared by the HTTP layer: what createApp receives and what middleware puts on the context.
+import type { Context } from "hono";
 import type { Logger } from "pino";
 import type { ApiKeyVerifier, Principal } from "../auth/api-key-verifier.ts";
 import type { BedrockRuntime } from "../bedrock/runtime-client.ts";
 import type { ThinkingStore } from "../converse/thinking-store.ts";
 import type { Config } from "../config/config.ts";
-import type { CatalogSnapshot } from "../models/build-catalog.ts";
+import type { KeyService } from "../keys/key-service.ts";
+import type { AdmissionTicket } from "../limits/admission.ts";
+import type { GatewayMetrics } from "../metrics/gateway-metrics.ts";
+import type { CatalogModel, CatalogSnapshot } from "../models/build-catalog.ts";
 import type { CatalogStatus } from "../models/model-catalog.ts";
+import type { ResolvedModel } from "../models/resolve-model.ts";
+import type { Store } from "../store/store.ts";
+import type { ResponsesState } from "../responses/open-response-store.ts";
 
 export interface CatalogView {
   readonly snapshot: CatalogSnapshot | undefined;
@@ -22,6 +29,73 @@ export interface AppDeps {
   runtime: BedrockRuntime;
   /** Signed thinking blocks by tool-call id, for clients that do not replay them. */
   thinkingStore: ThinkingStore;
+  /** Stored Responses and the sealer for reasoning encrypted_content (the Responses API). */
+  responses: ResponsesState;
+  /** Per-key model allow-lists, RPM/TPM and budgets (see Admission). Absent: everything allowed. */
+  admission?: Admission;
+  /** Told when each request ends (usage records, metrics, limit reconciliation). */
+  observers?: RequestObserver[];
+  /** Keys and usage (absent with DATABASE_URL=none). */
+  store?: Store;
+  keys?: KeyService;
+  /** Prometheus metrics (absent with ENABLE_METRICS=false). */
+  metrics?: GatewayMetrics;
+}
+
+/** What an endpoint tells admission about the call it is about to make. */
+export interface AdmissionRequest {
+  /** The resolved model (from resolveModel). */
+  model: ResolvedModel;
+  /** Input tokens estimated from the request body (see estimateInputTokens in src/limits). */
+  estimatedInputTokens: number;
+  /** The output cap sent to Bedrock (max_tokens), when there is one. */
+  maxOutputTokens?: number;
+}
+
+/**
+ * Pre-call enforcement for the key that made the request. Every endpoint that calls a model
+ * calls `admit` once, after resolving the model and validating the request and BEFORE calling
+ * Bedrock (before any streaming response has started):
+ *
+ *   await deps.admission?.admit(c, { model: resolved, estimatedInputTokens, maxOutputTokens });
+ *
+ * It throws a GatewayError: 403 permission_denied when the key may not use the model, 429
+ * insufficient_quota when its budget for the period is spent, 429 rate_limit_exceeded when its
+ * RPM or TPM is exhausted, 503 when Redis is down and RATE_LIMIT_FAIL_MODE=closed. Otherwise it
+ * takes one request and the estimated tokens, sets the x-ratelimit-* headers on `c`, and leaves
+ * a ticket on the context; the real token counts the endpoint reports in LogFields reconcile
+ * the estimate when the request (or stream) ends. Unrestricted keys (the static API_KEY) return
+ * at once.
+ */
+export interface Admission {
+  admit(c: Context<AppEnv>, req: AdmissionRequest): Promise<void>;
+  /** Which catalog models the caller may see (GET /v1/models) and use. */
+  modelFilter(c: Context<AppEnv>): (m: CatalogModel) => boolean;
+  /** x-ratelimit-* headers for a response of a limited key that took nothing (admission middleware). */
+  headers(c: Context<AppEnv>): Promise<Record<string, string>>;
+}
+
+/** A finished request, as observers see it (after the response, or after the stream). */
+export interface CompletedRequest {
+  requestId: string;
+  method: string;
+  path: string;
+  status: number;
+  /** Epoch ms when the request arrived. */
+  startedAt: number;
+  latencyMs: number;
+  /** The handler returned a stream (streamDone was set). */
+  streamed: boolean;
+  principal: Principal | undefined;
+  fields: LogFields;
+  admission: AdmissionTicket | undefined;
+}
+
+export interface RequestObserver {
+  /** A streaming response started (its handler returned; the body is being written). */
+  streamStarted?(): void;
+  /** Must not throw and must not block: runs on the request path. */
+  requestEnded(r: CompletedRequest): void;
 }
 
 /**
@@ -61,6 +135,8 @@ export interface AppEnv {
     log: LogFields;
     /** Set by streaming handlers: resolves when the stream has been fully written or aborted. */
     streamDone: Promise<void> | undefined;
+    /** Set by Admission.admit: what was reserved for this request's key, reconciled at the end. */
+    admission: AdmissionTicket | undefined;
     /** Which API's error shape to answer with (set before authentication for Anthropic routes). */
     errorFormat: "openai" | "anthropic";
   };

@@ -1,7 +1,8 @@
 // Per-request bookkeeping shared by the endpoints that call Converse: Bedrock's token counts go
 // into the request's log fields (from which the access log, usage records and metrics are made),
 // and a thinking turn's signed blocks are kept for clients that will not replay them.
-import type { ContentBlock, TokenUsage } from "../bedrock/converse-types.ts";
+import type { ContentBlock, ConverseRequest, TokenUsage } from "../bedrock/converse-types.ts";
+import { estimateInputTokens } from "../converse/estimate-input-tokens.ts";
 import type { ThinkingStore } from "../converse/thinking-store.ts";
 import type { LogFields } from "./app-env.ts";
 
@@ -19,4 +20,16 @@ export function rememberThinking(store: ThinkingStore, blocks: ContentBlock[] | 
     blocks.flatMap((b) => ("toolUse" in b ? [b.toolUse.toolUseId] : [])),
     blocks.flatMap((b) => ("reasoningContent" in b ? [b.reasoningContent] : [])),
   );
+}
+
+/**
+ * A stream the client abandoned: Bedrock sends usage only at the end, so when it never came the
+ * record carries estimates of what was sent and produced (input from the request, output from
+ * the characters streamed), rather than nothing.
+ */
+export function recordAborted(log: LogFields, usage: TokenUsage | undefined, request: ConverseRequest, outputChars: number): void {
+  log.aborted = true;
+  if (usage) return;
+  log.inputTokens = estimateInputTokens(request);
+  log.outputTokens = Math.ceil(outputChars / 4);
 }

@@ -127,3 +127,8 @@ export function capabilitiesFor(baseModelId: string, entry?: CatalogModel): Mode
   cache.set(key, caps);
   return caps;
 }
+
+/** Claude's thinking: signed blocks that must be replayed, and a forced tool choice forbidden. */
+export function thinksLikeClaude(caps: ModelCapabilities): boolean {
+  return caps.reasoning === "claude-budget" || caps.reasoning === "claude-adaptive";
+}

@@ -3,10 +3,14 @@
 // `openai` client pointed at it. Logs are captured so tests can assert what was (not) logged.
 import { serve } from "@hono/node-server";
 import type { ServerType } from "@hono/node-server";
+import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import OpenAI from "openai";
 import { createApp } from "../../src/app.ts";
+import type { ApiKeyVerifier } from "../../src/auth/api-key-verifier.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { createRuntime } from "../../src/dependencies.ts";
 import type { Runtime } from "../../src/dependencies.ts";
@@ -36,6 +40,8 @@ export interface GatewayOptions {
   fakeOptions?: FakeBedrockOptions;
   /** Wait for the model catalog before returning (default true). */
   waitForCatalog?: boolean;
+  /** Replace the key verifier (e.g. several keys, to test per-key scoping). */
+  auth?: ApiKeyVerifier;
 }
 
 /** The SDK's credential chain reads these from the process environment, as in production. */
@@ -50,7 +56,10 @@ export function useTestCredentials(): void {
 export async function startGateway(opts: GatewayOptions = {}): Promise<TestGateway> {
   useTestCredentials();
   const fake = opts.fake ?? (await startFakeBedrock(opts.fakeOptions));
+  // Each gateway keeps its files (Responses store, generated key) in a directory of its own.
+  const dataDir = opts.env?.DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), "bgw-test-")) : undefined;
   const env = {
+    ...(dataDir ? { DATA_DIR: dataDir } : {}),
     API_KEY: TEST_API_KEY,
     AWS_REGION: fake.region,
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
@@ -75,6 +84,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
   });
   const logger = createLogger(config.log.level, sink);
   const runtime = await createRuntime(config, logger);
+  if (opts.auth) runtime.deps.auth = opts.auth;
   const app = createApp(runtime.deps);
   await runtime.start();
   if (opts.waitForCatalog !== false) await runtime.deps.catalog.ready(5000);
@@ -107,6 +117,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
       });
       await runtime.stop();
       if (!opts.fake) await fake.close();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -17,12 +17,13 @@ import { addUsage, convertUsage } from "../../chat/convert-usage.ts";
 import { fetchImages, imageFetchOptions, imageUrlsOf } from "../../chat/resolve-images.ts";
 import { openConverseStream } from "../../converse/open-stream.ts";
 import { capabilitiesFor } from "../../models/capabilities.ts";
+import { estimateInputTokens } from "../../limits/estimate-tokens.ts";
 import { resolveModel } from "../../models/resolve-model.ts";
 import { ChatCompletionRequest, KNOWN_FIELDS } from "../../openai/chat-request.ts";
 import { zodToError } from "../../openai/zod-to-error.ts";
 import type { AppDeps, AppEnv } from "../app-env.ts";
 import { asObject, readJsonBody } from "../read-json-body.ts";
-import { recordUsage, rememberThinking } from "../record-usage.ts";
+import { recordAborted, recordUsage, rememberThinking } from "../record-usage.ts";
 import { SSE_HEADERS, sseStream } from "../sse.ts";
 
 const CATALOG_WAIT_MS = 3000;
@@ -52,6 +53,14 @@ export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
     const resolved = resolveModel(await deps.catalog.ready(CATALOG_WAIT_MS), req.model, "chat", config.models);
     const caps = capabilitiesFor(resolved.baseModelId, resolved.entry);
     Object.assign(log, { model: resolved.requested, bedrockModel: resolved.bedrockId, baseModelId: resolved.baseModelId, stream: req.stream === true });
+    // Key limits (allow-list, budget, RPM/TPM) before any upstream work, images included.
+    const choices = req.n ?? 1;
+    const maxOut = req.max_completion_tokens ?? req.max_tokens ?? undefined;
+    await deps.admission?.admit(c, {
+      model: resolved,
+      estimatedInputTokens: estimateInputTokens([req.messages, req.tools]) * choices,
+      maxOutputTokens: maxOut === undefined ? undefined : maxOut * choices,
+    });
 
     const signal = c.req.raw.signal;
     const fetchedImages = await fetchImages(
@@ -125,11 +134,7 @@ export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
       onFinish: (usage, info) => {
         recordUsage(log, usage);
         if (built.claudeThinking) for (const conv of info.converters) deps.thinkingStore.remember(conv.toolUseIds, conv.reasoningBlocks);
-        if (info.aborted) {
-          log.aborted = true;
-          // Bedrock reports usage at the end; for a stream cut short, estimate what was produced.
-          if (!usage) log.outputTokens = Math.ceil(info.outputChars / 4);
-        }
+        if (info.aborted) recordAborted(log, usage, built.request, info.outputChars);
       },
     });
     return streamResponse(c, sseStream(events, { keepAliveMs: config.chat.keepAliveMs, onClose: () => resolveDone() }));

@@ -7,18 +7,20 @@ import type { SendOptions } from "../../bedrock/transport/bedrock-http.ts";
 import { buildAnthropicRequest } from "../../anthropic/build-request.ts";
 import { convertMessage } from "../../anthropic/convert-response.ts";
 import { anthropicImageUrls } from "../../anthropic/convert-messages.ts";
-import { estimateInputTokens } from "../../anthropic/count-tokens.ts";
+import { estimateInputTokens } from "../../converse/estimate-input-tokens.ts";
 import { CountTokensRequest, KNOWN_MESSAGE_FIELDS, MessagesRequest } from "../../anthropic/messages-request.ts";
 import { anthropicStreamEvents } from "../../anthropic/stream-events.ts";
 import { fetchImages, imageFetchOptions } from "../../chat/resolve-images.ts";
 import { openConverseStream } from "../../converse/open-stream.ts";
 import { BedrockError } from "../../bedrock/bedrock-error.ts";
 import { capabilitiesFor } from "../../models/capabilities.ts";
+import { estimateInputTokens as estimateAdmissionTokens } from "../../limits/estimate-tokens.ts";
 import { resolveModel } from "../../models/resolve-model.ts";
+import type { ResolvedModel } from "../../models/resolve-model.ts";
 import { zodToError } from "../../openai/zod-to-error.ts";
 import type { AppDeps, AppEnv } from "../app-env.ts";
 import { asObject, readJsonBody } from "../read-json-body.ts";
-import { recordUsage, rememberThinking } from "../record-usage.ts";
+import { recordAborted, recordUsage, rememberThinking } from "../record-usage.ts";
 import { SSE_HEADERS, sseStream } from "../sse.ts";
 
 const CATALOG_WAIT_MS = 3000;
@@ -29,8 +31,10 @@ export function messagesRoutes(deps: AppDeps): Hono<AppEnv> {
   const { config, runtime } = deps;
 
   /** Parse, resolve, fetch images and build: shared by messages and count_tokens. */
-  async function prepare(raw: Record<string, unknown>, parsed: MessagesRequest, streaming: boolean, signal: AbortSignal) {
+  async function prepare(raw: Record<string, unknown>, parsed: MessagesRequest, streaming: boolean, signal: AbortSignal, admit?: (resolved: ResolvedModel) => Promise<void>) {
     const resolved = resolveModel(await deps.catalog.ready(CATALOG_WAIT_MS), parsed.model, "chat", config.models);
+    // Key limits (allow-list, budget, RPM/TPM) before any upstream work, images included.
+    await admit?.(resolved);
     const caps = capabilitiesFor(resolved.baseModelId, resolved.entry);
     const fetchedImages = await fetchImages(
       anthropicImageUrls(parsed),
@@ -61,7 +65,14 @@ export function messagesRoutes(deps: AppDeps): Hono<AppEnv> {
     if (!parsed.success) throw zodToError(parsed.error);
     const req = parsed.data;
     const signal = c.req.raw.signal;
-    const { resolved, caps, built } = await prepare(raw, req, req.stream === true, signal);
+    const { resolved, caps, built } = await prepare(raw, req, req.stream === true, signal, async (resolved) => {
+      Object.assign(log, { model: resolved.requested, bedrockModel: resolved.bedrockId, baseModelId: resolved.baseModelId, stream: req.stream === true });
+      await deps.admission?.admit(c, {
+        model: resolved,
+        estimatedInputTokens: estimateAdmissionTokens([req.system, req.messages, req.tools]),
+        maxOutputTokens: req.max_tokens,
+      });
+    });
     Object.assign(log, { model: resolved.requested, bedrockModel: resolved.bedrockId, baseModelId: resolved.baseModelId, stream: req.stream === true });
     for (const [k, v] of Object.entries(built.notes)) c.header(k, v);
     if (built.dropped.length) c.header("x-bedrock-gateway-dropped-params", [...new Set(built.dropped)].join(","));
@@ -92,10 +103,7 @@ export function messagesRoutes(deps: AppDeps): Hono<AppEnv> {
       onFinish: (usage, info) => {
         recordUsage(log, usage);
         if (built.claudeThinking) deps.thinkingStore.remember(info.toolUseIds, info.reasoning);
-        if (info.aborted) {
-          log.aborted = true;
-          if (!usage) log.outputTokens = Math.ceil(info.outputChars / 4);
-        }
+        if (info.aborted) recordAborted(log, usage, built.request, info.outputChars);
       },
     });
     for (const [k, v] of Object.entries(SSE_HEADERS)) c.header(k, v);

@@ -17,8 +17,10 @@ export function modelsRoutes(deps: AppDeps): Hono<AppEnv> {
 
   r.get("/models", async (c) => {
     const snapshot = await deps.catalog.ready(CATALOG_WAIT_MS);
+    // A key with a model allow-list sees only the models it may use.
+    const allowed = deps.admission?.modelFilter(c) ?? (() => true);
     const data = (snapshot?.models ?? [])
-      .filter((m) => m.listed)
+      .filter((m) => m.listed && allowed(m))
       .map(toOpenAIModel)
       .sort((a, b) => a.id.localeCompare(b.id));
     return c.json({ object: "list", data });
@@ -31,6 +33,9 @@ export function modelsRoutes(deps: AppDeps): Hono<AppEnv> {
     const name = deps.config.models.aliases.get(id) ?? id;
     // Base ids served only through a profile are valid model names too.
     const entry = snapshot.lookup.get(name) ?? profileFor(snapshot, name);
+    // The name asked for (an alias, a base id) counts as one of the model's names too.
+    const allowed = deps.admission?.modelFilter(c);
+    if (entry && allowed && !allowed(entry) && !allowed({ ...entry, id })) throw errors.modelNotAllowed(id);
     if (entry) return c.json({ ...toOpenAIModel(entry), id });
     throw errors.modelNotFound(id, null);
   });

@@ -1,7 +1,7 @@
-// Token counting for /v1/messages/count_tokens. Claude models on Bedrock count exactly through
-// CountTokens (it never runs the model); for the rest the count is an estimate of about four
-// characters per token over every text, tool definition and tool input/result, plus a fixed
-// allowance per image and document. The estimate is documented as such.
+// An estimate of the input tokens of a Converse request, for where Bedrock gives no count: the
+// count_tokens endpoint for models without CountTokens, Anthropic's message_start, and streams the
+// client abandoned before Bedrock's final usage event. About four characters per token over every
+// text, tool definition and tool input/result, plus a fixed allowance per image and document.
 import type { ConverseRequest } from "../bedrock/converse-types.ts";
 
 const PER_IMAGE = 1600;

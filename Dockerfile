@@ -1,0 +1,40 @@
+# syntax=docker/dockerfile:1
+# bedrock-gateway container image: multi-stage, node:24-slim, runs as the unprivileged `node` user.
+# Multi-architecture: the gateway has no native modules, so the same Dockerfile builds linux/amd64
+# and linux/arm64 (docker buildx build --platform linux/amd64,linux/arm64 ...).
+#
+# This image is NOT built in CI (no Docker engine runs there). What CI does run: the start command
+# below (test/container.test.ts starts `node src/main.ts` exactly like this and checks /health,
+# /v1/models and a clean SIGTERM exit), the HEALTHCHECK command, and scripts/warm-compile-cache.ts.
+
+ARG NODE_VERSION=24
+
+# Production dependencies only. Pure JavaScript, so they are installed once on the build machine's
+# own platform and copied into every target architecture.
+FROM --platform=$BUILDPLATFORM node:${NODE_VERSION}-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+FROM node:${NODE_VERSION}-slim AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8080 \
+    NODE_COMPILE_CACHE=/app/.compile-cache
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY src ./src
+COPY scripts/warm-compile-cache.ts ./scripts/
+# Start the gateway once (the same command as CMD) so Node's compile cache ships warm for this
+# architecture and Node version; the build fails if the server cannot start.
+RUN node scripts/warm-compile-cache.ts && chmod -R a+rX /app
+USER node
+EXPOSE 8080
+# /health answers 200 while the process serves (status "degraded" until the model catalog loads).
+HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# SIGTERM drains in-flight requests and streams for up to SHUTDOWN_TIMEOUT (30s by default); keep
+# the orchestrator's stop timeout above it (ECS stopTimeout, docker stop -t).
+STOPSIGNAL SIGTERM
+CMD ["node", "src/main.ts"]

@@ -1,0 +1,63 @@
+// Stored Responses (`store: true`, the API's default): the response and the input items it was
+// created from, scoped to the API key that created it and kept for a retention period. Another key
+// sees nothing (404, never 403, so ids do not leak). The interface is async so that the keys and
+// usage store (SQLite / PostgreSQL) can implement it too; SQLite and memory implementations live
+// beside it and pass the same contract tests.
+import type { ResponseObject } from "./response-types.ts";
+
+/** An input item as it is listed by GET /v1/responses/{id}/input_items (always with an id). */
+export type StoredItem = { id: string; type: string } & Record<string, unknown>;
+
+export interface StoredResponse {
+  id: string;
+  /** The principal's keyId: the only one that may read, chain or delete it. */
+  keyId: string;
+  /** Epoch ms. */
+  createdAt: number;
+  expiresAt: number;
+  previousResponseId: string | null;
+  /** The Response with reasoning items' encrypted_content, which is how a chain replays signed thinking. */
+  response: ResponseObject;
+  input: StoredItem[];
+}
+
+export interface ItemPageQuery {
+  limit: number;
+  order: "asc" | "desc";
+  after?: string;
+  before?: string;
+}
+
+export interface ItemPage {
+  data: StoredItem[];
+  has_more: boolean;
+  first_id: string | null;
+  last_id: string | null;
+}
+
+export interface ResponseStore {
+  readonly kind: "sqlite" | "memory";
+  save(r: StoredResponse): Promise<void>;
+  /** The response when it exists, has not expired and belongs to keyId. */
+  get(id: string, keyId: string, now?: number): Promise<StoredResponse | undefined>;
+  /** True when something was deleted. */
+  delete(id: string, keyId: string): Promise<boolean>;
+  /** A page of a response's input items, or undefined when the response is not visible to keyId. */
+  listInputItems(id: string, keyId: string, q: ItemPageQuery, now?: number): Promise<ItemPage | undefined>;
+  close(): Promise<void>;
+}
+
+/** Pages items by id cursors, in either order (shared by the implementations). */
+export function pageItems(items: StoredItem[], q: ItemPageQuery): ItemPage {
+  let list = q.order === "desc" ? [...items].reverse() : items;
+  if (q.after !== undefined) {
+    const i = list.findIndex((x) => x.id === q.after);
+    list = i < 0 ? [] : list.slice(i + 1);
+  }
+  if (q.before !== undefined) {
+    const i = list.findIndex((x) => x.id === q.before);
+    list = i < 0 ? [] : list.slice(0, i);
+  }
+  const data = list.slice(0, q.limit);
+  return { data, has_more: list.length > data.length, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+}

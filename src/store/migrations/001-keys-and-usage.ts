@@ -1,0 +1,106 @@
+// Version 1: API keys, usage records and the per-key daily spend that budgets read. Times are epoch milliseconds (BIGINT) in both dialects.
+import type { Migration } from "./migration.ts";
+
+export const keysAndUsage: Migration = {
+  version: 1,
+  name: "keys-and-usage",
+  sqlite: [
+    `CREATE TABLE api_keys (
+      id TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      secret_hash TEXT NOT NULL,
+      hint TEXT NOT NULL,
+      models TEXT,
+      rpm INTEGER,
+      tpm INTEGER,
+      budget_usd REAL,
+      budget_period TEXT CHECK (budget_period IN ('day', 'month')),
+      expires_at INTEGER,
+      enabled INTEGER NOT NULL DEFAULT 1,
+      revoked_at INTEGER,
+      metadata TEXT NOT NULL DEFAULT '{}',
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL
+    )`,
+    `CREATE TABLE usage_records (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      ts INTEGER NOT NULL,
+      request_id TEXT NOT NULL,
+      key_id TEXT,
+      endpoint TEXT NOT NULL,
+      model TEXT,
+      bedrock_model TEXT,
+      base_model TEXT,
+      input_tokens INTEGER NOT NULL DEFAULT 0,
+      output_tokens INTEGER NOT NULL DEFAULT 0,
+      cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+      cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+      latency_ms REAL NOT NULL,
+      ttft_ms REAL,
+      status INTEGER NOT NULL,
+      stream INTEGER NOT NULL DEFAULT 0,
+      aborted INTEGER NOT NULL DEFAULT 0,
+      error_type TEXT,
+      cost_usd REAL
+    )`,
+    `CREATE INDEX usage_records_key_ts ON usage_records (key_id, ts)`,
+    `CREATE INDEX usage_records_ts ON usage_records (ts)`,
+    // Per key and UTC day: budgets read ≤ 31 rows instead of summing a month of records.
+    `CREATE TABLE key_spend_daily (
+      key_id TEXT NOT NULL,
+      day TEXT NOT NULL,
+      cost_usd REAL NOT NULL DEFAULT 0,
+      requests INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY (key_id, day)
+    )`,
+  ],
+  postgres: [
+    `CREATE TABLE api_keys (
+      id TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      secret_hash TEXT NOT NULL,
+      hint TEXT NOT NULL,
+      models JSONB,
+      rpm INTEGER,
+      tpm INTEGER,
+      budget_usd DOUBLE PRECISION,
+      budget_period TEXT CHECK (budget_period IN ('day', 'month')),
+      expires_at BIGINT,
+      enabled BOOLEAN NOT NULL DEFAULT TRUE,
+      revoked_at BIGINT,
+      metadata JSONB NOT NULL DEFAULT '{}',
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL
+    )`,
+    `CREATE TABLE usage_records (
+      id BIGSERIAL PRIMARY KEY,
+      ts BIGINT NOT NULL,
+      request_id TEXT NOT NULL,
+      key_id TEXT,
+      endpoint TEXT NOT NULL,
+      model TEXT,
+      bedrock_model TEXT,
+      base_model TEXT,
+      input_tokens INTEGER NOT NULL DEFAULT 0,
+      output_tokens INTEGER NOT NULL DEFAULT 0,
+      cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+      cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+      latency_ms DOUBLE PRECISION NOT NULL,
+      ttft_ms DOUBLE PRECISION,
+      status INTEGER NOT NULL,
+      stream BOOLEAN NOT NULL DEFAULT FALSE,
+      aborted BOOLEAN NOT NULL DEFAULT FALSE,
+      error_type TEXT,
+      cost_usd DOUBLE PRECISION
+    )`,
+    `CREATE INDEX usage_records_key_ts ON usage_records (key_id, ts)`,
+    `CREATE INDEX usage_records_ts ON usage_records (ts)`,
+    `CREATE TABLE key_spend_daily (
+      key_id TEXT NOT NULL,
+      day TEXT NOT NULL,
+      cost_usd DOUBLE PRECISION NOT NULL DEFAULT 0,
+      requests INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY (key_id, day)
+    )`,
+  ],
+};

@@ -1,0 +1,7 @@
+// Every migration, in version order. Append new ones; never reorder or edit released ones.
+import { keysAndUsage } from "./001-keys-and-usage.ts";
+import type { Migration } from "./migration.ts";
+
+export type { Migration } from "./migration.ts";
+
+export const MIGRATIONS: readonly Migration[] = [keysAndUsage];

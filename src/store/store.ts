@@ -1,0 +1,112 @@
+// The store contract: API keys and usage records, implemented by SQLite (default) and PostgreSQL.
+// Both backends pass the same contract test suite (test/store-contract.test.ts). Times are epoch
+// milliseconds in both, so the two schemas and every query mean exactly the same thing.
+
+export type BudgetPeriod = "day" | "month";
+
+export interface Budget {
+  usd: number;
+  period: BudgetPeriod;
+}
+
+export interface KeyRecord {
+  /** Public identifier ("vk_" + 12 hex), part of the secret token, shown in usage and metrics. */
+  id: string;
+  name: string;
+  /** SHA-256 of the whole secret token, hex. The secret itself is never stored. */
+  secretHash: string;
+  /** A non-secret reminder of the token ("sk-bgw-…-…Wxyz") for humans matching a key to a secret. */
+  hint: string;
+  /** Glob patterns over model ids and aliases; null = every model. */
+  models: string[] | null;
+  rpm: number | null;
+  tpm: number | null;
+  budget: Budget | null;
+  /** Epoch ms after which the key no longer authenticates; null = never expires. */
+  expiresAt: number | null;
+  enabled: boolean;
+  /** Epoch ms of revocation; a revoked key never authenticates again. */
+  revokedAt: number | null;
+  metadata: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type NewKey = Omit<KeyRecord, "createdAt" | "updatedAt" | "revokedAt">;
+
+export type KeyPatch = Partial<Pick<KeyRecord, "name" | "models" | "rpm" | "tpm" | "budget" | "expiresAt" | "enabled" | "metadata" | "secretHash" | "hint" | "revokedAt">>;
+
+export interface UsageRecord {
+  /** Epoch ms when the request started. */
+  ts: number;
+  requestId: string;
+  keyId: string | null;
+  endpoint: string;
+  /** The model as the client named it. */
+  model: string | null;
+  /** What was sent to Bedrock (model id, profile id or ARN). */
+  bedrockModel: string | null;
+  /** The foundation model behind it (pricing). */
+  baseModel: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  latencyMs: number;
+  ttftMs: number | null;
+  status: number;
+  stream: boolean;
+  aborted: boolean;
+  errorType: string | null;
+  /** USD; null when the price of a token class that was used is unknown. */
+  costUsd: number | null;
+}
+
+export type UsageGroupBy = "key" | "model" | "day";
+
+export interface UsageQuery {
+  /** Epoch ms, inclusive. */
+  from: number;
+  /** Epoch ms, exclusive. */
+  to: number;
+  groupBy: UsageGroupBy;
+  keyId?: string;
+}
+
+export interface UsageRow {
+  /** Key id, model (Bedrock id, else the requested name) or UTC day (YYYY-MM-DD). */
+  group: string;
+  /** The key's name when grouping by key. */
+  name: string | null;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Sum of the known costs. */
+  costUsd: number;
+  /** Requests whose cost is unknown (no price), so costUsd is a lower bound when > 0. */
+  unpricedRequests: number;
+}
+
+export interface Store {
+  readonly kind: "sqlite" | "postgres";
+  /** Applied migration versions, in order (for tests and `bedrock-gateway keys` diagnostics). */
+  migrations(): Promise<number[]>;
+
+  insertKey(key: NewKey, now: number): Promise<KeyRecord>;
+  getKey(id: string): Promise<KeyRecord | undefined>;
+  listKeys(): Promise<KeyRecord[]>;
+  /** Returns the updated key, or undefined when there is no such key. */
+  updateKey(id: string, patch: KeyPatch, now: number): Promise<KeyRecord | undefined>;
+
+  insertUsage(records: UsageRecord[]): Promise<void>;
+  usageSummary(q: UsageQuery): Promise<UsageRow[]>;
+  /** Sum of known costs of a key's requests since the UTC day containing `since` (epoch ms). */
+  spendSince(keyId: string, since: number): Promise<number>;
+  /** Raw records (tests and exports), oldest first. */
+  usageRecords(q: { from: number; to: number; keyId?: string; limit?: number }): Promise<UsageRecord[]>;
+
+  close(): Promise<void>;
+}
