@@ -38,6 +38,8 @@ export function sseStream(events: AsyncIterable<SseEvent>, opts: SseOptions): Re
   let lastWrite = Date.now();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  /** A read the previous pull started but did not wait for (see pull). */
+  let ahead: Promise<IteratorResult<SseEvent, unknown>> | undefined;
   const keepAlive = encoder.encode(formatSse(opts.keepAlive ?? { comment: "keep-alive" }));
   const finish = (completed: boolean) => {
     if (closed) return;
@@ -63,19 +65,47 @@ export function sseStream(events: AsyncIterable<SseEvent>, opts: SseOptions): Re
         }
       },
       async pull(controller) {
+        let text = "";
+        let ended = false;
         try {
-          const next: IteratorResult<SseEvent, unknown> = await iterator.next();
-          if (next.done) {
+          const first: IteratorResult<SseEvent, unknown> = await (ahead ?? iterator.next());
+          ahead = undefined;
+          if (first.done) {
             controller.close();
             finish(true);
             return;
           }
-          lastWrite = Date.now();
-          controller.enqueue(encoder.encode(formatSse(next.value)));
+          text = formatSse(first.value);
+          // Events the producer already has (the rest of one upstream network chunk, decoded at
+          // once) go out in the same write: one syscall instead of one per event. Collecting stops
+          // at the end of this event-loop turn, so an event that waits for upstream bytes never
+          // holds back the ones before it; its pending read is kept for the next pull.
+          const turnEnd = new Promise<undefined>((r) => setImmediate(() => r(undefined)));
+          for (;;) {
+            const next = iterator.next();
+            const got = await Promise.race([next, turnEnd]);
+            if (got === undefined) {
+              ahead = next;
+              break;
+            }
+            if (got.done) {
+              ended = true;
+              break;
+            }
+            text += formatSse(got.value);
+          }
         } catch (err) {
           // Producers turn errors into events themselves; this is the last line of defence.
+          if (text) controller.enqueue(encoder.encode(text));
           controller.error(err);
           finish(false);
+          return;
+        }
+        lastWrite = Date.now();
+        controller.enqueue(encoder.encode(text));
+        if (ended) {
+          controller.close();
+          finish(true);
         }
       },
       async cancel() {
