@@ -2,7 +2,8 @@
 // under `node --cpu-prof`, and load from a separate process. Prints CPU ms per request or stream
 // (from /proc, as the benchmark counts it), the functions and packages with the most self time,
 // and writes the .cpuprofile (Chrome DevTools, speedscope) and a flame graph SVG next to it.
-// Usage: node bench/profile.ts [chat|stream|embeddings] [seconds] [connections] [contender] [rate]
+// Usage: node bench/profile.ts [chat|stream|paced|embeddings] [seconds] [connections] [contender] [rate]
+// stream: 500-token streams at zero latency; paced: the same at 1,000 tokens/s (rate: tokens/s).
 //        PROFILE=0 node bench/profile.ts ...   measures CPU per request without the profiler
 //        SUT_ROOT=/path/to/other/checkout ...   runs the contender from another checkout (A/B)
 //        SUT_ENV='{"LOG_LEVEL":"warn"}' ...     extra environment for the gateway
@@ -47,12 +48,13 @@ try {
   await waitFor200(targets.chat, proc, 30_000, 20);
   const watch = [proc.pid, up.pid];
 
-  if (scenario === "stream") {
-    await fetch(`http://127.0.0.1:${upPort}/__bench/config`, { method: "POST", body: JSON.stringify({ streamTokens: 500, tokenRate: 0, hold: false }) });
-    const streams = Math.max(50, Math.round(seconds * 150));
-    await run<StreamResult>({ op: "stream", target: targets.stream, marker: TOKEN_MARKER, concurrency: connections, streams: 100, expectedTokens: 500, timeoutMs: 60_000, watch: [] });
+  if (scenario === "stream" || scenario === "paced") {
+    const tokenRate = scenario === "paced" ? (rate ?? 1000) : 0;
+    await fetch(`http://127.0.0.1:${upPort}/__bench/config`, { method: "POST", body: JSON.stringify({ streamTokens: 500, tokenRate, hold: false }) });
+    const streams = scenario === "paced" ? Math.max(connections, Math.round((seconds * connections * tokenRate) / 500)) : Math.max(50, Math.round(seconds * 150));
+    await run<StreamResult>({ op: "stream", target: targets.stream, marker: TOKEN_MARKER, concurrency: connections, streams: scenario === "paced" ? connections : 100, expectedTokens: 500, timeoutMs: 60_000, watch: [] });
     const r = await run<StreamResult>({ op: "stream", target: targets.stream, marker: TOKEN_MARKER, concurrency: connections, streams, expectedTokens: 500, timeoutMs: 60_000, watch });
-    console.log(JSON.stringify({ scenario, streams: r.streams, failed: r.failed + r.incomplete, streamsPerSecond: Math.round(r.streams / (r.wallMs / 1000)), cpuMsPerStream: +(r.cpuMs[0]! / r.streams).toFixed(3), upstreamCpuMsPerStream: +(r.cpuMs[1]! / r.streams).toFixed(3) }));
+    console.log(JSON.stringify({ scenario, streams: r.streams, failed: r.failed + r.incomplete, ttftP50: +r.ttftMs.p50.toFixed(3), streamsPerSecond: Math.round(r.streams / (r.wallMs / 1000)), cpuMsPerStream: +(r.cpuMs[0]! / r.streams).toFixed(3), upstreamCpuMsPerStream: +(r.cpuMs[1]! / r.streams).toFixed(3) }));
   } else {
     const target = scenario === "embeddings" ? targets.embeddings! : targets.chat;
     await run<HttpResult>({ op: "http", target, connections, durationS: 2, watch: [] });
