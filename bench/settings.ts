@@ -7,7 +7,7 @@ export interface Settings {
   runs: number;
   /** `amount` (requests) replaces `durationS` where set: autocannon's durations are whole seconds. */
   chat: { concurrencies: number[]; durationS: number; warmupS: number; amount?: number };
-  /** Latency at a fixed offered load, below every contender's saturation point. */
+  /** Latency at a fixed offered load, evenly spaced, below every contender's saturation point. */
   fixedRate: { connections: number; rate: number; durationS: number; amount?: number };
   embeddings: { connections: number; durationS: number; amount?: number };
   /** One stream at a time at a model-like token rate: TTFT, total time, tokens/s. */

@@ -1,7 +1,9 @@
 // The contenders, all in front of the same benchmark upstream: how to start each one and what the
 // load sends it. "direct" is the upstream itself (what Bedrock costs); the others are processes
 // between the load and the upstream.
+import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { cleanEnv, spawnNode } from "../lib/processes.ts";
 import type { Spawned } from "../lib/processes.ts";
@@ -20,6 +22,14 @@ export interface Contender {
   /** Starts the process listening on `port` (undefined for direct: the upstream itself); `nodeArgs` go before the script (--cpu-prof). */
   spawn?: (upstreamPort: number, port: number, root: string, nodeArgs?: string[], env?: Record<string, string>) => Spawned;
   targets: (base: string, upstreamPort: number) => Targets;
+}
+
+/** A fresh DATA_DIR (SQLite key, usage and Responses stores) per gateway process, removed on exit. */
+const dataDirs: string[] = [];
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "bench-gateway-data-"));
+  if (dataDirs.push(dir) === 1) process.once("exit", () => dataDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  return dir;
 }
 
 const portkeyEntry = () => join(dirname(createRequire(import.meta.url).resolve("@portkey-ai/gateway/package.json")), "build", "start-server.js");
@@ -41,7 +51,7 @@ export const CONTENDERS: Contender[] = [
   {
     name: "gateway",
     label: "bedrock-gateway",
-    what: "node src/main.ts, OpenAI API, one access-log line per request (LOG_LEVEL=info to /dev/null)",
+    what: "node src/main.ts with its defaults: OpenAI API, one access-log line per request (LOG_LEVEL=info, to /dev/null), usage records in SQLite, metrics on",
     spawn: (up, port, root, args = [], env = {}) =>
       spawnNode(
         [...args, "src/main.ts"],
@@ -57,6 +67,7 @@ export const CONTENDERS: Contender[] = [
           AWS_SECRET_ACCESS_KEY: DUMMY_AWS.secretAccessKey,
           AWS_EC2_METADATA_DISABLED: "true",
           LOG_LEVEL: "info",
+          DATA_DIR: dataDir(),
           ...env,
         }),
         root,

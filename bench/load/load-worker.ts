@@ -5,9 +5,11 @@
 import autocannon from "autocannon";
 import { cpuOf } from "../lib/proc-stats.ts";
 import { percentile, Samples } from "../lib/stats.ts";
+import { runPaced } from "./paced-client.ts";
 import { HeldStreams, runStreams } from "./stream-client.ts";
 import type { HttpTarget, StreamStat } from "./stream-client.ts";
 
+/** Request/response load: autocannon, as fast as possible (closed loop); or evenly spaced at `rate`. */
 export interface HttpJob {
   op: "http";
   target: HttpTarget;
@@ -15,7 +17,7 @@ export interface HttpJob {
   durationS: number;
   /** Stop after this many requests instead of after durationS. */
   amount?: number;
-  /** Fixed offered load (requests per second over all connections); unset = as fast as possible. */
+  /** Fixed offered load, evenly spaced (requests per second over all connections); unset = as fast as possible. */
   rate?: number;
   watch: number[];
 }
@@ -82,6 +84,12 @@ function summarise(s: Samples): LatencySummary {
 }
 
 async function runHttp(job: HttpJob): Promise<HttpResult> {
+  if (job.rate) {
+    let before: number[] = [];
+    const r = await runPaced(job.target, job.connections, job.rate, job.durationS, () => (before = cpuOf(job.watch)));
+    const after = cpuOf(job.watch);
+    return { ok: r.ok, non2xx: r.non2xx, errors: r.errors, durationS: r.durationS, rps: r.ok / r.durationS, latencyMs: summarise(r.latencies), cpuMs: after.map((v, i) => v - before[i]!) };
+  }
   const latencies = new Samples();
   let ok = 0;
   let non2xx = 0;
@@ -100,7 +108,6 @@ async function runHttp(job: HttpJob): Promise<HttpResult> {
         duration: job.durationS,
         ...(job.amount ? { amount: job.amount } : {}),
         timeout: 30,
-        ...(job.rate ? { overallRate: job.rate } : {}),
         // autocannon notices the end of a run only at its sampling tick (1 s by default).
         sampleInt: 50,
       },

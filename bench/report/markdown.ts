@@ -68,7 +68,11 @@ export function renderMarkdown(r: BenchResult, chartPath: string, jsonPath: stri
     out.push(httpTable(`chat-c${c}` as HttpScenario, false));
   }
   out.push(`#### Non-stream latency at a fixed load: ${r.settings.fixedRate.rate} req/s over ${r.settings.fixedRate.connections} connections`);
-  out.push("Below every contender's saturation point, so the difference to direct is the time the proxy adds to a request, not queueing.");
+  out.push(
+    "Requests evenly spaced (the harness's own paced client: autocannon's rate limit sends each connection's quota for the second in one burst), " +
+      "below every contender's saturation point, so the difference to direct is the time the proxy adds to a request rather than queueing. " +
+      "CPU ms/req is higher than under saturation: at a low rate every request pays its own event-loop wake-ups.",
+  );
   out.push(httpTable("chat-rate64", true));
 
   const streamTable = (id: "stream-paced" | "stream-burst") => {
