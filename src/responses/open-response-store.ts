@@ -1,6 +1,8 @@
-// Builds the configured ResponseStore and the reasoning sealer from Config (start-up I/O only).
-import { join } from "node:path";
+// Picks the ResponseStore (the store's database, or memory) and builds the reasoning sealer from
+// Config (start-up I/O only).
+import type { Logger } from "pino";
 import type { Config } from "../config/config.ts";
+import type { Store } from "../store/store.ts";
 import { loadOrCreateEncryptionKey } from "./encryption-key.ts";
 import { memoryResponseStore } from "./memory-response-store.ts";
 import { ReasoningSealer } from "./reasoning-sealer.ts";
@@ -12,12 +14,14 @@ export interface ResponsesState {
   retentionMs: number;
 }
 
-export async function openResponsesState(cfg: Config["responses"]): Promise<ResponsesState> {
+export function openResponsesState(cfg: Config["responses"], store: Store | undefined, logger: Logger): ResponsesState {
   const keys = cfg.encryptionKeys.length ? cfg.encryptionKeys : [loadOrCreateEncryptionKey(cfg.dataDir)];
-  // The SQLite store (a native module) is loaded only when used: the Lambda bundle leaves it out.
-  const store =
-    cfg.store === "memory"
-      ? memoryResponseStore(cfg.memoryMaxEntries)
-      : (await import("./sqlite-response-store.ts")).sqliteResponseStore(join(cfg.dataDir, "responses.db"));
-  return { store, sealer: new ReasoningSealer(keys), retentionMs: cfg.retentionMs };
+  // Config says "database" only when DATABASE_URL names one, so `store` is there; memory otherwise.
+  const responses = cfg.store === "database" && store ? store.responses : memoryResponseStore(cfg.memoryMaxEntries);
+  if (responses.kind === "postgres" && cfg.encryptionKeys.length === 0) {
+    // Stored reasoning is sealed with this key: a replica with a key of its own cannot replay a
+    // chain another replica stored (400 invalid_encrypted_content).
+    logger.warn("RESPONSES_ENCRYPTION_KEY is not set: each replica sharing PostgreSQL generates its own, so a previous_response_id with reasoning stored by another replica is refused. Set one key on every replica.");
+  }
+  return { store: responses, sealer: new ReasoningSealer(keys), retentionMs: cfg.retentionMs };
 }

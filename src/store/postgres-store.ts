@@ -1,9 +1,10 @@
-// PostgreSQL backend (node-postgres, pooled): for several gateway replicas sharing keys and
-// usage. Same schema and migrations as SQLite; migrations run under an advisory lock so replicas
-// starting together apply each version once.
+// PostgreSQL backend (node-postgres, pooled): for several gateway replicas sharing keys, usage and
+// stored Responses. Same schema and migrations as SQLite; migrations run under an advisory lock so
+// replicas starting together apply each version once.
 import pg from "pg";
 import { MIGRATIONS } from "./migrations/index.ts";
 import { dailySpend, keyColumns, keyFromRow, USAGE_COLUMNS, usageFromRow, usageRowFromRow, usageValues, utcDay } from "./rows.ts";
+import { postgresResponseStore } from "./postgres-response-store.ts";
 import type { KeyPatch, KeyRecord, NewKey, Store, UsageQuery, UsageRecord, UsageRow } from "./store.ts";
 import { usageSummarySql } from "./usage-summary-sql.ts";
 
@@ -137,6 +138,7 @@ export async function openPostgresStore(url: string, poolSize: number): Promise<
       sql += ` ORDER BY ts, id LIMIT $${params.length}`;
       return (await pool.query<Row>(sql, params)).rows.map(usageFromRow);
     },
+    responses: postgresResponseStore(pool),
     async close() {
       await pool.end();
     },

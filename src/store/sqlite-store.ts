@@ -1,13 +1,15 @@
 // SQLite backend (better-sqlite3): one file under DATA_DIR, created on first start, WAL mode so
 // readers (the CLI, a second process) never block the gateway's writes. better-sqlite3 is
-// synchronous: the gateway only calls it off the hot path (cached key lookups, batched usage
-// writes once a second), where one short transaction costs well under a millisecond.
+// synchronous: the gateway calls it off the hot path (cached key lookups, batched usage writes once
+// a second) or for one indexed row per request (stored Responses), where one short transaction
+// costs well under a millisecond.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Database as Db } from "better-sqlite3";
 import { MIGRATIONS } from "./migrations/index.ts";
 import { dailySpend, keyColumns, keyFromRow, USAGE_COLUMNS, usageFromRow, usageRowFromRow, usageValues, utcDay } from "./rows.ts";
+import { sqliteResponseStore } from "./sqlite-response-store.ts";
 import type { KeyPatch, KeyRecord, NewKey, Store, UsageQuery, UsageRecord, UsageRow } from "./store.ts";
 import { usageSummarySql } from "./usage-summary-sql.ts";
 
@@ -96,6 +98,7 @@ export function openSqliteStore(path: string): Store {
       params.push(q.limit ?? 100_000);
       return (db.prepare(sql).all(...params) as Row[]).map(usageFromRow);
     },
+    responses: sqliteResponseStore(db),
     async close() {
       if (db.open) db.close();
     },
