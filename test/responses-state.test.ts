@@ -211,17 +211,29 @@ describe("reasoning replayed without encrypted content", () => {
   });
 });
 
-describe("in-memory store (RESPONSES_STORE=memory)", () => {
-  it("stores and chains like the SQLite store", async () => {
-    const gw = await startGateway({ env: { RESPONSES_STORE: "memory" } });
+describe("where stored responses live", () => {
+  it("in the store's SQLite database by default", async () => {
+    const gw = await startGateway({ waitForCatalog: false });
     try {
-      gw.fake.enqueue({ content: [text("A.")] }, { content: [text("B.")] });
-      const first = await gw.openai.responses.create({ model: NOVA, input: "1" });
-      await gw.openai.responses.create({ model: NOVA, input: "2", previous_response_id: first.id });
-      assert.equal(gw.fake.lastCall()!.body.messages.length, 3);
-      assert.equal(gw.runtime.deps.responses.store.kind, "memory");
+      assert.equal(gw.runtime.deps.responses.store, gw.runtime.deps.store!.responses);
+      assert.equal(gw.runtime.deps.responses.store.kind, "sqlite");
     } finally {
       await gw.close();
     }
   });
+
+  for (const env of [{ DATABASE_URL: "none" }, { RESPONSES_STORE: "memory" }]) {
+    it(`in memory with ${Object.entries(env)[0]!.join("=")}, storing and chaining the same way`, async () => {
+      const gw = await startGateway({ env });
+      try {
+        gw.fake.enqueue({ content: [text("A.")] }, { content: [text("B.")] });
+        const first = await gw.openai.responses.create({ model: NOVA, input: "1" });
+        await gw.openai.responses.create({ model: NOVA, input: "2", previous_response_id: first.id });
+        assert.equal(gw.fake.lastCall()!.body.messages.length, 3);
+        assert.equal(gw.runtime.deps.responses.store.kind, "memory");
+      } finally {
+        await gw.close();
+      }
+    });
+  }
 });
