@@ -3,6 +3,9 @@
 // reasoning across turns — sealed in encrypted_content for store:false clients (tampering refused),
 // or from the thinking store when a client replays reasoning without it.
 import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
 import OpenAI from "openai";
 import type { ApiKeyVerifier } from "../src/auth/api-key-verifier.ts";
@@ -212,13 +215,23 @@ describe("reasoning replayed without encrypted content", () => {
 });
 
 describe("where stored responses live", () => {
-  it("in the store's SQLite database by default", async () => {
-    const gw = await startGateway({ waitForCatalog: false });
+  it("in the store's SQLite database by default, kept across a restart", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "bgw-restart-"));
     try {
-      assert.equal(gw.runtime.deps.responses.store, gw.runtime.deps.store!.responses);
-      assert.equal(gw.runtime.deps.responses.store.kind, "sqlite");
+      const before_ = await startGateway({ env: { DATA_DIR: dataDir } });
+      before_.fake.enqueue({ content: [text("Kept.")] });
+      const r = await before_.openai.responses.create({ model: NOVA, input: "remember" });
+      assert.equal(before_.runtime.deps.responses.store.kind, "sqlite");
+      await before_.close();
+      const after_ = await startGateway({ env: { DATA_DIR: dataDir }, waitForCatalog: false });
+      try {
+        assert.equal((await after_.openai.responses.retrieve(r.id)).output_text, "Kept.");
+      } finally {
+        await after_.close();
+      }
+      assert.deepEqual(readdirSync(dataDir).filter((f) => f.endsWith(".db")), ["gateway.db"], "one database file");
     } finally {
-      await gw.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 

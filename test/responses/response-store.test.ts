@@ -6,9 +6,13 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { ConfigError, loadConfig } from "../../src/config/config.ts";
+import { GatewayError } from "../../src/errors/gateway-error.ts";
+import { createLogger } from "../../src/logging/logger.ts";
 import { loadOrCreateEncryptionKey, KEY_FILE } from "../../src/responses/encryption-key.ts";
+import { guardedResponseStore } from "../../src/responses/guarded-response-store.ts";
 import { memoryResponseStore } from "../../src/responses/memory-response-store.ts";
 import type { ResponseStore, StoredResponse } from "../../src/responses/response-store.ts";
 import type { ResponseObject } from "../../src/responses/response-types.ts";
@@ -201,5 +205,20 @@ describe("Responses configuration", () => {
     assert.equal(loadConfig({ API_KEY: "k", DATABASE_URL: "none" }).responses.store, "memory");
     assert.equal(loadConfig({ API_KEY: "k", DATABASE_URL: "postgres://db/gw", RESPONSES_STORE: "memory" }).responses.store, "memory");
     assert.throws(() => loadConfig({ API_KEY: "k", DATABASE_URL: "none", RESPONSES_STORE: "database" }), (e: unknown) => e instanceof ConfigError && /RESPONSES_STORE/.test(e.message));
+  });
+});
+
+describe("a database that fails", () => {
+  it("answers a retryable 503 store_unavailable and logs the cause", async () => {
+    const store = (await openStore({ kind: "postgres", url: pgUrl, poolSize: 1 }))!;
+    await store.close();
+    const logs: string[] = [];
+    const logger = createLogger("info", new Writable({ write: (chunk: Buffer, _enc, cb) => (logs.push(chunk.toString()), cb()) }));
+    const guarded = guardedResponseStore(store.responses, logger);
+    for (const call of [() => guarded.get("resp_x", "k"), () => guarded.save(stored("resp_x", "k", Date.now())), () => guarded.chain("resp_x", "k")]) {
+      await assert.rejects(call(), (e: unknown) => e instanceof GatewayError && e.status === 503 && e.code === "store_unavailable" && e.shouldRetry === true);
+    }
+    assert.equal(logs.length, 3);
+    assert.match(logs[0]!, /"op":"get".*"msg":"response store unavailable"/);
   });
 });
