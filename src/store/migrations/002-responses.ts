@@ -1,7 +1,7 @@
 // Version 2: stored Responses (`store: true`), so replicas sharing PostgreSQL share them. One row
 // per response, its output and input items as JSON text: a save is one row, a chain one row per
 // turn, and paging input items (rare) reads one row. The JSON stays TEXT in PostgreSQL too: it is
-// never queried inside, JSONB would reorder keys and refuse "\u0000", and parsing it costs a write.
+// never queried inside, JSONB would reorder keys and refuse "\u0000", and parsing it would slow writes.
 import type { Migration } from "./migration.ts";
 
 export const responses: Migration = {
