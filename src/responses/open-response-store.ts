@@ -1,5 +1,6 @@
 // Picks the ResponseStore (the store's database, or memory) and builds the reasoning sealer from
 // Config (start-up I/O only).
+import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { Config } from "../config/config.ts";
 import type { Store } from "../store/store.ts";
@@ -15,14 +16,24 @@ export interface ResponsesState {
   retentionMs: number;
 }
 
-export function openResponsesState(cfg: Config["responses"], store: Store | undefined, logger: Logger): ResponsesState {
-  const keys = cfg.encryptionKeys.length ? cfg.encryptionKeys : [loadOrCreateEncryptionKey(cfg.dataDir)];
+/** The setting under which a generated sealing key is shared through the store. */
+export const ENCRYPTION_KEY_SETTING = "responses_encryption_key";
+
+/**
+ * The keys that seal reasoning: RESPONSES_ENCRYPTION_KEY when configured; otherwise one generated
+ * key kept in the store, so every replica sharing the database (and every Lambda instance on
+ * PostgreSQL) seals and opens with the same key; a file under DATA_DIR when there is no store.
+ */
+async function sealingKeys(cfg: Config["responses"], store: Store | undefined): Promise<Buffer[]> {
+  if (cfg.encryptionKeys.length) return cfg.encryptionKeys;
+  if (!store) return [loadOrCreateEncryptionKey(cfg.dataDir)];
+  const key = Buffer.from(await store.setting(ENCRYPTION_KEY_SETTING, randomBytes(32).toString("base64")), "base64");
+  if (key.length !== 32) throw new Error(`the stored ${ENCRYPTION_KEY_SETTING} is not a 32-byte base64 key`);
+  return [key];
+}
+
+export async function openResponsesState(cfg: Config["responses"], store: Store | undefined, logger: Logger): Promise<ResponsesState> {
   // Config says "database" only when DATABASE_URL names one, so `store` is there; memory otherwise.
   const responses = cfg.store === "database" && store ? guardedResponseStore(store.responses, logger) : memoryResponseStore(cfg.memoryMaxEntries);
-  if (responses.kind === "postgres" && cfg.encryptionKeys.length === 0) {
-    // Stored reasoning is sealed with this key: a replica with a key of its own cannot replay a
-    // chain another replica stored (400 invalid_encrypted_content).
-    logger.warn("RESPONSES_ENCRYPTION_KEY is not set: each replica sharing PostgreSQL generates its own, so a previous_response_id with reasoning stored by another replica is refused. Set one key on every replica.");
-  }
-  return { store: responses, sealer: new ReasoningSealer(keys), retentionMs: cfg.retentionMs };
+  return { store: responses, sealer: new ReasoningSealer(await sealingKeys(cfg, store)), retentionMs: cfg.retentionMs };
 }

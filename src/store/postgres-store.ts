@@ -139,6 +139,11 @@ export async function openPostgresStore(url: string, poolSize: number): Promise<
       return (await pool.query<Row>(sql, params)).rows.map(usageFromRow);
     },
     responses: postgresResponseStore(pool),
+    async setting(name: string, initial: string) {
+      await pool.query("INSERT INTO gateway_settings (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING", [name, initial, Date.now()]);
+      const row = await one("SELECT value FROM gateway_settings WHERE name = $1", [name]);
+      return String(row!.value);
+    },
     async close() {
       await pool.end();
     },

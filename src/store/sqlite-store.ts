@@ -99,6 +99,10 @@ export function openSqliteStore(path: string): Store {
       return (db.prepare(sql).all(...params) as Row[]).map(usageFromRow);
     },
     responses: sqliteResponseStore(db),
+    async setting(name: string, initial: string) {
+      db.prepare("INSERT OR IGNORE INTO gateway_settings (name, value, created_at) VALUES (?, ?, ?)").run(name, initial, Date.now());
+      return String((db.prepare("SELECT value FROM gateway_settings WHERE name = ?").get(name) as Row).value);
+    },
     async close() {
       if (db.open) db.close();
     },

@@ -113,6 +113,12 @@ export interface Store {
   /** Stored Responses (`store: true`) in this database, shared by every process that opens it. */
   readonly responses: ResponseStore;
 
+  /**
+   * A shared setting: the stored value, or `initial` stored first when there is none. Concurrent
+   * callers (replicas starting together) all get the one value that was stored.
+   */
+  setting(name: string, initial: string): Promise<string>;
+
   /** Closes the connection (and with it `responses`). */
   close(): Promise<void>;
 }
