@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # bedrock-gateway container image: multi-stage, node:24-slim, runs as the unprivileged `node` user.
-# Multi-architecture: the gateway has no native modules, so the same Dockerfile builds linux/amd64
-# and linux/arm64 (docker buildx build --platform linux/amd64,linux/arm64 ...).
+# Multi-architecture: the one native module (better-sqlite3) ships prebuilt binaries for
+# linux-x64 and linux-arm64 inside its package, so the same Dockerfile builds linux/amd64 and
+# linux/arm64 (docker buildx build --platform linux/amd64,linux/arm64 ...).
 #
 # This image is NOT built in CI (no Docker engine runs there). What CI does run: the start command
 # below (test/container.test.ts starts `node src/main.ts` exactly like this and checks /health,
@@ -20,7 +21,8 @@ FROM node:${NODE_VERSION}-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \
-    NODE_COMPILE_CACHE=/app/.compile-cache
+    NODE_COMPILE_CACHE=/app/.compile-cache \
+    DATA_DIR=/data
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
@@ -28,7 +30,12 @@ COPY src ./src
 COPY scripts/warm-compile-cache.ts ./scripts/
 # Start the gateway once (the same command as CMD) so Node's compile cache ships warm for this
 # architecture and Node version; the build fails if the server cannot start.
-RUN node scripts/warm-compile-cache.ts && chmod -R a+rX /app
+# The warm-up's own data (a SQLite file, a generated key) goes to a scratch directory, not the image.
+RUN DATA_DIR=/tmp/warm-data node scripts/warm-compile-cache.ts && rm -rf /tmp/warm-data && chmod -R a+rX /app \
+    && mkdir -p /data && chown node:node /data
+# The default store (keys, usage, stored responses) is SQLite under DATA_DIR: mount a volume here,
+# or set DATABASE_URL to PostgreSQL (several replicas) or `none` (static key, no records).
+VOLUME ["/data"]
 USER node
 EXPOSE 8080
 # /health answers 200 while the process serves (status "degraded" until the model catalog loads).

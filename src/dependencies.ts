@@ -124,7 +124,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   const keys = store ? createKeyService(store) : undefined;
 
   const thinkingStore = new ThinkingStore(config.chat.thinkingStoreTtlMs, config.chat.thinkingStoreMaxEntries);
-  const responses = await openResponsesState(config.responses);
+  const responses = await openResponsesState(config.responses, store, logger);
 
   const deps: AppDeps = {
     config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), thinkingStore, responses, admission, observers, store, keys, metrics,

@@ -169,9 +169,14 @@ for (const [name, t] of Object.entries({ lambda, fargate })) {
     });
 
     it("reads the one secret, the one parameter and the one KMS key it is given", () => {
-      const secret = statements.find((s) => s.Action.includes("secretsmanager:GetSecretValue"))!;
+      const secrets = statements.filter((s) => s.Action.includes("secretsmanager:GetSecretValue"));
+      const secret = secrets.find((s) => JSON.stringify(s.Resource).includes("ApiKeySecretArn"))!;
       assert.deepEqual(secret.Action, ["secretsmanager:GetSecretValue"]);
       assert.deepEqual(secret.Resource, [{ Ref: "ApiKeySecretArn" }, { "Fn::Sub": "${ApiKeySecretArn}-??????" }]);
+      // Fargate may also read the one DATABASE_URL secret it is given, and nothing else.
+      for (const other of secrets.filter((s) => s !== secret)) {
+        assert.deepEqual(other.Resource, [{ Ref: "DatabaseUrlSecretArn" }, { "Fn::Sub": "${DatabaseUrlSecretArn}-??????" }]);
+      }
       const param = statements.find((s) => s.Action.includes("ssm:GetParameter"))!;
       assert.deepEqual(param.Action, ["ssm:GetParameter"]);
       assert.equal(param.Resource.length, 2, "a name with or without a leading slash");

@@ -3,6 +3,9 @@
 // reasoning across turns — sealed in encrypted_content for store:false clients (tampering refused),
 // or from the thinking store when a client replays reasoning without it.
 import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
 import OpenAI from "openai";
 import type { ApiKeyVerifier } from "../src/auth/api-key-verifier.ts";
@@ -211,17 +214,39 @@ describe("reasoning replayed without encrypted content", () => {
   });
 });
 
-describe("in-memory store (RESPONSES_STORE=memory)", () => {
-  it("stores and chains like the SQLite store", async () => {
-    const gw = await startGateway({ env: { RESPONSES_STORE: "memory" } });
+describe("where stored responses live", () => {
+  it("in the store's SQLite database by default, kept across a restart", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "bgw-restart-"));
     try {
-      gw.fake.enqueue({ content: [text("A.")] }, { content: [text("B.")] });
-      const first = await gw.openai.responses.create({ model: NOVA, input: "1" });
-      await gw.openai.responses.create({ model: NOVA, input: "2", previous_response_id: first.id });
-      assert.equal(gw.fake.lastCall()!.body.messages.length, 3);
-      assert.equal(gw.runtime.deps.responses.store.kind, "memory");
+      const before_ = await startGateway({ env: { DATA_DIR: dataDir } });
+      before_.fake.enqueue({ content: [text("Kept.")] });
+      const r = await before_.openai.responses.create({ model: NOVA, input: "remember" });
+      assert.equal(before_.runtime.deps.responses.store.kind, "sqlite");
+      await before_.close();
+      const after_ = await startGateway({ env: { DATA_DIR: dataDir }, waitForCatalog: false });
+      try {
+        assert.equal((await after_.openai.responses.retrieve(r.id)).output_text, "Kept.");
+      } finally {
+        await after_.close();
+      }
+      assert.deepEqual(readdirSync(dataDir).filter((f) => f.endsWith(".db")), ["gateway.db"], "one database file");
     } finally {
-      await gw.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  for (const env of [{ DATABASE_URL: "none" }, { RESPONSES_STORE: "memory" }]) {
+    it(`in memory with ${Object.entries(env)[0]!.join("=")}, storing and chaining the same way`, async () => {
+      const gw = await startGateway({ env });
+      try {
+        gw.fake.enqueue({ content: [text("A.")] }, { content: [text("B.")] });
+        const first = await gw.openai.responses.create({ model: NOVA, input: "1" });
+        await gw.openai.responses.create({ model: NOVA, input: "2", previous_response_id: first.id });
+        assert.equal(gw.fake.lastCall()!.body.messages.length, 3);
+        assert.equal(gw.runtime.deps.responses.store.kind, "memory");
+      } finally {
+        await gw.close();
+      }
+    });
+  }
 });

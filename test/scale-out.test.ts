@@ -1,9 +1,11 @@
 // Several replicas: two gateways sharing one PostgreSQL store and one Redis (real servers started
 // here). Limits are shared, revocations and budgets reach the other replica within seconds, usage
-// from both lands in one place; and a Redis outage fails open or closed as configured.
+// from both lands in one place, stored Responses are seen, chained and deleted through either;
+// and a Redis outage fails open or closed as configured.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { text } from "./fake-bedrock/fake-bedrock.ts";
+import OpenAI from "openai";
+import { text, thinking, toolUse } from "./fake-bedrock/fake-bedrock.ts";
 import { startFakeBedrock } from "./fake-bedrock/fake-bedrock.ts";
 import type { FakeBedrock } from "./fake-bedrock/fake-bedrock.ts";
 import { startGateway } from "./helpers/gateway.ts";
@@ -116,6 +118,62 @@ describe("two replicas on PostgreSQL and Redis", () => {
     assert.equal(report.data[0].group, k.id);
     assert.equal(report.totals.requests - report.totals.errors, served, "every served request, from either replica, is in the one store");
     assert.ok(Math.abs(report.totals.cost_usd - 0.0198 * served) < 1e-9, String(report.totals.cost_usd));
+  });
+});
+
+describe("stored Responses on two replicas sharing PostgreSQL", () => {
+  let a: TestGateway;
+  let b: TestGateway;
+  const client = (gw: TestGateway, key: string) => new OpenAI({ baseURL: gw.baseURL, apiKey: key, maxRetries: 0 });
+  const weather = { type: "function" as const, name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } }, strict: false };
+
+  before(async () => {
+    const url = await pg.createDatabase("responses_replicas");
+    // No RESPONSES_ENCRYPTION_KEY: the replicas share the key the first one generated in the store.
+    const env = { DATABASE_URL: url, ADMIN_API_KEY: ADMIN };
+    a = await startGateway({ fake, env });
+    b = await startGateway({ fake, env });
+  });
+  after(async () => {
+    await a.close();
+    await b.close();
+    fake.reset();
+  });
+
+  it("are retrieved, chained (with signed thinking) and deleted through the other replica, and stay per key", async () => {
+    assert.equal(a.runtime.deps.responses.store.kind, "postgres");
+    const keys = a.runtime.deps.keys!;
+    const [teamA, teamB] = await Promise.all([keys.create({ name: "team a" }), keys.create({ name: "team b" })]);
+    const [onA, onB, otherOnA, otherOnB] = [client(a, teamA.secret), client(b, teamA.secret), client(a, teamB.secret), client(b, teamB.secret)];
+
+    fake.enqueue({ content: [thinking("Need the weather tool."), toolUse("get_weather", { city: "Oslo" })] }, { content: [text("Cold in Oslo.")] });
+    const first = await onA.responses.create({ model: SONNET, input: "Weather in Oslo?", tools: [weather], reasoning: { effort: "low" } });
+    assert.deepEqual(await onB.responses.retrieve(first.id), first);
+    assert.deepEqual((await onB.responses.inputItems.list(first.id)).data.map((i) => i.type), ["message"]);
+
+    const call = first.output.find((o) => o.type === "function_call")!;
+    const second = await onB.responses.create({ model: SONNET, previous_response_id: first.id, tools: [weather], reasoning: { effort: "low" }, input: [{ type: "function_call_output", call_id: call.call_id, output: "-5°C" }] });
+    assert.equal(second.output_text, "Cold in Oslo.");
+    const sent = fake.lastCall()!.body;
+    assert.deepEqual(sent.messages.map((m: any) => [m.role, m.content.map((c: object) => Object.keys(c)[0])]), [
+      ["user", ["text"]],
+      ["assistant", ["reasoningContent", "toolUse"]],
+      ["user", ["toolResult"]],
+    ], "replica B sent the history replica A stored");
+    assert.equal(sent.messages[1].content[0].reasoningContent.reasoningText.text, "Need the weather tool.");
+
+    for (const other of [otherOnA, otherOnB]) {
+      await assert.rejects(other.responses.retrieve(first.id), OpenAI.NotFoundError);
+      await assert.rejects(other.responses.delete(second.id), OpenAI.NotFoundError);
+      await assert.rejects(
+        other.responses.create({ model: SONNET, input: "go on", previous_response_id: second.id }),
+        (e: unknown) => e instanceof OpenAI.NotFoundError && (e.error as { code?: string }).code === "previous_response_not_found",
+      );
+    }
+
+    assert.deepEqual(await onB.responses.delete(first.id), { id: first.id, object: "response", deleted: true });
+    await assert.rejects(onA.responses.retrieve(first.id), OpenAI.NotFoundError);
+    assert.equal((await onA.responses.retrieve(second.id)).id, second.id, "the rest of the chain stays");
   });
 });
 

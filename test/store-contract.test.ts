@@ -38,9 +38,19 @@ function contract(name: string, open: () => Promise<Store>, reopen: () => Promis
     after(() => store.close());
 
     it("applies the migrations once, also when opened again", async () => {
-      assert.deepEqual(await store.migrations(), [1]);
+      assert.deepEqual(await store.migrations(), [1, 2, 3]);
       const again = await reopen();
-      assert.deepEqual(await again.migrations(), [1]);
+      assert.deepEqual(await again.migrations(), [1, 2, 3]);
+      await again.close();
+    });
+
+    it("keeps the first value of a shared setting, whoever asks first and however often", async () => {
+      const values = await Promise.all(["a", "b", "c"].map((v) => store.setting("contract_setting", v)));
+      assert.equal(new Set(values).size, 1);
+      assert.ok(["a", "b", "c"].includes(values[0]!));
+      assert.equal(await store.setting("contract_setting", "z"), values[0]);
+      const again = await reopen();
+      assert.equal(await again.setting("contract_setting", "y"), values[0], "the value survives a reopen (another replica)");
       await again.close();
     });
 
@@ -159,7 +169,7 @@ describe("PostgreSQL migrations", () => {
   it("run once when several replicas start at the same time", async () => {
     const url = await pgServer.createDatabase("concurrent");
     const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ kind: "postgres", url, poolSize: 1 })));
-    for (const s of stores) assert.deepEqual(await s!.migrations(), [1]);
+    for (const s of stores) assert.deepEqual(await s!.migrations(), [1, 2, 3]);
     await Promise.all(stores.map((s) => s!.close()));
   });
 });

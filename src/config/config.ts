@@ -119,11 +119,12 @@ const envSchema = z.object({
   /** How long signed thinking blocks are kept for clients that do not replay them. */
   THINKING_STORE_TTL: textual(parseDuration).default(3_600_000),
   THINKING_STORE_MAX_ENTRIES: z.coerce.number().int().min(0).default(10_000),
-  /** Directory for files the gateway keeps (the keys-and-usage database gateway.db, the Responses
-   * store, the generated encryption key), created on first start. */
+  /** Directory for files the gateway keeps (the SQLite database gateway.db, the generated
+   * encryption key), created on first start. */
   DATA_DIR: z.string().trim().min(1).default("./data"),
-  /** Where stored Responses (store: true) live: SQLite under DATA_DIR, or a bounded in-memory map. */
-  RESPONSES_STORE: z.enum(["sqlite", "memory"]).default("sqlite"),
+  /** Where stored Responses (store: true) live: the DATABASE_URL database (SQLite or PostgreSQL;
+   * the default when there is one) or a bounded in-memory map (the default with DATABASE_URL=none). */
+  RESPONSES_STORE: z.enum(["database", "memory"]).optional(),
   /** How long stored Responses are kept (OpenAI keeps them 30 days). */
   RESPONSES_RETENTION: textual(parseDuration).default(30 * 86_400_000),
   /** Largest number of Responses the in-memory store keeps (oldest evicted first). */
@@ -139,7 +140,8 @@ const envSchema = z.object({
   KEEP_ALIVE_TIMEOUT: textual(parseDuration).default(65_000),
 
   // Keys, usage, limits (multi-tenant). See README "API keys, limits and usage".
-  /** postgres://… (PostgreSQL), sqlite:/path/to/file.db, or "none" (no store: static key only, no usage records). */
+  /** postgres://… (PostgreSQL), sqlite:/path/to/file.db, or "none" (no store: static key only, no
+   * usage records, stored Responses in memory). */
   DATABASE_URL: optionalText,
   /** Largest number of pooled PostgreSQL connections per gateway process. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
@@ -215,7 +217,8 @@ export interface Config {
     thinkingStoreMaxEntries: number;
   };
   responses: {
-    store: "sqlite" | "memory";
+    /** "database": in the store's database (there is one); "memory": a bounded map per process. */
+    store: "database" | "memory";
     dataDir: string;
     retentionMs: number;
     memoryMaxEntries: number;
@@ -281,6 +284,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
     );
   }
 
+  if (e.RESPONSES_STORE === "database" && store.kind === "none") {
+    throw new ConfigError("Invalid configuration:\n  RESPONSES_STORE: `database` needs a database, but DATABASE_URL is none (use memory, or set DATABASE_URL)");
+  }
   if (Boolean(e.GUARDRAIL_ID) !== Boolean(e.GUARDRAIL_VERSION)) {
     throw new ConfigError("Invalid configuration:\n  GUARDRAIL_ID, GUARDRAIL_VERSION: set both (the version is a number or DRAFT) or neither");
   }
@@ -333,7 +339,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
       thinkingStoreMaxEntries: e.THINKING_STORE_MAX_ENTRIES,
     },
     responses: {
-      store: e.RESPONSES_STORE,
+      store: e.RESPONSES_STORE ?? (store.kind === "none" ? "memory" : "database"),
       dataDir: e.DATA_DIR,
       retentionMs: e.RESPONSES_RETENTION,
       memoryMaxEntries: e.RESPONSES_MEMORY_MAX_ENTRIES,

@@ -159,7 +159,7 @@ export const errors = {
       code: "store_unavailable",
       shouldRetry: true,
       retryAfterSeconds: 1,
-      message: "The gateway cannot reach its key store right now. Try again shortly.",
+      message: "The gateway cannot reach its database right now. Try again shortly.",
     }),
   unknownRoute: (method: string, path: string) =>
     new GatewayError({

@@ -1,7 +1,8 @@
-// A bounded in-memory ResponseStore (RESPONSES_STORE=memory): for a single process that may lose
-// its stored responses on restart (development, Lambda). The oldest entries are evicted first.
+// A bounded in-memory ResponseStore: used when there is no database (DATABASE_URL=none, Lambda's
+// default) or when RESPONSES_STORE=memory asks for it, for a single process that may lose its
+// stored responses on restart. The oldest entries are evicted first.
 import type { ItemPage, ItemPageQuery, ResponseStore, StoredResponse } from "./response-store.ts";
-import { pageItems } from "./response-store.ts";
+import { MAX_CHAIN, pageItems } from "./response-store.ts";
 
 export function memoryResponseStore(maxEntries: number): ResponseStore {
   const entries = new Map<string, StoredResponse>();
@@ -27,6 +28,15 @@ export function memoryResponseStore(maxEntries: number): ResponseStore {
     async get(id, keyId, now = Date.now()) {
       const r = visible(id, keyId, now);
       return r && structuredClone(r);
+    },
+    async chain(id, keyId, now = Date.now()) {
+      const out: StoredResponse[] = [];
+      let r = visible(id, keyId, now);
+      while (r && out.length < MAX_CHAIN) {
+        out.push(structuredClone(r));
+        r = r.previousResponseId === null ? undefined : visible(r.previousResponseId, keyId, now);
+      }
+      return out.reverse();
     },
     async delete(id, keyId) {
       if (!visible(id, keyId, Date.now())) return false;

@@ -1,8 +1,8 @@
 // Stored Responses (`store: true`, the API's default): the response and the input items it was
 // created from, scoped to the API key that created it and kept for a retention period. Another key
-// sees nothing (404, never 403, so ids do not leak). The interface is async so that the keys and
-// usage store (SQLite / PostgreSQL) can implement it too; SQLite and memory implementations live
-// beside it and pass the same contract tests.
+// sees nothing (404, never 403, so ids do not leak). Implemented by the gateway's store (SQLite or
+// PostgreSQL: src/store/*-response-store.ts, so replicas sharing PostgreSQL share stored responses)
+// and by a bounded in-memory map beside this file; all three pass the same contract tests.
 import type { ResponseObject } from "./response-types.ts";
 
 /** An input item as it is listed by GET /v1/responses/{id}/input_items (always with an id). */
@@ -35,15 +35,26 @@ export interface ItemPage {
   last_id: string | null;
 }
 
+/** A guard against pathological chains; far beyond any real conversation. */
+export const MAX_CHAIN = 10_000;
+
 export interface ResponseStore {
-  readonly kind: "sqlite" | "memory";
+  readonly kind: "sqlite" | "postgres" | "memory";
+  /** Saves, replacing a response with the same id. */
   save(r: StoredResponse): Promise<void>;
   /** The response when it exists, has not expired and belongs to keyId. */
   get(id: string, keyId: string, now?: number): Promise<StoredResponse | undefined>;
+  /**
+   * The response and its ancestors through previousResponseId, oldest first, in one call (one
+   * query for the databases, not one per turn). The chain ends before an ancestor that is missing,
+   * expired or another key's, and after MAX_CHAIN responses; empty when `id` itself is not visible.
+   */
+  chain(id: string, keyId: string, now?: number): Promise<StoredResponse[]>;
   /** True when something was deleted. */
   delete(id: string, keyId: string): Promise<boolean>;
   /** A page of a response's input items, or undefined when the response is not visible to keyId. */
   listInputItems(id: string, keyId: string, q: ItemPageQuery, now?: number): Promise<ItemPage | undefined>;
+  /** Releases what the store holds (a database-backed one leaves its connection to the Store that owns it). */
   close(): Promise<void>;
 }
 

@@ -1,9 +1,10 @@
-// PostgreSQL backend (node-postgres, pooled): for several gateway replicas sharing keys and
-// usage. Same schema and migrations as SQLite; migrations run under an advisory lock so replicas
-// starting together apply each version once.
+// PostgreSQL backend (node-postgres, pooled): for several gateway replicas sharing keys, usage and
+// stored Responses. Same schema and migrations as SQLite; migrations run under an advisory lock so
+// replicas starting together apply each version once.
 import pg from "pg";
 import { MIGRATIONS } from "./migrations/index.ts";
 import { dailySpend, keyColumns, keyFromRow, USAGE_COLUMNS, usageFromRow, usageRowFromRow, usageValues, utcDay } from "./rows.ts";
+import { postgresResponseStore } from "./postgres-response-store.ts";
 import type { KeyPatch, KeyRecord, NewKey, Store, UsageQuery, UsageRecord, UsageRow } from "./store.ts";
 import { usageSummarySql } from "./usage-summary-sql.ts";
 
@@ -136,6 +137,12 @@ export async function openPostgresStore(url: string, poolSize: number): Promise<
       params.push(q.limit ?? 100_000);
       sql += ` ORDER BY ts, id LIMIT $${params.length}`;
       return (await pool.query<Row>(sql, params)).rows.map(usageFromRow);
+    },
+    responses: postgresResponseStore(pool),
+    async setting(name: string, initial: string) {
+      await pool.query("INSERT INTO gateway_settings (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING", [name, initial, Date.now()]);
+      const row = await one("SELECT value FROM gateway_settings WHERE name = $1", [name]);
+      return String(row!.value);
     },
     async close() {
       await pool.end();

@@ -1,13 +1,15 @@
 // SQLite backend (better-sqlite3): one file under DATA_DIR, created on first start, WAL mode so
 // readers (the CLI, a second process) never block the gateway's writes. better-sqlite3 is
-// synchronous: the gateway only calls it off the hot path (cached key lookups, batched usage
-// writes once a second), where one short transaction costs well under a millisecond.
+// synchronous: the gateway calls it off the hot path (cached key lookups, batched usage writes once
+// a second) or for one indexed row per request (stored Responses), where one short transaction
+// costs well under a millisecond.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Database as Db } from "better-sqlite3";
 import { MIGRATIONS } from "./migrations/index.ts";
 import { dailySpend, keyColumns, keyFromRow, USAGE_COLUMNS, usageFromRow, usageRowFromRow, usageValues, utcDay } from "./rows.ts";
+import { sqliteResponseStore } from "./sqlite-response-store.ts";
 import type { KeyPatch, KeyRecord, NewKey, Store, UsageQuery, UsageRecord, UsageRow } from "./store.ts";
 import { usageSummarySql } from "./usage-summary-sql.ts";
 
@@ -95,6 +97,11 @@ export function openSqliteStore(path: string): Store {
       sql += " ORDER BY ts, id LIMIT ?";
       params.push(q.limit ?? 100_000);
       return (db.prepare(sql).all(...params) as Row[]).map(usageFromRow);
+    },
+    responses: sqliteResponseStore(db),
+    async setting(name: string, initial: string) {
+      db.prepare("INSERT OR IGNORE INTO gateway_settings (name, value, created_at) VALUES (?, ?, ?)").run(name, initial, Date.now());
+      return String((db.prepare("SELECT value FROM gateway_settings WHERE name = ?").get(name) as Row).value);
     },
     async close() {
       if (db.open) db.close();

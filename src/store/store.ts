@@ -1,6 +1,8 @@
-// The store contract: API keys and usage records, implemented by SQLite (default) and PostgreSQL.
-// Both backends pass the same contract test suite (test/store-contract.test.ts). Times are epoch
-// milliseconds in both, so the two schemas and every query mean exactly the same thing.
+// The store contract: API keys, usage records and stored Responses, implemented by SQLite (default)
+// and PostgreSQL. Both backends pass the same contract test suites (test/store-contract.test.ts,
+// test/responses/response-store.test.ts). Times are epoch milliseconds in both, so the two schemas
+// and every query mean exactly the same thing.
+import type { ResponseStore } from "../responses/response-store.ts";
 
 export type BudgetPeriod = "day" | "month";
 
@@ -108,5 +110,15 @@ export interface Store {
   /** Raw records (tests and exports), oldest first. */
   usageRecords(q: { from: number; to: number; keyId?: string; limit?: number }): Promise<UsageRecord[]>;
 
+  /** Stored Responses (`store: true`) in this database, shared by every process that opens it. */
+  readonly responses: ResponseStore;
+
+  /**
+   * A shared setting: the stored value, or `initial` stored first when there is none. Concurrent
+   * callers (replicas starting together) all get the one value that was stored.
+   */
+  setting(name: string, initial: string): Promise<string>;
+
+  /** Closes the connection (and with it `responses`). */
   close(): Promise<void>;
 }

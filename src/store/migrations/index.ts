@@ -1,7 +1,9 @@
 // Every migration, in version order. Append new ones; never reorder or edit released ones.
 import { keysAndUsage } from "./001-keys-and-usage.ts";
+import { responses } from "./002-responses.ts";
+import { settings } from "./003-settings.ts";
 import type { Migration } from "./migration.ts";
 
 export type { Migration } from "./migration.ts";
 
-export const MIGRATIONS: readonly Migration[] = [keysAndUsage];
+export const MIGRATIONS: readonly Migration[] = [keysAndUsage, responses, settings];
