@@ -27,13 +27,33 @@ export interface SignableRequest {
   body?: string;
 }
 
-/** 20261127T105857Z */
+/** 20261127T105857Z; the last one is reused within the same second. */
+let lastSecond = -1;
+let lastDate = "";
 function amzDate(now: Date): string {
-  const s = now.toISOString();
-  return `${s.slice(0, 4)}${s.slice(5, 7)}${s.slice(8, 13)}${s.slice(14, 16)}${s.slice(17, 19)}Z`;
+  const second = Math.floor(now.getTime() / 1000);
+  if (second !== lastSecond) {
+    const s = now.toISOString();
+    lastDate = `${s.slice(0, 4)}${s.slice(5, 7)}${s.slice(8, 13)}${s.slice(14, 16)}${s.slice(17, 19)}Z`;
+    lastSecond = second;
+  }
+  return lastDate;
 }
 
+/** Canonical paths of the paths seen (one per model and operation: a handful), bounded. */
+const canonicalPaths = new Map<string, string>();
+
 function canonicalPath(path: string): string {
+  let out = canonicalPaths.get(path);
+  if (out === undefined) {
+    if (canonicalPaths.size >= 1000) canonicalPaths.clear();
+    out = computeCanonicalPath(path);
+    canonicalPaths.set(path, out);
+  }
+  return out;
+}
+
+function computeCanonicalPath(path: string): string {
   const segments: string[] = [];
   for (const segment of path.split("/")) {
     if (segment === "" || segment === ".") continue;
