@@ -132,8 +132,8 @@ async function httpScenario(load: LoadProcess, target: HttpTarget, watch: number
   return httpFigures(await load.run<HttpResult>(job(l.durationS, l.amount)));
 }
 
-async function streamScenario(load: LoadProcess, target: HttpTarget, watch: number[], concurrency: number, streams: number, tokens: number): Promise<StreamFigures> {
-  const job: StreamJob = { op: "stream", target, marker: TOKEN_MARKER, concurrency, streams, expectedTokens: tokens, timeoutMs: 60_000, watch };
+async function streamScenario(load: LoadProcess, target: HttpTarget, watch: number[], concurrency: number, streams: number, tokens: number, minDurationS = 0): Promise<StreamFigures> {
+  const job: StreamJob = { op: "stream", target, marker: TOKEN_MARKER, concurrency, streams, expectedTokens: tokens, timeoutMs: 60_000, watch, minDurationMs: minDurationS * 1000 };
   return streamFigures(await load.run<StreamResult>(job));
 }
 
@@ -167,7 +167,7 @@ async function oneRun(index: number, s: Settings, load: LoadProcess, running: Ru
 
   fig.stream["stream-burst"] = {};
   for (const r of order) {
-    fig.stream["stream-burst"][name(r)] = await streamScenario(load, r.targets.stream, watch(r), s.streamBurst.concurrency, s.streamBurst.streams, s.streamBurst.tokens);
+    fig.stream["stream-burst"][name(r)] = await streamScenario(load, r.targets.stream, watch(r), s.streamBurst.concurrency, s.streamBurst.streams, s.streamBurst.tokens, s.streamBurst.minDurationS);
   }
   await configureUpstream(upstream.port, { streamTokens: s.streamPaced.tokens, tokenRate: s.streamPaced.tokenRate, hold: false });
   fig.stream["stream-paced"] = {};

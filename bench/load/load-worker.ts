@@ -30,6 +30,8 @@ export interface StreamJob {
   streams: number;
   /** Tokens a complete stream carries. */
   expectedTokens: number;
+  /** Keep starting streams for at least this long (ms). */
+  minDurationMs?: number;
   timeoutMs: number;
   watch: number[];
 }
@@ -135,7 +137,7 @@ async function runHttp(job: HttpJob): Promise<HttpResult> {
 
 async function runStreamJob(job: StreamJob): Promise<StreamResult> {
   const before = cpuOf(job.watch);
-  const { stats, wallMs } = await runStreams(job.target, job.marker, job.concurrency, job.streams, job.timeoutMs);
+  const { stats, wallMs } = await runStreams(job.target, job.marker, job.concurrency, job.streams, job.timeoutMs, job.minDurationMs);
   const after = cpuOf(job.watch);
   const good = stats.filter((s) => s.status === 200 && !s.error);
   const complete = good.filter((s) => s.tokens === job.expectedTokens);

@@ -67,14 +67,17 @@ export function oneStream(target: HttpTarget, marker: string, agent: Agent | fal
   });
 }
 
-/** Runs `total` streams with at most `concurrency` in flight. */
-export async function runStreams(target: HttpTarget, marker: string, concurrency: number, total: number, timeoutMs: number): Promise<{ stats: StreamStat[]; wallMs: number }> {
+/**
+ * Runs at least `total` streams, and keeps starting new ones for at least `minDurationMs`, with at
+ * most `concurrency` in flight (fast contenders then spend enough CPU for /proc's 10 ms ticks).
+ */
+export async function runStreams(target: HttpTarget, marker: string, concurrency: number, total: number, timeoutMs: number, minDurationMs = 0): Promise<{ stats: StreamStat[]; wallMs: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const stats: StreamStat[] = [];
   let next = 0;
   const started = performance.now();
   const lane = async () => {
-    while (next < total) {
+    while (next < total || performance.now() - started < minDurationMs) {
       next++;
       stats.push(await oneStream(target, marker, agent, timeoutMs));
     }

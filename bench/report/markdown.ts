@@ -96,7 +96,7 @@ export function renderMarkdown(r: BenchResult, chartPath: string, jsonPath: stri
   out.push(`#### Streaming ${sp.tokens} tokens at ${sp.tokenRate} tokens/s, one stream at a time`);
   out.push("Time to first token, total time and chunk rate as a client sees them; the upstream sends the first token at once and then one event-stream frame per token.");
   out.push(streamTable("stream-paced"));
-  out.push(`#### Streaming ${sb.tokens} tokens at zero latency, ${sb.concurrency} streams at once`);
+  out.push(`#### Streaming ${sb.tokens} tokens at zero latency, ${sb.concurrency} streams at once (at least ${sb.streams} streams and ${sb.minDurationS} s)`);
   out.push("The whole Bedrock stream arrives as fast as the proxy can take it: per-event costs (frame decoding, mapping, SSE writing) decide.");
   out.push(streamTable("stream-burst"));
 
