@@ -4,9 +4,10 @@
 # linux-x64 and linux-arm64 inside its package, so the same Dockerfile builds linux/amd64 and
 # linux/arm64 (docker buildx build --platform linux/amd64,linux/arm64 ...).
 #
-# This image is NOT built in CI (no Docker engine runs there). What CI does run: the start command
-# below (test/container.test.ts starts `node src/main.ts` exactly like this and checks /health,
-# /v1/models and a clean SIGTERM exit), the HEALTHCHECK command, and scripts/warm-compile-cache.ts.
+# This image is NOT built in CI (no Docker engine runs there). What CI does run: the server bundle
+# build (scripts/build-server.ts), the start command below (test/container.test.ts starts
+# `node dist/server/main.mjs` exactly like this and checks /health, /v1/models and a clean SIGTERM
+# exit), the HEALTHCHECK command, and scripts/warm-compile-cache.ts.
 
 ARG NODE_VERSION=24
 
@@ -17,6 +18,15 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
+# The server bundle (npm run build): esbuild needs the dev dependencies, the runtime image does not.
+FROM --platform=$BUILDPLATFORM node:${NODE_VERSION}-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY src ./src
+COPY scripts/build-server.ts scripts/build-lambda.ts scripts/zip.ts ./scripts/
+RUN node scripts/build-server.ts
+
 FROM node:${NODE_VERSION}-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -26,7 +36,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
-COPY src ./src
+COPY --from=build /app/dist/server ./dist/server
 COPY scripts/warm-compile-cache.ts ./scripts/
 # Start the gateway once (the same command as CMD) so Node's compile cache ships warm for this
 # architecture and Node version; the build fails if the server cannot start.
@@ -44,4 +54,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
 # SIGTERM drains in-flight requests and streams for up to SHUTDOWN_TIMEOUT (30s by default); keep
 # the orchestrator's stop timeout above it (ECS stopTimeout, docker stop -t).
 STOPSIGNAL SIGTERM
-CMD ["node", "src/main.ts"]
+CMD ["node", "dist/server/main.mjs"]

@@ -34,6 +34,7 @@ export const healthTarget = (base: string): HttpTarget => ({ url: `${base}/healt
 
 if (import.meta.main) {
   const { startBenchUpstream } = await import("./upstream/bench-upstream.ts");
+  await (await import("../scripts/build-server.ts")).buildServer();
   const runs = Number(process.argv[2] ?? 7);
   const upstream = await startBenchUpstream();
   const gateway = CONTENDERS.find((c) => c.name === "gateway")!;

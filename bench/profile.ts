@@ -5,7 +5,8 @@
 // Usage: node bench/profile.ts [chat|stream|paced|embeddings] [seconds] [connections] [contender] [rate]
 // stream: 500-token streams at zero latency; paced: the same at 1,000 tokens/s (rate: tokens/s).
 //        PROFILE=0 node bench/profile.ts ...   measures CPU per request without the profiler
-//        SUT_ROOT=/path/to/other/checkout ...   runs the contender from another checkout (A/B)
+//        SUT_ROOT=/path/to/other/checkout ...   runs the contender from another checkout (A/B; run
+//        `npm run build` there first: the gateway contender runs its server bundle)
 //        SUT_ENV='{"LOG_LEVEL":"warn"}' ...     extra environment for the gateway
 // rate: a fixed offered load in requests per second (steadier CPU figures on a busy machine).
 import { fork } from "node:child_process";
@@ -19,6 +20,7 @@ import type { HttpResult, LoadJob, StreamResult } from "./load/load-worker.ts";
 import { flameGraph, topSelfTime } from "./report/cpu-profile.ts";
 import type { CpuProfile } from "./report/cpu-profile.ts";
 import { TOKEN_MARKER } from "./upstream/canned-responses.ts";
+import { buildServer } from "../scripts/build-server.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const scenario = process.argv[2] ?? "chat";
@@ -30,6 +32,7 @@ const profile = process.env.PROFILE !== "0";
 const dir = join(ROOT, "bench/results/tmp", `profile-${name}-${scenario}-${Date.now()}`);
 mkdirSync(dir, { recursive: true });
 
+if (!process.env.SUT_ROOT) await buildServer();
 const upPort = await freePort();
 const up = spawnNode(["bench/upstream/bench-upstream.ts", String(upPort)], cleanEnv({}), ROOT);
 const load = fork(join(ROOT, "bench/load/load-worker.ts"), [], { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] });

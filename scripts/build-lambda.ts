@@ -48,7 +48,7 @@ module.exports = { Agent: require("undici/lib/dispatcher/agent.js"), errors: req
 export const UNDICI_SHIM_EXPORTS = ["Agent", "errors", "Dispatcher"];
 const ZOD_LOCALES_SHIM = `export { default as en } from "zod/v4/locales/en.js";`;
 
-const slimDependencies: Plugin = {
+export const slimDependencies: Plugin = {
   name: "slim-dependencies",
   setup(b) {
     b.onResolve({ filter: /^undici$/ }, () => ({ path: "undici", namespace: "gateway-shim" }));

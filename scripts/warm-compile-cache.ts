@@ -12,8 +12,8 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** The container's start command (Dockerfile CMD); a test keeps the two identical. */
-export const IMAGE_COMMAND = ["node", "src/main.ts"] as const;
+/** The container's start command (Dockerfile CMD, the bundle of npm run build); a test keeps the two identical. */
+export const IMAGE_COMMAND = ["node", "dist/server/main.mjs"] as const;
 
 export interface RunningServer {
   url: string;

@@ -1,5 +1,6 @@
 // The container image cannot be built here (no Docker engine), so what it runs is run instead: the
-// Dockerfile's CMD started exactly as the image starts it (against the Bedrock test double), its
+// server bundle its build stage makes, the Dockerfile's CMD started exactly as the image starts it
+// (against the Bedrock test double), its
 // HEALTHCHECK command, and the compile-cache warm-up step of its build. The Dockerfile is parsed so
 // that a change to one of those commands there, and not here, fails this test.
 import assert from "node:assert/strict";
@@ -10,6 +11,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { buildServer } from "../scripts/build-server.ts";
 import { IMAGE_COMMAND, startImageCommand } from "../scripts/warm-compile-cache.ts";
 import { startFakeBedrock, TEST_CREDENTIALS } from "./fake-bedrock/fake-bedrock.ts";
 import type { FakeBedrock } from "./fake-bedrock/fake-bedrock.ts";
@@ -67,6 +69,8 @@ describe("container image", () => {
     let fake: FakeBedrock;
     let cacheDir: string;
     before(async () => {
+      // The image runs the server bundle, built in its build stage: build it the same way.
+      await buildServer();
       fake = await startFakeBedrock();
       cacheDir = mkdtempSync(join(tmpdir(), "gateway-compile-cache-"));
     });

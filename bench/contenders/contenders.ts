@@ -6,6 +6,10 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { cleanEnv, spawnNode } from "../lib/processes.ts";
+import { SERVER_ENTRY } from "../../scripts/build-server.ts";
+
+/** What the gateway contender runs: the container's server bundle (built by the harness first). */
+export const GATEWAY_ENTRY = SERVER_ENTRY;
 import type { Spawned } from "../lib/processes.ts";
 import { bedrockTargets, openaiTargets } from "./requests.ts";
 import type { Targets } from "./requests.ts";
@@ -51,10 +55,10 @@ export const CONTENDERS: Contender[] = [
   {
     name: "gateway",
     label: "bedrock-gateway",
-    what: "node src/main.ts with its defaults: OpenAI API, one access-log line per request (LOG_LEVEL=info, to /dev/null), usage records in SQLite, metrics on",
+    what: "node dist/server/main.mjs (the server bundle the container runs; npm run build) with its defaults: OpenAI API, one access-log line per request (LOG_LEVEL=info, to /dev/null), usage records in SQLite, metrics on",
     spawn: (up, port, root, args = [], env = {}) =>
       spawnNode(
-        [...args, "src/main.ts"],
+        [...args, GATEWAY_ENTRY],
         cleanEnv({
           NODE_ENV: "production",
           PORT: String(port),

@@ -99,6 +99,6 @@ export function checkTargets(agg: Aggregate, memory: PerContender<Record<string,
   add("ttft", "streaming time-to-first-token overhead", "≤ 1 ms", agg.ratios["stream-paced"]?.gateway?.ttftOverheadMs, "ms", (v) => v <= 1, "gateway TTFT p50 − direct TTFT p50, one stream at a time (stream-paced)");
   const most = Math.max(...memoryCounts);
   add("memory", `RSS per open stream at ${most} streams`, "≤ 32 KB", memory.gateway?.[String(most)]?.kbPerStream, "KB", (v) => v <= 32, "(RSS with the streams open − RSS before) ÷ streams, fresh process");
-  add("cold-start", "cold start: process start to first 200", "≤ 250 ms", cold.gateway?.healthMs, "ms", (v) => v <= 250, "spawn `node src/main.ts` → first /health 200 (median); first chat completion reported beside it");
+  add("cold-start", "cold start: process start to first 200", "≤ 250 ms", cold.gateway?.healthMs, "ms", (v) => v <= 250, "spawn `node dist/server/main.mjs` (the container's start command) → first /health 200 (median); first chat completion reported beside it");
   return t;
 }
