@@ -92,13 +92,16 @@ export const errors = {
     }),
   permissionDenied: (message: string, param: string | null = null) =>
     new GatewayError({ status: 403, type: "permission_error", code: "permission_denied", message, param }),
-  modelNotAllowed: (model: string) =>
+  modelNotAllowed: (model: string, calledModel?: string) =>
     new GatewayError({
       status: 403,
       type: "permission_error",
       code: "permission_denied",
       param: "model",
-      message: `This API key is not allowed to use the model '${model}'.`,
+      message:
+        calledModel && calledModel !== model
+          ? `This API key is not allowed to use the model '${model}' (which calls '${calledModel}').`
+          : `This API key is not allowed to use the model '${model}'.`,
     }),
   adminDisabled: () =>
     new GatewayError({
