@@ -60,6 +60,16 @@ export const errors = {
       code: "invalid_json",
       message: `We could not parse the JSON body of your request: ${detail}`,
     }),
+  jsonTooDeep: (param: string, limit: number, inSchema: boolean) =>
+    new GatewayError({
+      status: 400,
+      type: "invalid_request_error",
+      code: "json_too_deep",
+      param: param || null,
+      message: inSchema
+        ? `The JSON Schema at '${param}' nests deeper than ${limit} levels, the most this gateway accepts inside a schema.`
+        : `The request body nests deeper than ${limit} levels${param ? ` (at '${param}')` : ""}, the most this gateway accepts.`,
+    }),
   unsupportedMediaType: (contentType: string) =>
     new GatewayError({
       status: 415,

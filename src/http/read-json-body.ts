@@ -1,7 +1,9 @@
 // Reads and parses a JSON request body with the configured size limit. Bodies that declare their
-// length are rejected before a byte is read; chunked bodies are counted as they arrive.
+// length are rejected before a byte is read; chunked bodies are counted as they arrive. Bodies
+// nested deeper than the documented limits are refused here, before any recursive work.
 import type { Context } from "hono";
 import { errors } from "../errors/gateway-error.ts";
+import { findDepthViolation } from "./json-depth.ts";
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
@@ -19,11 +21,16 @@ export async function readJsonBody(c: Context, limitBytes: number): Promise<unkn
     text = await readLimited(c.req.raw, limitBytes);
   }
   if (text.trim() === "") throw errors.invalidJson("the body is empty");
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch (err) {
     throw errors.invalidJson((err as Error).message);
   }
+  // Before anything recursive sees the body (see json-depth.ts).
+  const tooDeep = findDepthViolation(body);
+  if (tooDeep) throw errors.jsonTooDeep(tooDeep.path, tooDeep.limit, tooDeep.inSchema);
+  return body;
 }
 
 async function readLimited(req: Request, limitBytes: number): Promise<string> {

@@ -23,6 +23,7 @@ import { ChatCompletionRequest, KNOWN_FIELDS } from "../../openai/chat-request.t
 import { zodToError } from "../../openai/zod-to-error.ts";
 import type { AppDeps, AppEnv } from "../app-env.ts";
 import { asObject, readJsonBody } from "../read-json-body.ts";
+import { safeHeaderList } from "../safe-header-list.ts";
 import { recordAborted, recordUsage, rememberThinking } from "../record-usage.ts";
 import { SSE_HEADERS, sseStream } from "../sse.ts";
 
@@ -31,7 +32,8 @@ const CATALOG_WAIT_MS = 3000;
 
 function responseHeaders(built: BuiltRequest): Record<string, string> {
   const h: Record<string, string> = { ...built.notes };
-  if (built.dropped.length) h["x-bedrock-gateway-dropped-params"] = [...new Set(built.dropped)].join(",");
+  const dropped = safeHeaderList(built.dropped);
+  if (dropped) h["x-bedrock-gateway-dropped-params"] = dropped;
   return h;
 }
 

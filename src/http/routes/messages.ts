@@ -20,6 +20,7 @@ import type { ResolvedModel } from "../../models/resolve-model.ts";
 import { zodToError } from "../../openai/zod-to-error.ts";
 import type { AppDeps, AppEnv } from "../app-env.ts";
 import { asObject, readJsonBody } from "../read-json-body.ts";
+import { safeHeaderList } from "../safe-header-list.ts";
 import { recordAborted, recordUsage, rememberThinking } from "../record-usage.ts";
 import { SSE_HEADERS, sseStream } from "../sse.ts";
 
@@ -75,7 +76,8 @@ export function messagesRoutes(deps: AppDeps): Hono<AppEnv> {
     });
     Object.assign(log, { model: resolved.requested, bedrockModel: resolved.bedrockId, baseModelId: resolved.baseModelId, stream: req.stream === true });
     for (const [k, v] of Object.entries(built.notes)) c.header(k, v);
-    if (built.dropped.length) c.header("x-bedrock-gateway-dropped-params", [...new Set(built.dropped)].join(","));
+    const dropped = safeHeaderList(built.dropped);
+    if (dropped) c.header("x-bedrock-gateway-dropped-params", dropped);
 
     let retries = 0;
     const send: SendOptions = { signal, onRetry: () => void (log.retries = ++retries) };

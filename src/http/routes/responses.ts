@@ -38,6 +38,7 @@ import { ResponsesStreamConverter } from "../../responses/stream-converter.ts";
 import type { AppDeps, AppEnv } from "../app-env.ts";
 import { recordAborted, recordUsage } from "../record-usage.ts";
 import { asObject, readJsonBody } from "../read-json-body.ts";
+import { safeHeaderList } from "../safe-header-list.ts";
 import { SSE_HEADERS, sseStream } from "../sse.ts";
 
 const CATALOG_WAIT_MS = 3000;
@@ -45,8 +46,10 @@ const ENCRYPTED = "reasoning.encrypted_content";
 
 function responseHeaders(built: ResponsesBuiltRequest): Record<string, string> {
   const h: Record<string, string> = { ...built.notes };
-  if (built.dropped.length) h["x-bedrock-gateway-dropped-params"] = [...new Set(built.dropped)].join(",");
-  if (built.tools.droppedTools.length) h["x-bedrock-gateway-dropped-tools"] = [...new Set(built.tools.droppedTools)].join(",");
+  const dropped = safeHeaderList(built.dropped);
+  if (dropped) h["x-bedrock-gateway-dropped-params"] = dropped;
+  const droppedTools = safeHeaderList(built.tools.droppedTools);
+  if (droppedTools) h["x-bedrock-gateway-dropped-tools"] = droppedTools;
   return h;
 }
 
