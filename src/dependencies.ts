@@ -116,7 +116,11 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   }
   const spend = store ? spendTracker(store, config.limits.keyCacheTtlMs) : undefined;
   const admission = createAdmission(guardLimiter(limiter, config.limits.failMode, logger), spend, config.models.aliases);
-  const metrics = config.metrics.enabled ? (await import("./metrics/gateway-metrics.ts")).createGatewayMetrics() : undefined;
+  const metrics = config.metrics.enabled
+    ? (await import("./metrics/gateway-metrics.ts")).createGatewayMetrics({
+        knownModel: (id) => catalog.snapshot?.lookup.has(id) === true || config.models.aliases.has(id),
+      })
+    : undefined;
   const usage = store
     ? createUsageRecorder(store, spend, logger, { flushIntervalMs: config.usage.flushIntervalMs, onDropped: (n) => metrics?.usageDropped(n) })
     : undefined;
