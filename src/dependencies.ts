@@ -125,7 +125,9 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
     ? createUsageRecorder(store, spend, logger, { flushIntervalMs: config.usage.flushIntervalMs, onDropped: (n) => metrics?.usageDropped(n) })
     : undefined;
   const observers = [requestEndObserver({ pricing, region, recorder: usage, metrics, admission })];
-  const keys = store ? createKeyService(store) : undefined;
+  // Rotations and revocations made here reach this process's key cache at once (deps.auth is read
+  // when a key changes: tests may replace the verifier after start-up).
+  const keys = store ? createKeyService(store, Date.now, (id) => deps.auth?.forget?.(id)) : undefined;
 
   const thinkingStore = new ThinkingStore(config.chat.thinkingStoreTtlMs, config.chat.thinkingStoreMaxEntries);
   const responses = await openResponsesState(config.responses, store, logger);

@@ -32,6 +32,8 @@ export interface ApiKeyVerifier {
   ready(timeoutMs: number): Promise<void>;
   start(): Promise<void>;
   stop(): void;
+  /** Drop what is cached about a store key (after a rotation, revocation or change on this instance). */
+  forget?(keyId: string): void;
 }
 
 const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
