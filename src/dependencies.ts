@@ -12,7 +12,8 @@ import { BedrockHttp } from "./bedrock/transport/bedrock-http.ts";
 import { defaultEndpoint } from "./bedrock/transport/endpoints.ts";
 import { createBearerSigner, createSigV4Signer } from "./bedrock/transport/request-signer.ts";
 import type { Config } from "./config/config.ts";
-import { DEFAULT_REGION } from "./config/config.ts";
+import { ConfigError, DEFAULT_REGION } from "./config/config.ts";
+import { isRegionShaped, regionWarning } from "./config/aws-regions.ts";
 import type { AppDeps } from "./http/app-env.ts";
 import { createKeyService } from "./keys/key-service.ts";
 import { storeKeyVerifier } from "./keys/store-key-verifier.ts";
@@ -70,6 +71,10 @@ function createVerifier(config: Config, region: string, logger: Logger): ApiKeyV
 
 export async function createRuntime(config: Config, logger: Logger, overrides: DependencyOverrides = {}): Promise<Runtime> {
   const region = await resolveRegion(config);
+  // AWS_REGION is checked by config.ts; a region from the AWS profile is checked here.
+  if (!isRegionShaped(region)) throw new ConfigError(`Invalid configuration:\n  region: "${region}" (from the AWS profile) is not an AWS region name`);
+  const noBedrock = regionWarning(region);
+  if (noBedrock) logger.warn({ region }, noBedrock);
   const sign = config.aws.bearerToken
     ? createBearerSigner(config.aws.bearerToken)
     : createSigV4Signer(region, overrides.credentials);
