@@ -80,10 +80,7 @@ describe("allow-lists apply to the model actually called, on every endpoint", ()
     await refused(canvasByAlias, "/v1/images/generations", { model: "stability.sd3-5-large-v1:0", prompt: "a cat" });
   });
 
-  // The count endpoints pass admission in the one conversation pipeline (the lead's part of #14);
-  // until that lands on this branch they are marked todo so the suite stays green.
-  const countTodo = process.env.BGW_COUNT_ADMISSION === "0" ? "count endpoints do not pass admission yet (pipeline)" : undefined;
-  it("count endpoints refuse a model the key may not use", { todo: countTodo }, async () => {
+  it("count endpoints refuse a model the key may not use", async () => {
     await refused(haikuOnly, "/v1/messages/count_tokens", { model: "gpt-haiku", messages: chatMsgs }, "anthropic");
     await refused(haikuOnly, "/v1/responses/input_tokens", { model: "gpt-haiku", input: "hi" });
   });

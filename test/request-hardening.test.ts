@@ -3,7 +3,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { findDepthViolation, MAX_JSON_DEPTH, MAX_SCHEMA_DEPTH } from "../src/http/json-depth.ts";
-import { MAX_HEADER_BYTES, MAX_HEADER_NAMES, safeHeaderList } from "../src/http/safe-header-list.ts";
+import { headerList as safeHeaderList } from "../src/pipeline/parameter-headers.ts";
+
+const MAX_HEADER_NAMES = 20;
+const MAX_HEADER_BYTES = 1024;
 import { startGateway } from "./helpers/gateway.ts";
 import type { TestGateway } from "./helpers/gateway.ts";
 
@@ -15,15 +18,15 @@ function nestedSchemaText(levels: number): string {
   return '{"type":"object","properties":{"a":'.repeat(levels) + '{"type":"string"}' + "}}".repeat(levels);
 }
 
-describe("safeHeaderList (pure)", () => {
+describe("header lists (pure: src/pipeline/parameter-headers.ts)", () => {
   it("keeps safe names once, drops unsafe ones and caps count and size", () => {
     assert.equal(safeHeaderList([]), undefined);
     assert.equal(safeHeaderList(["top_k", "top_k", "tools[0].function.strict"]), "top_k,tools[0].function.strict");
-    assert.equal(safeHeaderList(["ok", "bad\r\nset-cookie: x=1", "café", "a b"]), "ok,+3 more");
-    assert.equal(safeHeaderList(["x".repeat(100_000)]), "+1 more");
+    assert.equal(safeHeaderList(["ok", "bad\r\nset-cookie: x=1", "café", "a b"]), "ok,...+3 more");
+    assert.equal(safeHeaderList(["x".repeat(100_000)]), "...+1 more");
     const many = safeHeaderList(Array.from({ length: 20_000 }, (_, i) => `field_${i}`))!;
     assert.equal(many.split(",").length, MAX_HEADER_NAMES + 1);
-    assert.match(many, /,\+19980 more$/);
+    assert.match(many, /,\.\.\.\+19980 more$/);
     const long = safeHeaderList(Array.from({ length: 40 }, (_, i) => `${"n".repeat(60)}${i}`))!;
     assert.ok(long.length <= MAX_HEADER_BYTES, String(long.length));
     assert.match(long, /\+\d+ more$/);
@@ -62,7 +65,7 @@ describe("header values and nesting through the gateway", () => {
     const res = await post("/v1/chat/completions", JSON.stringify(weird));
     assert.equal(res.status, 200, await res.clone().text());
     assert.equal(res.headers.get("set-cookie"), null);
-    assert.equal(res.headers.get("x-bedrock-gateway-dropped-params"), "top_k,+2 more");
+    assert.equal(res.headers.get("x-bedrock-gateway-dropped-params"), "top_k,...+2 more");
 
     const many: Record<string, unknown> = { model: NOVA, messages: [{ role: "user", content: "hi" }] };
     for (let i = 0; i < 20_000; i++) many[`unknown_field_${i}`] = i;
@@ -83,7 +86,7 @@ describe("header values and nesting through the gateway", () => {
     ];
     const r = await post("/v1/responses", JSON.stringify({ model: NOVA, input: "hi", tools }));
     assert.equal(r.status, 200, await r.clone().text());
-    assert.equal(r.headers.get("x-bedrock-gateway-dropped-tools"), "code_interpreter,+3 more");
+    assert.equal(r.headers.get("x-bedrock-gateway-dropped-tools"), "code_interpreter,...+3 more");
   });
 
   it("deeply nested tool schemas are a 400 naming the field on every conversation endpoint (3,000 and 100,000 levels)", async () => {
