@@ -5,7 +5,7 @@
 // is `other`), keys are key ids. Requests refused by authentication or admission add no per-model
 // series: 5,000 distinct ARNs from a key refused with 403 must not grow the page or the heap.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { CompletedRequest } from "../http/app-env.ts";
+import type { CompletedRequest } from "../logging/request-record.ts";
 import type { UsageRecord } from "../store/store.ts";
 
 export interface GatewayMetrics {
