@@ -61,6 +61,8 @@ export interface AppEnv {
     streamDone: Promise<void> | undefined;
     /** Set by Admission.admit: what was reserved for this request's key, reconciled at the end. */
     admission: AdmissionTicket | undefined;
+    /** The parsed JSON body (readJsonBody), for DEBUG=true body logging. */
+    requestBody: unknown;
     /** Which API's error shape to answer with (set before authentication for Anthropic routes). */
     errorFormat: "openai" | "anthropic";
   };

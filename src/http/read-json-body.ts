@@ -27,9 +27,11 @@ export async function readJsonBody(c: Context, limitBytes: number): Promise<unkn
   } catch (err) {
     throw errors.invalidJson((err as Error).message);
   }
-  // Before anything recursive sees the body (see json-depth.ts).
+  // Before anything recursive sees the body (see json-depth.ts), the DEBUG body log included.
   const tooDeep = findDepthViolation(body);
   if (tooDeep) throw errors.jsonTooDeep(tooDeep.path, tooDeep.limit, tooDeep.inSchema);
+  // Kept by reference for DEBUG=true body logging (src/http/middleware/debug-bodies.ts).
+  c.set("requestBody", body);
   return body;
 }
 
