@@ -27,8 +27,11 @@ import { loadPricing } from "./usage/pricing.ts";
 import { requestEndObserver } from "./usage/request-end.ts";
 import { createUsageRecorder } from "./usage/usage-recorder.ts";
 import type { UsageRecorder } from "./usage/usage-recorder.ts";
+import type { UsageRecord } from "./store/store.ts";
 import { ThinkingStore } from "./converse/thinking-store.ts";
 import { openResponsesState } from "./responses/open-response-store.ts";
+import { createBatchJobsClient } from "./bedrock/batch-jobs-client.ts";
+import type { BatchPoller } from "./batch/batch-poller.ts";
 
 export interface Runtime {
   deps: AppDeps;
@@ -126,9 +129,30 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   const thinkingStore = new ThinkingStore(config.chat.thinkingStoreTtlMs, config.chat.thinkingStoreMaxEntries);
   const responses = await openResponsesState(config.responses, store, logger);
 
+  const runtime = createBedrockRuntime(runtimeHttp);
   const deps: AppDeps = {
-    config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), thinkingStore, responses, admission, observers, store, keys, metrics,
+    config, logger, catalog, auth, runtime, thinkingStore, responses, admission, observers, store, keys, metrics,
   };
+
+  // Files and Batch APIs (docs/batch.md): need the store; S3 and the poller only with a bucket.
+  // The S3 client and the batch modules are imported only when used.
+  let poller: BatchPoller | undefined;
+  let closeObjects = () => {};
+  if (store) {
+    const [{ createBatchService }, { createBatchPoller }] = await Promise.all([import("./batch/batch-service.ts"), import("./batch/batch-poller.ts")]);
+    const objects = config.batch.bucket
+      ? (await import("./batch/object-store.ts")).s3ObjectStore({ bucket: config.batch.bucket, region, endpoint: config.batch.s3Endpoint, credentials: overrides.credentials })
+      : undefined;
+    closeObjects = () => objects?.close();
+    const batchDeps = {
+      config: config.batch, chat: config.chat, models: config.models, logger, catalog, runtime,
+      jobs: createBatchJobsClient(controlHttp), objects, store: store.batches, getKey: (id: string) => store.getKey(id),
+      limiter: guardLimiter(limiter, config.limits.failMode, logger), spend, pricing, region,
+      recordUsage: (r: UsageRecord) => usage?.add(r),
+    };
+    deps.batch = createBatchService(batchDeps);
+    poller = createBatchPoller(batchDeps, deps.batch);
+  }
 
   return {
     deps,
@@ -137,10 +161,13 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
     async start() {
       catalog.start();
       await auth?.start();
+      poller?.start();
     },
     async stop() {
       catalog.stop();
       auth?.stop();
+      await poller?.stop();
+      closeObjects();
       // Requests cut by the drain deadline report their end on the next turn; then write everything.
       await new Promise((r) => setImmediate(r));
       await usage?.stop();

@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import type { Logger } from "pino";
 import type { ApiKeyVerifier, Principal } from "../auth/api-key-verifier.ts";
+import type { BatchService } from "../batch/batch-service.ts";
 import type { BedrockRuntime } from "../bedrock/runtime-client.ts";
 import type { ThinkingStore } from "../converse/thinking-store.ts";
 import type { Config } from "../config/config.ts";
@@ -40,6 +41,8 @@ export interface AppDeps {
   keys?: KeyService;
   /** Prometheus metrics (absent with ENABLE_METRICS=false). */
   metrics?: GatewayMetrics;
+  /** Files and Batch APIs (absent with DATABASE_URL=none). */
+  batch?: BatchService;
 }
 
 /** What an endpoint tells admission about the call it is about to make. */
