@@ -229,7 +229,7 @@ async function submitJobs(deps: BatchDeps, store: ObjectStore, batch: StoredBatc
       started.push({ index: i, jobArn, inputKey, outputUri });
     } catch (err) {
       deps.logger.warn({ batchId: batch.id, model: g.model.bedrockId, err }, "batch job submission failed");
-      failure = err instanceof BedrockError ? { code: err.name, message: err.message } : { code: "submission_failed", message: (err as Error).message };
+      failure = err instanceof BedrockError ? { code: err.exception, message: err.message } : { code: "submission_failed", message: (err as Error).message };
     }
   }
   if (failure) {

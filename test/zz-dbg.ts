@@ -1,0 +1,18 @@
+import { toFile } from "openai";
+import { startFakeBedrock } from "/work/wt-20/test/fake-bedrock/fake-bedrock.ts";
+import { startGateway } from "/work/wt-20/test/helpers/gateway.ts";
+const fake = await startFakeBedrock();
+fake.s3.createBucket("bucket-one");
+const gw = await startGateway({ fake, env: { AWS_ENDPOINT_URL_S3: fake.url, BATCH_S3_BUCKET: "bucket-one", BATCH_ROLE_ARN: "arn:aws:iam::111122223333:role/x", BATCH_POLL_INTERVAL: "100ms" } });
+const lines = Array.from({ length: 100 }, (_, i) => JSON.stringify({ custom_id: `r${i}`, method: "POST", url: "/v1/chat/completions", body: { model: "anthropic.claude-3-haiku-20240307-v1:0", messages: [{ role: "user", content: "hi" }] } })).join("\n");
+const f = await gw.openai.files.create({ file: await toFile(Buffer.from(lines), "x.jsonl"), purpose: "batch" });
+const b = await gw.openai.batches.create({ input_file_id: f.id, endpoint: "/v1/chat/completions", completion_window: "24h" });
+await new Promise((r) => setTimeout(r, 2000));
+console.log(JSON.stringify(await gw.openai.batches.retrieve(b.id)));
+console.log(gw.logs.filter((l) => (l.level as number) >= 40).map((l) => JSON.stringify(l).slice(0, 600)).join("\n"));
+console.log(fake.requests.map((r) => r.operation + " " + r.status).slice(-10));
+await gw.close(); await fake.close();
+import { bedrockControlModel } from "/work/wt-20/test/fake-bedrock/fake-bedrock.ts";
+import { formatIssues } from "/work/wt-20/test/fake-bedrock/smithy-validator.ts";
+const j = [...fake.batch.jobs.values()][0]!;
+console.log(formatIssues(bedrockControlModel().validate("com.amazonaws.bedrock#GetModelInvocationJobResponse", fake.batch.get(j.jobArn).body, { openEnums: true, constraints: false })));
