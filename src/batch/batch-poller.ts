@@ -22,6 +22,7 @@ const LEASE = "batch-poller";
 const TERMINAL = new Set(["Completed", "PartiallyCompleted", "Failed", "Stopped", "Expired"]);
 const RUNNING = new Set(["InProgress", "Running", "Completed", "PartiallyCompleted"]);
 const PER_TICK = 100;
+const SUBMIT_GRACE_MS = 10 * 60_000;
 
 export interface BatchPoller {
   start(): void;
@@ -179,7 +180,6 @@ export function createBatchPoller(deps: BatchDeps, service: BatchService): Batch
     if (runs.has(runKey)) return;
     const ac = new AbortController();
     runs.set(runKey, ac);
-    const signal = AbortSignal.any([ac.signal, shutdown.signal]);
     void (async () => {
       const objects = deps.objects!;
       b = await updateBatch(deps, b, (x) => {
@@ -193,7 +193,7 @@ export function createBatchPoller(deps: BatchDeps, service: BatchService): Batch
       const plans = await plansOf(b, objects);
       const job = b.jobs[index]!;
       const records = job.lines.flatMap((n) => plans.get(n)!.records);
-      const outcome = await runOnDemand(deps, b, job, records, b.endpoint === "/v1/embeddings", signal);
+      const outcome = await runOnDemand(deps, b, job, records, b.endpoint === "/v1/embeddings", ac.signal, shutdown.signal);
       await objects.put(keys.onDemandOutput(b.id, index), outcome.outputs.map((o) => JSON.stringify(o)).join("\n") + "\n");
       const succeeded = outcome.outputs.filter((o) => !o.error).length;
       await updateBatch(deps, b, (x) => {
@@ -216,7 +216,10 @@ export function createBatchPoller(deps: BatchDeps, service: BatchService): Batch
       if (TERMINAL.has(job.status)) continue;
       if (job.mode === "job") {
         if (!job.jobArn) {
-          updates.set(i, { status: "Stopped" });
+          // Being submitted by the request that created the batch; only a submission that never
+          // finished (its process died) ends here.
+          if (now() - b.createdAt < SUBMIT_GRACE_MS) continue;
+          updates.set(i, { status: "Failed", message: "the job was never submitted (the gateway stopped while creating the batch)" });
           continue;
         }
         if (cancelling && job.status !== "Stopping") {
@@ -230,7 +233,10 @@ export function createBatchPoller(deps: BatchDeps, service: BatchService): Batch
           succeeded: d.successRecordCount ?? job.succeeded,
           failed: d.errorRecordCount ?? job.failed,
         });
-      } else if (cancelling && !runs.has(`${b.id}/${i}`)) {
+      } else if (cancelling && runs.has(`${b.id}/${i}`)) {
+        // Running here: stop it now (it may be waiting for the key's rate limit); it writes what it has.
+        runs.get(`${b.id}/${i}`)!.abort(new Error("batch cancelled"));
+      } else if (cancelling) {
         // Never started, or its process is gone: nothing of it ran that is not already written.
         if (job.status === "Pending" || job.status === "Running") updates.set(i, { status: "Stopped", processed: 0 });
       } else if (!cancelling) {

@@ -36,10 +36,11 @@ export interface OnDemandOutcome {
 }
 
 /**
- * Calls Bedrock for every record. Stops early (cancelled: true) when the batch is being cancelled;
- * rejects with the signal's reason when `signal` aborts (shutdown: the run starts over later).
+ * Calls Bedrock for every record. Stops early (cancelled: true) when the batch is being cancelled
+ * (seen in the store between records, or `cancel` aborting); rejects when `shutdown` aborts (the
+ * run starts over on the next poller).
  */
-export async function runOnDemand(deps: BatchDeps, batch: StoredBatch, job: BatchJob, records: InputRecord[], embedding: boolean, signal: AbortSignal): Promise<OnDemandOutcome> {
+export async function runOnDemand(deps: BatchDeps, batch: StoredBatch, job: BatchJob, records: InputRecord[], embedding: boolean, cancel: AbortSignal, shutdown: AbortSignal): Promise<OnDemandOutcome> {
   const key = await deps.getKey(batch.keyId).catch(() => undefined);
   const policy: KeyPolicy | undefined = key ? policyOf(key) : undefined;
   const limits = policy && (policy.rpm || policy.tpm) ? { rpm: policy.rpm, tpm: policy.tpm } : undefined;
@@ -85,6 +86,16 @@ export async function runOnDemand(deps: BatchDeps, batch: StoredBatch, job: Batc
     }
   };
 
-  const results = await mapWithConcurrency(records, deps.config.smallConcurrency, one, signal);
-  return { outputs: results.filter((r): r is OutputRecord => r !== undefined), cancelled };
+  const done: OutputRecord[] = [];
+  const signal = AbortSignal.any([cancel, shutdown]);
+  try {
+    await mapWithConcurrency(records, deps.config.smallConcurrency, async (rec, i, s) => {
+      const out = await one(rec, i, s);
+      if (out) done.push(out);
+    }, signal);
+  } catch (err) {
+    if (shutdown.aborted || !cancel.aborted) throw err;
+    cancelled = true;
+  }
+  return { outputs: done, cancelled };
 }
