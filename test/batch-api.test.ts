@@ -92,7 +92,7 @@ describe("batch through Bedrock batch inference jobs", () => {
     assert.deepEqual(created.metadata, { run: "t1" });
     assert.equal(created.request_counts?.total, 120);
 
-    const job = fake.lastCall("CreateModelInvocationJob" as never)!;
+    const job = fake.lastCall("CreateModelInvocationJob")!;
     assert.equal(job.body.modelId, HAIKU);
     assert.equal(job.body.roleArn, ROLE);
     assert.equal(job.body.modelInvocationType, "Converse");
@@ -140,7 +140,7 @@ describe("batch through Bedrock batch inference jobs", () => {
     const lines = [...Array.from({ length: 100 }, (_, i) => chatLine(i, HAIKU)), ...Array.from({ length: 100 }, (_, i) => chatLine(100 + i, MICRO))];
     // One record the model refuses: the double answers it with Bedrock's error record.
     lines[150] = JSON.stringify({ custom_id: "req-150", method: "POST", url: "/v1/chat/completions", body: { model: MICRO, messages: [{ role: "user", content: "Question 150" }], max_tokens: 64 } });
-    const before = fake.calls("CreateModelInvocationJob" as never).length;
+    const before = fake.calls("CreateModelInvocationJob").length;
     fake.setDefault((req) => {
       const text = (req.body?.messages?.[0]?.content?.[0]?.text ?? "") as string;
       if (text === "Question 150") return { error: { exception: "ValidationException", message: "This record was refused." } };
@@ -149,7 +149,7 @@ describe("batch through Bedrock batch inference jobs", () => {
     try {
       const file = await upload(gw.openai, jsonl(lines));
       const b = await gw.openai.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h" });
-      const jobs = fake.calls("CreateModelInvocationJob" as never).slice(before);
+      const jobs = fake.calls("CreateModelInvocationJob").slice(before);
       assert.deepEqual(jobs.map((j) => j.body.modelId).sort(), [MICRO, HAIKU].sort());
       const done = await waitForStatus(gw.openai, b.id, ["completed", "failed"]);
       assert.equal(done.status, "completed");
@@ -174,7 +174,7 @@ describe("batch through Bedrock batch inference jobs", () => {
     );
     const file = await upload(gw.openai, jsonl(lines));
     const b = await gw.openai.batches.create({ input_file_id: file.id, endpoint: "/v1/embeddings", completion_window: "24h" });
-    const job = fake.lastCall("CreateModelInvocationJob" as never)!;
+    const job = fake.lastCall("CreateModelInvocationJob")!;
     assert.equal(job.body.modelInvocationType, "InvokeModel");
     const records = fake.s3.object(BUCKET, `bedrock-gateway/batches/${b.id}/0/input/records.jsonl`)!.toString("utf8").trim().split("\n").map((l) => JSON.parse(l));
     assert.equal(records.length, 101, "Titan takes one text per call: the two-text line is two records");
@@ -199,7 +199,7 @@ describe("batch through Bedrock batch inference jobs", () => {
       const done = await waitForStatus(gw.openai, b.id, ["cancelled"]);
       assert.ok(done.cancelled_at);
       const jobArn = (await gw.runtime.deps.store!.batches.getBatch(b.id))!.jobs[0]!.jobArn!;
-      assert.ok(fake.calls("StopModelInvocationJob" as never).some((r) => r.modelId === jobArn));
+      assert.ok(fake.calls("StopModelInvocationJob").some((r) => r.modelId === jobArn));
       assert.equal(fake.batch.jobs.get(jobArn.split("/").pop()!)!.status, "Stopped");
       const errs = await outputLines(gw.openai, done.error_file_id!);
       assert.equal(errs.length, 100);
@@ -226,13 +226,13 @@ describe("batch through Bedrock batch inference jobs", () => {
   });
 
   test("a small batch (below Bedrock's minimum) runs through the on-demand path, billed on demand", async () => {
-    const jobsBefore = fake.calls("CreateModelInvocationJob" as never).length;
+    const jobsBefore = fake.calls("CreateModelInvocationJob").length;
     const conversesBefore = fake.calls("Converse").length;
     const file = await upload(gw.openai, jsonl([chatLine(1), chatLine(2), chatLine(3)]));
     const b = await gw.openai.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h" });
     const done = await waitForStatus(gw.openai, b.id, ["completed", "failed"]);
     assert.equal(done.status, "completed");
-    assert.equal(fake.calls("CreateModelInvocationJob" as never).length, jobsBefore, "no Bedrock job for 3 records");
+    assert.equal(fake.calls("CreateModelInvocationJob").length, jobsBefore, "no Bedrock job for 3 records");
     assert.equal(fake.calls("Converse").length - conversesBefore, 3);
     const out = await outputLines(gw.openai, done.output_file_id!);
     assert.deepEqual(out.map((o) => o.response.body.choices[0].message.content), ["Answer to Question 1", "Answer to Question 2", "Answer to Question 3"]);
@@ -331,7 +331,7 @@ describe("batch input errors are 400s naming the line or the setting", () => {
     await rejects400(gw.openai.batches.create({ input_file_id: mixed.id, endpoint: "/v1/embeddings", completion_window: "24h" }), /^Line 1: 'url' is \/v1\/chat\/completions but the batch's endpoint is \/v1\/embeddings/);
     await rejects400(gw.openai.batches.create({ input_file_id: mixed.id, endpoint: "/v1/chat/completions", completion_window: "48h" as "24h" }), /completion_window/);
     await rejects400(gw.openai.batches.create({ input_file_id: "file-missing", endpoint: "/v1/chat/completions", completion_window: "24h" }), /No such File object/, 404);
-    assert.equal(fake.calls("CreateModelInvocationJob" as never).length, 0, "nothing was submitted");
+    assert.equal(fake.calls("CreateModelInvocationJob").length, 0, "nothing was submitted");
     assert.equal(fake.calls("Converse").length, 0, "nothing ran");
   });
 
@@ -447,7 +447,7 @@ describe("a restart in the middle of a batch", () => {
         const done = await waitForStatus(second.openai, b.id, ["completed", "failed"]);
         assert.equal(done.status, "completed");
         assert.equal(done.error_file_id, null, done.error_file_id ? await (await second.openai.files.content(done.error_file_id)).text() : "");
-        assert.equal(fake.calls("CreateModelInvocationJob" as never).length, 1, "the job was not submitted twice");
+        assert.equal(fake.calls("CreateModelInvocationJob").length, 1, "the job was not submitted twice");
         const out = await outputLines(second.openai, done.output_file_id!);
         assert.equal(out.length, 100);
         assert.equal(out[42].response.body.choices[0].message.content, "Answer to Question 42");

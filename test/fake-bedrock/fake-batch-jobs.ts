@@ -97,7 +97,7 @@ export class FakeBatchJobs {
     if (!m) return `Invalid S3 URI ${uri}`;
     const [, bucket, path] = m;
     if (!this.s3.buckets.has(bucket!)) return `The S3 bucket ${bucket} does not exist or the role cannot access it.`;
-    const keys = path!.endsWith(".jsonl") ? (this.s3.object(bucket!, path!) ? [path!] : []) : this.s3.keys(bucket!, path!).filter((k) => k.endsWith(".jsonl"));
+    const keys = path!.endsWith(".jsonl") ? (this.s3.object(bucket!, path!) ? [path!] : []) : this.s3.keys(bucket!, path).filter((k) => k.endsWith(".jsonl"));
     if (keys.length === 0) return `No .jsonl input file found at ${uri}.`;
     return { bucket: bucket!, keys };
   }
