@@ -16,13 +16,13 @@ const COHERE: ResolvedModel = { requested: "cohere.embed-english-v3", bedrockId:
 const line = (n: number, body: Record<string, unknown>, url: "/v1/chat/completions" | "/v1/embeddings" = "/v1/chat/completions") => ({ line: n, customId: `c${n}`, url, body });
 
 describe("parseBatchLines", () => {
-  it("keeps editor line numbers across blank and CRLF lines", () => {
+  it("keeps editor line numbers across blank and CRLF lines", async () => {
     const ok = (id: string) => JSON.stringify({ custom_id: id, method: "POST", url: "/v1/embeddings", body: { input: "x" } });
-    const lines = parseBatchLines(`${ok("a")}\r\n\n   \n${ok("b")}\n`, 10);
+    const lines = await parseBatchLines(`${ok("a")}\r\n\n   \n${ok("b")}\n`, 10);
     assert.deepEqual(lines.map((l) => [l.line, l.customId]), [[1, "a"], [4, "b"]]);
-    assert.throws(() => parseBatchLines(`${ok("a")}\n\n{"custom_id":"b","method":"POST","url":"/v1/embeddings"}`, 10), /^GatewayError: Line 3: missing required field 'body'/);
-    assert.throws(() => parseBatchLines(`${ok("a")}\n${ok("b")}\n${ok("c")}`, 2), /Line 3: the file has more than 2 requests/);
-    assert.throws(() => parseBatchLines(`${JSON.stringify({ custom_id: "a", method: "POST", url: "/v1/embeddings", body: {}, extra: 1 })}`, 2), /Line 1: unknown field\(s\) 'extra'/);
+    await assert.rejects(parseBatchLines(`${ok("a")}\n\n{"custom_id":"b","method":"POST","url":"/v1/embeddings"}`, 10), /^GatewayError: Line 3: missing required field 'body'/);
+    await assert.rejects(parseBatchLines(`${ok("a")}\n${ok("b")}\n${ok("c")}`, 2), /Line 3: the file has more than 2 requests/);
+    await assert.rejects(parseBatchLines(`${JSON.stringify({ custom_id: "a", method: "POST", url: "/v1/embeddings", body: {}, extra: 1 })}`, 2), /Line 1: unknown field\(s\) 'extra'/);
   });
 });
 

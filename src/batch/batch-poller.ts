@@ -5,7 +5,7 @@
 // its TTL.
 import { randomUUID } from "node:crypto";
 import type { BatchDeps } from "./batch-deps.ts";
-import { parseBatchLines } from "./batch-lines.ts";
+import { parseBatchLines, yieldToEventLoop } from "./batch-lines.ts";
 import { planLine, resolveLineModel } from "./batch-planner.ts";
 import type { PlanContext } from "./batch-planner.ts";
 import { newId, objectKeys, updateBatch } from "./batch-service.ts";
@@ -23,6 +23,8 @@ const TERMINAL = new Set(["Completed", "PartiallyCompleted", "Failed", "Stopped"
 const RUNNING = new Set(["InProgress", "Running", "Completed", "PartiallyCompleted"]);
 const PER_TICK = 100;
 const SUBMIT_GRACE_MS = 10 * 60_000;
+/** Longest a retrieve waits for a poll it triggered. */
+const REFRESH_WAIT_MS = 2000;
 
 export interface BatchPoller {
   start(): void;
@@ -49,13 +51,14 @@ export function createBatchPoller(deps: BatchDeps, service: BatchService): Batch
 
   /** Every line's plan, per job, from the batch's own copy of its input file. */
   async function plansOf(b: StoredBatch, objects: ObjectStore): Promise<Map<number, LinePlan>> {
-    const lines = parseBatchLines((await objects.get(keys.batchInput(b.id))).toString("utf8"), Number.MAX_SAFE_INTEGER);
+    const lines = await parseBatchLines((await objects.get(keys.batchInput(b.id))).toString("utf8"), Number.MAX_SAFE_INTEGER);
     const byLine = new Map(lines.map((l) => [l.line, l]));
     const c = await ctx();
     const out = new Map<number, LinePlan>();
     for (const job of b.jobs) {
       const fallback: ResolvedModel = { requested: job.model, bedrockId: job.bedrockModel, baseModelId: job.baseModel, entry: undefined };
-      for (const n of job.lines) {
+      for (const [i, n] of job.lines.entries()) {
+        if (i > 0 && i % 500 === 0) await yieldToEventLoop();
         const l = byLine.get(n)!;
         let model = fallback;
         try {
@@ -138,7 +141,8 @@ export function createBatchPoller(deps: BatchDeps, service: BatchService): Batch
     const lineOrder = [...plans.keys()].sort((x, y) => x - y);
     const jobOf = new Map<number, BatchJob>();
     for (const job of b.jobs) for (const n of job.lines) jobOf.set(n, job);
-    for (const n of lineOrder) {
+    for (const [i, n] of lineOrder.entries()) {
+      if (i > 0 && i % 500 === 0) await yieldToEventLoop();
       const plan = plans.get(n)!;
       const job = jobOf.get(n)!;
       const id = `batch_req_${randomUUID().replaceAll("-", "")}`;
@@ -277,8 +281,10 @@ export function createBatchPoller(deps: BatchDeps, service: BatchService): Batch
     return finalize(b, b.jobs.some((j) => j.status === "Expired") ? "expired" : "completed");
   }
 
+  let lastTick = 0;
   async function tickOnce(): Promise<void> {
     if (!deps.objects) return;
+    lastTick = now();
     if (!(await deps.store.acquireLease(LEASE, holder, leaseTtl, now()))) return;
     for (const b of await deps.store.activeBatches(PER_TICK)) {
       if (stopped) return;
@@ -309,6 +315,12 @@ export function createBatchPoller(deps: BatchDeps, service: BatchService): Batch
     if (!stopped) setImmediate(() => void tick().catch(() => {}));
   }
   service.onChange = wake;
+  service.refresh = async () => {
+    if (stopped || !deps.objects || now() - lastTick < interval) return;
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([tick().catch(() => {}), new Promise<void>((r) => (timeout = setTimeout(r, REFRESH_WAIT_MS)))]);
+    clearTimeout(timeout);
+  };
 
   return {
     start() {

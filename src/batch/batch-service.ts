@@ -38,6 +38,8 @@ export interface BatchService {
   cancelBatch(id: string, keyId: string): Promise<StoredBatch>;
   /** Set by the poller: look at active batches soon (after a create or a cancel). */
   onChange?: () => void;
+  /** Set by the poller: poll now if the last poll is older than the interval (bounded wait). */
+  refresh?: () => Promise<void>;
 }
 
 /** Where things live in the bucket, under BATCH_S3_PREFIX. */
@@ -76,7 +78,7 @@ export function createBatchService(deps: BatchDeps): BatchService {
   const service: BatchService = {
     async uploadFile(keyId, f) {
       const store = objects();
-      const lines = parseBatchLines(f.content.toString("utf8"), deps.config.maxLines);
+      const lines = await parseBatchLines(f.content.toString("utf8"), deps.config.maxLines);
       const file: StoredFile = { id: newId("file-"), keyId, purpose: f.purpose, filename: f.filename, bytes: f.content.length, createdAt: now(), objectKey: "", lines: lines.length };
       file.objectKey = keys.file(file.id);
       await store.put(file.objectKey, f.content);
@@ -113,9 +115,9 @@ export function createBatchService(deps: BatchDeps): BatchService {
       if (!file) throw errors.fileNotFound(input.inputFileId);
       if (file.purpose !== "batch") throw errors.invalidRequest(`File ${file.id} has purpose '${file.purpose}'; a batch needs a file uploaded with purpose 'batch'.`, "input_file_id");
       const content = await store.get(file.objectKey);
-      const lines = parseBatchLines(content.toString("utf8"), deps.config.maxLines);
+      const lines = await parseBatchLines(content.toString("utf8"), deps.config.maxLines);
       const snapshot = await deps.catalog.ready(3000);
-      const groups = planBatch(lines, input.endpoint, { snapshot, models: deps.models, chat: deps.chat });
+      const groups = await planBatch(lines, input.endpoint, { snapshot, models: deps.models, chat: deps.chat });
       // The key's allow-list and budget apply to the model each line really calls.
       for (const g of groups) {
         try {
@@ -174,6 +176,9 @@ export function createBatchService(deps: BatchDeps): BatchService {
     },
 
     async getBatch(id, keyId) {
+      // Where timers do not run between requests (AWS Lambda freezes idle instances), clients
+      // polling a batch are what moves it on.
+      await service.refresh?.();
       const b = await deps.store.getBatch(id, keyId);
       if (!b) throw errors.batchNotFound(id);
       return b;
