@@ -44,7 +44,7 @@ export function batchFormatOf(model: ResolvedModel): RecordFormat | undefined {
 }
 
 export function planLine(l: BatchLine, endpoint: BatchEndpoint, model: ResolvedModel, ctx: PlanContext): LinePlan {
-  return endpoint === "/v1/embeddings" ? planEmbeddingLine(l, model) : planChatLine(l, model, ctx.chat, false);
+  return endpoint === "/v1/embeddings" ? planEmbeddingLine(l, model) : planChatLine(l, model, ctx.chat, ctx.chat.strictParams);
 }
 
 export async function planBatch(lines: BatchLine[], endpoint: BatchEndpoint, ctx: PlanContext): Promise<ModelGroup[]> {

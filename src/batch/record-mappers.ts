@@ -1,29 +1,25 @@
 // Pure: one batch line → the Bedrock batch records it becomes, and Bedrock's output records →
-// the line's OpenAI response body. Chat lines go through the chat front door's own request
-// mapping (buildConverseRequest) and response mapping (convertChoice), so a batch line means
-// exactly what the same request means on /v1/chat/completions. Embedding lines use the same
-// family mappers as /v1/embeddings, one record per InvokeModel call the family needs.
+// the line's OpenAI response body. Chat lines go through the chat front door's own codec
+// (src/chat/chat-codec.ts: decode, build, encode), so a batch line means exactly what the same
+// request means on /v1/chat/completions. Embedding lines use the same family mappers as
+// /v1/embeddings, one record per InvokeModel call the family needs.
 import type { EmbeddingFamily } from "../bedrock/embeddings/embedding-family.ts";
-import type { ConverseRequest, ConverseResponse } from "../bedrock/converse-types.ts";
-import { buildConverseRequest } from "../chat/build-converse-request.ts";
-import type { ChatCompletionOut } from "../chat/chat-types.ts";
-import { SYSTEM_FINGERPRINT } from "../chat/chat-types.ts";
-import { convertChoice } from "../chat/convert-response.ts";
-import type { ResponseOptions } from "../chat/convert-response.ts";
-import { convertUsage } from "../chat/convert-usage.ts";
-import { imageUrlsOf } from "../chat/resolve-images.ts";
+import type { ConverseResponse } from "../bedrock/converse-types.ts";
+import { chatCodec } from "../chat/chat-codec.ts";
 import type { Config } from "../config/config.ts";
+import type { BuiltRequest } from "../converse/assemble-request.ts";
 import { checkDimensions, embeddingFamilyOf } from "../embeddings/create-embeddings.ts";
 import { classifyEmbeddingInput } from "../embeddings/embedding-input.ts";
 import { float32Base64 } from "../embeddings/encode-embedding.ts";
 import { GatewayError, errors } from "../errors/gateway-error.ts";
-import { estimateInputTokens } from "../limits/estimate-tokens.ts";
+import { estimateBodyTokens } from "../limits/estimate-body-tokens.ts";
 import { capabilitiesFor } from "../models/capabilities.ts";
 import type { ResolvedModel } from "../models/resolve-model.ts";
-import { ChatCompletionRequest, KNOWN_FIELDS } from "../openai/chat-request.ts";
+import type { ChatCompletionRequest } from "../openai/chat-request.ts";
 import { embeddingsRequestSchema } from "../openai/embeddings-request.ts";
 import type { CreateEmbeddingResponse } from "../openai/embeddings-request.ts";
 import { zodToError } from "../openai/zod-to-error.ts";
+import type { DecodedConversation } from "../pipeline/conversation-codec.ts";
 import type { BatchLine } from "./batch-lines.ts";
 
 /** One record of a Bedrock batch job input file. */
@@ -42,7 +38,7 @@ export interface OutputRecord {
 }
 
 export type LinePlan =
-  | { kind: "chat"; line: number; customId: string; records: InputRecord[]; mapping: ResponseOptions; model: string; estimatedTokens: number; maxOutputTokens?: number }
+  | { kind: "chat"; line: number; customId: string; records: InputRecord[]; decoded: DecodedConversation<ChatCompletionRequest>; built: BuiltRequest; model: string; reasoningOutput: Config["chat"]["reasoningOutput"]; estimatedTokens: number }
   | { kind: "embedding"; line: number; customId: string; records: InputRecord[]; model: string; base64: boolean; family: EmbeddingFamily; estimatedTokens: number; /** Texts per record. */ counts: number[] };
 
 /** Record ids are alphanumeric: R + 8-digit line + 3-digit part (an embedding line may need several calls). */
@@ -66,41 +62,33 @@ function onLine<T>(line: number, f: () => T): T {
 
 export function planChatLine(l: BatchLine, model: ResolvedModel, chat: Config["chat"], strictParams: boolean): LinePlan {
   return onLine(l.line, () => {
-    const parsed = ChatCompletionRequest.safeParse(l.body);
-    if (!parsed.success) throw zodToError(parsed.error, l.body);
-    const req = parsed.data;
-    if (req.stream === true) throw errors.invalidRequest("'stream' is not supported in a batch: each line gets one complete response.", "stream");
-    if ((req.n ?? 1) !== 1) throw errors.invalidRequest("'n' must be 1 in a batch (one record per line).", "n");
-    const remote = imageUrlsOf(req.messages)[0];
+    const decoded = chatCodec.decode(l.body);
+    if (decoded.stream) throw errors.invalidRequest("'stream' is not supported in a batch: each line gets one complete response.", "stream");
+    if (decoded.choices !== 1) throw errors.invalidRequest("'n' must be 1 in a batch (one record per line).", "n");
+    const remote = chatCodec.mediaUrls(decoded, [])[0];
     if (remote) throw errors.invalidRequest("Image URLs are not fetched for batches: send the image as a data: URL.", remote.param, "invalid_image_url");
-    const caps = capabilitiesFor(model.baseModelId, model.entry);
-    const built = buildConverseRequest(req, {
-      caps,
+    const built = chatCodec.build(decoded, {
+      caps: capabilitiesFor(model.baseModelId, model.entry),
       modelName: model.requested,
       fetchedImages: new Map(),
-      unknownFields: Object.keys(l.body).filter((k) => !KNOWN_FIELDS.has(k)),
       strictParams,
       streaming: false,
+      // A batch line is a conversation of its own: no thinking remembered from other requests.
+      recallThinking: () => undefined,
       autoCache: false,
       defaultGuardrail: chat.defaultGuardrail,
+      history: [],
     });
-    const request: ConverseRequest = built.request;
-    const maxOut = req.max_completion_tokens ?? req.max_tokens ?? undefined;
     return {
       kind: "chat",
       line: l.line,
       customId: l.customId,
-      records: [{ recordId: recordId(l.line), modelInput: request }],
-      mapping: {
-        toolNames: built.toolNames,
-        suppressToolCalls: built.suppressToolCalls,
-        reasoningOutput: chat.reasoningOutput,
-        jsonToolName: built.jsonToolName,
-        cleanJson: built.jsonMode === "prompt",
-      },
+      records: [{ recordId: recordId(l.line), modelInput: built.request }],
+      decoded,
+      built,
       model: model.requested,
-      estimatedTokens: estimateInputTokens([req.messages, req.tools]),
-      ...(maxOut === undefined ? {} : { maxOutputTokens: maxOut }),
+      reasoningOutput: chat.reasoningOutput,
+      estimatedTokens: estimateBodyTokens(decoded.estimateParts),
     };
   });
 }
@@ -134,7 +122,7 @@ export function planEmbeddingLine(l: BatchLine, model: ResolvedModel): LinePlan 
       model: model.requested,
       base64: req.encoding_format === "base64",
       family,
-      estimatedTokens: estimateInputTokens(texts),
+      estimatedTokens: estimateBodyTokens(texts),
       counts,
     };
   });
@@ -181,15 +169,16 @@ export function lineResult(plan: LinePlan, outputs: Map<string, OutputRecord>, i
     if (plan.kind === "chat") {
       const res = recs[0]!.modelOutput as ConverseResponse;
       if (!res?.output) return errorResult(502, "Bedrock's output record has no Converse response.", "upstream_invalid_response");
-      const body: ChatCompletionOut = {
+      const { body } = chatCodec.encode([res], {
+        decoded: plan.decoded,
+        built: plan.built,
         id,
-        object: "chat.completion",
         created,
         model: plan.model,
-        system_fingerprint: SYSTEM_FINGERPRINT,
-        choices: [convertChoice(res, 0, plan.mapping)],
-        usage: convertUsage(res.usage),
-      };
+        requestId: id,
+        reasoningOutput: plan.reasoningOutput,
+        estimatedInputTokens: 0,
+      });
       const u = res.usage;
       return {
         statusCode: 200,
