@@ -136,16 +136,18 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
     config, logger, catalog, auth, runtime, thinkingStore, responses, admission, observers, store, keys, metrics, bodyLogger,
   };
 
-  // Files and Batch APIs (docs/batch.md): need the store; S3 and the poller only with a bucket.
-  // The S3 client and the batch modules are imported only when used.
+  // Files and Batch APIs (docs/batch.md): only with a bucket and a store. Without them nothing of
+  // batch is loaded (the S3 client, the poller) and the routes answer 400 naming the missing setting.
   let poller: BatchPoller | undefined;
   let closeObjects = () => {};
-  if (store) {
-    const [{ createBatchService }, { createBatchPoller }] = await Promise.all([import("./batch/batch-service.ts"), import("./batch/batch-poller.ts")]);
-    const objects = config.batch.bucket
-      ? (await import("./batch/object-store.ts")).s3ObjectStore({ bucket: config.batch.bucket, region, endpoint: config.batch.s3Endpoint, credentials: overrides.credentials })
-      : undefined;
-    closeObjects = () => objects?.close();
+  if (store && config.batch.bucket) {
+    const [{ createBatchService }, { createBatchPoller }, { s3ObjectStore }] = await Promise.all([
+      import("./batch/batch-service.ts"),
+      import("./batch/batch-poller.ts"),
+      import("./batch/object-store.ts"),
+    ]);
+    const objects = s3ObjectStore({ bucket: config.batch.bucket, region, endpoint: config.batch.s3Endpoint, credentials: overrides.credentials });
+    closeObjects = () => objects.close();
     const batchDeps = {
       config: config.batch, chat: config.chat, models: config.models, logger, catalog, runtime,
       jobs: createBatchJobsClient(controlHttp), objects, store: store.batches, getKey: (id: string) => store.getKey(id),

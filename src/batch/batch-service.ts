@@ -30,7 +30,7 @@ export interface BatchService {
   uploadFile(keyId: string, f: { filename: string; purpose: "batch"; content: Buffer }): Promise<StoredFile>;
   getFile(id: string, keyId: string): Promise<StoredFile>;
   listFiles(keyId: string, q: ListQuery & { purpose?: string }): Promise<{ data: StoredFile[]; hasMore: boolean }>;
-  fileContent(id: string, keyId: string): Promise<{ file: StoredFile; content: Buffer }>;
+  fileContent(id: string, keyId: string): Promise<{ file: StoredFile; content: ReadableStream<Uint8Array> }>;
   deleteFile(id: string, keyId: string): Promise<StoredFile>;
   createBatch(keyId: string, input: CreateBatchInput, admit: AdmitModel): Promise<StoredBatch>;
   getBatch(id: string, keyId: string): Promise<StoredBatch>;
@@ -98,7 +98,7 @@ export function createBatchService(deps: BatchDeps): BatchService {
 
     async fileContent(id, keyId) {
       const file = await service.getFile(id, keyId);
-      return { file, content: await objects().get(file.objectKey) };
+      return { file, content: await objects().stream(file.objectKey) };
     },
 
     async deleteFile(id, keyId) {

@@ -15,8 +15,9 @@ export const keyIdOf = (c: Context<AppEnv>) => c.get("principal")?.keyId ?? "ano
 
 /** The batch service, or the 400 that names what the operator has to set. */
 export function batchServiceOf(deps: AppDeps): BatchService {
-  if (!deps.batch) throw errors.batchNotConfigured("DATABASE_URL", "The Files and Batch APIs (they keep metadata in the gateway's database, and DATABASE_URL is none)");
-  return deps.batch;
+  if (deps.batch) return deps.batch;
+  if (!deps.config.batch.bucket) throw errors.batchNotConfigured("BATCH_S3_BUCKET", "The Files and Batch APIs");
+  throw errors.batchNotConfigured("DATABASE_URL", "The Files and Batch APIs (they keep metadata in the gateway's database, and DATABASE_URL is none)");
 }
 
 const listQuery = z.object({
@@ -71,8 +72,8 @@ export function filesRoutes(deps: AppDeps): Hono<AppEnv> {
   r.get("/files/:id", async (c) => c.json(fileObject(await batchServiceOf(deps).getFile(c.req.param("id"), keyIdOf(c)))));
 
   r.get("/files/:id/content", async (c) => {
-    const { content } = await batchServiceOf(deps).fileContent(c.req.param("id"), keyIdOf(c));
-    return c.body(new Uint8Array(content), 200, { "content-type": "application/jsonl" });
+    const { file, content } = await batchServiceOf(deps).fileContent(c.req.param("id"), keyIdOf(c));
+    return c.body(content, 200, { "content-type": "application/jsonl", "content-length": String(file.bytes) });
   });
 
   r.delete("/files/:id", async (c) => {

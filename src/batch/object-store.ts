@@ -9,6 +9,8 @@ export interface ObjectStore {
   readonly bucket: string;
   put(key: string, body: Buffer | string, contentType?: string): Promise<void>;
   get(key: string): Promise<Buffer>;
+  /** The object as a stream (downloads of large output files are relayed, not buffered). */
+  stream(key: string): Promise<ReadableStream<Uint8Array>>;
   /** Every key under a prefix (all pages). */
   list(prefix: string): Promise<string[]>;
   delete(key: string): Promise<void>;
@@ -56,6 +58,11 @@ export function s3ObjectStore(o: ObjectStoreOptions): ObjectStore {
       wrap(async () => {
         const out = await client.send(new GetObjectCommand({ Bucket, Key }));
         return Buffer.from(await out.Body!.transformToByteArray());
+      }),
+    stream: (Key) =>
+      wrap(async () => {
+        const out = await client.send(new GetObjectCommand({ Bucket, Key }));
+        return out.Body!.transformToWebStream() as ReadableStream<Uint8Array>;
       }),
     list: (Prefix) =>
       wrap(async () => {
