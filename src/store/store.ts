@@ -3,7 +3,7 @@
 // test/responses/response-store.test.ts). Times are epoch milliseconds in both, so the two schemas
 // and every query mean exactly the same thing.
 import type { BatchStore } from "../batch/batch-store.ts";
-import type { ResponseStore } from "../responses/response-store.ts";
+import type { ResponseStore } from "./response-store.ts";
 
 export type BudgetPeriod = "day" | "month";
 
