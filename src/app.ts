@@ -22,6 +22,8 @@ import { modelsRoutes } from "./http/routes/models.ts";
 import { responsesRoutes } from "./http/routes/responses.ts";
 import { storedResponsesRoutes } from "./http/routes/stored-responses.ts";
 import { rerankRoutes } from "./http/routes/rerank.ts";
+import { batchesRoutes } from "./batch/batches-routes.ts";
+import { filesRoutes } from "./batch/files-routes.ts";
 
 export type { AppDeps } from "./http/app-env.ts";
 
@@ -43,6 +45,8 @@ function apiRoutes(deps: AppDeps): RouteModule[] {
     { routes: embeddingsRoutes(deps), methods: { "/embeddings": ["POST"] } },
     { routes: imagesRoutes(deps), methods: { "/images/generations": ["POST"] } },
     { routes: rerankRoutes(deps), methods: { "/rerank": ["POST"] } },
+    { routes: filesRoutes(deps), methods: { "/files": ["GET", "POST"], "/files/:id": ["GET", "DELETE"], "/files/:id/content": ["GET"] } },
+    { routes: batchesRoutes(deps), methods: { "/batches": ["GET", "POST"], "/batches/:id": ["GET"], "/batches/:id/cancel": ["POST"] } },
   ];
 }
 

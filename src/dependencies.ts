@@ -28,8 +28,11 @@ import { loadPricing } from "./usage/pricing.ts";
 import { requestEndObserver } from "./usage/request-end.ts";
 import { createUsageRecorder } from "./usage/usage-recorder.ts";
 import type { UsageRecorder } from "./usage/usage-recorder.ts";
+import type { UsageRecord } from "./store/store.ts";
 import { ThinkingStore } from "./converse/thinking-store.ts";
 import { openResponsesState } from "./responses/open-response-store.ts";
+import { createBatchJobsClient } from "./bedrock/batch-jobs-client.ts";
+import type { BatchPoller } from "./batch/batch-poller.ts";
 
 export interface Runtime {
   deps: AppDeps;
@@ -139,9 +142,32 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
 
   // DEBUG=true logs bodies whatever LOG_LEVEL says: a child logger with its own level.
   const bodyLogger = config.log.debugBodies ? logger.child({ kind: "body" }, { level: "debug" }) : undefined;
+  const runtime = createBedrockRuntime(runtimeHttp);
   const deps: AppDeps = {
-    config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), thinkingStore, responses, admission, observers, store, keys, metrics, bodyLogger,
+    config, logger, catalog, auth, runtime, thinkingStore, responses, admission, observers, store, keys, metrics, bodyLogger,
   };
+
+  // Files and Batch APIs (docs/batch.md): only with a bucket and a store. Without them nothing of
+  // batch is loaded (the S3 client, the poller) and the routes answer 400 naming the missing setting.
+  let poller: BatchPoller | undefined;
+  let closeObjects = () => {};
+  if (store && config.batch.bucket) {
+    const [{ createBatchService }, { createBatchPoller }, { s3ObjectStore }] = await Promise.all([
+      import("./batch/batch-service.ts"),
+      import("./batch/batch-poller.ts"),
+      import("./batch/object-store.ts"),
+    ]);
+    const objects = s3ObjectStore({ bucket: config.batch.bucket, region, endpoint: config.batch.s3Endpoint, credentials: overrides.credentials });
+    closeObjects = () => objects.close();
+    const batchDeps = {
+      config: config.batch, chat: config.chat, models: config.models, logger, catalog, runtime,
+      jobs: createBatchJobsClient(controlHttp), objects, store: store.batches, getKey: (id: string) => store.getKey(id),
+      limiter: guardLimiter(limiter, config.limits.failMode, logger), spend, pricing, region,
+      recordUsage: (r: UsageRecord) => usage?.add(r),
+    };
+    deps.batch = createBatchService(batchDeps);
+    poller = createBatchPoller(batchDeps, deps.batch);
+  }
 
   return {
     deps,
@@ -150,10 +176,13 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
     async start() {
       catalog.start();
       await auth?.start();
+      poller?.start();
     },
     async stop() {
       catalog.stop();
       auth?.stop();
+      await poller?.stop();
+      closeObjects();
       // Requests cut by the drain deadline report their end on the next turn; then write everything.
       await new Promise((r) => setImmediate(r));
       await usage?.stop();

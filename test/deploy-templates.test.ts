@@ -24,7 +24,6 @@ const STAR_ONLY_ACTIONS = new Set([
   "bedrock:ListInferenceProfiles",
   "aws-marketplace:ViewSubscriptions",
   "aws-marketplace:Subscribe",
-  "aws-marketplace:Unsubscribe",
   "ecr:GetAuthorizationToken",
 ]);
 
@@ -38,10 +37,19 @@ const GATEWAY_ACTIONS = [
   "bedrock:ListInferenceProfiles",
   "aws-marketplace:ViewSubscriptions",
   "aws-marketplace:Subscribe",
-  "aws-marketplace:Unsubscribe",
   "secretsmanager:GetSecretValue",
   "ssm:GetParameter",
   "kms:Decrypt",
+  // Batch inference (EnableBatch): the bucket's objects under the gateway's prefix, the jobs, and
+  // handing the batch service role to Bedrock.
+  "s3:PutObject",
+  "s3:GetObject",
+  "s3:DeleteObject",
+  "s3:ListBucket",
+  "bedrock:CreateModelInvocationJob",
+  "bedrock:GetModelInvocationJob",
+  "bedrock:StopModelInvocationJob",
+  "iam:PassRole",
 ];
 
 /** A template value as text (strings as they are, anything else as JSON). */
@@ -61,16 +69,44 @@ function environment(t: Template): [string, Json][] {
   return (container.Environment as JsonObject[]).map((e) => [e.Name as string, e.Value!]);
 }
 
-/** A template value with parameters replaced by their defaults (or by `overrides`). */
+/** A template value with parameters replaced by their defaults (or by `overrides`); resources by stand-ins. */
 function resolve(t: Template, value: Json, overrides: Record<string, string>): string {
   if (typeof value === "string" || typeof value === "number") return str(value);
   if (isObject(value) && typeof value.Ref === "string") {
     if (value.Ref === "AWS::Region") return "us-east-1";
+    if (t.Resources[value.Ref]) return `${value.Ref.toLowerCase()}-stand-in`;
     const p = t.Parameters[value.Ref];
     assert.ok(p, `parameter ${value.Ref}`);
     return overrides[value.Ref] ?? str(p.Default ?? "");
   }
+  if (isObject(value) && Array.isArray(value["Fn::GetAtt"])) {
+    const [name, attr] = value["Fn::GetAtt"] as [string, string];
+    assert.ok(t.Resources[name], `resource ${name}`);
+    return attr === "Arn" ? `arn:aws:iam::111122223333:role/${name}` : `${name}.${attr}`;
+  }
+  if (isObject(value) && Array.isArray(value["Fn::If"])) {
+    const [cond, a, b] = value["Fn::If"] as [string, Json, Json];
+    return resolve(t, condition(t, t.Conditions[cond]!, overrides) ? a : b, overrides);
+  }
   throw new Error(`cannot resolve ${JSON.stringify(value)}`);
+}
+
+/** Evaluates a condition with the parameters' defaults (or `overrides`). */
+function condition(t: Template, c: Json, overrides: Record<string, string>): boolean {
+  assert.ok(isObject(c), `condition ${JSON.stringify(c)}`);
+  if (typeof c.Condition === "string") return condition(t, t.Conditions[c.Condition]!, overrides);
+  const [fn, args] = Object.entries(c)[0] as [string, Json[]];
+  switch (fn) {
+    case "Fn::Equals":
+      return resolve(t, args[0]!, overrides) === resolve(t, args[1]!, overrides);
+    case "Fn::Not":
+      return !condition(t, args[0]!, overrides);
+    case "Fn::And":
+      return args.every((a) => condition(t, a, overrides));
+    case "Fn::Or":
+      return args.some((a) => condition(t, a, overrides));
+  }
+  throw new Error(`cannot evaluate ${fn}`);
 }
 
 function gatewayEnv(t: Template, overrides: Record<string, string>): Record<string, string> {
@@ -170,12 +206,17 @@ for (const [name, t] of Object.entries({ lambda, fargate })) {
 
     it("reads the one secret, the one parameter and the one KMS key it is given", () => {
       const secrets = statements.filter((s) => s.Action.includes("secretsmanager:GetSecretValue"));
-      const secret = secrets.find((s) => JSON.stringify(s.Resource).includes("ApiKeySecretArn"))!;
+      const secret = secrets.find((s) => (s.Resource[0] as JsonObject).Ref === "ApiKeySecretArn")!;
       assert.deepEqual(secret.Action, ["secretsmanager:GetSecretValue"]);
       assert.deepEqual(secret.Resource, [{ Ref: "ApiKeySecretArn" }, { "Fn::Sub": "${ApiKeySecretArn}-??????" }]);
-      // Fargate may also read the one DATABASE_URL secret it is given, and nothing else.
-      for (const other of secrets.filter((s) => s !== secret)) {
-        assert.deepEqual(other.Resource, [{ Ref: "DatabaseUrlSecretArn" }, { "Fn::Sub": "${DatabaseUrlSecretArn}-??????" }]);
+      // Fargate may also read the DATABASE_URL, REDIS_URL, ADMIN_API_KEY and METRICS_API_KEY
+      // secrets it is given (each by its own ARN parameter), and nothing else.
+      const others = secrets.filter((s) => s !== secret);
+      if (name === "fargate") assert.equal(others.length, 4);
+      for (const other of others) {
+        const p = (other.Resource[0] as JsonObject).Ref as string;
+        assert.ok(["DatabaseUrlSecretArn", "RedisUrlSecretArn", "AdminApiKeySecretArn", "MetricsApiKeySecretArn"].includes(p), p);
+        assert.deepEqual(other.Resource, [{ Ref: p }, { "Fn::Sub": `\${${p}}-??????` }]);
       }
       const param = statements.find((s) => s.Action.includes("ssm:GetParameter"))!;
       assert.deepEqual(param.Action, ["ssm:GetParameter"]);
@@ -232,8 +273,11 @@ describe("lambda template: function and front doors", () => {
     const url = resource(lambda, "FunctionUrl");
     assert.equal(url.Condition, "UseFunctionUrl");
     assert.equal(url.Properties!.InvokeMode, "RESPONSE_STREAM");
-    assert.equal(url.Properties!.AuthType, "NONE");
-    const perms = Object.values(lambda.Resources).filter((r) => r.Type === "AWS::Lambda::Permission" && r.Condition === "UseFunctionUrl");
+    assert.deepEqual(url.Properties!.AuthType, { Ref: "FunctionUrlAuthType" });
+    assert.deepEqual(lambda.Parameters.FunctionUrlAuthType!.AllowedValues, ["NONE", "AWS_IAM"]);
+    // The public invoke permissions exist only for AuthType NONE; with AWS_IAM nothing is public.
+    assert.deepEqual(lambda.Conditions.PublicFunctionUrl, { "Fn::And": [{ Condition: "UseFunctionUrl" }, { "Fn::Equals": [{ Ref: "FunctionUrlAuthType" }, "NONE"] }] });
+    const perms = Object.values(lambda.Resources).filter((r) => r.Type === "AWS::Lambda::Permission" && r.Condition === "PublicFunctionUrl");
     assert.deepEqual(perms.map((p) => p.Properties!.Action).sort(), ["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"]);
     assert.ok(perms.some((p) => p.Properties!.InvokedViaFunctionUrl === true));
   });
@@ -320,6 +364,125 @@ describe("fargate template: load balancer, network, scaling", () => {
     assert.equal(container.ReadonlyRootFilesystem, true);
     assert.deepEqual((props(fargate, "TaskDefinition").RuntimePlatform as JsonObject).CpuArchitecture, { Ref: "CpuArchitecture" });
   });
+});
+
+describe("deploy hardening (issue 14, findings 14-18)", () => {
+  it("fargate: without a certificate the stack must be internal or explicitly allow plain HTTP", () => {
+    const rule = fargate.Rules!.HttpsOrExplicitPlainHttp as JsonObject;
+    assert.deepEqual(rule.RuleCondition, { "Fn::Equals": [{ Ref: "CertificateArn" }, ""] });
+    const assertion = (rule.Assertions as JsonObject[])[0]!.Assert;
+    assert.deepEqual(assertion, { "Fn::Or": [{ "Fn::Equals": [{ Ref: "LoadBalancerScheme" }, "internal"] }, { "Fn::Equals": [{ Ref: "AllowPlainHttp" }, "true"] }] });
+    assert.equal(fargate.Parameters.AllowPlainHttp!.Default, "false");
+  });
+
+  it("fargate: egress to the database and Redis opens only when they are configured, to their group or port", () => {
+    const egress = Object.entries(fargate.Resources).filter(([, r]) => r.Type === "AWS::EC2::SecurityGroupEgress" && r.Properties!.GroupId && JSON.stringify(r.Properties!.GroupId).includes("TaskSecurityGroup"));
+    const byName = Object.fromEntries(egress);
+    assert.deepEqual(Object.keys(byName).sort(), ["TasksToDatabaseGroup", "TasksToDatabasePort", "TasksToRedisGroup", "TasksToRedisPort"]);
+    assert.deepEqual(byName.TasksToDatabaseGroup!.Properties!.DestinationSecurityGroupId, { Ref: "DatabaseSecurityGroupId" });
+    assert.deepEqual(byName.TasksToDatabasePort!.Properties!.FromPort, { Ref: "DatabasePort" });
+    assert.deepEqual(byName.TasksToRedisGroup!.Properties!.DestinationSecurityGroupId, { Ref: "RedisSecurityGroupId" });
+    for (const [n, r] of egress) assert.ok(r.Condition, `${n} is conditional`);
+    assert.deepEqual(fargate.Conditions.DatabaseByPort, { "Fn::And": [{ Condition: "HasDatabaseSecret" }, { "Fn::Equals": [{ Ref: "DatabaseSecurityGroupId" }, ""] }] });
+    assert.deepEqual([fargate.Parameters.DatabasePort!.Default, fargate.Parameters.RedisPort!.Default], [5432, 6379]);
+    // By default only HTTPS leaves the tasks.
+    assert.deepEqual((props(fargate, "TaskSecurityGroup").SecurityGroupEgress as JsonObject[]).map((e) => e.FromPort), [443]);
+  });
+
+  it("fargate: ADMIN_API_KEY, METRICS_API_KEY and REDIS_URL come from Secrets Manager ARNs", () => {
+    const container = (props(fargate, "TaskDefinition").ContainerDefinitions as JsonObject[])[0]!;
+    const secrets = (container.Secrets as Json[]).flatMap(branches) as JsonObject[];
+    assert.deepEqual(secrets.map((x) => [x.Name, (x.ValueFrom as JsonObject).Ref]).sort(), [
+      ["ADMIN_API_KEY", "AdminApiKeySecretArn"], ["DATABASE_URL", "DatabaseUrlSecretArn"], ["METRICS_API_KEY", "MetricsApiKeySecretArn"], ["REDIS_URL", "RedisUrlSecretArn"],
+    ]);
+    for (const [, name] of secrets.map((x) => [x.Name, x.Name] as const)) assert.ok(CONFIG_VARIABLES.includes(name as string), `${str(name)} is read by the gateway`);
+    for (const p of ["AdminApiKeySecretArn", "MetricsApiKeySecretArn", "RedisUrlSecretArn", "DatabaseUrlSecretArn"]) {
+      assert.match(str(fargate.Parameters[p]!.AllowedPattern), /secretsmanager/, `${p} takes a secret ARN`);
+    }
+  });
+
+  it("fargate: /admin and /metrics are answered 404 at the load balancer unless ExposeAdminAndMetrics", () => {
+    assert.equal(fargate.Parameters.ExposeAdminAndMetrics!.Default, "false");
+    const rules = Object.values(fargate.Resources).filter((r) => r.Type === "AWS::ElasticLoadBalancingV2::ListenerRule");
+    assert.deepEqual(rules.map((r) => [r.Condition, (r.Properties!.ListenerArn as JsonObject).Ref]).sort(), [["HideAdminOnHttp", "HttpListener"], ["HideAdminOnHttps", "HttpsListener"]]);
+    for (const r of rules) {
+      const paths = ((r.Properties!.Conditions as JsonObject[])[0]!.PathPatternConfig as JsonObject).Values as string[];
+      for (const path of ["/admin", "/admin/*", "/metrics"]) assert.ok(paths.includes(path), path);
+      const action = (r.Properties!.Actions as JsonObject[])[0]!;
+      assert.equal(action.Type, "fixed-response");
+      assert.equal((action.FixedResponseConfig as JsonObject).StatusCode, "404");
+      assert.equal(r.Properties!.Priority, 1);
+    }
+    assert.deepEqual(fargate.Conditions.HideAdminOnHttps, { "Fn::And": [{ Condition: "HideAdmin" }, { Condition: "HasCertificate" }] });
+  });
+
+  it("neither template asks for aws-marketplace:Unsubscribe", () => {
+    for (const t of [lambda, fargate]) assert.ok(!JSON.stringify(t).includes("aws-marketplace:Unsubscribe"));
+  });
+
+  it("lambda: reserved concurrency by default, throttled API Gateway stage and usage plan", () => {
+    assert.ok(Number(lambda.Parameters.ReservedConcurrency!.Default) > 0, "a cap by default");
+    const stage = props(lambda, "ApiStage");
+    assert.deepEqual(stage.MethodSettings, [{ ResourcePath: "/*", HttpMethod: "*", ThrottlingRateLimit: { Ref: "ApiThrottleRateLimit" }, ThrottlingBurstLimit: { Ref: "ApiThrottleBurstLimit" } }]);
+    const plan = resource(lambda, "ApiUsagePlan");
+    assert.equal(plan.Condition, "UseApiGateway");
+    assert.deepEqual(plan.Properties!.Throttle, { RateLimit: { Ref: "ApiThrottleRateLimit" }, BurstLimit: { Ref: "ApiThrottleBurstLimit" } });
+    assert.deepEqual(plan.Properties!.ApiStages, [{ ApiId: { Ref: "RestApi" }, Stage: { Ref: "ApiStage" } }]);
+  });
+
+  it("both: log groups kept on stack deletion when RetainLogsOnDelete; fargate: ALB access logs option", () => {
+    for (const t of [lambda, fargate]) {
+      const lg = resource(t, "LogGroup") as JsonObject;
+      assert.deepEqual(lg.DeletionPolicy, { "Fn::If": ["RetainLogs", "Retain", "Delete"] });
+      assert.deepEqual(t.Conditions.RetainLogs, { "Fn::Equals": [{ Ref: "RetainLogsOnDelete" }, "true"] });
+      assert.equal((t as unknown as JsonObject).Transform, "AWS::LanguageExtensions");
+    }
+    const attrs = (props(fargate, "LoadBalancer").LoadBalancerAttributes as Json[]).flatMap(branches) as JsonObject[];
+    assert.deepEqual(attrs.find((a) => a.Key === "access_logs.s3.bucket")?.Value, { Ref: "AccessLogsBucket" });
+    assert.deepEqual(attrs.find((a) => a.Key === "access_logs.s3.enabled")?.Value, { "Fn::If": ["HasAccessLogs", "true", "false"] });
+  });
+});
+
+describe("batch inference resources (issue 20)", () => {
+  for (const [name, t] of Object.entries({ lambda, fargate })) {
+    it(`${name}: an optional private, encrypted bucket with a lifecycle rule`, () => {
+      const bucket = resource(t, "BatchBucket");
+      assert.equal(bucket.Condition, "BatchEnabled");
+      assert.equal(t.Parameters.EnableBatch!.Default, "false");
+      const p = bucket.Properties!;
+      assert.equal(((p.BucketEncryption as JsonObject).ServerSideEncryptionConfiguration as JsonObject[])[0]!.ServerSideEncryptionByDefault !== undefined, true);
+      assert.deepEqual(p.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      const rule = ((p.LifecycleConfiguration as JsonObject).Rules as JsonObject[])[0]!;
+      assert.deepEqual([rule.Status, rule.ExpirationInDays], ["Enabled", { Ref: "BatchRetentionDays" }]);
+      const deny = ((props(t, "BatchBucketPolicy").PolicyDocument as JsonObject).Statement as JsonObject[])[0]!;
+      assert.deepEqual([deny.Effect, deny.Condition], ["Deny", { Bool: { "aws:SecureTransport": "false" } }]);
+    });
+
+    it(`${name}: the batch service role is Bedrock's only, for this account's jobs, on the batch prefix only`, () => {
+      const role = resource(t, "BatchServiceRole");
+      const trust = ((role.Properties!.AssumeRolePolicyDocument as JsonObject).Statement as JsonObject[])[0]!;
+      assert.deepEqual(trust.Principal, { Service: "bedrock.amazonaws.com" });
+      assert.deepEqual((trust.Condition as JsonObject).StringEquals, { "aws:SourceAccount": { Ref: "AWS::AccountId" } });
+      assert.match(str(((trust.Condition as JsonObject).ArnEquals as JsonObject)["aws:SourceArn"]), /model-invocation-job\/\*/);
+      const statements = policyStatements(t).filter((s) => s.role === "BatchServiceRole");
+      assert.deepEqual([...new Set(statements.flatMap((s) => s.Action))].sort(), ["bedrock:InvokeModel", "s3:GetObject", "s3:ListBucket", "s3:PutObject"]);
+      const objects = statements.find((s) => s.Action.includes("s3:GetObject"))!;
+      assert.deepEqual(objects.Resource, [{ "Fn::Sub": "${BatchBucket.Arn}/bedrock-gateway/batches/*" }]);
+      assert.deepEqual(statements.find((s) => s.Action.includes("s3:ListBucket"))!.Condition, { StringLike: { "s3:prefix": "bedrock-gateway/batches/*" } });
+      const pass = policyStatements(t).find((s) => s.Action.includes("iam:PassRole"))!;
+      assert.deepEqual(pass.Resource, [{ "Fn::GetAtt": ["BatchServiceRole", "Arn"] }]);
+      assert.deepEqual(pass.Condition, { StringEquals: { "iam:PassedToService": "bedrock.amazonaws.com" } });
+    });
+
+    it(`${name}: EnableBatch gives the gateway a batch configuration it accepts`, () => {
+      const off = loadConfig(gatewayEnv(t, { ApiKeySecretArn: SECRET }));
+      assert.equal(off.batch.bucket, undefined);
+      const on = loadConfig(gatewayEnv(t, { ApiKeySecretArn: SECRET, EnableBatch: "true" }));
+      assert.equal(on.batch.bucket, "batchbucket-stand-in");
+      assert.equal(on.batch.roleArn, "arn:aws:iam::111122223333:role/BatchServiceRole");
+      assert.equal(on.batch.prefix, "bedrock-gateway/", "the prefix the IAM policies name");
+    });
+  }
 });
 
 describe("cfn-lint", () => {

@@ -183,6 +183,26 @@ const envSchema = z.object({
   METRICS_API_KEY: optionalText,
   /** Serve /metrics without a key when neither METRICS_API_KEY nor ADMIN_API_KEY is set (else 404). */
   METRICS_PUBLIC: textual(parseBoolean).default(false),
+
+  // Files and Batch APIs over Bedrock batch inference (docs/batch.md).
+  /** S3 bucket for uploaded files, job inputs and outputs. Unset: /v1/files and /v1/batches answer 400 naming it. */
+  BATCH_S3_BUCKET: optionalText,
+  /** Key prefix inside the bucket (several gateways can share one bucket). */
+  BATCH_S3_PREFIX: z.string().trim().default("bedrock-gateway/"),
+  /** Service role Bedrock assumes to read job inputs from and write outputs to the bucket. */
+  BATCH_ROLE_ARN: optionalText,
+  /** S3 endpoint (the standard AWS variable); path-style addressing is used when it is set. */
+  AWS_ENDPOINT_URL_S3: endpointUrl,
+  /** Largest file accepted by POST /v1/files (it is validated line by line in memory). */
+  BATCH_MAX_FILE_SIZE: textual(parseByteSize).default(100 * 1_048_576),
+  /** Most lines one batch input file may have (OpenAI's limit). */
+  BATCH_MAX_LINES: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
+  /** Bedrock's minimum records per batch job: a model's group below it runs on demand instead. */
+  BATCH_MIN_RECORDS: z.coerce.number().int().min(1).default(100),
+  /** How often the background poller looks at running batch jobs. */
+  BATCH_POLL_INTERVAL: textual(parseDuration).default(60_000),
+  /** On-demand calls in flight for one small batch (low priority: kept small). */
+  BATCH_SMALL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -256,6 +276,19 @@ export interface Config {
   /** apiKeys: bearer tokens accepted on /metrics (METRICS_API_KEY, ADMIN_API_KEY); none and not
    * public → /metrics answers 404. */
   metrics: { enabled: boolean; apiKeys: string[]; public: boolean };
+  batch: BatchConfig;
+}
+
+export interface BatchConfig {
+  bucket: string | undefined;
+  prefix: string;
+  roleArn: string | undefined;
+  s3Endpoint: string | undefined;
+  maxFileBytes: number;
+  maxLines: number;
+  minRecords: number;
+  pollIntervalMs: number;
+  smallConcurrency: number;
 }
 
 function fail(issues: z.core.$ZodIssue[]): never {
@@ -391,6 +424,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
       enabled: e.ENABLE_METRICS,
       apiKeys: [e.METRICS_API_KEY, e.ADMIN_API_KEY].filter((k): k is string => k !== undefined),
       public: e.METRICS_PUBLIC,
+    },
+    batch: {
+      bucket: e.BATCH_S3_BUCKET,
+      prefix: e.BATCH_S3_PREFIX === "" || e.BATCH_S3_PREFIX.endsWith("/") ? e.BATCH_S3_PREFIX : `${e.BATCH_S3_PREFIX}/`,
+      roleArn: e.BATCH_ROLE_ARN,
+      s3Endpoint: ignoreEndpoints ? undefined : (e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL),
+      maxFileBytes: e.BATCH_MAX_FILE_SIZE,
+      maxLines: e.BATCH_MAX_LINES,
+      minRecords: e.BATCH_MIN_RECORDS,
+      pollIntervalMs: e.BATCH_POLL_INTERVAL,
+      smallConcurrency: e.BATCH_SMALL_CONCURRENCY,
     },
   };
 }

@@ -263,6 +263,33 @@ export const errors = {
         "The request reached the gateway's time limit (its AWS Lambda function timeout) before it completed. " +
         "Ask for less output, or use a deployment with a longer limit.",
     }),
+  /** Files and Batch APIs need a setting the operator has not made (BATCH_S3_BUCKET, BATCH_ROLE_ARN, a database). */
+  batchNotConfigured: (setting: string, what: string) =>
+    new GatewayError({
+      status: 400,
+      type: "invalid_request_error",
+      code: "batch_not_configured",
+      message: `${what} is not available on this gateway: ${setting} is not set. Ask its operator to configure it (docs/batch.md).`,
+    }),
+  /** A line of a batch input file that cannot run; `line` is 1-based, as editors count. */
+  invalidBatchLine: (line: number, detail: string, code = "invalid_batch_line") =>
+    new GatewayError({ status: 400, type: "invalid_request_error", code, param: `line ${line}`, message: `Line ${line}: ${detail}` }),
+  /** A file or batch that does not exist or belongs to another API key (never told apart). */
+  fileNotFound: (id: string) =>
+    new GatewayError({ status: 404, type: "invalid_request_error", code: "file_not_found", param: "file_id", message: `No such File object: ${id}` }),
+  batchNotFound: (id: string) =>
+    new GatewayError({ status: 404, type: "invalid_request_error", code: "batch_not_found", param: "batch_id", message: `No such Batch object: ${id}` }),
+  batchNotCancellable: (id: string, status: string) =>
+    new GatewayError({ status: 409, type: "invalid_request_error", code: "batch_not_cancellable", message: `Batch ${id} cannot be cancelled: it is ${status}.` }),
+  /** The object store (S3) refused or could not be reached. */
+  objectStoreFailed: (detail: string) =>
+    new GatewayError({
+      status: 502,
+      type: "server_error",
+      code: "object_store_error",
+      shouldRetry: true,
+      message: `The gateway could not use its S3 bucket: ${detail}`,
+    }),
   /** The server is shutting down and its drain deadline ended a stream that was still open. */
   shuttingDown: () =>
     new GatewayError({

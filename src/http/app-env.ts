@@ -1,6 +1,7 @@
 // Types shared by the HTTP layer: what createApp receives and what middleware puts on the context.
 import type { Logger } from "pino";
 import type { ApiKeyVerifier, Principal } from "../auth/api-key-verifier.ts";
+import type { BatchService } from "../batch/batch-service.ts";
 import type { BedrockRuntime } from "../bedrock/runtime-client.ts";
 import type { ThinkingStore } from "../converse/thinking-store.ts";
 import type { Config } from "../config/config.ts";
@@ -43,6 +44,8 @@ export interface AppDeps {
   keys?: KeyService;
   /** Prometheus metrics (absent with ENABLE_METRICS=false). */
   metrics?: GatewayMetrics;
+  /** Files and Batch APIs (absent with DATABASE_URL=none). */
+  batch?: BatchService;
   /** DEBUG=true: logs request and response bodies (at any LOG_LEVEL). */
   bodyLogger?: Logger;
   /**

@@ -5,6 +5,7 @@ import pg from "pg";
 import { MIGRATIONS } from "./migrations/index.ts";
 import { dailySpend, keyColumns, keyFromRow, USAGE_COLUMNS, usageFromRow, usageRowFromRow, usageValues, utcDay } from "./rows.ts";
 import { postgresResponseStore } from "./postgres-response-store.ts";
+import { postgresBatchStore } from "./postgres-batch-store.ts";
 import type { KeyPatch, KeyRecord, NewKey, Store, UsageQuery, UsageRecord, UsageRow } from "./store.ts";
 import { usageSummarySql } from "./usage-summary-sql.ts";
 
@@ -139,6 +140,7 @@ export async function openPostgresStore(url: string, poolSize: number): Promise<
       return (await pool.query<Row>(sql, params)).rows.map(usageFromRow);
     },
     responses: postgresResponseStore(pool),
+    batches: postgresBatchStore(pool),
     async setting(name: string, initial: string) {
       await pool.query("INSERT INTO gateway_settings (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING", [name, initial, Date.now()]);
       const row = await one("SELECT value FROM gateway_settings WHERE name = $1", [name]);

@@ -10,6 +10,7 @@ import type { Database as Db } from "better-sqlite3";
 import { MIGRATIONS } from "./migrations/index.ts";
 import { dailySpend, keyColumns, keyFromRow, USAGE_COLUMNS, usageFromRow, usageRowFromRow, usageValues, utcDay } from "./rows.ts";
 import { sqliteResponseStore } from "./sqlite-response-store.ts";
+import { sqliteBatchStore } from "./sqlite-batch-store.ts";
 import type { KeyPatch, KeyRecord, NewKey, Store, UsageQuery, UsageRecord, UsageRow } from "./store.ts";
 import { usageSummarySql } from "./usage-summary-sql.ts";
 
@@ -115,6 +116,7 @@ export function openSqliteStore(path: string): Store {
       return (db.prepare(sql).all(...params) as Row[]).map(usageFromRow);
     },
     responses: sqliteResponseStore(db),
+    batches: sqliteBatchStore(db),
     async setting(name: string, initial: string) {
       db.prepare("INSERT OR IGNORE INTO gateway_settings (name, value, created_at) VALUES (?, ?, ?)").run(name, initial, Date.now());
       return String((db.prepare("SELECT value FROM gateway_settings WHERE name = ?").get(name) as Row).value);

@@ -2,6 +2,7 @@
 // and PostgreSQL. Both backends pass the same contract test suites (test/store-contract.test.ts,
 // test/responses/response-store.test.ts). Times are epoch milliseconds in both, so the two schemas
 // and every query mean exactly the same thing.
+import type { BatchStore } from "../batch/batch-store.ts";
 import type { ResponseStore } from "./response-store.ts";
 
 export type BudgetPeriod = "day" | "month";
@@ -112,6 +113,9 @@ export interface Store {
 
   /** Stored Responses (`store: true`) in this database, shared by every process that opens it. */
   readonly responses: ResponseStore;
+
+  /** Files and batches (the Files and Batch APIs), scoped per key. */
+  readonly batches: BatchStore;
 
   /**
    * A shared setting: the stored value, or `initial` stored first when there is none. Concurrent

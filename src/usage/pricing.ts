@@ -23,6 +23,8 @@ const entrySchema = ratesSchema.extend({
   global: ratesSchema.optional(),
   /** Source-region prices (Bedrock bills cross-region calls at the calling region's price). */
   regions: z.record(z.string(), ratesSchema).optional(),
+  /** Batch inference prices (about half the on-demand ones); absent: batch cost unknown. */
+  batch: ratesSchema.optional(),
 });
 const tableSchema = z.object({ models: z.record(z.string(), entrySchema) }).loose();
 
@@ -40,6 +42,8 @@ export interface Pricing {
   /** The rates for a call, or undefined when the model has no price. */
   rates(baseModelId: string, bedrockModel: string, region: string): Rates | undefined;
   cost(baseModelId: string | undefined, bedrockModel: string | undefined, region: string, tokens: TokenCounts): number | null;
+  /** The same tokens at the model's batch inference price (null when the table has none). */
+  batchCost(baseModelId: string, tokens: TokenCounts): number | null;
 }
 
 const GEO = /^(us|eu|apac|jp|au|ca|us-gov|ap)\./;
@@ -99,6 +103,10 @@ export function createPricing(table: Map<string, Entry>): Pricing {
       if (none) return 0;
       if (!baseModelId) return null;
       return costOf(rates(baseModelId, bedrockModel ?? baseModelId, region), tokens);
+    },
+    batchCost(baseModelId, tokens) {
+      if (tokens.inputTokens + tokens.outputTokens + tokens.cacheReadTokens + tokens.cacheWriteTokens === 0) return 0;
+      return costOf(table.get(baseModelId)?.batch, tokens);
     },
   };
 }

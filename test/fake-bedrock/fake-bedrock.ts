@@ -25,6 +25,9 @@ import type { FakeContent, ReplyPlan } from "./reply.ts";
 import { verifyRequest } from "./sigv4-verifier.ts";
 import type { FakeCredentials } from "./sigv4-verifier.ts";
 import { formatIssues, SmithyModel } from "./smithy-validator.ts";
+import { FakeS3 } from "./fake-s3.ts";
+import { FakeBatchJobs } from "./fake-batch-jobs.ts";
+import type { JobResult, RecordAnswer } from "./fake-batch-jobs.ts";
 
 export type { ReplyPlan, FakeContent } from "./reply.ts";
 
@@ -49,7 +52,11 @@ export type Operation =
   | "ListInferenceProfiles"
   | "GetInferenceProfile"
   | "GetSecretValue"
-  | "GetParameter";
+  | "GetParameter"
+  | "CreateModelInvocationJob"
+  | "GetModelInvocationJob"
+  | "ListModelInvocationJobs"
+  | "StopModelInvocationJob";
 
 export interface RecordedRequest {
   operation: Operation;
@@ -96,11 +103,19 @@ export class FakeBedrock {
   readonly parameters = new Map<string, string>();
   readonly extraAppProfiles: FakeApplicationProfile[] = [];
   private sockets = new Set<import("node:net").Socket>();
+  /** S3 (requests signed for `s3`, path style) and the batch inference job control plane. */
+  readonly s3: FakeS3;
+  readonly batch: FakeBatchJobs;
 
   constructor(opts: FakeBedrockOptions = {}) {
     this.opts = opts;
     this.region = opts.region ?? "us-east-1";
     this.creds = opts.credentials ?? TEST_CREDENTIALS;
+    this.s3 = new FakeS3(this.creds);
+    this.batch = new FakeBatchJobs(this.s3, this.region, (id, type, input) => this.answerRecord(id, type, input), (id) => {
+      const found = findInvokedModel(id, this.region);
+      return "error" in found ? found.error : undefined;
+    });
   }
 
   get url(): string {
@@ -124,6 +139,7 @@ export class FakeBedrock {
   }
 
   async close(): Promise<void> {
+    this.batch.close();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
@@ -182,11 +198,13 @@ export class FakeBedrock {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const bodyText = Buffer.concat(chunks).toString("utf8");
+    const raw = Buffer.concat(chunks);
+    const bodyText = raw.toString("utf8");
     const rawUrl = req.url ?? "/";
     const qIndex = rawUrl.indexOf("?");
     const rawPath = qIndex < 0 ? rawUrl : rawUrl.slice(0, qIndex);
     const query = Object.fromEntries(new URLSearchParams(qIndex < 0 ? "" : rawUrl.slice(qIndex + 1)));
+    if (FakeS3.claims(req)) return this.s3.handle(req, res, raw, rawPath, query);
     res.setHeader("x-amzn-requestid", randomUUID());
 
     const target = req.headers["x-amz-target"];
@@ -235,7 +253,54 @@ export class FakeBedrock {
         return this.countTokens(record, res);
       case "InvokeModel":
         return this.invoke(record, res);
+      case "CreateModelInvocationJob": {
+        const issues = bedrockControlModel().validate("com.amazonaws.bedrock#CreateModelInvocationJobRequest", record.body ?? {});
+        if (issues.length) return this.error(res, 400, "ValidationException", formatIssues(issues));
+        return this.jobResult(res, this.batch.create(record.body), "com.amazonaws.bedrock#CreateModelInvocationJobResponse");
+      }
+      case "GetModelInvocationJob":
+        return this.jobResult(res, this.batch.get(op.modelId!), "com.amazonaws.bedrock#GetModelInvocationJobResponse");
+      case "ListModelInvocationJobs":
+        return this.jobResult(res, this.batch.list(query), "com.amazonaws.bedrock#ListModelInvocationJobsResponse");
+      case "StopModelInvocationJob":
+        return this.jobResult(res, this.batch.stop(op.modelId!));
     }
+  }
+
+  private jobResult(res: ServerResponse, r: JobResult, shape?: string): void {
+    if (r.error) return this.error(res, r.status, r.error.type, r.error.message);
+    if (shape) return this.respond(res, shape, r.body, bedrockControlModel());
+    this.json(res, r.status, r.body);
+  }
+
+  /** One batch record, answered as Converse or InvokeModel would answer it (scripts and rules included). */
+  async answerRecord(modelId: string, type: "InvokeModel" | "Converse", modelInput: unknown): Promise<RecordAnswer> {
+    const found = findInvokedModel(modelId, this.region);
+    if ("error" in found) return { error: { errorCode: 400, errorMessage: found.error } };
+    const model = found.model;
+    const fail = (message: string, errorCode = 400): RecordAnswer => ({ error: { errorCode, errorMessage: message } });
+    if (type === "InvokeModel") {
+      const out = await (this.invokeHandler ?? defaultInvoke)(modelId, modelInput, model);
+      if (out.error) return fail(out.error.message, out.error.status);
+      return { modelOutput: out.body, inputTokens: Number(out.headers?.["x-amzn-bedrock-input-token-count"] ?? 0) };
+    }
+    const body = (modelInput ?? {}) as ConverseBody;
+    const issues = bedrockRuntimeModel().validate(`${RT}ConverseRequest`, { ...(body as object), modelId });
+    if (issues.length) return fail(formatIssues(issues));
+    try {
+      const problem = checkConverseRules(body, model, false);
+      if (problem) return fail(problem);
+    } catch (e) {
+      if (e instanceof RuleError) return fail(e.message);
+      throw e;
+    }
+    const record: RecordedRequest = { operation: "Converse", modelId, body, headers: {}, query: {}, receivedAt: Date.now() };
+    const plan = this.nextPlan(record, model);
+    if (plan.error) return fail(plan.error.message, plan.error.status ?? statusOf(plan.error.exception));
+    const content = completeContent(plan.content ?? []);
+    const usage = usageOf(plan, this.inputTokens(body), content);
+    const output = { output: { message: { role: "assistant", content } }, stopReason: plan.stopReason ?? defaultStopReason(content), usage, metrics: { latencyMs: 42 }, ...plan.extra };
+    return { modelOutput: output, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens };
   }
 
   private restOperation(method: string, rawPath: string): { operation: Operation; modelId?: string } | undefined {
@@ -248,6 +313,10 @@ export class FakeBedrock {
     if (method === "GET" && rawPath === "/inference-profiles") return { operation: "ListInferenceProfiles" };
     const p = /^\/inference-profiles\/(.+)$/.exec(rawPath);
     if (method === "GET" && p) return { operation: "GetInferenceProfile", modelId: decodeURIComponent(p[1]!) };
+    if (method === "POST" && rawPath === "/model-invocation-job") return { operation: "CreateModelInvocationJob" };
+    if (method === "GET" && rawPath === "/model-invocation-jobs") return { operation: "ListModelInvocationJobs" };
+    const job = /^\/model-invocation-job\/([^/]+)(\/stop)?$/.exec(rawPath);
+    if (job && method === (job[2] ? "POST" : "GET")) return { operation: job[2] ? "StopModelInvocationJob" : "GetModelInvocationJob", modelId: decodeURIComponent(job[1]!) };
     return undefined;
   }
 

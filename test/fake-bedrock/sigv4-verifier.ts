@@ -29,7 +29,12 @@ function parseAmzDate(s: string): Date | undefined {
   return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
 }
 
-export async function verifyRequest(req: IncomingSigned, creds: FakeCredentials, bearerToken?: string): Promise<AuthCheck> {
+export interface VerifyOptions {
+  /** S3 signs the path as sent (no second percent-encoding) and the payload hash from x-amz-content-sha256. */
+  s3?: boolean;
+}
+
+export async function verifyRequest(req: IncomingSigned, creds: FakeCredentials, bearerToken?: string, opts: VerifyOptions = {}): Promise<AuthCheck> {
   const header = req.headers.authorization;
   const auth = Array.isArray(header) ? header[0] : header;
   if (!auth) return { ok: false, status: 403, type: "MissingAuthenticationTokenException", message: "Missing Authentication Token" };
@@ -67,7 +72,7 @@ export async function verifyRequest(req: IncomingSigned, creds: FakeCredentials,
     region: region!,
     credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
     sha256: Hash.bind(null, "sha256"),
-    uriEscapePath: true,
+    uriEscapePath: !opts.s3,
     applyChecksum: false,
   });
   const host = headers.host!;
