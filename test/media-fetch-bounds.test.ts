@@ -100,7 +100,7 @@ describe("bounded media fetching", () => {
       assert.match(body.error.message, /MAX_MEDIA_URLS/);
       assert.match(body.error.message, new RegExp(`${n} image URLs; at most 20`));
       assert.equal(body.error.param, "messages[0].content[21].image_url");
-      assert.ok(Date.now() - started < 2000);
+      assert.ok(Date.now() - started < 10_000, "answered without waiting for any fetch");
     }
     assert.equal(host.hits, 0, "nothing was fetched");
     const anthropic = await post(

@@ -60,7 +60,8 @@ describe("REQUEST_TIMEOUT", () => {
     const results = await Promise.all(Array.from({ length: 50 }, () => slowBody(gw.url, 200)));
     for (const r of results) {
       assert.match(r.status, /^HTTP\/1\.1 408/);
-      assert.ok(r.closedAfterMs >= 900 && r.closedAfterMs < 3000, `${r.closedAfterMs} ms`);
+      // ~1.25 s on a quiet machine (the limit plus one check interval); generous for loaded runners.
+      assert.ok(r.closedAfterMs >= 900 && r.closedAfterMs < 8000, `${r.closedAfterMs} ms`);
     }
     assert.equal(gw.fake.calls("Converse").length, 0);
     // The gateway still serves normal requests.
