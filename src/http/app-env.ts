@@ -40,6 +40,9 @@ export interface AppDeps {
   keys?: KeyService;
   /** Prometheus metrics (absent with ENABLE_METRICS=false). */
   metrics?: GatewayMetrics;
+  /** Aborted when the shutdown drain deadline is reached: open streams end with their front
+   * door's terminal event (server_shutting_down) and record usage with abortReason "shutdown". */
+  drain?: AbortSignal;
 }
 
 /** What an endpoint tells admission about the call it is about to make. */
@@ -122,8 +125,10 @@ export interface LogFields {
   ttftMs?: number;
   /** Upstream retries performed before the first byte. */
   retries?: number;
-  /** Set when the client went away before the response completed. */
+  /** Set when the client went away before the response completed (or the stream was cut). */
   aborted?: boolean;
+  /** Why an aborted request was cut when it was not the client: "shutdown" (drain deadline). */
+  abortReason?: string;
   errorType?: string;
   [k: string]: unknown;
 }

@@ -62,6 +62,8 @@ export interface UsageRecord {
   errorType: string | null;
   /** USD; null when the price of a token class that was used is unknown. */
   costUsd: number | null;
+  /** Why an aborted request was cut when not by its client ("shutdown"); null otherwise. */
+  abortReason: string | null;
 }
 
 export type UsageGroupBy = "key" | "model" | "day";
