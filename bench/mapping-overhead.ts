@@ -1,7 +1,7 @@
 // Rough CPU cost of the pure chat mappers per request (no I/O): request mapping + response mapping.
 // Usage: node bench/mapping-overhead.ts
-import { buildConverseRequest } from "../src/chat/build-converse-request.ts";
-import { convertChoice } from "../src/chat/convert-response.ts";
+import { buildConverseRequest } from "../src/chat/chat-to-converse.ts";
+import { convertChoice } from "../src/chat/chat-response.ts";
 import { ChatStreamConverter } from "../src/chat/convert-stream.ts";
 import { capabilitiesFor } from "../src/models/capabilities.ts";
 import { ChatCompletionRequest } from "../src/openai/chat-request.ts";

@@ -16,7 +16,7 @@ import { embeddingsRoutes } from "./http/routes/embeddings.ts";
 import { healthRoutes } from "./http/routes/health.ts";
 import { imagesRoutes } from "./http/routes/images.ts";
 import { messagesRoutes } from "./http/routes/messages.ts";
-import { toAnthropicError } from "./anthropic/errors.ts";
+import { toAnthropicError } from "./anthropic/anthropic-errors.ts";
 import { modelsRoutes } from "./http/routes/models.ts";
 import { responsesRoutes } from "./http/routes/responses.ts";
 import { rerankRoutes } from "./http/routes/rerank.ts";

@@ -8,8 +8,8 @@ import type { ConverseStreamEvent, ReasoningContentBlock, StopReason, TokenUsage
 import { toGatewayError } from "../errors/to-gateway-error.ts";
 import type { SseEvent } from "../http/sse.ts";
 import type { ToolNameMap } from "../converse/tool-names.ts";
-import { convertUsage, mapStopReason, stopSequenceOf } from "./convert-response.ts";
-import { toAnthropicError } from "./errors.ts";
+import { convertUsage, mapStopReason, stopSequenceOf } from "./messages-response.ts";
+import { toAnthropicError } from "./anthropic-errors.ts";
 
 export interface AnthropicStreamContext {
   id: string;

@@ -10,7 +10,7 @@ import type { SseEvent } from "../http/sse.ts";
 import type { ChatCompletionChunkOut, ChunkChoice, ReasoningOutput } from "./chat-types.ts";
 import { SYSTEM_FINGERPRINT } from "./chat-types.ts";
 import { ChatStreamConverter } from "./convert-stream.ts";
-import { addUsage, convertUsage } from "./convert-usage.ts";
+import { addUsage, convertUsage } from "./chat-usage.ts";
 import { bedrockExtras } from "../converse/bedrock-extras.ts";
 import { mergeStreams } from "../converse/merge-streams.ts";
 import type { ToolNameMap } from "../converse/tool-names.ts";

@@ -8,7 +8,7 @@ import { toGatewayError } from "../errors/to-gateway-error.ts";
 import type { GatewayError } from "../errors/gateway-error.ts";
 import type { SseEvent } from "../http/sse.ts";
 import type { ResponseObject } from "./response-types.ts";
-import type { ResponsesStreamConverter, StreamEvent } from "./stream-converter.ts";
+import type { ResponsesStreamConverter, StreamEvent } from "./responses-stream-converter.ts";
 
 export interface EventsContext {
   /** The Response as it stands before any output (status in_progress). */

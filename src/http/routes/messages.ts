@@ -4,9 +4,9 @@
 import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import type { SendOptions } from "../../bedrock/transport/bedrock-http.ts";
-import { buildAnthropicRequest } from "../../anthropic/build-request.ts";
-import { convertMessage } from "../../anthropic/convert-response.ts";
-import { anthropicImageUrls } from "../../anthropic/convert-messages.ts";
+import { buildAnthropicRequest } from "../../anthropic/messages-to-converse.ts";
+import { convertMessage } from "../../anthropic/messages-response.ts";
+import { anthropicImageUrls } from "../../anthropic/messages-input.ts";
 import { estimateInputTokens } from "../../converse/estimate-input-tokens.ts";
 import { CountTokensRequest, KNOWN_MESSAGE_FIELDS, MessagesRequest } from "../../anthropic/messages-request.ts";
 import { anthropicStreamEvents } from "../../anthropic/stream-events.ts";

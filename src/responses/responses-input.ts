@@ -8,8 +8,8 @@
 // reasoning item has no encrypted content (or none at all) is served from the thinking store by
 // its call ids, as on Chat Completions.
 import type { ContentBlock, Message, ReasoningContentBlock, SystemContentBlock, ToolResultContent } from "../bedrock/converse-types.ts";
-import type { ConvertContext } from "../chat/convert-messages.ts";
-import { imageBlock, parseArguments } from "../chat/convert-messages.ts";
+import type { ConvertContext } from "../chat/chat-input.ts";
+import { imageBlock, parseArguments } from "../chat/chat-input.ts";
 import { convertMediaPart } from "../chat/media-parts.ts";
 import { toBedrockToolId } from "../converse/tool-call-ids.ts";
 import { errors } from "../errors/gateway-error.ts";

@@ -15,7 +15,7 @@ import type { ModelCapabilities } from "../models/capabilities.ts";
 import { thinksLikeClaude } from "../models/capabilities.ts";
 import type { ChatCompletionRequest } from "../openai/chat-request.ts";
 import { UNSUPPORTED_PARAMS } from "../openai/chat-request.ts";
-import { convertMessages } from "./convert-messages.ts";
+import { convertMessages } from "./chat-input.ts";
 
 export type { BuiltRequest } from "../converse/assemble-request.ts";
 

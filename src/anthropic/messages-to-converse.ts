@@ -9,7 +9,7 @@ import { ToolNameMap } from "../converse/tool-names.ts";
 import { errors } from "../errors/gateway-error.ts";
 import type { ModelCapabilities } from "../models/capabilities.ts";
 import { thinksLikeClaude } from "../models/capabilities.ts";
-import { convertAnthropicMessages } from "./convert-messages.ts";
+import { convertAnthropicMessages } from "./messages-input.ts";
 import { DROPPED_MESSAGE_FIELDS } from "./messages-request.ts";
 import type { AnthropicTool, MessagesRequest } from "./messages-request.ts";
 
