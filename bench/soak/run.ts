@@ -188,11 +188,17 @@ async function mixedLoad(): Promise<void> {
 
 const samples: Sample[] = [];
 let sampling = true;
-async function metricsHeapMB(): Promise<number | undefined> {
+/** V8 heap used and committed, and memory outside the heap (Buffers), from the gateway's /metrics. */
+async function heapFigures(): Promise<Pick<Sample, "heapUsedMB" | "heapTotalMB" | "externalMB" | "spacesMB"> | undefined> {
   try {
     const text = await (await fetch(`http://127.0.0.1:${gatewayPort}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
-    const m = /^bedrock_gateway_nodejs_heap_size_used_bytes (\S+)$/m.exec(text);
-    return m ? Number(m[1]) / 1_048_576 : undefined;
+    const get = (name: string) => {
+      const m = new RegExp(`^bedrock_gateway_${name} (\\S+)$`, "m").exec(text);
+      return m ? round(Number(m[1]) / 1_048_576) : undefined;
+    };
+    const spaces: Record<string, number> = {};
+    for (const m of text.matchAll(/^bedrock_gateway_nodejs_heap_space_size_total_bytes\{space="(\w+)"\} (\S+)$/gm)) spaces[m[1]!] = round(Number(m[2]) / 1_048_576);
+    return { heapUsedMB: get("nodejs_heap_size_used_bytes"), heapTotalMB: get("nodejs_heap_size_total_bytes"), externalMB: get("nodejs_external_memory_bytes"), spacesMB: spaces };
   } catch {
     return undefined;
   }
@@ -202,8 +208,8 @@ async function sampleLoop(): Promise<void> {
   while (sampling) {
     try {
       const rssMB = rssKiB(gateway.pid!) / 1024;
-      const heapUsedMB = n++ % 3 === 0 ? await metricsHeapMB() : undefined;
-      samples.push({ t: round(since()), phase, rssMB: round(rssMB), heapUsedMB: heapUsedMB === undefined ? undefined : round(heapUsedMB), openStreams: openLong });
+      const heap = n++ % 3 === 0 ? await heapFigures() : undefined;
+      samples.push({ t: round(since()), phase, rssMB: round(rssMB), ...heap, openStreams: openLong });
     } catch {
       // the process is between lives (outage of the gateway is not a phase; ignore)
     }

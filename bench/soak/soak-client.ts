@@ -21,6 +21,8 @@ export interface Outcome {
   malformed?: string;
   /** A completed answer whose text differs from what was asked for. */
   wrong?: boolean;
+  /** The connection error of a request that got no response. */
+  error?: string;
   startedAt: number;
   endedAt: number;
 }
@@ -198,11 +200,15 @@ export function send(t: Target, call: Call): Promise<Outcome> {
         });
       },
     );
-    req.on("error", () => {
+    const failed = (err?: Error) => {
+      if (settled || (out.status !== 0 && !aborted)) return; // a response in progress settles itself
       if (aborted) out.end = "aborted";
-      else if (out.status !== 0 && out.end === "refused") out.end = "cut";
+      else if (err) out.error = err.message;
       settle();
-    });
+    };
+    req.on("error", failed);
+    // A request destroyed before its response emits "close" without "error".
+    req.on("close", failed);
     if (call.abortAfterMs !== undefined) {
       setTimeout(() => {
         if (settled) return;

@@ -6,7 +6,11 @@ export interface Sample {
   t: number;
   phase: string;
   rssMB: number;
-  heapUsedMB?: number;
+  heapUsedMB?: number | undefined;
+  heapTotalMB?: number | undefined;
+  externalMB?: number | undefined;
+  /** Committed size of each V8 heap space (new, old, code, large_object…). */
+  spacesMB?: Record<string, number>;
   openStreams: number;
 }
 
@@ -68,19 +72,25 @@ export interface PhaseTally {
   cut: number;
   aborted: number;
   refused: number;
+  /** Connection errors of refused requests, by message. */
+  refusedBy: Record<string, number>;
   malformed: number;
   wrong: number;
 }
 
 export function tally(outcomes: Iterable<Outcome>): PhaseTally {
-  const t: PhaseTally = { requests: 0, streams: 0, done: 0, errors: {}, cut: 0, aborted: 0, refused: 0, malformed: 0, wrong: 0 };
+  const t: PhaseTally = { requests: 0, streams: 0, done: 0, errors: {}, cut: 0, aborted: 0, refused: 0, refusedBy: {}, malformed: 0, wrong: 0 };
   for (const o of outcomes) {
     t.requests++;
     if (o.stream) t.streams++;
     if (o.end === "done") t.done++;
     else if (o.end === "cut") t.cut++;
     else if (o.end === "aborted") t.aborted++;
-    else if (o.end === "refused") t.refused++;
+    else if (o.end === "refused") {
+      t.refused++;
+      const why = o.error ?? "closed without a response";
+      t.refusedBy[why] = (t.refusedBy[why] ?? 0) + 1;
+    }
     else {
       const code = o.end.replace(/^error:/, "");
       t.errors[code] = (t.errors[code] ?? 0) + 1;

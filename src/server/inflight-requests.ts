@@ -7,7 +7,7 @@
 // open request is never counted as zero in between).
 import type { CompletedRequest, RequestObserver } from "../http/app-env.ts";
 
-type Fetch<E> = (request: Request, env: E) => Response | Promise<Response>;
+type Fetch<E> = (request: Request, env?: E) => Response | Promise<Response>;
 
 export class InflightRequests implements RequestObserver {
   private handlers = 0;
@@ -31,7 +31,7 @@ export class InflightRequests implements RequestObserver {
   }
 
   /** The app's fetch handler, counted. One increment and one settled-promise callback per request. */
-  wrap<E>(fetch: Fetch<E>): (request: Request, env: E) => Promise<Response> {
+  wrap<E>(fetch: Fetch<E>): (request: Request, env?: E) => Promise<Response> {
     return async (request, env) => {
       this.handlers++;
       try {
