@@ -146,7 +146,7 @@ describe("SIGTERM with streams open past SHUTDOWN_TIMEOUT", () => {
       const expected: Record<Kind, string> = { chat: "error:server_shutting_down", messages: "error:overloaded_error", responses: "response.failed:server_shutting_down" };
       for (const o of ends) {
         assert.ok(o.deltas > 0, `${o.id} streamed before the signal`);
-        if (!process.env.SKIP_TERMINAL) assert.equal(o.end, expected[o.kind], `${o.id} (${o.kind}) ends with its terminal event`);
+        assert.equal(o.end, expected[o.kind], `${o.id} (${o.kind}) ends with its terminal event`);
       }
 
       // Straight from the file, before anything else opens it: one record per request.

@@ -25,7 +25,7 @@ export interface ChatStreamOptions {
   reasoningOutput: ReasoningOutput;
 }
 
-export class ChatStreamEncoder implements StreamEncoder {
+export class ChatStreamEncoder implements StreamEncoder<never> {
   private readonly opts: ChatStreamOptions;
   /** Per choice: reasoning is being streamed inside <think>…</think> in content. */
   private readonly inThinkTag: boolean[];
@@ -108,7 +108,7 @@ export class ChatStreamEncoder implements StreamEncoder {
     }
   }
 
-  end(choices: readonly ChoiceNormalizer[]): Terminal {
+  end(choices: readonly ChoiceNormalizer[]): Terminal<never> {
     const total = choices.reduce<TokenUsage | undefined>((acc, c) => addUsage(acc, c.usage), undefined);
     // Bedrock-specific results (guardrail trace, performance config) arrive in metadata at the end.
     const c0 = choices[0];
@@ -121,7 +121,7 @@ export class ChatStreamEncoder implements StreamEncoder {
     return { events };
   }
 
-  fail(err: GatewayError): Terminal {
+  fail(err: GatewayError): Terminal<never> {
     return { events: [{ data: toOpenAIErrorBody(err) }] };
   }
 }

@@ -7,7 +7,8 @@
 //   thinking memory; output characters counted for usage estimates; stop reason, usage and
 //   metadata kept for the end of the stream.
 // The normaliser pushes into an array the caller owns (no array per event on the hot path).
-import type { Citation, ConverseStreamEvent, MetadataEvent, ReasoningContentBlock, StopReason, TokenUsage } from "../bedrock/converse-types.ts";
+import type { Citation, ConverseResponse, ConverseStreamEvent, MetadataEvent, ReasoningContentBlock, StopReason, TokenUsage } from "../bedrock/converse-types.ts";
+import { responseToEvents } from "../converse/response-to-events.ts";
 import type { ToolNameMap } from "../converse/tool-names.ts";
 
 export type CanonicalEvent =
@@ -142,4 +143,19 @@ export class ChoiceNormalizer {
       out.push({ type: "metadata", choice, usage: this.usage, metadata: ev.metadata });
     }
   }
+}
+
+/**
+ * A Converse (non-streaming) answer as the canonical events its stream would have produced, so a
+ * front door can assemble both kinds of answer with the same code (Responses does).
+ */
+export function canonicalEventsOf(res: ConverseResponse, normalizer: ChoiceNormalizer): CanonicalEvent[] {
+  const out: CanonicalEvent[] = [];
+  for (const ev of responseToEvents(res)) normalizer.push(ev, out);
+  // The non-streaming answer carries these at top level rather than in stream metadata.
+  normalizer.metadata = { usage: res.usage, ...(res.trace ? { trace: res.trace } : {}), ...(res.performanceConfig ? { performanceConfig: res.performanceConfig } : {}), ...(res.serviceTier ? { serviceTier: res.serviceTier } : {}) };
+  for (const e of out) if (e.type === "metadata") e.metadata = normalizer.metadata;
+  normalizer.additionalFields = res.additionalModelResponseFields;
+  for (const e of out) if (e.type === "stop") e.additionalFields = res.additionalModelResponseFields;
+  return out;
 }

@@ -107,7 +107,7 @@ export function convertInput(instructions: string | null | undefined, items: Pla
     if (thinking.length === 0 && rest.length === 0) return;
     if (ctx.replayThinking && thinking.length === 0 && callIds.length > 0) {
       for (const id of callIds) {
-        const stored = ctx.thinkingStore?.recall(id);
+        const stored = ctx.recallThinking?.(id);
         if (stored) {
           thinking = stored.map((reasoningContent) => ({ reasoningContent }));
           break;

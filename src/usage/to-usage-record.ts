@@ -39,5 +39,6 @@ export function toUsageRecord(r: CompletedRequest, pricing: Pricing, region: str
     errorType: text(f.errorType),
     costUsd: cost(),
     abortReason: f.aborted === true ? text(f.abortReason) : null,
+    usageEstimated: f.usageEstimated === true,
   };
 }
