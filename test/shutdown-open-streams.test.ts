@@ -97,7 +97,9 @@ function openStream(url: string, i: number, firstDelta: () => void): Promise<Out
       const stream = await openai.responses.create({ model: "us.amazon.nova-lite-v1:0", input: `long ${i}`, stream: true }, { headers });
       for await (const ev of stream) {
         if (ev.type === "response.output_text.delta") seen();
-        if (ev.type === "response.failed") out.end = `response.failed:${ev.response.error?.code ?? "?"}`;
+        // The Responses error object's code is one of the API's ResponseErrorCode values: the
+        // shutdown is a server_error whose message says so.
+        if (ev.type === "response.failed") out.end = `response.failed:${ev.response.error?.code ?? "?"}:${/shutting down/.test(ev.response.error?.message ?? "") ? "shutting down" : "?"}`;
         if (ev.type === "response.completed") out.end = "completed";
       }
       if (!out.end) out.end = "cut: no terminal event";
@@ -143,7 +145,7 @@ describe("SIGTERM with streams open past SHUTDOWN_TIMEOUT", () => {
       assert.equal(code, 0, stderr());
       assert.ok(tookMs < 2_000 + 4_000, `exited ${tookMs} ms after SIGTERM`);
 
-      const expected: Record<Kind, string> = { chat: "error:server_shutting_down", messages: "error:overloaded_error", responses: "response.failed:server_shutting_down" };
+      const expected: Record<Kind, string> = { chat: "error:server_shutting_down", messages: "error:overloaded_error", responses: "response.failed:server_error:shutting down" };
       for (const o of ends) {
         assert.ok(o.deltas > 0, `${o.id} streamed before the signal`);
         assert.equal(o.end, expected[o.kind], `${o.id} (${o.kind}) ends with its terminal event`);
