@@ -27,7 +27,7 @@ import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { TEST_CREDENTIALS } from "../../test/fake-bedrock/fake-bedrock.ts";
 import { freePort } from "../../test/helpers/free-port.ts";
-import { rssKiB } from "../lib/proc-stats.ts";
+import { cpuMs, rssKiB } from "../lib/proc-stats.ts";
 import { send } from "./soak-client.ts";
 import type { Call, Kind, Outcome, Target } from "./soak-client.ts";
 import { memoryTrend, round, tally } from "./soak-stats.ts";
@@ -41,6 +41,8 @@ const { values: args } = parseArgs({
     "shutdown-timeout": { type: "string", default: "10s" },
     "stream-seconds": { type: "string", default: "60" },
     snapshots: { type: "boolean", default: false },
+    /** Extra Node flags for the gateway, e.g. "--max-semi-space-size=16" (memory experiments). */
+    "node-flags": { type: "string", default: "" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -94,7 +96,7 @@ const target: Target = { host: "127.0.0.1", port: gatewayPort, apiKey: API_KEY }
 let gateway!: ChildProcess;
 async function startGateway(logName: string): Promise<void> {
   const out = openSync(join(runDir, logName), "a");
-  const flags = args.snapshots ? ["--heapsnapshot-signal=SIGUSR2"] : [];
+  const flags = [...(args.snapshots ? ["--heapsnapshot-signal=SIGUSR2"] : []), ...args["node-flags"].split(" ").filter(Boolean)];
   gateway = spawn(process.execPath, [...flags, join(ROOT, "src/main.ts")], {
     cwd: runDir,
     env: {
@@ -272,6 +274,7 @@ if (args.snapshots) {
 }
 const mixedLeft = [...pending].filter((p) => !shutdownWatch.has(p));
 await Promise.race([Promise.all(mixedLeft), sleep(10_000)]);
+const gatewayCpuMs = cpuMs(gateway.pid!);
 const openAtSignal = [...shutdownWatch];
 log(`SIGTERM with ${openAtSignal.length} long streams open`);
 const exited = once(gateway, "exit");
@@ -332,7 +335,8 @@ const settleEdge = phaseEdges.find((e) => e.phase === "settle")!.atS;
 const beforeShutdown = samples.filter((s) => s.phase !== "shutdown");
 const result = {
   at: new Date(t0).toISOString(),
-  settings: { minutes: MINUTES, streams: STREAMS, rate: RATE, streamSeconds: STREAM_S, shutdownTimeout: args["shutdown-timeout"] },
+  settings: { minutes: MINUTES, streams: STREAMS, rate: RATE, streamSeconds: STREAM_S, shutdownTimeout: args["shutdown-timeout"], nodeFlags: args["node-flags"] },
+  gatewayCpuMs,
   memory: {
     idleRssMB: round(idleRssMB),
     rssWithStreamsMB: rssWithStreams === undefined ? undefined : round(rssWithStreams),
@@ -356,6 +360,7 @@ const m = result.memory;
 const lines = [
   `## Soak ${result.at} — ${MINUTES} min, ${STREAMS} streams, ${RATE} req/s`,
   "",
+  `Gateway CPU before SIGTERM: ${Math.round(gatewayCpuMs / 1000)} s for ${all.length} requests (${round(gatewayCpuMs / all.length, 2)} ms per request, streams included)${args["node-flags"] ? `; node flags ${args["node-flags"]}` : ""}`,
   `Memory: idle ${m.idleRssMB} MB → ${m.rssWithStreamsMB} MB with ${STREAMS} streams (~${m.kbPerOpenStream} KB per open stream)`,
   ...(["afterWarmUp", "beforeOutage", "settle"] as const).map((k) => {
     const t = m[k];
