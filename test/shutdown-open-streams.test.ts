@@ -47,7 +47,7 @@ async function startMain(): Promise<{ child: ChildProcess; url: string; stderr: 
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 500; i++) {
     try {

@@ -28,7 +28,7 @@ import Database from "better-sqlite3";
 import { TEST_CREDENTIALS } from "../../test/fake-bedrock/fake-bedrock.ts";
 import { freePort } from "../../test/helpers/free-port.ts";
 import { cpuMs, rssKiB } from "../lib/proc-stats.ts";
-import { send } from "./soak-client.ts";
+import { newOutcome, send } from "./soak-client.ts";
 import type { Call, Kind, Outcome, Target } from "./soak-client.ts";
 import { memoryTrend, round, tally } from "./soak-stats.ts";
 import type { Sample } from "./soak-stats.ts";
@@ -125,16 +125,22 @@ let phase: Phase = "warm-up";
 let seq = 0;
 const outcomes = new Map<Phase, Outcome[]>();
 const pending = new Set<Promise<Outcome>>();
+/** The outcome of each request in flight, as it stands (status once its headers arrived). */
+const progress = new Map<Promise<Outcome>, Outcome>();
 const abortShare = () => (phase === "aborts" ? 0.3 : 0);
 
 function launch(call: Omit<Call, "id">, onEnd?: (o: Outcome) => void): Promise<Outcome> {
   const id = `soak-${++seq}`;
   const startedIn = phase;
   const abortAfterMs = Math.random() < abortShare() ? Math.floor(Math.random() * (call.stream ? 3000 : 300)) : undefined;
-  const p = send(target, { ...call, id, abortAfterMs });
+  const full = { ...call, id, abortAfterMs };
+  const out = newOutcome(full);
+  const p = send(target, full, out);
   pending.add(p);
+  progress.set(p, out);
   void p.then((o) => {
     pending.delete(p);
+    progress.delete(p);
     (outcomes.get(startedIn) ?? outcomes.set(startedIn, []).get(startedIn)!).push(o);
     onEnd?.(o);
   });
@@ -146,12 +152,12 @@ let keepStreams = true;
 let openLong = 0;
 const LONG_KINDS: Kind[] = ["chat", "messages", "responses"];
 const longDelayMs = 400;
-const longChars = Math.round((STREAM_S * 1000) / longDelayMs) * 8;
+const longChars = () => Math.round(((STREAM_S * 1000) / longDelayMs) * (0.75 + Math.random() * 0.5)) * 8; // ±25%: no synchronised re-opens
 const shutdownWatch = new Set<Promise<Outcome>>();
 function openLongStream(slot: number): void {
   if (!keepStreams) return;
   openLong++;
-  const p = launch({ kind: LONG_KINDS[slot % 3]!, stream: true, chars: longChars, delayMs: longDelayMs }, (o) => {
+  const p = launch({ kind: LONG_KINDS[slot % 3]!, stream: true, chars: longChars(), delayMs: longDelayMs }, (o) => {
     openLong--;
     if (!keepStreams) return;
     const failedFast = o.end !== "done" && o.endedAt - o.startedAt < 1000;
@@ -275,18 +281,28 @@ if (args.snapshots) {
 const mixedLeft = [...pending].filter((p) => !shutdownWatch.has(p));
 await Promise.race([Promise.all(mixedLeft), sleep(10_000)]);
 const gatewayCpuMs = cpuMs(gateway.pid!);
-const openAtSignal = [...shutdownWatch];
-log(`SIGTERM with ${openAtSignal.length} long streams open`);
+// Streams whose response had started: the ones the gateway must end. (A connection still waiting
+// to be accepted when the listener closes is refused, not drained.)
+const openAtSignal = [...shutdownWatch].filter((p) => progress.get(p)!.status !== 0);
+const atSignal = openAtSignal.map((p) => progress.get(p)!); // filled in by send() as they end
+const connectingAtSignal = shutdownWatch.size - openAtSignal.length;
+log(`SIGTERM with ${openAtSignal.length} long streams open (${connectingAtSignal} more not yet accepted)`);
 const exited = once(gateway, "exit");
 const signalledAt = Date.now();
 gateway.kill("SIGTERM");
-const atSignal = await Promise.all(openAtSignal);
-const [exitCode] = (await exited) as [number | null];
+const [exitCode] = (await Promise.race([exited, sleep(60_000).then(() => [null])])) as [number | null];
 const drainMs = Date.now() - signalledAt;
+// A stream the gateway ended settles on the client at once; bound the wait all the same.
+await Promise.race([Promise.all(openAtSignal), sleep(5_000)]);
+const unsettled = atSignal.filter((o) => o.endedAt === 0).length;
 sampling = false;
 const shutdownTally = tally(atSignal);
 log(`gateway exited ${exitCode} after ${drainMs} ms`);
 await Promise.race([Promise.all([...pending]), sleep(5000)]);
+if (exitCode === null) {
+  gateway.kill("SIGKILL");
+  throw new Error("the gateway did not exit within 60 s of SIGTERM");
+}
 
 // Recovery: how soon after the upstream's return a request succeeded, and how many failed after it.
 let recovery: { downMs: number; firstSuccessMs: number | undefined; failuresAfterReturn: number } | undefined;
@@ -347,7 +363,7 @@ const result = {
   },
   phases: Object.fromEntries([...outcomes].map(([p, os]) => [p, tally(os)])),
   recovery,
-  shutdown: { exitCode, drainMs, openAtSignal: openAtSignal.length, ...shutdownTally },
+  shutdown: { exitCode, drainMs, openAtSignal: openAtSignal.length, connectingAtSignal, unsettled, ...shutdownTally },
   usage: { ...usage, restartedTotals },
   samples,
   phaseEdges,
@@ -372,7 +388,7 @@ const lines = [
   ...Object.entries(result.phases).map(([p, t]) => `| ${p} | ${t.requests} | ${t.done} | ${Object.entries(t.errors).map(([k, v]) => `${k} ${v}`).join(", ") || "0"} | ${t.cut} | ${t.aborted} | ${t.refused} | ${t.malformed} | ${t.wrong} |`),
   "",
   `Recovery after the upstream came back: first success ${recovery?.firstSuccessMs ?? "?"} ms; failures started after its return: ${recovery?.failuresAfterReturn ?? "?"}`,
-  `Shutdown: ${openAtSignal.length} long streams open at SIGTERM; ${shutdownTally.done} completed, terminal events ${JSON.stringify(shutdownTally.errors)}, cut without a terminal event ${shutdownTally.cut}, malformed ${shutdownTally.malformed}; exit ${exitCode} after ${drainMs} ms`,
+  `Shutdown: ${openAtSignal.length} long streams open at SIGTERM; ${shutdownTally.done} completed, terminal events ${JSON.stringify(shutdownTally.errors)}, cut without a terminal event ${shutdownTally.cut}, no end seen ${unsettled}, malformed ${shutdownTally.malformed}; exit ${exitCode} after ${drainMs} ms`,
   `Usage: ${usage.sentWithResponse} requests answered, ${usage.recorded} records, ${usage.missing} missing; ${usage.shutdownCutRecords} records marked shutdown (${usage.shutdownCutOutputTokens} output tokens); after restart /admin/usage counts ${restartedTotals}`,
   `JSON: ${file}`,
 ];

@@ -33,7 +33,9 @@ export interface Target {
   apiKey: string;
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+// Non-stream requests share keep-alive connections, at most 128: on an overloaded machine an
+// unbounded pool turns a slow gateway into a flood of new connections its accept queue drops.
+const agent = new Agent({ keepAlive: true, maxSockets: 128 });
 const MODELS = { chat: "us.amazon.nova-lite-v1:0", messages: "us.anthropic.claude-sonnet-4-5-20250929-v1:0", embeddings: "amazon.titan-embed-text-v2:0" };
 const PATHS: Record<Kind, string> = { chat: "/v1/chat/completions", messages: "/v1/messages", responses: "/v1/responses", embeddings: "/v1/embeddings" };
 
@@ -134,10 +136,14 @@ export interface Call {
   abortAfterMs?: number;
 }
 
-export function send(t: Target, call: Call): Promise<Outcome> {
+/** A new outcome, filled in by send() as the request progresses (status once headers arrive). */
+export function newOutcome(call: Call): Outcome {
+  return { id: call.id, kind: call.kind, stream: call.stream, status: 0, end: "refused", startedAt: Date.now(), endedAt: 0 };
+}
+
+export function send(t: Target, call: Call, out: Outcome = newOutcome(call)): Promise<Outcome> {
   const { kind, id, stream } = call;
   const payload = JSON.stringify(body(kind, id, stream, call.chars, call.delayMs));
-  const out: Outcome = { id, kind, stream, status: 0, end: "refused", startedAt: Date.now(), endedAt: 0 };
   return new Promise((resolve) => {
     let settled = false;
     let aborted = false;
