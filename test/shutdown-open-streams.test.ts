@@ -14,27 +14,31 @@ import { after, before, describe, it } from "node:test";
 import Anthropic from "@anthropic-ai/sdk";
 import Database from "better-sqlite3";
 import OpenAI from "openai";
+import pg from "pg";
 import { startFakeBedrock, TEST_CREDENTIALS, text } from "./fake-bedrock/fake-bedrock.ts";
 import type { FakeBedrock } from "./fake-bedrock/fake-bedrock.ts";
 import { freePort } from "./helpers/free-port.ts";
+import { startPostgres } from "./helpers/postgres-server.ts";
+import type { PostgresServer } from "./helpers/postgres-server.ts";
 
 const ADMIN = "admin-open-streams-0123456789";
 const KEY = "static-open-streams-key";
-const STREAMS = 50;
 const FINISHED = 12;
 let fake: FakeBedrock;
 let dataDir: string;
+let postgres: PostgresServer;
 
 before(async () => {
-  fake = await startFakeBedrock({ validateResponses: false });
+  [fake, postgres] = await Promise.all([startFakeBedrock({ validateResponses: false }), startPostgres()]);
   dataDir = mkdtempSync(join(tmpdir(), "bgw-open-streams-"));
 });
 after(async () => {
   await fake.close();
+  postgres.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function startMain(): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
+async function startMain(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
   const port = await freePort();
   const child = spawn(process.execPath, ["src/main.ts"], {
     env: {
@@ -42,7 +46,7 @@ async function startMain(): Promise<{ child: ChildProcess; url: string; stderr: 
       DATA_DIR: dataDir, USAGE_FLUSH_INTERVAL: "1h", SHUTDOWN_TIMEOUT: "2s", AWS_REGION: "us-east-1",
       AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url, AWS_ENDPOINT_URL_BEDROCK: fake.url,
       AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AWS_EC2_METADATA_DISABLED: "true", LOG_LEVEL: "warn",
+      AWS_EC2_METADATA_DISABLED: "true", LOG_LEVEL: "warn", ...env,
     },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -117,9 +121,39 @@ function openStream(url: string, i: number, firstDelta: () => void): Promise<Out
   );
 }
 
-describe("SIGTERM with streams open past SHUTDOWN_TIMEOUT", () => {
-  it("ends every stream with a terminal event and loses no usage record", async () => {
-    let { child, url, stderr } = await startMain();
+interface UsageRow {
+  request_id: string;
+  endpoint: string;
+  aborted: boolean;
+  abort_reason: string | null;
+  input_tokens: number;
+  output_tokens: number;
+}
+
+/** Every usage record, straight from the database (before any gateway opens it again). */
+async function usageRows(databaseUrl: string | undefined): Promise<UsageRow[]> {
+  const sql = "SELECT request_id, endpoint, aborted, abort_reason, input_tokens, output_tokens FROM usage_records";
+  let raw: Record<string, unknown>[];
+  if (databaseUrl) {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    raw = (await client.query(sql)).rows;
+    await client.end();
+  } else {
+    const db = new Database(join(dataDir, "gateway.db"), { readonly: true });
+    raw = db.prepare(sql).all() as Record<string, unknown>[];
+    db.close();
+  }
+  return raw.map((r) => ({
+    request_id: String(r.request_id), endpoint: String(r.endpoint), aborted: r.aborted === true || r.aborted === 1,
+    abort_reason: (r.abort_reason as string | null) ?? null, input_tokens: Number(r.input_tokens), output_tokens: Number(r.output_tokens),
+  }));
+}
+
+async function shutdownWithOpenStreams(STREAMS: number, databaseUrl?: string): Promise<void> {
+  const env: Record<string, string> = databaseUrl ? { DATABASE_URL: databaseUrl } : {};
+  {
+    let { child, url, stderr } = await startMain(env);
     try {
       // Requests that finish before the signal (recorded only by the shutdown flush: 1h interval).
       const openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: KEY, maxRetries: 0 });
@@ -151,24 +185,20 @@ describe("SIGTERM with streams open past SHUTDOWN_TIMEOUT", () => {
         assert.equal(o.end, expected[o.kind], `${o.id} (${o.kind}) ends with its terminal event`);
       }
 
-      // Straight from the file, before anything else opens it: one record per request.
-      const db = new Database(join(dataDir, "gateway.db"), { readonly: true });
-      const rows = db.prepare("SELECT request_id, endpoint, aborted, abort_reason, input_tokens, output_tokens, status FROM usage_records").all() as {
-        request_id: string; endpoint: string; aborted: number; abort_reason: string | null; input_tokens: number; output_tokens: number; status: number;
-      }[];
-      db.close();
+      // Straight from the database, before anything else opens it: one record per request.
+      const rows = await usageRows(databaseUrl);
       const byId = new Map(rows.map((r) => [r.request_id, r]));
       assert.equal(rows.length, FINISHED + STREAMS, "one record per request, no duplicates");
       for (let i = 0; i < FINISHED; i++) {
         const r = byId.get(`done-${i}`);
         assert.ok(r, `done-${i} recorded`);
-        assert.equal(r.aborted, 0);
+        assert.equal(r.aborted, false);
         assert.equal(r.abort_reason, null);
       }
       for (const o of ends) {
         const r = byId.get(o.id);
         assert.ok(r, `${o.id} recorded`);
-        assert.equal(r.aborted, 1, `${o.id} marked aborted`);
+        assert.equal(r.aborted, true, `${o.id} marked aborted`);
         assert.equal(r.abort_reason, "shutdown", `${o.id} marked as cut by the shutdown`);
         assert.ok(r.input_tokens > 0, `${o.id} input tokens from the request`);
         assert.ok(r.output_tokens > 0, `${o.id} output tokens seen so far`);
@@ -176,7 +206,7 @@ describe("SIGTERM with streams open past SHUTDOWN_TIMEOUT", () => {
       assert.deepEqual(new Set(ends.filter((o) => o.kind === "messages").map((o) => byId.get(o.id)!.endpoint)), new Set(["messages"]));
 
       // And the restarted gateway reports them.
-      ({ child, url, stderr } = await startMain());
+      ({ child, url, stderr } = await startMain(env));
       const report = (await (await fetch(`${url}/admin/usage?group_by=key`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { totals: { requests: number } };
       assert.equal(report.totals.requests, FINISHED + STREAMS);
     } finally {
@@ -187,5 +217,15 @@ describe("SIGTERM with streams open past SHUTDOWN_TIMEOUT", () => {
         await gone;
       }
     }
+  }
+}
+
+describe("SIGTERM with streams open past SHUTDOWN_TIMEOUT", () => {
+  it("SQLite: ends every stream with a terminal event and loses no usage record", async () => {
+    await shutdownWithOpenStreams(50);
+  });
+
+  it("PostgreSQL: the same, the records written to PostgreSQL before the exit", async () => {
+    await shutdownWithOpenStreams(20, await postgres.createDatabase("open_streams"));
   });
 });
