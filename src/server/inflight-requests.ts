@@ -5,7 +5,7 @@
 // is where the usage record is queued). Streams are counted through the observer hooks every
 // request already passes (streamStarted is called before the handler's promise settles, so an
 // open request is never counted as zero in between).
-import type { CompletedRequest, RequestObserver } from "../http/app-env.ts";
+import type { CompletedRequest, RequestObserver } from "../logging/request-record.ts";
 
 type Fetch<E> = (request: Request, env?: E) => Response | Promise<Response>;
 
