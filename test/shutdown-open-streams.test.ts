@@ -221,11 +221,12 @@ async function shutdownWithOpenStreams(STREAMS: number, databaseUrl?: string): P
 }
 
 describe("SIGTERM with streams open past SHUTDOWN_TIMEOUT", () => {
-  it("SQLite: ends every stream with a terminal event and loses no usage record", async () => {
+  // Two gateway start-ups and 62 requests each: slower than most tests on a busy CI machine.
+  it("SQLite: ends every stream with a terminal event and loses no usage record", { timeout: 180_000 }, async () => {
     await shutdownWithOpenStreams(50);
   });
 
-  it("PostgreSQL: the same, the records written to PostgreSQL before the exit", async () => {
+  it("PostgreSQL: the same, the records written to PostgreSQL before the exit", { timeout: 180_000 }, async () => {
     await shutdownWithOpenStreams(20, await postgres.createDatabase("open_streams"));
   });
 });
