@@ -12,6 +12,8 @@ import { createRuntime } from "./dependencies.ts";
 import { awsLambdaRuntime } from "./lambda/lambda-types.ts";
 import { createStreamHandler } from "./lambda/stream-handler.ts";
 import { createLogger } from "./logging/logger.ts";
+import { STREAM_END_GRACE_MS } from "./server/graceful-shutdown.ts";
+import { InflightRequests } from "./server/inflight-requests.ts";
 
 function lambdaConfig() {
   try {
@@ -38,7 +40,11 @@ const config = lambdaConfig();
 const logger = createLogger(config.log.level, pino.destination({ dest: 1, sync: true }));
 if (config.log.debugBodies) logger.warn("DEBUG=true: request and response bodies are logged. Do not use in production.");
 const runtime = await createRuntime(config, logger);
-const app = createApp(runtime.deps);
+// Aborted when the runtime announces the sandbox's shutdown (SIGTERM, below). The function
+// deadline of each invocation is handled by the stream handler (a terminal timeout event).
+const drainController = new AbortController();
+const inflight = new InflightRequests(drainController.signal);
+const app = createApp({ ...runtime.deps, drain: drainController.signal, observers: [inflight, ...(runtime.deps.observers ?? [])] });
 
 let started = false;
 function startOnce(): void {
@@ -47,6 +53,24 @@ function startOnce(): void {
   void runtime.start();
 }
 
-// With a store (DATABASE_URL=postgres://…), usage records are written before the sandbox can freeze.
-const afterResponse = runtime.usage ? () => runtime.usage!.flush() : undefined;
-export const handler = lambda.streamifyResponse(createStreamHandler(lambda, app.fetch, { logger, onInvoke: startOnce, afterResponse }));
+// With a store (DATABASE_URL=postgres://…), usage records are written before the sandbox can
+// freeze — once the request has reported its end: a stream cut by the client or the function
+// deadline reports it a few turns after its body stops, possibly after the response was ended.
+const afterResponse = async () => {
+  await inflight.idle(STREAM_END_GRACE_MS);
+  await runtime.usage?.flush();
+};
+
+// Lambda sends SIGTERM before it shuts a sandbox down when an extension is registered (then it
+// gives the runtime ~300-500 ms): end anything open, write what is queued, close the pools
+// (PostgreSQL connections are not left for the server to time out).
+process.once("SIGTERM", () => {
+  drainController.abort();
+  void inflight
+    .idle(200)
+    .then(() => runtime.stop())
+    .catch((err: unknown) => logger.error({ err }, "lambda: shutdown failed"))
+    .finally(() => process.exit(0));
+});
+
+export const handler = lambda.streamifyResponse(createStreamHandler(lambda, inflight.wrap(app.fetch), { logger, onInvoke: startOnce, afterResponse }));

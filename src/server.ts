@@ -7,6 +7,7 @@ import { createRuntime } from "./dependencies.ts";
 import { createLogger } from "./logging/logger.ts";
 import { drainOnSignals } from "./server/graceful-shutdown.ts";
 import { httpServerOptions } from "./server/http-server-options.ts";
+import { InflightRequests } from "./server/inflight-requests.ts";
 
 async function main(): Promise<void> {
   let config;
@@ -28,16 +29,23 @@ async function main(): Promise<void> {
   }
 
   const runtime = await createRuntime(config, logger);
-  const app = createApp(runtime.deps);
+  // Aborted at the drain deadline: the app ends its open streams with a terminal event and
+  // records their usage (see server/graceful-shutdown.ts).
+  const drainController = new AbortController();
+  const inflight = new InflightRequests(drainController.signal);
+  // The tracker runs first so that a request cut by the shutdown is marked before it is recorded.
+  const app = createApp({ ...runtime.deps, drain: drainController.signal, observers: [inflight, ...(runtime.deps.observers ?? [])] });
   const startPromise = runtime.start();
 
   const serverOptions = httpServerOptions(config.server);
-  const server: ServerType = serve({ fetch: app.fetch, port: config.server.port, hostname: config.server.host, serverOptions }, (info) => {
+  const server: ServerType = serve({ fetch: inflight.wrap(app.fetch), port: config.server.port, hostname: config.server.host, serverOptions }, (info) => {
     logger.info({ address: info.address, port: info.port, region: runtime.region }, "bedrock-gateway listening");
   });
   drainOnSignals(server, {
     timeoutMs: config.server.shutdownTimeoutMs,
     logger,
+    inflight,
+    abort: () => drainController.abort(),
     onClosed: async () => {
       await runtime.stop();
       logger.flush();

@@ -79,7 +79,7 @@ describe("graceful shutdown", () => {
     assert.equal(code, 0);
   });
 
-  it("cuts streams that outlive SHUTDOWN_TIMEOUT", async () => {
+  it("ends streams that outlive SHUTDOWN_TIMEOUT with a terminal error event, then exits 0", async () => {
     fake.enqueue({ content: [text("x".repeat(100))], stream: { textChunk: 1, delayMs: 100 } });
     const { child, url } = await startMain({ SHUTDOWN_TIMEOUT: "300ms" });
     const res = await streamRequest(url);
@@ -88,9 +88,12 @@ describe("graceful shutdown", () => {
     const started = Date.now();
     const exited = once(child, "exit");
     child.kill("SIGTERM");
-    await assert.rejects(async () => {
-      for (let r = await reader.read(); !r.done; r = await reader.read());
-    });
+    let body = "";
+    for (let r = await reader.read(); !r.done; r = await reader.read()) body += new TextDecoder().decode(r.value);
+    const last = body.trimEnd().split("\n\n").at(-1)!;
+    assert.match(last, /^data: \{"error":/, "the last event is an error chunk, not a cut");
+    assert.equal(JSON.parse(last.slice(6)).error.code, "server_shutting_down");
+    assert.ok(!body.includes("[DONE]"));
     const [code] = await exited;
     assert.equal(code, 0);
     assert.ok(Date.now() - started < 3000);

@@ -140,7 +140,7 @@ describe("limits through the gateway", () => {
       {
         ts: Date.now() - 1000, requestId: "old", keyId: k.id, endpoint: "chat.completions", model: SONNET, bedrockModel: SONNET,
         baseModel: "anthropic.claude-sonnet-4-5-20250929-v1:0", inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0,
-        latencyMs: 1, ttftMs: null, status: 200, stream: false, aborted: false, errorType: null, costUsd: 0.6,
+        latencyMs: 1, ttftMs: null, status: 200, stream: false, aborted: false, errorType: null, costUsd: 0.6, abortReason: null, usageEstimated: false,
       },
     ]);
     const res = await chat(k.secret, chatBody(NOVA, "hi"));

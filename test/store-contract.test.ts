@@ -1,6 +1,7 @@
 // One contract, two backends: the same tests against a real SQLite file and a real PostgreSQL
 // server (Debian's, started here on loopback with a throw-away data directory).
 import assert from "node:assert/strict";
+import { MIGRATIONS } from "../src/store/migrations/index.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,9 +26,12 @@ function usage(over: Partial<UsageRecord> = {}): UsageRecord {
     ts: T0, requestId: "req_1", keyId: "vk_000000000001", endpoint: "chat.completions", model: "claude",
     bedrockModel: "us.anthropic.claude-sonnet-4-5-20250929-v1:0", baseModel: "anthropic.claude-sonnet-4-5-20250929-v1:0",
     inputTokens: 100, outputTokens: 50, cacheReadTokens: 0, cacheWriteTokens: 0, latencyMs: 12.5, ttftMs: null,
-    status: 200, stream: false, aborted: false, errorType: null, costUsd: 0.001, ...over,
+    status: 200, stream: false, aborted: false, errorType: null, costUsd: 0.001, abortReason: null, usageEstimated: false, ...over,
   };
 }
+
+/** Every migration version, in order (from the list the store applies). */
+const MIGRATION_VERSIONS = MIGRATIONS.map((m) => m.version);
 
 function contract(name: string, open: () => Promise<Store>, reopen: () => Promise<Store>) {
   describe(`store contract: ${name}`, () => {
@@ -38,9 +42,9 @@ function contract(name: string, open: () => Promise<Store>, reopen: () => Promis
     after(() => store.close());
 
     it("applies the migrations once, also when opened again", async () => {
-      assert.deepEqual(await store.migrations(), [1, 2, 3, 7]);
+      assert.deepEqual(await store.migrations(), MIGRATION_VERSIONS);
       const again = await reopen();
-      assert.deepEqual(await again.migrations(), [1, 2, 3, 7]);
+      assert.deepEqual(await again.migrations(), MIGRATION_VERSIONS);
       await again.close();
     });
 
@@ -91,7 +95,7 @@ function contract(name: string, open: () => Promise<Store>, reopen: () => Promis
     it("writes usage records in batches and reads them back", async () => {
       const batch = [
         usage({ requestId: "a", ts: T0 }),
-        usage({ requestId: "b", ts: T0 + 1000, stream: true, aborted: true, ttftMs: 80, outputTokens: 7, costUsd: 0.0005 }),
+        usage({ requestId: "b", ts: T0 + 1000, stream: true, aborted: true, abortReason: "shutdown", usageEstimated: true, ttftMs: 80, outputTokens: 7, costUsd: 0.0005 }),
         usage({ requestId: "c", ts: T0 + DAY, keyId: "vk_000000000002", bedrockModel: "amazon.nova-lite-v1:0", baseModel: "amazon.nova-lite-v1:0", costUsd: null, status: 429, errorType: "rate_limit_exceeded", inputTokens: 0, outputTokens: 0 }),
         usage({ requestId: "d", ts: T0 + 2 * DAY, keyId: null, costUsd: 0.25, cacheReadTokens: 30, cacheWriteTokens: 40 }),
       ];
@@ -169,7 +173,7 @@ describe("PostgreSQL migrations", () => {
   it("run once when several replicas start at the same time", async () => {
     const url = await pgServer.createDatabase("concurrent");
     const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ kind: "postgres", url, poolSize: 1 })));
-    for (const s of stores) assert.deepEqual(await s!.migrations(), [1, 2, 3, 7]);
+    for (const s of stores) assert.deepEqual(await s!.migrations(), MIGRATION_VERSIONS);
     await Promise.all(stores.map((s) => s!.close()));
   });
 });

@@ -12,7 +12,7 @@ function record(i: number): UsageRecord {
   return {
     ts: i, requestId: `r${i}`, keyId: "vk_000000000001", endpoint: "chat.completions", model: null, bedrockModel: null, baseModel: null,
     inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, latencyMs: 1, ttftMs: null, status: 200,
-    stream: false, aborted: false, errorType: null, costUsd: 0.01,
+    stream: false, aborted: false, errorType: null, costUsd: 0.01, abortReason: null, usageEstimated: false,
   };
 }
 

@@ -109,7 +109,10 @@ const TABLE: Row[] = [
   [/^ai21\./, { family: "ai21", documentInput: true, maxOutputTokens: 4096 }],
 ];
 
+// Keyed by model id: catalog models, but also whatever ARN (or, before the catalog loads, any
+// name) a client sends, so the map is bounded — past the bound it starts over (a table scan per miss).
 const cache = new Map<string, ModelCapabilities>();
+const CACHE_MAX = 2_000;
 
 /** Capabilities for a foundation model id (profile prefixes already stripped by resolution). */
 export function capabilitiesFor(baseModelId: string, entry?: CatalogModel): ModelCapabilities {
@@ -124,6 +127,7 @@ export function capabilitiesFor(baseModelId: string, entry?: CatalogModel): Mode
     caps.videoInput = entry.inputModalities.includes("VIDEO");
     caps.audioInput = entry.inputModalities.includes("AUDIO") || entry.inputModalities.includes("SPEECH");
   }
+  if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(key, caps);
   return caps;
 }

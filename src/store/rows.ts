@@ -59,7 +59,7 @@ export function keyColumns(k: Partial<KeyRecord>, dialect: "sqlite" | "postgres"
 export const USAGE_COLUMNS = [
   "ts", "request_id", "key_id", "endpoint", "model", "bedrock_model", "base_model",
   "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
-  "latency_ms", "ttft_ms", "status", "stream", "aborted", "error_type", "cost_usd",
+  "latency_ms", "ttft_ms", "status", "stream", "aborted", "error_type", "cost_usd", "abort_reason", "usage_estimated",
 ] as const;
 
 export function usageValues(u: UsageRecord, dialect: "sqlite" | "postgres"): unknown[] {
@@ -67,7 +67,7 @@ export function usageValues(u: UsageRecord, dialect: "sqlite" | "postgres"): unk
   return [
     u.ts, u.requestId, u.keyId, u.endpoint, u.model, u.bedrockModel, u.baseModel,
     u.inputTokens, u.outputTokens, u.cacheReadTokens, u.cacheWriteTokens,
-    u.latencyMs, u.ttftMs, u.status, b(u.stream), b(u.aborted), u.errorType, u.costUsd,
+    u.latencyMs, u.ttftMs, u.status, b(u.stream), b(u.aborted), u.errorType, u.costUsd, u.abortReason, b(u.usageEstimated),
   ];
 }
 
@@ -91,6 +91,8 @@ export function usageFromRow(r: Row): UsageRecord {
     aborted: bool(r.aborted),
     errorType: strOrNull(r.error_type),
     costUsd: numOrNull(r.cost_usd),
+    abortReason: strOrNull(r.abort_reason),
+    usageEstimated: bool(r.usage_estimated),
   };
 }
 

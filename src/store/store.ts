@@ -63,6 +63,10 @@ export interface UsageRecord {
   errorType: string | null;
   /** USD; null when the price of a token class that was used is unknown. */
   costUsd: number | null;
+  /** Why an aborted request was cut: "client" or "shutdown" (drain deadline); null otherwise. */
+  abortReason: string | null;
+  /** The token counts are the gateway's estimate (a stream cut before Bedrock reported usage). */
+  usageEstimated: boolean;
 }
 
 export type UsageGroupBy = "key" | "model" | "day";

@@ -38,5 +38,7 @@ export function toUsageRecord(r: CompletedRequest, pricing: Pricing, region: str
     aborted: f.aborted === true,
     errorType: text(f.errorType),
     costUsd: cost(),
+    abortReason: f.aborted === true ? text(f.abortReason) : null,
+    usageEstimated: f.usageEstimated === true,
   };
 }

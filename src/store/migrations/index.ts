@@ -3,8 +3,9 @@ import { keysAndUsage } from "./001-keys-and-usage.ts";
 import { responses } from "./002-responses.ts";
 import { settings } from "./003-settings.ts";
 import { batches } from "./007-batches.ts";
+import { usageAbortReason } from "./008-usage-abort-reason.ts";
 import type { Migration } from "./migration.ts";
 
 export type { Migration } from "./migration.ts";
 
-export const MIGRATIONS: readonly Migration[] = [keysAndUsage, responses, settings, batches];
+export const MIGRATIONS: readonly Migration[] = [keysAndUsage, responses, settings, batches, usageAbortReason];
