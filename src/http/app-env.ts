@@ -13,6 +13,12 @@ import type { CatalogStatus } from "../models/model-catalog.ts";
 import type { ResolvedModel } from "../models/resolve-model.ts";
 import type { Store } from "../store/store.ts";
 import type { ResponsesState } from "../responses/open-response-store.ts";
+import type { TargetStatus } from "../upstreams/target-status.ts";
+
+export interface UpstreamsView {
+  status(): TargetStatus[];
+  readonly fallbacks: ReadonlyMap<string, readonly string[]>;
+}
 
 export interface CatalogView {
   readonly snapshot: CatalogSnapshot | undefined;
@@ -27,6 +33,8 @@ export interface AppDeps {
   /** null when authentication is disabled (loopback-only development mode). */
   auth: ApiKeyVerifier | null;
   runtime: BedrockRuntime;
+  /** Upstream targets (regions / accounts): their state for /health, and MODEL_FALLBACKS. */
+  upstreams?: UpstreamsView;
   /** Signed thinking blocks by tool-call id, for clients that do not replay them. */
   thinkingStore: ThinkingStore;
   /** Stored Responses and the sealer for reasoning encrypted_content (the Responses API). */
