@@ -25,7 +25,7 @@ function usage(over: Partial<UsageRecord> = {}): UsageRecord {
     ts: T0, requestId: "req_1", keyId: "vk_000000000001", endpoint: "chat.completions", model: "claude",
     bedrockModel: "us.anthropic.claude-sonnet-4-5-20250929-v1:0", baseModel: "anthropic.claude-sonnet-4-5-20250929-v1:0",
     inputTokens: 100, outputTokens: 50, cacheReadTokens: 0, cacheWriteTokens: 0, latencyMs: 12.5, ttftMs: null,
-    status: 200, stream: false, aborted: false, errorType: null, costUsd: 0.001, ...over,
+    status: 200, stream: false, aborted: false, errorType: null, costUsd: 0.001, region: "us-east-1", target: "east", ...over,
   };
 }
 
@@ -38,9 +38,9 @@ function contract(name: string, open: () => Promise<Store>, reopen: () => Promis
     after(() => store.close());
 
     it("applies the migrations once, also when opened again", async () => {
-      assert.deepEqual(await store.migrations(), [1, 2, 3]);
+      assert.deepEqual(await store.migrations(), [1, 2, 3, 6]);
       const again = await reopen();
-      assert.deepEqual(await again.migrations(), [1, 2, 3]);
+      assert.deepEqual(await again.migrations(), [1, 2, 3, 6]);
       await again.close();
     });
 
@@ -92,7 +92,7 @@ function contract(name: string, open: () => Promise<Store>, reopen: () => Promis
       const batch = [
         usage({ requestId: "a", ts: T0 }),
         usage({ requestId: "b", ts: T0 + 1000, stream: true, aborted: true, ttftMs: 80, outputTokens: 7, costUsd: 0.0005 }),
-        usage({ requestId: "c", ts: T0 + DAY, keyId: "vk_000000000002", bedrockModel: "amazon.nova-lite-v1:0", baseModel: "amazon.nova-lite-v1:0", costUsd: null, status: 429, errorType: "rate_limit_exceeded", inputTokens: 0, outputTokens: 0 }),
+        usage({ requestId: "c", ts: T0 + DAY, region: null, target: null, keyId: "vk_000000000002", bedrockModel: "amazon.nova-lite-v1:0", baseModel: "amazon.nova-lite-v1:0", costUsd: null, status: 429, errorType: "rate_limit_exceeded", inputTokens: 0, outputTokens: 0 }),
         usage({ requestId: "d", ts: T0 + 2 * DAY, keyId: null, costUsd: 0.25, cacheReadTokens: 30, cacheWriteTokens: 40 }),
       ];
       await store.insertUsage(batch);
@@ -169,7 +169,7 @@ describe("PostgreSQL migrations", () => {
   it("run once when several replicas start at the same time", async () => {
     const url = await pgServer.createDatabase("concurrent");
     const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ kind: "postgres", url, poolSize: 1 })));
-    for (const s of stores) assert.deepEqual(await s!.migrations(), [1, 2, 3]);
+    for (const s of stores) assert.deepEqual(await s!.migrations(), [1, 2, 3, 6]);
     await Promise.all(stores.map((s) => s!.close()));
   });
 });

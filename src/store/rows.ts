@@ -60,6 +60,7 @@ export const USAGE_COLUMNS = [
   "ts", "request_id", "key_id", "endpoint", "model", "bedrock_model", "base_model",
   "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
   "latency_ms", "ttft_ms", "status", "stream", "aborted", "error_type", "cost_usd",
+  "region", "target",
 ] as const;
 
 export function usageValues(u: UsageRecord, dialect: "sqlite" | "postgres"): unknown[] {
@@ -68,6 +69,7 @@ export function usageValues(u: UsageRecord, dialect: "sqlite" | "postgres"): unk
     u.ts, u.requestId, u.keyId, u.endpoint, u.model, u.bedrockModel, u.baseModel,
     u.inputTokens, u.outputTokens, u.cacheReadTokens, u.cacheWriteTokens,
     u.latencyMs, u.ttftMs, u.status, b(u.stream), b(u.aborted), u.errorType, u.costUsd,
+    u.region ?? null, u.target ?? null,
   ];
 }
 
@@ -91,6 +93,8 @@ export function usageFromRow(r: Row): UsageRecord {
     aborted: bool(r.aborted),
     errorType: strOrNull(r.error_type),
     costUsd: numOrNull(r.cost_usd),
+    region: strOrNull(r.region),
+    target: strOrNull(r.target),
   };
 }
 

@@ -62,6 +62,9 @@ export interface UsageRecord {
   errorType: string | null;
   /** USD; null when the price of a token class that was used is unknown. */
   costUsd: number | null;
+  /** Region and target (BEDROCK_TARGETS name, "default" without it) that served the call. */
+  region?: string | null;
+  target?: string | null;
 }
 
 export type UsageGroupBy = "key" | "model" | "day";
