@@ -152,7 +152,10 @@ export class UpstreamRouter implements BedrockRuntime {
             const out = await call(t, id, opts, release);
             pick.breaker?.success();
             this.opts.events?.served?.(t, id, i > 0);
-            opts.onServed?.({ target: t.name, region: t.region, modelId: id, ...(i > 0 ? { fallbackFrom: modelId } : {}) });
+            if (opts.onServed) {
+              const baseModelId = t.catalog.snapshot?.lookup.get(id)?.baseModelId;
+              opts.onServed({ target: t.name, region: t.region, modelId: id, ...(baseModelId ? { baseModelId } : {}), ...(i > 0 ? { fallbackFrom: modelId, fallbackModel: model } : {}) });
+            }
             return out;
           } catch (raw) {
             release();

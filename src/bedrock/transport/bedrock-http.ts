@@ -30,8 +30,12 @@ export interface ServedBy {
   region: string;
   /** The model id / profile / ARN the target was called with. */
   modelId: string;
-  /** Set when a fallback model served the call: the model that was asked for. */
+  /** Foundation model behind modelId, when the target's catalog knows it (pricing a fallback). */
+  baseModelId?: string;
+  /** Set when a fallback model served the call: the model that was asked for … */
   fallbackFrom?: string;
+  /** … and the entry of SendOptions.fallbacks that served it. */
+  fallbackModel?: string;
 }
 
 export interface SendOptions {

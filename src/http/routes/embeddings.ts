@@ -1,4 +1,5 @@
 // POST /v1/embeddings (OpenAI Embeddings API) over Bedrock's embedding models.
+import { reportServed } from "../served-by.ts";
 import { Hono } from "hono";
 import { createEmbeddings } from "../../embeddings/create-embeddings.ts";
 import { embeddingsRequestSchema } from "../../openai/embeddings-request.ts";
@@ -22,6 +23,7 @@ export function embeddingsRoutes(deps: AppDeps): Hono<AppEnv> {
       req,
       model,
       c.req.raw.signal,
+      reportServed(c),
     );
     log.inputTokens = out.inputTokens;
     log.outputTokens = 0;

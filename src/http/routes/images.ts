@@ -1,4 +1,5 @@
 // POST /v1/images/generations (OpenAI Images API) over Bedrock's text-to-image models.
+import { reportServed } from "../served-by.ts";
 import { Hono } from "hono";
 import { generateImages } from "../../images/generate-images.ts";
 import { imagesRequestSchema } from "../../openai/images-request.ts";
@@ -17,7 +18,7 @@ export function imagesRoutes(deps: AppDeps): Hono<AppEnv> {
     const req = parseRequest(imagesRequestSchema, asObject(await readJsonBody(c, deps.config.server.maxRequestBodyBytes)));
     const model = await resolveRequestModel(deps, req.model, "image", log);
     await deps.admission?.admit(c, { model, estimatedInputTokens: estimateBodyTokens([req.prompt, req.negative_prompt]) });
-    const out = await generateImages(deps.runtime, req, model, c.req.raw.signal);
+    const out = await generateImages(deps.runtime, req, model, c.req.raw.signal, reportServed(c));
     log.images = out.images;
     log.imageSize = out.size;
     log.imageQuality = out.quality;

@@ -1,4 +1,5 @@
 // POST /v1/rerank (Cohere-compatible) over Bedrock's rerank models.
+import { reportServed } from "../served-by.ts";
 import { Hono } from "hono";
 import { rerankRequestSchema } from "../../openai/rerank-request.ts";
 import { parseRequest } from "../../openai/zod-to-error.ts";
@@ -17,7 +18,7 @@ export function rerankRoutes(deps: AppDeps): Hono<AppEnv> {
     const req = parseRequest(rerankRequestSchema, asObject(await readJsonBody(c, deps.config.server.maxRequestBodyBytes)));
     const model = await resolveRequestModel(deps, req.model, "rerank", log);
     await deps.admission?.admit(c, { model, estimatedInputTokens: estimateBodyTokens([req.query, req.documents]) });
-    const out = await rerankDocuments(deps.runtime, req, model, c.req.raw.signal);
+    const out = await rerankDocuments(deps.runtime, req, model, c.req.raw.signal, reportServed(c));
     if (out.inputTokens !== undefined) log.inputTokens = out.inputTokens;
     log.documents = out.documents;
     log.searchUnits = out.searchUnits;
