@@ -260,27 +260,26 @@ export class UpstreamRouter implements BedrockRuntime {
   }
 }
 
-/** Fewest outstanding calls per unit of weight; ties by smooth weighted round-robin (exact shares). */
+/**
+ * Weight first, outstanding calls as the guard: smooth weighted round-robin (nginx's: exact shares,
+ * evenly interleaved) among the targets whose outstanding calls per unit of weight are within one
+ * of the least loaded. Equal latencies give the configured shares; a target that slows down and
+ * piles up calls stops receiving new ones until it drains.
+ */
 function byLoad<T extends { c: Candidate }>(pool: T[]): T {
-  let best = Infinity;
-  let tied: T[] = [];
-  for (const o of pool) {
-    const load = o.c.t.outstanding / o.c.t.weight;
-    if (load < best) {
-      best = load;
-      tied = [o];
-    } else if (load === best) tied.push(o);
-  }
-  if (tied.length === 1) return tied[0]!;
+  let min = Infinity;
+  for (const o of pool) min = Math.min(min, o.c.t.outstanding / o.c.t.weight);
   let total = 0;
-  let chosen = tied[0]!;
-  for (const o of tied) {
-    o.c.t.credit += o.c.t.weight;
-    total += o.c.t.weight;
-    if (o.c.t.credit > chosen.c.t.credit) chosen = o;
+  let chosen: T | undefined;
+  for (const o of pool) {
+    const t = o.c.t;
+    if (t.outstanding / t.weight > min + 1) continue;
+    t.credit += t.weight;
+    total += t.weight;
+    if (!chosen || t.credit > chosen.c.t.credit) chosen = o;
   }
-  chosen.c.t.credit -= total;
-  return chosen;
+  chosen!.c.t.credit -= total;
+  return chosen!;
 }
 
 /** Weighted rendezvous hashing: the same key picks the same healthy target; a failed one moves only its keys. */
