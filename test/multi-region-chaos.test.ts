@@ -204,7 +204,7 @@ describe("multi-region routing and failover", () => {
           counts[r.headers.get("x-bedrock-gateway-target")!]!++;
         }
       };
-      await Promise.all(Array.from({ length: 4 }, worker));
+      await Promise.all(Array.from({ length: 8 }, worker));
       assert.equal(counts.east! + counts.west!, 1000);
       assert.ok(Math.abs(counts.east! - 750) <= 75, `east served ${counts.east}`);
       assert.ok(Math.abs(counts.west! - 250) <= 25, `west served ${counts.west}`);
