@@ -214,6 +214,30 @@ describe("multi-region routing and failover", () => {
     }
   });
 
+  it("an affinity key keeps calls on one healthy target, and moves only when it fails", async () => {
+    const m = await startMultiRegion([{ name: "a", region: "us-east-1" }, { name: "b", region: "us-west-2" }, { name: "c", region: "us-east-2" }]);
+    try {
+      const runtime = m.gw.runtime.deps.runtime;
+      const request = { messages: [{ role: "user" as const, content: [{ text: "hi" }] }] };
+      const servedBy = async (key: string) => {
+        let target = "";
+        await runtime.converse(NOVA, request, { affinityKey: key, onServed: (s) => (target = s.target) });
+        return target;
+      };
+      const first = await servedBy("conversation-1");
+      for (let i = 0; i < 5; i++) assert.equal(await servedBy("conversation-1"), first);
+      const spread = new Set<string>();
+      for (let i = 0; i < 30; i++) spread.add(await servedBy(`conversation-${i}`));
+      assert.equal(spread.size, 3, "different keys spread over the targets");
+      m.fakes[first]!.setDefault(THROTTLED);
+      const moved = await servedBy("conversation-1");
+      assert.notEqual(moved, first);
+      assert.equal(await servedBy("conversation-1"), moved, "and stays on its new target");
+    } finally {
+      await m.close();
+    }
+  });
+
   it("maps a model to each region's own profile, lists the union, and honours per-target model patterns", async () => {
     const m = await startMultiRegion([
       { name: "us", region: "us-east-1" },

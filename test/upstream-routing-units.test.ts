@@ -14,6 +14,9 @@ import { mergeSnapshots } from "../src/upstreams/merge-snapshots.ts";
 import { modelForTarget, regionOfArn } from "../src/upstreams/model-for-target.ts";
 import { permittedFallbacks } from "../src/upstreams/permitted-fallbacks.ts";
 import { parseFallbacks, parseTargets } from "../src/upstreams/target-spec.ts";
+import { createPricing, parsePriceTable } from "../src/usage/pricing.ts";
+import { toUsageRecord } from "../src/usage/to-usage-record.ts";
+import type { CompletedRequest } from "../src/http/app-env.ts";
 import { foundationModelSummaries, systemProfileSummaries, applicationProfileSummaries } from "./fake-bedrock/fake-models.ts";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -191,5 +194,22 @@ describe("permitted fallbacks", () => {
     assert.deepEqual(permittedFallbacks(table, primary, snap, "chat", opts, onlyLite).map((f) => f.name), ["amazon.nova-lite-v1:0"]);
     assert.deepEqual(permittedFallbacks(table, primary, snap, "chat", opts, () => false), []);
     assert.deepEqual(permittedFallbacks(new Map(), primary, snap, "chat", opts, () => true), []);
+  });
+});
+
+describe("usage record of a routed call", () => {
+  it("carries region and target and is priced at the serving region", () => {
+    const pricing = createPricing(parsePriceTable({ models: { "amazon.nova-lite-v1:0": { input: 1, output: 2, regions: { "eu-west-1": { input: 10, output: 20 } } } } }, "test"));
+    const done = (fields: Record<string, unknown>): CompletedRequest => ({
+      requestId: "r", method: "POST", path: "/v1/chat/completions", status: 200, startedAt: 0, latencyMs: 1, streamed: false, principal: undefined, admission: undefined,
+      fields: { endpoint: "chat.completions", model: "amazon.nova-lite-v1:0", bedrockModel: "amazon.nova-lite-v1:0", baseModelId: "amazon.nova-lite-v1:0", inputTokens: 1_000_000, outputTokens: 1_000_000, ...fields },
+    });
+    const eu = toUsageRecord(done({ region: "eu-west-1", target: "eu" }), pricing, "us-east-1")!;
+    assert.equal(eu.costUsd, 30);
+    assert.equal(eu.region, "eu-west-1");
+    assert.equal(eu.target, "eu");
+    const home = toUsageRecord(done({}), pricing, "us-east-1")!;
+    assert.equal(home.costUsd, 3);
+    assert.equal(home.region, null);
   });
 });

@@ -46,6 +46,7 @@ type Mode = "model" | "foundation";
 type Call<T> = (t: UpstreamTarget, modelId: string, opts: SendOptions, release: () => void) => Promise<T>;
 
 const ARN = /^arn:aws[a-z-]*:(bedrock|sagemaker):/;
+const noop = () => {};
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -117,7 +118,22 @@ export class UpstreamRouter implements BedrockRuntime {
     return [];
   }
 
-  private async route<T>(modelId: string, opts: SendOptions = {}, mode: Mode, call: Call<T>): Promise<T> {
+  private route<T>(modelId: string, opts: SendOptions = {}, mode: Mode, call: Call<T>): Promise<T> {
+    // One target, no breakers, no fallbacks (nothing configured): the call as it always was, plus
+    // the report of what served it — no per-call routing state.
+    const t = this.single;
+    if (t && !this.opts.breakers && !opts.fallbacks?.length) {
+      if (!opts.onServed) return call(t, modelId, opts, noop);
+      const onServed = opts.onServed;
+      return call(t, modelId, opts, noop).then((out) => {
+        onServed({ target: t.name, region: t.region, modelId });
+        return out;
+      });
+    }
+    return this.routeAcross(modelId, opts, mode, call);
+  }
+
+  private async routeAcross<T>(modelId: string, opts: SendOptions, mode: Mode, call: Call<T>): Promise<T> {
     const started = this.now();
     const budget = this.opts.retry.maxElapsedMs;
     const chain = opts.fallbacks?.length ? [modelId, ...opts.fallbacks.filter((f) => f !== modelId)] : [modelId];
