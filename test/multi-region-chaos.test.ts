@@ -165,6 +165,27 @@ describe("multi-region routing and failover", () => {
     }
   });
 
+  it("a role the target account refuses (wrong external id) fails that target only; no secret is logged", async () => {
+    const roleArn = "arn:aws:iam::210987654321:role/bedrock-gateway";
+    const assumed = { accessKeyId: "ASIAASSUMEDROLE00002", secretAccessKey: "assumed/secret/never/issued", sessionToken: "token-never-issued" };
+    const sts = await startFakeSts(TEST_CREDENTIALS, { [roleArn]: { credentials: assumed, externalId: "the-right-one" } });
+    const m = await startMultiRegion([
+      { name: "home", region: "us-east-1", weight: 0 },
+      { name: "partner", region: "us-west-2", fake: { credentials: assumed }, extra: { roleArn, externalId: "a-wrong-one", endpoints: { sts: sts.url } } },
+    ]);
+    try {
+      const r = await chat(m.gw, NOVA);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.headers.get("x-bedrock-gateway-target"), "home");
+      assert.ok(sts.calls.length >= 1 && sts.calls.every((c) => c.externalId === "a-wrong-one"));
+      assert.equal(modelCalls(m.fakes.partner!), 0, "nothing reached the partner account unsigned or mis-signed");
+      assert.ok(!m.gw.logText().includes(TEST_CREDENTIALS.secretAccessKey));
+    } finally {
+      await m.close();
+      await sts.close();
+    }
+  });
+
   it("a stream fails over only before its first byte", async () => {
     const m = await startMultiRegion([{ name: "east", region: "us-east-1" }, { name: "west", region: "us-west-2", weight: 0 }]);
     try {

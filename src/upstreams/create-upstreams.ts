@@ -67,7 +67,7 @@ export async function createUpstreams(config: Config, region: string, logger: Lo
         const signer =
           config.aws.bearerToken && !ownCredentials
             ? createBearerSigner(config.aws.bearerToken)
-            : createSigV4Signer(s.region, await targetCredentials(s, { defaultChain }));
+            : createSigV4Signer(s.region, await targetCredentials(s, { defaultChain, stsTimeouts: { connectMs: config.aws.timeouts.connectMs, requestMs: 10_000 } }));
         return new UpstreamTarget(
           {
             name: s.name,

@@ -9,6 +9,8 @@ import type { TargetSpec } from "./target-spec.ts";
 export interface CredentialSources {
   /** The process's default chain (shared by every target that needs it). */
   defaultChain: AwsCredentialIdentityProvider;
+  /** Bounds on the STS call: a hanging STS must fail the target, not hang its requests. */
+  stsTimeouts: { connectMs: number; requestMs: number };
 }
 
 export async function targetCredentials(spec: TargetSpec, sources: CredentialSources): Promise<AwsCredentialIdentityProvider> {
@@ -27,7 +29,12 @@ export async function targetCredentials(spec: TargetSpec, sources: CredentialSou
     },
     masterCredentials: base,
     // STS in the target's own region (or its VPC endpoint): no dependency on us-east-1.
-    clientConfig: { region: spec.region, ...(spec.endpoints.sts ? { endpoint: spec.endpoints.sts } : {}) },
+    clientConfig: {
+      region: spec.region,
+      ...(spec.endpoints.sts ? { endpoint: spec.endpoints.sts } : {}),
+      requestHandler: { connectionTimeout: sources.stsTimeouts.connectMs, requestTimeout: sources.stsTimeouts.requestMs },
+      maxAttempts: 2,
+    },
   });
   return memoizeIdentityProvider(assumed, isIdentityExpired, doesIdentityRequireRefresh)!;
 }
