@@ -84,6 +84,7 @@ export async function createUpstreams(config: Config, region: string, logger: Lo
             catalog: catalogOpts,
             ...(s.models ? { models: s.models } : {}),
             ...(s.excludeModels ? { excludeModels: s.excludeModels } : {}),
+            endpoints: s.endpoints,
           },
           logger,
         );

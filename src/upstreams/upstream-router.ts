@@ -46,7 +46,16 @@ type Mode = "model" | "foundation";
 type Call<T> = (t: UpstreamTarget, modelId: string, opts: SendOptions, release: () => void) => Promise<T>;
 
 const ARN = /^arn:aws[a-z-]*:(bedrock|sagemaker):/;
-const noop = () => {};
+
+/** Report the target once the call was accepted (direct path). */
+function served<T>(p: Promise<T>, t: UpstreamTarget, modelId: string, opts: SendOptions | undefined): Promise<T> {
+  const onServed = opts?.onServed;
+  if (!onServed) return p;
+  return p.then((out) => {
+    onServed({ target: t.name, region: t.region, modelId });
+    return out;
+  });
+}
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -68,32 +77,39 @@ export class UpstreamRouter implements BedrockRuntime {
   private readonly now: () => number;
   /** With one target the caller's resolved id is already that target's id. */
   private readonly single: UpstreamTarget | undefined;
+  private readonly breakerListeners = new Map<UpstreamTarget, (b: CircuitBreaker, model: string) => void>();
 
   constructor(targets: readonly UpstreamTarget[], opts: RouterOptions) {
     this.targets = targets;
     this.opts = opts;
     this.now = opts.now ?? Date.now;
     this.single = targets.length === 1 ? targets[0] : undefined;
+    for (const t of targets) this.breakerListeners.set(t, this.onBreaker(t));
   }
 
   converse(modelId: string, request: ConverseRequest, opts?: SendOptions): Promise<ConverseResponse> {
-    return this.route(modelId, opts, "model", (t, id, o, release) => t.runtime.converse(id, request, o).finally(release));
+    const t = this.direct(opts);
+    if (t) return served(t.runtime.converse(modelId, request, opts), t, modelId, opts);
+    return this.routeAcross(modelId, opts ?? {}, "model", (t, id, o, release) => t.runtime.converse(id, request, o).finally(release));
   }
 
   invokeModel(modelId: string, body: unknown, opts?: SendOptions): Promise<InvokeModelResult> {
-    return this.route(modelId, opts, "model", (t, id, o, release) => t.runtime.invokeModel(id, body, o).finally(release));
+    const t = this.direct(opts);
+    if (t) return served(t.runtime.invokeModel(modelId, body, opts), t, modelId, opts);
+    return this.routeAcross(modelId, opts ?? {}, "model", (t, id, o, release) => t.runtime.invokeModel(id, body, o).finally(release));
   }
 
   countTokens(modelId: string, input: { converse: ConverseTokensRequest }, opts?: SendOptions): Promise<number> {
-    return this.route(modelId, opts, "foundation", (t, id, o, release) => t.runtime.countTokens(id, input, o).finally(release));
+    const t = this.direct(opts);
+    if (t) return served(t.runtime.countTokens(modelId, input, opts), t, modelId, opts);
+    return this.routeAcross(modelId, opts ?? {}, "foundation", (t, id, o, release) => t.runtime.countTokens(id, input, o).finally(release));
   }
 
   converseStream(modelId: string, request: ConverseRequest, opts?: SendOptions): Promise<AsyncIterable<ConverseStreamEvent>> {
-    if (this.single && !this.opts.breakers) {
-      // Nothing to fail over to on the stream's first event: relay it as it comes, as before.
-      return this.route(modelId, opts, "model", (t, id, o, release) => t.runtime.converseStream(id, request, o).finally(release));
-    }
-    return this.route(modelId, opts, "model", async (t, id, o, release) => {
+    // Nothing to fail over to on the stream's first event: relay it as it comes, as before.
+    const t = this.direct(opts);
+    if (t) return served(t.runtime.converseStream(modelId, request, opts), t, modelId, opts);
+    return this.routeAcross(modelId, opts ?? {}, "model", async (t, id, o, release) => {
       let it: AsyncIterator<ConverseStreamEvent>;
       let first: IteratorResult<ConverseStreamEvent>;
       try {
@@ -109,28 +125,12 @@ export class UpstreamRouter implements BedrockRuntime {
     });
   }
 
-  /** MODEL_FALLBACKS entries for a model, for the caller to filter by the key's allow-list. */
-  static fallbacksFor(table: ReadonlyMap<string, readonly string[]>, ...names: (string | undefined)[]): readonly string[] {
-    for (const n of names) {
-      const hit = n === undefined ? undefined : table.get(n);
-      if (hit) return hit;
-    }
-    return [];
-  }
-
-  private route<T>(modelId: string, opts: SendOptions = {}, mode: Mode, call: Call<T>): Promise<T> {
-    // One target, no breakers, no fallbacks (nothing configured): the call as it always was, plus
-    // the report of what served it — no per-call routing state.
-    const t = this.single;
-    if (t && !this.opts.breakers && !opts.fallbacks?.length) {
-      if (!opts.onServed) return call(t, modelId, opts, noop);
-      const onServed = opts.onServed;
-      return call(t, modelId, opts, noop).then((out) => {
-        onServed({ target: t.name, region: t.region, modelId });
-        return out;
-      });
-    }
-    return this.routeAcross(modelId, opts, mode, call);
+  /**
+   * One target, no breakers, no fallbacks (nothing configured): that target, called exactly as
+   * before the router existed — no per-call routing state.
+   */
+  private direct(opts: SendOptions | undefined): UpstreamTarget | undefined {
+    return this.single && !this.opts.breakers && !opts?.fallbacks?.length ? this.single : undefined;
   }
 
   private async routeAcross<T>(modelId: string, opts: SendOptions, mode: Mode, call: Call<T>): Promise<T> {
@@ -237,7 +237,7 @@ export class UpstreamRouter implements BedrockRuntime {
     const open: { c: Candidate; breaker: CircuitBreaker | undefined }[] = [];
     for (const c of cands) {
       if (tried.has(c.t) || notHere.has(`${c.t.name}\u0000${model}`)) continue;
-      const breaker = this.opts.breakers ? c.t.breaker(c.id, this.opts.breakers, this.onBreaker(c.t)) : undefined;
+      const breaker = this.opts.breakers ? c.t.breaker(c.id, this.opts.breakers, this.breakerListeners.get(c.t)!) : undefined;
       if (breaker && !breaker.available(now)) continue;
       open.push({ c, breaker });
     }
@@ -263,7 +263,7 @@ export class UpstreamRouter implements BedrockRuntime {
     let min = Infinity;
     for (const model of chain) {
       for (const c of this.candidates(model, mode)) {
-        if (this.opts.breakers) min = Math.min(min, c.t.breaker(c.id, this.opts.breakers, this.onBreaker(c.t)).retryInMs(now));
+        if (this.opts.breakers) min = Math.min(min, c.t.breaker(c.id, this.opts.breakers, this.breakerListeners.get(c.t)!).retryInMs(now));
       }
     }
     return Number.isFinite(min) ? min : 1000;

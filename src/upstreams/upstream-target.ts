@@ -32,12 +32,15 @@ export interface TargetSetup {
   catalog: { ttlMs: number; includeSystemProfiles: boolean; includeApplicationProfiles: boolean };
   models?: readonly string[];
   excludeModels?: readonly string[];
+  /** Every endpoint the target names (bedrock-agent-runtime, bedrock-mantle: for other upstream kinds). */
+  endpoints?: Readonly<Record<string, string>>;
 }
 
 export class UpstreamTarget {
   readonly name: string;
   readonly region: string;
   readonly weight: number;
+  readonly endpoints: Readonly<Record<string, string>>;
   readonly runtime: BedrockRuntime;
   readonly catalog: ModelCatalog;
   /** Calls (and open streams) in flight: the router's least-outstanding measure. */
@@ -56,6 +59,7 @@ export class UpstreamTarget {
     this.name = s.name;
     this.region = s.region;
     this.weight = s.weight;
+    this.endpoints = s.endpoints ?? {};
     this.runtimeHttp = new BedrockHttp(s.runtimeEndpoint ?? defaultEndpoint("runtime", s.region, s.useFips), s.signer, s.timeouts, s.retry);
     this.controlHttp = new BedrockHttp(
       s.controlEndpoint ?? defaultEndpoint("control", s.region, s.useFips),

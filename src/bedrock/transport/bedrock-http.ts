@@ -47,7 +47,7 @@ export interface SendOptions {
   /**
    * Models this caller may fall back to, in order, when every target of the model is throttled or
    * unavailable: MODEL_FALLBACKS for the model, already filtered by the key's allow-list (see
-   * UpstreamRouter.fallbacksFor). Absent or empty: no fallback.
+   * src/upstreams/permitted-fallbacks.ts). Absent or empty: no fallback.
    */
   fallbacks?: readonly string[];
   /** Calls with the same key go to the same target while it is healthy (e.g. one conversation). */
