@@ -7,7 +7,8 @@ import type { ApiKeyVerifier } from "./auth/api-key-verifier.ts";
 import { refreshingKeyVerifier, staticKeyVerifier } from "./auth/api-key-verifier.ts";
 import { secretsManagerLoader, ssmLoader } from "./auth/secret-loaders.ts";
 import type { Config } from "./config/config.ts";
-import { DEFAULT_REGION } from "./config/config.ts";
+import { ConfigError, DEFAULT_REGION } from "./config/config.ts";
+import { isRegionShaped, regionWarning } from "./config/aws-regions.ts";
 import type { AppDeps } from "./http/app-env.ts";
 import { createKeyService } from "./keys/key-service.ts";
 import { storeKeyVerifier } from "./keys/store-key-verifier.ts";
@@ -66,9 +67,17 @@ function createVerifier(config: Config, region: string, logger: Logger): ApiKeyV
 
 export async function createRuntime(config: Config, logger: Logger, overrides: DependencyOverrides = {}): Promise<Runtime> {
   const region = await resolveRegion(config);
+  // AWS_REGION is checked by config.ts; a region from the AWS profile is checked here.
+  if (!isRegionShaped(region)) throw new ConfigError(`Invalid configuration:\n  region: "${region}" (from the AWS profile) is not an AWS region name`);
+  const noBedrock = regionWarning(region);
+  if (noBedrock) logger.warn({ region }, noBedrock);
   // Prometheus is imported only when enabled; upstream series exist only with several targets.
-  const metrics = config.metrics.enabled ? (await import("./metrics/gateway-metrics.ts")).createGatewayMetrics() : undefined;
   const built: { upstreams?: Upstreams } = {};
+  const metrics = config.metrics.enabled
+    ? (await import("./metrics/gateway-metrics.ts")).createGatewayMetrics({
+        knownModel: (id) => built.upstreams?.catalog.snapshot?.lookup.has(id) === true || config.models.aliases.has(id),
+      })
+    : undefined;
   const events =
     metrics && config.upstreams.targets
       ? (await import("./upstreams/upstream-metrics.ts")).upstreamMetrics(metrics.registry, () => built.upstreams?.targets ?? [])
@@ -100,7 +109,9 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
     ? createUsageRecorder(store, spend, logger, { flushIntervalMs: config.usage.flushIntervalMs, onDropped: (n) => metrics?.usageDropped(n) })
     : undefined;
   const observers = [requestEndObserver({ pricing, region, recorder: usage, metrics, admission })];
-  const keys = store ? createKeyService(store) : undefined;
+  // Rotations and revocations made here reach this process's key cache at once (deps.auth is read
+  // when a key changes: tests may replace the verifier after start-up).
+  const keys = store ? createKeyService(store, Date.now, (id) => deps.auth?.forget?.(id)) : undefined;
 
   const thinkingStore = new ThinkingStore(config.chat.thinkingStoreTtlMs, config.chat.thinkingStoreMaxEntries);
   const responses = await openResponsesState(config.responses, store, logger);

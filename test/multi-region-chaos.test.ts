@@ -16,7 +16,7 @@ const SONNET = "anthropic.claude-sonnet-4-5-20250929-v1:0";
 
 describe("multi-region routing and failover", () => {
   it("one region throttling 100%: no client errors, every call served by the other, its breaker opens", async () => {
-    const m = await startMultiRegion([{ name: "east", region: "us-east-1" }, { name: "west", region: "us-west-2" }]);
+    const m = await startMultiRegion([{ name: "east", region: "us-east-1" }, { name: "west", region: "us-west-2" }], { METRICS_PUBLIC: "true" });
     try {
       m.fakes.east!.setDefault(THROTTLED);
       const served: string[] = [];
