@@ -6,11 +6,6 @@ import type { Logger } from "pino";
 import type { ApiKeyVerifier } from "./auth/api-key-verifier.ts";
 import { refreshingKeyVerifier, staticKeyVerifier } from "./auth/api-key-verifier.ts";
 import { secretsManagerLoader, ssmLoader } from "./auth/secret-loaders.ts";
-import { createBedrockControlPlane } from "./bedrock/control-plane-client.ts";
-import { createBedrockRuntime } from "./bedrock/runtime-client.ts";
-import { BedrockHttp } from "./bedrock/transport/bedrock-http.ts";
-import { defaultEndpoint } from "./bedrock/transport/endpoints.ts";
-import { createBearerSigner, createSigV4Signer } from "./bedrock/transport/request-signer.ts";
 import type { Config } from "./config/config.ts";
 import { ConfigError, DEFAULT_REGION } from "./config/config.ts";
 import { isRegionShaped, regionWarning } from "./config/aws-regions.ts";
@@ -22,13 +17,14 @@ import { guardLimiter } from "./limits/guarded-limiter.ts";
 import { memoryLimiter } from "./limits/memory-limiter.ts";
 import type { RateLimiter } from "./limits/rate-limiter.ts";
 import { spendTracker } from "./limits/spend-tracker.ts";
-import { ModelCatalog } from "./models/model-catalog.ts";
 import { openStore } from "./store/open-store.ts";
 import { loadPricing } from "./usage/pricing.ts";
 import { requestEndObserver } from "./usage/request-end.ts";
 import { createUsageRecorder } from "./usage/usage-recorder.ts";
 import type { UsageRecorder } from "./usage/usage-recorder.ts";
 import type { UsageRecord } from "./store/store.ts";
+import { createUpstreams } from "./upstreams/create-upstreams.ts";
+import type { Upstreams } from "./upstreams/create-upstreams.ts";
 import { ThinkingStore } from "./converse/thinking-store.ts";
 import { openResponsesState } from "./responses/open-response-store.ts";
 import { createBatchJobsClient } from "./bedrock/batch-jobs-client.ts";
@@ -78,32 +74,20 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   if (!isRegionShaped(region)) throw new ConfigError(`Invalid configuration:\n  region: "${region}" (from the AWS profile) is not an AWS region name`);
   const noBedrock = regionWarning(region);
   if (noBedrock) logger.warn({ region }, noBedrock);
-  const sign = config.aws.bearerToken
-    ? createBearerSigner(config.aws.bearerToken)
-    : createSigV4Signer(region, overrides.credentials);
-  const retry = { maxElapsedMs: config.aws.retryMaxElapsedMs, baseDelayMs: 200, maxDelayMs: 2000 };
-  const runtimeHttp = new BedrockHttp(
-    config.aws.runtimeEndpoint ?? defaultEndpoint("runtime", region, config.aws.useFips),
-    sign,
-    config.aws.timeouts,
-    retry,
-  );
-  const controlHttp = new BedrockHttp(
-    config.aws.controlPlaneEndpoint ?? defaultEndpoint("control", region, config.aws.useFips),
-    sign,
-    { ...config.aws.timeouts, firstByteMs: 30_000, idleMs: 30_000 },
-    retry,
-  );
-  const catalog = new ModelCatalog(
-    createBedrockControlPlane(controlHttp),
-    {
-      region,
-      ttlMs: config.models.cacheTtlMs,
-      includeSystemProfiles: config.models.crossRegionInference,
-      includeApplicationProfiles: config.models.applicationInferenceProfiles,
-    },
-    logger,
-  );
+  // Prometheus is imported only when enabled; upstream series exist only with several targets.
+  const built: { upstreams?: Upstreams } = {};
+  const metrics = config.metrics.enabled
+    ? (await import("./metrics/gateway-metrics.ts")).createGatewayMetrics({
+        knownModel: (id) => built.upstreams?.catalog.snapshot?.lookup.has(id) === true || config.models.aliases.has(id),
+      })
+    : undefined;
+  const events =
+    metrics && config.upstreams.targets
+      ? (await import("./upstreams/upstream-metrics.ts")).upstreamMetrics(metrics.registry, () => built.upstreams?.targets ?? [])
+      : undefined;
+  const upstreams = await createUpstreams(config, region, logger, { ...(overrides.credentials ? { credentials: overrides.credentials } : {}), ...(events ? { events } : {}) });
+  built.upstreams = upstreams;
+  const { catalog } = upstreams;
   const staticAuth = createVerifier(config, region, logger);
 
   // Keys, limits, usage and metrics (README "API keys, limits and usage").
@@ -124,11 +108,6 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   }
   const spend = store ? spendTracker(store, config.limits.keyCacheTtlMs) : undefined;
   const admission = createAdmission(guardLimiter(limiter, config.limits.failMode, logger), spend, config.models.aliases);
-  const metrics = config.metrics.enabled
-    ? (await import("./metrics/gateway-metrics.ts")).createGatewayMetrics({
-        knownModel: (id) => catalog.snapshot?.lookup.has(id) === true || config.models.aliases.has(id),
-      })
-    : undefined;
   const usage = store
     ? createUsageRecorder(store, spend, logger, { flushIntervalMs: config.usage.flushIntervalMs, onDropped: (n) => metrics?.usageDropped(n) })
     : undefined;
@@ -142,9 +121,9 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
 
   // DEBUG=true logs bodies whatever LOG_LEVEL says: a child logger with its own level.
   const bodyLogger = config.log.debugBodies ? logger.child({ kind: "body" }, { level: "debug" }) : undefined;
-  const runtime = createBedrockRuntime(runtimeHttp);
+  const runtime = upstreams.runtime;
   const deps: AppDeps = {
-    config, logger, catalog, auth, runtime, thinkingStore, responses, admission, observers, store, keys, metrics, bodyLogger,
+    config, logger, catalog, auth, runtime, upstreams, thinkingStore, responses, admission, observers, store, keys, metrics, bodyLogger,
   };
 
   // Files and Batch APIs (docs/batch.md): only with a bucket and a store. Without them nothing of
@@ -161,7 +140,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
     closeObjects = () => objects.close();
     const batchDeps = {
       config: config.batch, chat: config.chat, models: config.models, logger, catalog, runtime,
-      jobs: createBatchJobsClient(controlHttp), objects, store: store.batches, getKey: (id: string) => store.getKey(id),
+      jobs: createBatchJobsClient(upstreams.targets[0]!.controlHttp), objects, store: store.batches, getKey: (id: string) => store.getKey(id),
       limiter: guardLimiter(limiter, config.limits.failMode, logger), spend, pricing, region,
       recordUsage: (r: UsageRecord) => usage?.add(r),
     };
@@ -186,7 +165,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
       // Requests cut by the drain deadline report their end on the next turn; then write everything.
       await new Promise((r) => setImmediate(r));
       await usage?.stop();
-      await Promise.all([runtimeHttp.close(), controlHttp.close(), responses.store.close(), limiter.close(), store?.close()]);
+      await Promise.all([upstreams.close(), responses.store.close(), limiter.close(), store?.close()]);
     },
   };
 }

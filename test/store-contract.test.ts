@@ -26,7 +26,7 @@ function usage(over: Partial<UsageRecord> = {}): UsageRecord {
     ts: T0, requestId: "req_1", keyId: "vk_000000000001", endpoint: "chat.completions", model: "claude",
     bedrockModel: "us.anthropic.claude-sonnet-4-5-20250929-v1:0", baseModel: "anthropic.claude-sonnet-4-5-20250929-v1:0",
     inputTokens: 100, outputTokens: 50, cacheReadTokens: 0, cacheWriteTokens: 0, latencyMs: 12.5, ttftMs: null,
-    status: 200, stream: false, aborted: false, errorType: null, costUsd: 0.001, abortReason: null, usageEstimated: false, ...over,
+    status: 200, stream: false, aborted: false, errorType: null, costUsd: 0.001, abortReason: null, usageEstimated: false, region: "us-east-1", target: "east", ...over,
   };
 }
 
@@ -96,7 +96,7 @@ function contract(name: string, open: () => Promise<Store>, reopen: () => Promis
       const batch = [
         usage({ requestId: "a", ts: T0 }),
         usage({ requestId: "b", ts: T0 + 1000, stream: true, aborted: true, abortReason: "shutdown", usageEstimated: true, ttftMs: 80, outputTokens: 7, costUsd: 0.0005 }),
-        usage({ requestId: "c", ts: T0 + DAY, keyId: "vk_000000000002", bedrockModel: "amazon.nova-lite-v1:0", baseModel: "amazon.nova-lite-v1:0", costUsd: null, status: 429, errorType: "rate_limit_exceeded", inputTokens: 0, outputTokens: 0 }),
+        usage({ requestId: "c", ts: T0 + DAY, region: null, target: null, keyId: "vk_000000000002", bedrockModel: "amazon.nova-lite-v1:0", baseModel: "amazon.nova-lite-v1:0", costUsd: null, status: 429, errorType: "rate_limit_exceeded", inputTokens: 0, outputTokens: 0 }),
         usage({ requestId: "d", ts: T0 + 2 * DAY, keyId: null, costUsd: 0.25, cacheReadTokens: 30, cacheWriteTokens: 40 }),
       ];
       await store.insertUsage(batch);

@@ -117,6 +117,9 @@ export function createBatchPoller(deps: BatchDeps, service: BatchService): Batch
       aborted: false,
       errorType: r.ok ? null : "batch_line_failed",
       costUsd: r.ok ? cost : 0,
+      abortReason: null,
+      usageEstimated: false,
+      region: deps.region,
     });
   }
 

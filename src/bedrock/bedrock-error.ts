@@ -29,6 +29,8 @@ export class BedrockError extends Error {
   readonly requestId: string | undefined;
   /** True when Bedrock sent this inside a stream that had already started. */
   readonly midStream: boolean;
+  /** When the gateway knows better than the default when a retry can succeed (circuit breakers). */
+  retryAfterSeconds: number | undefined;
 
   constructor(
     exception: BedrockErrorName,

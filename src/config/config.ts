@@ -1,7 +1,10 @@
 // The one reader of process.env. Everything the gateway can be told lives here, with its
 // default and unit; the rest of the code receives the parsed, typed Config object.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { parseFallbacks, parseTargets } from "../upstreams/target-spec.ts";
+import type { TargetSpec } from "../upstreams/target-spec.ts";
 import { isRegionShaped } from "./aws-regions.ts";
 import { parseAliasMap, parseBoolean, parseByteSize, parseDuration, parseKeyList, parseList } from "./parse-values.ts";
 
@@ -111,6 +114,17 @@ const envSchema = z.object({
   UPSTREAM_IDLE_TIMEOUT: textual(parseDuration).default(300_000),
   /** Total time spent retrying throttled / unavailable calls before the first byte (0 = no retries). */
   UPSTREAM_RETRY_MAX_TIME: textual(parseDuration).default(5_000),
+  /** Upstream targets (regions / accounts / VPC endpoints): a JSON array, or the path of a JSON
+   * file holding one. Unset: one target from AWS_REGION and the default credential chain. */
+  BEDROCK_TARGETS: textual(parseTargetsOrFile).optional(),
+  /** `{"model or alias": ["fallback", …]}`: models tried when every target of a model is throttled
+   * or unavailable (each still subject to the key's allow-list). Off by default. */
+  MODEL_FALLBACKS: textual(parseFallbacks).default(new Map()),
+  /** Circuit breaker per target and model: this many upstream failures within the window open it;
+   * after the cool-down one probe is let through (half-open); a success closes it. */
+  CIRCUIT_BREAKER_FAILURES: z.coerce.number().int().min(1).max(10_000).default(5),
+  CIRCUIT_BREAKER_WINDOW: textual(parseDuration).default(30_000),
+  CIRCUIT_BREAKER_COOLDOWN: textual(parseDuration).default(30_000),
   /** Fetch http(s) image URLs that resolve to private, loopback or link-local addresses (unsafe). */
   ALLOW_PRIVATE_IMAGE_URLS: textual(parseBoolean).default(false),
   IMAGE_FETCH_TIMEOUT: textual(parseDuration).default(10_000),
@@ -233,6 +247,12 @@ export interface Config {
     bearerToken: string | undefined;
     timeouts: { connectMs: number; firstByteMs: number; idleMs: number };
     retryMaxElapsedMs: number;
+  };
+  upstreams: {
+    /** Undefined: the single target of `aws` (today's behaviour, no breakers). */
+    targets: TargetSpec[] | undefined;
+    fallbacks: Map<string, string[]>;
+    breaker: { failures: number; windowMs: number; cooldownMs: number };
   };
   auth: { source: ApiKeySource; refreshIntervalMs: number; disabled: boolean };
   routes: { prefixes: string[] };
@@ -372,6 +392,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
       },
       retryMaxElapsedMs: e.UPSTREAM_RETRY_MAX_TIME,
     },
+    upstreams: {
+      targets: e.BEDROCK_TARGETS,
+      fallbacks: e.MODEL_FALLBACKS,
+      breaker: { failures: e.CIRCUIT_BREAKER_FAILURES, windowMs: e.CIRCUIT_BREAKER_WINDOW, cooldownMs: e.CIRCUIT_BREAKER_COOLDOWN },
+    },
     auth: { source, refreshIntervalMs: e.API_KEY_REFRESH_INTERVAL, disabled: e.DISABLE_AUTH },
     routes: { prefixes },
     models: {
@@ -437,6 +462,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
       smallConcurrency: e.BATCH_SMALL_CONCURRENCY,
     },
   };
+}
+
+/** BEDROCK_TARGETS holds JSON (starts with "[") or names a file that does. */
+function parseTargetsOrFile(text: string): TargetSpec[] {
+  const t = text.trim();
+  if (t.startsWith("[") || t.startsWith("{")) return parseTargets(t);
+  let body: string;
+  try {
+    body = readFileSync(t, "utf8");
+  } catch (err) {
+    throw new Error(`cannot read the file "${t}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return parseTargets(body);
 }
 
 function storeConfig(e: Pick<Env, "DATA_DIR" | "DATABASE_URL" | "DATABASE_POOL_SIZE">): StoreConfig {

@@ -1,6 +1,7 @@
 // POST /v1/embeddings, after validation: pick the model family, turn the input into texts, check
 // them against the family's limits, send batches of the family's size to InvokeModel (several in
 // flight, results kept in input order) and answer in OpenAI's shape.
+import type { SendOptions } from "../bedrock/transport/bedrock-http.ts";
 import type { EmbeddingFamily } from "../bedrock/embeddings/embedding-family.ts";
 import { EMBEDDING_FAMILIES } from "../bedrock/embeddings/embedding-families.ts";
 import { familyFor, knownPrefixes } from "../bedrock/family-table.ts";
@@ -74,6 +75,7 @@ export async function createEmbeddings(
   req: EmbeddingsRequest,
   model: ResolvedModel,
   signal?: AbortSignal,
+  onServed?: SendOptions["onServed"],
 ): Promise<EmbeddingsOutcome> {
   const family = embeddingFamilyOf(model);
   const dimensions = checkDimensions(family, req.dimensions, model.requested);
@@ -90,7 +92,7 @@ export async function createEmbeddings(
     batches,
     deps.concurrency,
     async (batch, _i, callSignal) => {
-      const res = await deps.runtime.invokeModel(model.bedrockId, family.buildBody(batch, opts), { signal: callSignal });
+      const res = await deps.runtime.invokeModel(model.bedrockId, family.buildBody(batch, opts), { signal: callSignal, ...(onServed ? { onServed } : {}) });
       const parsed = family.parseResponse(res.body, batch.length);
       let tokens = parsed.inputTokens ?? res.inputTokens;
       if (tokens === undefined) {

@@ -25,7 +25,7 @@ export function fromBedrockError(err: BedrockError): GatewayError {
     case "ResourceNotFoundException":
       return new GatewayError({ status: 404, type: "not_found_error", code: "model_not_found", param: "model", message: m, cause: err });
     case "ThrottlingException":
-      return new GatewayError({ status: 429, type: "rate_limit_error", code: "rate_limit_exceeded", message: `Bedrock is throttling requests: ${m}`, retryAfterSeconds: 1, shouldRetry: true, cause: err });
+      return new GatewayError({ status: 429, type: "rate_limit_error", code: "rate_limit_exceeded", message: `Bedrock is throttling requests: ${m}`, retryAfterSeconds: err.retryAfterSeconds ?? 1, shouldRetry: true, cause: err });
     case "ModelNotReadyException":
       return new GatewayError({ status: 429, type: "rate_limit_error", code: "model_not_ready", message: `The model is not ready yet: ${m}`, retryAfterSeconds: 5, shouldRetry: true, cause: err });
     case "ModelTimeoutException":
@@ -33,7 +33,7 @@ export function fromBedrockError(err: BedrockError): GatewayError {
       return new GatewayError({ status: 504, type: "timeout_error", code: "upstream_timeout", message: `The model did not answer in time: ${m}`, shouldRetry: true, cause: err });
     case "ServiceUnavailableException":
     case "TransportError":
-      return new GatewayError({ status: 503, type: "service_unavailable_error", code: "upstream_unavailable", message: `Bedrock is unavailable: ${m}`, retryAfterSeconds: 2, shouldRetry: true, cause: err });
+      return new GatewayError({ status: 503, type: "service_unavailable_error", code: "upstream_unavailable", message: `Bedrock is unavailable: ${m}`, retryAfterSeconds: err.retryAfterSeconds ?? 2, shouldRetry: true, cause: err });
     case "ModelErrorException":
     case "ModelStreamErrorException":
       return new GatewayError({ status: 502, type: "server_error", code: "model_error", message: `The model failed to process the request: ${m}`, shouldRetry: true, cause: err });

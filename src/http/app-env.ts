@@ -17,6 +17,12 @@ import type { LogFields, RequestObserver } from "../logging/request-record.ts";
 
 export type { CompletedRequest, LogFields, RequestObserver } from "../logging/request-record.ts";
 import type { ResponsesState } from "../responses/open-response-store.ts";
+import type { TargetStatus } from "../upstreams/target-status.ts";
+
+export interface UpstreamsView {
+  status(): TargetStatus[];
+  readonly fallbacks: ReadonlyMap<string, readonly string[]>;
+}
 
 export interface CatalogView {
   readonly snapshot: CatalogSnapshot | undefined;
@@ -31,6 +37,8 @@ export interface AppDeps {
   /** null when authentication is disabled (loopback-only development mode). */
   auth: ApiKeyVerifier | null;
   runtime: BedrockRuntime;
+  /** Upstream targets (regions / accounts): their state for /health, and MODEL_FALLBACKS. */
+  upstreams?: UpstreamsView;
   /** Signed thinking blocks by tool-call id, for clients that do not replay them. */
   thinkingStore: ThinkingStore;
   /** Stored Responses and the sealer for reasoning encrypted_content (the Responses API). */

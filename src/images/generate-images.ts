@@ -1,6 +1,7 @@
 // POST /v1/images/generations, after validation: pick the model family, check the options
 // against it, split `n` into calls of the family's size (concurrently), and answer in OpenAI's
 // shape: base64 by default, a data: URL when `url` is asked for (the gateway stores no files).
+import type { SendOptions } from "../bedrock/transport/bedrock-http.ts";
 import { familyFor, knownPrefixes } from "../bedrock/family-table.ts";
 import { IMAGE_FAMILIES } from "../bedrock/images/image-families.ts";
 import type { ImageFamily } from "../bedrock/images/image-family.ts";
@@ -57,6 +58,7 @@ export async function generateImages(
   req: ImagesRequest,
   model: ResolvedModel,
   signal?: AbortSignal,
+  onServed?: SendOptions["onServed"],
 ): Promise<ImagesOutcome> {
   const family = imageFamilyOf(model);
   checkRequest(req, family);
@@ -69,7 +71,7 @@ export async function generateImages(
     counts,
     counts.length,
     async (count, i, callSignal) => {
-      const res = await runtime.invokeModel(model.bedrockId, build(count, seeds[i]), { signal: callSignal });
+      const res = await runtime.invokeModel(model.bedrockId, build(count, seeds[i]), { signal: callSignal, ...(onServed ? { onServed } : {}) });
       return family.parseResponse(res.body);
     },
     signal,

@@ -49,6 +49,11 @@ export interface LogFields {
   cacheWriteTokens?: number;
   /** Milliseconds from request start to the first streamed content. */
   ttftMs?: number;
+  /** Upstream target and region that served the call (SendOptions.onServed). */
+  target?: string;
+  region?: string;
+  /** The model that was asked for, when a fallback model served the call. */
+  fallbackFrom?: string;
   /** Upstream retries performed before the first byte. */
   retries?: number;
   /** Set when the response did not complete: the client went away, or the server's drain deadline cut it. */

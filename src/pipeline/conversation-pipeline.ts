@@ -32,6 +32,9 @@ import { recordUsage, streamUsage, thinkingOf } from "./request-usage.ts";
 import { keepResponse, keyIdOf, loadConversation } from "./stored-conversations.ts";
 import { runStream } from "./stream-engine.ts";
 import { StreamTranscript } from "./stream-transcript.ts";
+import { reportServed } from "../http/served-by.ts";
+import { permittedFallbacks } from "../upstreams/permitted-fallbacks.ts";
+import type { PermittedFallback } from "../upstreams/permitted-fallbacks.ts";
 
 const CATALOG_WAIT_MS = 3000;
 
@@ -40,6 +43,8 @@ type Codec<Req, Built extends BuiltRequest> = ConversationCodec<Req, Built, Kept
 interface Prepared<Req, Built extends BuiltRequest> {
   decoded: DecodedConversation<Req>;
   resolved: ResolvedModel;
+  /** MODEL_FALLBACKS of the model that this key's allow-list permits (usually none). */
+  fallbacks: PermittedFallback[];
   caps: ModelCapabilities;
   built: Built;
 }
@@ -67,6 +72,11 @@ async function prepare<Req, Built extends BuiltRequest>(c: Context<AppEnv>, deps
     maxOutputTokens: maxOut === undefined ? undefined : maxOut * n,
   });
 
+  // Fallback models pass the same allow-list as the model itself.
+  const fallbacks = deps.upstreams?.fallbacks.size
+    ? permittedFallbacks(deps.upstreams.fallbacks, resolved, deps.catalog.snapshot, "chat", config.models, deps.admission?.modelFilter(c) ?? (() => true))
+    : [];
+
   const fetchedImages = await fetchImages(codec.mediaUrls(decoded, history), imageFetchOptions(config.chat), c.req.raw.signal);
   const scope = keyIdOf(c);
   const built = codec.build(decoded, {
@@ -81,12 +91,12 @@ async function prepare<Req, Built extends BuiltRequest>(c: Context<AppEnv>, deps
     history,
   });
   for (const [k, v] of Object.entries(parameterHeaders(built, codec.droppedTools?.(built) ?? []))) c.header(k, v);
-  return { decoded, resolved, caps, built };
+  return { decoded, resolved, fallbacks, caps, built };
 }
 
 export async function runConversation<Req, Built extends BuiltRequest>(c: Context<AppEnv>, deps: AppDeps, codec: Codec<Req, Built>): Promise<Response> {
   const started = performance.now();
-  const { decoded, resolved, caps, built } = await prepare(c, deps, codec, false);
+  const { decoded, resolved, fallbacks, caps, built } = await prepare(c, deps, codec, false);
   const log = c.get("log");
   const scope = keyIdOf(c);
   const remember = (toolUseIds: string[], reasoning: Parameters<typeof deps.thinkingStore.remember>[2]) => {
@@ -104,7 +114,16 @@ export async function runConversation<Req, Built extends BuiltRequest>(c: Contex
   };
   let retries = 0;
   const { upstream, release } = followClient(c.req.raw.signal);
-  const execution = { runtime: deps.runtime, modelId: resolved.bedrockId, built, caps, choices: decoded.choices, upstream, onRetry: () => void (log.retries = ++retries) };
+  const onServed = reportServed(c, (s) => {
+    // A fallback served the call: the response names it, as MODEL_FALLBACKS does.
+    const name = fallbacks.find((f) => f.bedrockId === s.fallbackModel)?.name ?? s.fallbackModel ?? ctx.model;
+    ctx.model = name;
+    c.header("x-bedrock-gateway-fallback", name);
+  });
+  const execution = {
+    runtime: deps.runtime, modelId: resolved.bedrockId, built, caps, choices: decoded.choices, upstream, onRetry: () => void (log.retries = ++retries), onServed,
+    ...(fallbacks.length ? { fallbacks: fallbacks.map((f) => f.bedrockId) } : {}),
+  };
 
   if (!decoded.stream) {
     let results: ConverseResponse[];
@@ -172,7 +191,7 @@ export async function countConversationTokens<Req, Built extends BuiltRequest>(c
   if (resolved.baseModelId.startsWith("anthropic.")) {
     try {
       const { messages, system, toolConfig, additionalModelRequestFields } = built.request;
-      const n = await deps.runtime.countTokens(resolved.baseModelId, { converse: { messages, system, toolConfig, additionalModelRequestFields } }, { signal: c.req.raw.signal });
+      const n = await deps.runtime.countTokens(resolved.baseModelId, { converse: { messages, system, toolConfig, additionalModelRequestFields } }, { signal: c.req.raw.signal, onServed: reportServed(c) });
       return c.json(codec.countBody!(n));
     } catch (err) {
       if (!(err instanceof BedrockError) || err.exception !== "ValidationException") throw err;

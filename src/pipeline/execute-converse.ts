@@ -37,10 +37,18 @@ export interface Execution {
   choices: number;
   upstream: AbortController;
   onRetry: () => void;
+  /** Which target (region, fallback model) served: headers, log fields, usage record. */
+  onServed?: SendOptions["onServed"];
+  /** Permitted fallback models, in order (see src/upstreams/permitted-fallbacks.ts). */
+  fallbacks?: readonly string[];
+}
+
+function sendOptions(x: Execution): SendOptions {
+  return { signal: x.upstream.signal, onRetry: x.onRetry, ...(x.onServed ? { onServed: x.onServed } : {}), ...(x.fallbacks ? { fallbacks: x.fallbacks } : {}) };
 }
 
 export function converseAll(x: Execution): Promise<ConverseResponse[]> {
-  const send: SendOptions = { signal: x.upstream.signal, onRetry: x.onRetry };
+  const send = sendOptions(x);
   return allOrAbort(x.choices, () => x.runtime.converse(x.modelId, x.built.request, send), x.upstream);
 }
 
@@ -49,6 +57,6 @@ export function converseAll(x: Execution): Promise<ConverseResponse[]> {
  * normal HTTP error (retried by the transport), and one choice failing to open aborts the others.
  */
 export function openStreams(x: Execution): Promise<AsyncIterable<ConverseStreamEvent>[]> {
-  const send: SendOptions = { signal: x.upstream.signal, onRetry: x.onRetry };
+  const send = sendOptions(x);
   return allOrAbort(x.choices, () => openConverseStream(x.runtime, x.modelId, x.built, x.caps, send), x.upstream);
 }

@@ -4,6 +4,8 @@
 // connection) → its log fields (usage, counts) → the JSON answer.
 import type { Context } from "hono";
 import type { BedrockRuntime } from "../bedrock/runtime-client.ts";
+import type { SendOptions } from "../bedrock/transport/bedrock-http.ts";
+import { reportServed } from "../http/served-by.ts";
 import type { AppDeps, AppEnv } from "../http/app-env.ts";
 import { asObject, readJsonBody } from "../http/read-json-body.ts";
 import { estimateBodyTokens } from "../limits/estimate-body-tokens.ts";
@@ -24,7 +26,7 @@ export interface InvokeEndpoint<Req> {
   /** The parts of the request the admission token estimate reads. */
   estimateParts(req: Req): unknown;
   /** The Bedrock work; what it reports goes into the request's log fields. */
-  run(runtime: BedrockRuntime, req: Req, model: ResolvedModel, signal: AbortSignal): Promise<{ body: unknown; log: Partial<LogFields> }>;
+  run(runtime: BedrockRuntime, req: Req, model: ResolvedModel, signal: AbortSignal, onServed: SendOptions["onServed"]): Promise<{ body: unknown; log: Partial<LogFields> }>;
 }
 
 export async function runInvoke<Req>(c: Context<AppEnv>, deps: AppDeps, ep: InvokeEndpoint<Req>): Promise<Response> {
@@ -36,7 +38,8 @@ export async function runInvoke<Req>(c: Context<AppEnv>, deps: AppDeps, ep: Invo
   const model = resolveModel(await deps.catalog.ready(CATALOG_WAIT_MS), requested ?? undefined, ep.kind, deps.config.models);
   Object.assign(log, { model: model.requested, bedrockModel: model.bedrockId, baseModelId: model.baseModelId });
   await deps.admission?.admit(c, { model, estimatedInputTokens: estimateBodyTokens(ep.estimateParts(req)) });
-  const out = await ep.run(deps.runtime, req, model, c.req.raw.signal);
+  // What served the call (region, target): response headers, log fields, usage record.
+  const out = await ep.run(deps.runtime, req, model, c.req.raw.signal, reportServed(c));
   Object.assign(log, out.log);
   return c.json(out.body);
 }

@@ -1,6 +1,7 @@
 // POST /v1/rerank, after validation: documents to the texts the model scores, one InvokeModel
 // call, then results by descending relevance (ties by original position) with each document's
 // original index, cut to top_n, with the documents themselves when asked for.
+import type { SendOptions } from "../bedrock/transport/bedrock-http.ts";
 import { randomUUID } from "node:crypto";
 import { familyFor, knownPrefixes } from "../bedrock/family-table.ts";
 import { RERANK_FAMILIES } from "../bedrock/rerank/rerank-families.ts";
@@ -65,6 +66,7 @@ export async function rerankDocuments(
   req: RerankRequest,
   model: ResolvedModel,
   signal?: AbortSignal,
+  onServed?: SendOptions["onServed"],
 ): Promise<RerankOutcome> {
   const family = rerankFamilyOf(model);
   if (req.query.trim() === "") throw errors.invalidRequest("'query' cannot be empty.", "query", "invalid_value");
@@ -80,7 +82,7 @@ export async function rerankDocuments(
   const res = await runtime.invokeModel(
     model.bedrockId,
     family.buildBody({ query: req.query, documents: texts, topN, maxTokensPerDoc: req.max_tokens_per_doc ?? undefined }),
-    { signal },
+    { signal, ...(onServed ? { onServed } : {}) },
   );
   const parsed = family.parseResponse(res.body, n);
   const results = rankResults(parsed.results, topN).map((r) => {

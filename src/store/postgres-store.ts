@@ -21,7 +21,7 @@ const types = {
   }) as typeof pg.types.getTypeParser,
 };
 
-/** Rows per INSERT: 18 columns each stays far below PostgreSQL's 65,535 parameters. */
+/** Rows per INSERT: 20 columns each stays far below PostgreSQL's 65,535 parameters. */
 const USAGE_CHUNK = 1000;
 const MIGRATION_LOCK = 7_271_828_182; // arbitrary constant shared by every gateway replica
 

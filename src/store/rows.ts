@@ -60,6 +60,7 @@ export const USAGE_COLUMNS = [
   "ts", "request_id", "key_id", "endpoint", "model", "bedrock_model", "base_model",
   "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
   "latency_ms", "ttft_ms", "status", "stream", "aborted", "error_type", "cost_usd", "abort_reason", "usage_estimated",
+  "region", "target",
 ] as const;
 
 export function usageValues(u: UsageRecord, dialect: "sqlite" | "postgres"): unknown[] {
@@ -68,6 +69,7 @@ export function usageValues(u: UsageRecord, dialect: "sqlite" | "postgres"): unk
     u.ts, u.requestId, u.keyId, u.endpoint, u.model, u.bedrockModel, u.baseModel,
     u.inputTokens, u.outputTokens, u.cacheReadTokens, u.cacheWriteTokens,
     u.latencyMs, u.ttftMs, u.status, b(u.stream), b(u.aborted), u.errorType, u.costUsd, u.abortReason, b(u.usageEstimated),
+    u.region ?? null, u.target ?? null,
   ];
 }
 
@@ -93,6 +95,8 @@ export function usageFromRow(r: Row): UsageRecord {
     costUsd: numOrNull(r.cost_usd),
     abortReason: strOrNull(r.abort_reason),
     usageEstimated: bool(r.usage_estimated),
+    region: strOrNull(r.region),
+    target: strOrNull(r.target),
   };
 }
 

@@ -67,6 +67,9 @@ export interface UsageRecord {
   abortReason: string | null;
   /** The token counts are the gateway's estimate (a stream cut before Bedrock reported usage). */
   usageEstimated: boolean;
+  /** Region and target (BEDROCK_TARGETS name, "default" without it) that served the call. */
+  region?: string | null;
+  target?: string | null;
 }
 
 export type UsageGroupBy = "key" | "model" | "day";

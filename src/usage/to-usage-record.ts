@@ -18,10 +18,12 @@ export function toUsageRecord(r: CompletedRequest, pricing: Pricing, region: str
   };
   const bedrockModel = text(f.bedrockModel);
   const baseModel = text(f.baseModelId);
+  // The region that served the call prices it (cross-region and in-region prices can differ).
+  const servedRegion = text(f.region) ?? region;
   const used = tokens.inputTokens + tokens.outputTokens + tokens.cacheReadTokens + tokens.cacheWriteTokens > 0;
   // A failed or refused request costs nothing; a successful call that reports no tokens (image
   // generation, say) is billed some other way, so its cost is unknown rather than zero.
-  const cost = () => (used ? pricing.cost(baseModel ?? undefined, bedrockModel ?? undefined, region, tokens) : r.status >= 400 ? 0 : null);
+  const cost = () => (used ? pricing.cost(baseModel ?? undefined, bedrockModel ?? undefined, servedRegion, tokens) : r.status >= 400 ? 0 : null);
   return {
     ts: r.startedAt,
     requestId: r.requestId,
@@ -40,5 +42,7 @@ export function toUsageRecord(r: CompletedRequest, pricing: Pricing, region: str
     costUsd: cost(),
     abortReason: f.aborted === true ? text(f.abortReason) : null,
     usageEstimated: f.usageEstimated === true,
+    region: text(f.region),
+    target: text(f.target),
   };
 }

@@ -23,10 +23,35 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
+/** What served a call (see src/upstreams/): for response headers, log fields and usage records. */
+export interface ServedBy {
+  /** Target name (BEDROCK_TARGETS), "default" without it. */
+  target: string;
+  region: string;
+  /** The model id / profile / ARN the target was called with. */
+  modelId: string;
+  /** Foundation model behind modelId, when the target's catalog knows it (pricing a fallback). */
+  baseModelId?: string;
+  /** Set when a fallback model served the call: the model that was asked for … */
+  fallbackFrom?: string;
+  /** … and the entry of SendOptions.fallbacks that served it. */
+  fallbackModel?: string;
+}
+
 export interface SendOptions {
   signal?: AbortSignal;
-  /** Called before each retry, for metrics and logs. */
+  /** Called before each retry (and each move to another target), for metrics and logs. */
   onRetry?: (err: BedrockError, attempt: number, delayMs: number) => void;
+  /** Called once, when a target has accepted the call (before the first event of a stream is relayed). */
+  onServed?: (served: ServedBy) => void;
+  /**
+   * Models this caller may fall back to, in order, when every target of the model is throttled or
+   * unavailable: MODEL_FALLBACKS for the model, already filtered by the key's allow-list (see
+   * src/upstreams/permitted-fallbacks.ts). Absent or empty: no fallback.
+   */
+  fallbacks?: readonly string[];
+  /** Calls with the same key go to the same target while it is healthy (e.g. one conversation). */
+  affinityKey?: string;
 }
 
 export interface HttpRequestSpec {

@@ -15,8 +15,8 @@ export function embeddingsRoutes(deps: AppDeps): Hono<AppEnv> {
       parse: (raw) => parseRequest(embeddingsRequestSchema, raw),
       model: (req) => req.model,
       estimateParts: (req) => req.input,
-      async run(runtime, req, model, signal) {
-        const out = await createEmbeddings({ runtime, concurrency: deps.config.embeddings.concurrency }, req, model, signal);
+      async run(runtime, req, model, signal, onServed) {
+        const out = await createEmbeddings({ runtime, concurrency: deps.config.embeddings.concurrency }, req, model, signal, onServed);
         const log = { inputTokens: out.inputTokens, outputTokens: 0, inputs: out.inputs, bedrockCalls: out.bedrockCalls, ...(out.tokensEstimated ? { tokensEstimated: true } : {}) };
         return { body: out.response, log };
       },

@@ -15,8 +15,8 @@ export function imagesRoutes(deps: AppDeps): Hono<AppEnv> {
       parse: (raw) => parseRequest(imagesRequestSchema, raw),
       model: (req) => req.model,
       estimateParts: (req) => [req.prompt, req.negative_prompt],
-      async run(runtime, req, model, signal) {
-        const out = await generateImages(runtime, req, model, signal);
+      async run(runtime, req, model, signal, onServed) {
+        const out = await generateImages(runtime, req, model, signal, onServed);
         return { body: out.response, log: { images: out.images, imageSize: out.size, imageQuality: out.quality, bedrockCalls: out.bedrockCalls } };
       },
     }),

@@ -15,8 +15,8 @@ export function rerankRoutes(deps: AppDeps): Hono<AppEnv> {
       parse: (raw) => parseRequest(rerankRequestSchema, raw),
       model: (req) => req.model,
       estimateParts: (req) => [req.query, req.documents],
-      async run(runtime, req, model, signal) {
-        const out = await rerankDocuments(runtime, req, model, signal);
+      async run(runtime, req, model, signal, onServed) {
+        const out = await rerankDocuments(runtime, req, model, signal, onServed);
         const log = { documents: out.documents, searchUnits: out.searchUnits, ...(out.inputTokens !== undefined ? { inputTokens: out.inputTokens } : {}) };
         return { body: out.response, log };
       },
