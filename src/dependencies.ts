@@ -22,6 +22,7 @@ import { memoryLimiter } from "./limits/memory-limiter.ts";
 import type { RateLimiter } from "./limits/rate-limiter.ts";
 import { spendTracker } from "./limits/spend-tracker.ts";
 import { ModelCatalog } from "./models/model-catalog.ts";
+import { recentRequests } from "./console/recent-requests.ts";
 import { openStore } from "./store/open-store.ts";
 import { loadPricing } from "./usage/pricing.ts";
 import { requestEndObserver } from "./usage/request-end.ts";
@@ -120,7 +121,9 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   const usage = store
     ? createUsageRecorder(store, spend, logger, { flushIntervalMs: config.usage.flushIntervalMs, onDropped: (n) => metrics?.usageDropped(n) })
     : undefined;
-  const observers = [requestEndObserver({ pricing, region, recorder: usage, metrics, admission })];
+  // The console's Requests page: a ring of recent requests, only when the console is served.
+  const recent = config.console.enabled ? recentRequests(config.console.recentRequests) : undefined;
+  const observers = [requestEndObserver({ pricing, region, recorder: usage, metrics, admission, recent })];
   const keys = store ? createKeyService(store) : undefined;
 
   const thinkingStore = new ThinkingStore(config.chat.thinkingStoreTtlMs, config.chat.thinkingStoreMaxEntries);
@@ -128,6 +131,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
 
   const deps: AppDeps = {
     config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), thinkingStore, responses, admission, observers, store, keys, metrics,
+    console: recent ? { recent, pricing, region } : undefined,
   };
 
   return {

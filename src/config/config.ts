@@ -164,6 +164,12 @@ const envSchema = z.object({
   ENABLE_METRICS: textual(parseBoolean).default(true),
   /** When set, /metrics requires `Authorization: Bearer <METRICS_API_KEY>`. */
   METRICS_API_KEY: optionalText,
+  /** The operator console at /console is served when ADMIN_API_KEY is set; false turns it off. */
+  CONSOLE_ENABLED: textual(parseBoolean).default(true),
+  /** How long a console login lasts. */
+  CONSOLE_SESSION_TTL: textual(parseDuration).default(8 * 3_600_000),
+  /** Finished requests the console's Requests page keeps in memory (per process). */
+  CONSOLE_RECENT_REQUESTS: z.coerce.number().int().min(10).max(100_000).default(1000),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -233,6 +239,8 @@ export interface Config {
   limits: { redisUrl: string | undefined; failMode: "open" | "closed"; redisTimeoutMs: number; keyCacheTtlMs: number };
   usage: { flushIntervalMs: number; pricingFile: string | undefined };
   metrics: { enabled: boolean; apiKey: string | undefined };
+  /** The operator console (src/console); enabled only with an admin key. */
+  console: { enabled: boolean; sessionTtlMs: number; recentRequests: number };
 }
 
 function fail(issues: z.core.$ZodIssue[]): never {
@@ -358,6 +366,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
     },
     usage: { flushIntervalMs: e.USAGE_FLUSH_INTERVAL, pricingFile: e.PRICING_FILE },
     metrics: { enabled: e.ENABLE_METRICS, apiKey: e.METRICS_API_KEY },
+    console: {
+      enabled: e.CONSOLE_ENABLED && e.ADMIN_API_KEY !== undefined,
+      sessionTtlMs: e.CONSOLE_SESSION_TTL,
+      recentRequests: e.CONSOLE_RECENT_REQUESTS,
+    },
   };
 }
 

@@ -12,6 +12,8 @@ import type { CatalogModel, CatalogSnapshot } from "../models/build-catalog.ts";
 import type { CatalogStatus } from "../models/model-catalog.ts";
 import type { ResolvedModel } from "../models/resolve-model.ts";
 import type { Store } from "../store/store.ts";
+import type { RecentRequests } from "../console/recent-requests.ts";
+import type { Pricing } from "../usage/pricing.ts";
 import type { ResponsesState } from "../responses/open-response-store.ts";
 
 export interface CatalogView {
@@ -40,6 +42,15 @@ export interface AppDeps {
   keys?: KeyService;
   /** Prometheus metrics (absent with ENABLE_METRICS=false). */
   metrics?: GatewayMetrics;
+  /** What only the operator console reads (absent when the console is off). */
+  console?: ConsoleParts;
+}
+
+export interface ConsoleParts {
+  /** The last finished requests of this process (fed by the usage observer). */
+  recent: RecentRequests;
+  pricing: Pricing;
+  region: string;
 }
 
 /** What an endpoint tells admission about the call it is about to make. */

@@ -1,7 +1,7 @@
 // Row ↔ record mapping shared by both backends. Drivers differ in how they return BIGINT (pg:
 // string unless told otherwise), booleans (SQLite: 0/1) and JSON (SQLite: text), so every value
 // goes through these converters.
-import type { BudgetPeriod, KeyRecord, UsageRecord, UsageRow } from "./store.ts";
+import type { AggregateRow, BudgetPeriod, KeyRecord, UsageRecord, UsageRow } from "./store.ts";
 
 type Row = Record<string, unknown>;
 
@@ -107,6 +107,11 @@ export function usageRowFromRow(r: Row): UsageRow {
     costUsd: num(r.cost_usd),
     unpricedRequests: num(r.unpriced),
   };
+}
+
+export function aggregateRowFromRow(r: Row): AggregateRow {
+  const row = usageRowFromRow(r);
+  return { ...row, meanLatencyMs: row.requests > 0 ? num(r.latency_ms) / row.requests : 0 };
 }
 
 /** UTC day of an epoch-ms time, as stored in key_spend_daily. */

@@ -92,6 +92,29 @@ export interface UsageRow {
   unpricedRequests: number;
 }
 
+export type AggregateGroup = "key" | "model" | "day" | "bucket";
+
+/** A console aggregation (src/store/usage-aggregate-sql.ts): SQL over the hourly rollup or the records. */
+export interface UsageAggregateQuery {
+  /** Epoch ms, inclusive. Whole UTC hours (with `to`) read the hourly rollup. */
+  from: number;
+  /** Epoch ms, exclusive. */
+  to: number;
+  groupBy: AggregateGroup;
+  /** Width of a time bucket (groupBy "bucket"), epoch-aligned; whole days are UTC days. */
+  bucketMs?: number;
+  keyId?: string;
+  /** Bedrock model id (else the requested name), as grouped. */
+  model?: string;
+  /** Only the largest this many groups, by cost then requests (top lists). */
+  top?: number;
+}
+
+export interface AggregateRow extends UsageRow {
+  /** Mean latency of the group's requests, ms. */
+  meanLatencyMs: number;
+}
+
 export interface Store {
   readonly kind: "sqlite" | "postgres";
   /** Applied migration versions, in order (for tests and `bedrock-gateway keys` diagnostics). */
@@ -105,6 +128,8 @@ export interface Store {
 
   insertUsage(records: UsageRecord[]): Promise<void>;
   usageSummary(q: UsageQuery): Promise<UsageRow[]>;
+  /** Grouped totals for the console (time buckets, top keys and models, filtered usage). */
+  usageAggregate(q: UsageAggregateQuery): Promise<AggregateRow[]>;
   /** Sum of known costs of a key's requests since the UTC day containing `since` (epoch ms). */
   spendSince(keyId: string, since: number): Promise<number>;
   /** Raw records (tests and exports), oldest first. */

@@ -2,8 +2,9 @@
 import { keysAndUsage } from "./001-keys-and-usage.ts";
 import { responses } from "./002-responses.ts";
 import { settings } from "./003-settings.ts";
+import { usageHourly } from "./005-usage-hourly.ts";
 import type { Migration } from "./migration.ts";
 
 export type { Migration } from "./migration.ts";
 
-export const MIGRATIONS: readonly Migration[] = [keysAndUsage, responses, settings];
+export const MIGRATIONS: readonly Migration[] = [keysAndUsage, responses, settings, usageHourly];
