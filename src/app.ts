@@ -9,6 +9,7 @@ import type { AppDeps, AppEnv } from "./http/app-env.ts";
 import { authenticate } from "./http/middleware/authenticate.ts";
 import { requestContext } from "./http/middleware/request-context.ts";
 import { adminRoutes } from "./admin/admin-routes.ts";
+import { consoleRoutes } from "./console/console-routes.ts";
 import { rateLimitHeaders } from "./limits/rate-limit-headers-middleware.ts";
 import { metricsRoutes } from "./metrics/metrics-route.ts";
 import { chatCompletionsRoutes } from "./http/routes/chat-completions.ts";
@@ -65,6 +66,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", healthRoutes(deps));
   if (deps.metrics) app.route("/", metricsRoutes(deps.metrics, config.metrics.apiKey));
   app.route("/admin", adminRoutes(deps));
+  const consoleApp = consoleRoutes(deps);
+  if (consoleApp) app.route("/console", consoleApp);
 
   const modules = apiRoutes(deps);
   for (const prefix of config.routes.prefixes) {
