@@ -56,7 +56,12 @@
           ]);
           break;
         case "cost":
-          chart(canvas, "bar", labels, [{ label: "USD", data: d.costUsd, backgroundColor: c("--c3") }]);
+          chart(canvas, "bar", labels, [{ label: "USD", data: d.costUsd, backgroundColor: c("--c3") }], {
+            scales: {
+              x: { ticks: { color: css("--muted"), maxRotation: 0, autoSkip: true }, grid: { color: css("--line") } },
+              y: { beginAtZero: true, ticks: { color: css("--muted"), callback: (v) => "$" + Number(v).toPrecision(2) }, grid: { color: css("--line") } },
+            },
+          });
           break;
         case "errors":
           chart(canvas, "line", labels, [{ label: "error %", data: d.errorRate, borderColor: c("--c4"), backgroundColor: c("--c4"), pointRadius: 0 }]);

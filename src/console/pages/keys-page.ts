@@ -2,7 +2,6 @@
 // against the budget), recent 429s, and forms for everything the CLI and admin API do: create
 // (secret shown once, with a copy button), edit limits, enable/disable, rotate, revoke.
 import { html } from "hono/html";
-import { formatBudget } from "../../keys/key-policy.ts";
 import type { KeyRecord } from "../../store/store.ts";
 import { count, day, usd, utc } from "../format.ts";
 import type { Html } from "./layout.ts";
@@ -59,7 +58,7 @@ export function keysPage(p: { rows: KeyRow[]; csrf: string; secret?: { id: strin
       </form>
     </details>
     <table class="keys">
-      <caption>${p.rows.length} keys</caption>
+      <caption>${p.rows.length === 1 ? "1 key" : `${p.rows.length} keys`}</caption>
       <thead><tr>
         <th scope="col">Key</th><th scope="col">Status</th><th scope="col">Models</th>
         <th scope="col" class="num">RPM</th><th scope="col" class="num">TPM</th>
@@ -99,6 +98,5 @@ export function keysPage(p: { rows: KeyRow[]; csrf: string; secret?: { id: strin
           </td>
         </tr>`)}
       </tbody>
-    </table>
-    <p class="muted">Budgets: ${p.rows.filter((r) => r.key.budget).map((r) => `${r.key.name} ${formatBudget(r.key.budget)}`).join("; ") || "none"}.</p>` as Html;
+    </table>` as Html;
 }

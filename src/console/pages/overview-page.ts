@@ -54,10 +54,10 @@ export function overviewPage(o: Overview): Html {
     </section>
     <script type="application/json" id="overview-data">${raw(jsonForScript(chartData))}</script>
     <section class="charts" aria-label="Charts">
-      <figure><figcaption>Requests</figcaption><canvas id="chart-requests" data-chart="requests" role="img" aria-label="Requests over time"></canvas></figure>
-      <figure><figcaption>Tokens in / out</figcaption><canvas id="chart-tokens" data-chart="tokens" role="img" aria-label="Tokens over time"></canvas></figure>
-      <figure><figcaption>Cost (USD)</figcaption><canvas id="chart-cost" data-chart="cost" role="img" aria-label="Cost over time"></canvas></figure>
-      <figure><figcaption>Error rate (%)</figcaption><canvas id="chart-errors" data-chart="errors" role="img" aria-label="Error rate over time"></canvas></figure>
+      <figure><figcaption>Requests</figcaption><div class="chart-box"><canvas id="chart-requests" data-chart="requests" role="img" aria-label="Requests over time"></canvas></div></figure>
+      <figure><figcaption>Tokens in / out</figcaption><div class="chart-box"><canvas id="chart-tokens" data-chart="tokens" role="img" aria-label="Tokens over time"></canvas></div></figure>
+      <figure><figcaption>Cost (USD)</figcaption><div class="chart-box"><canvas id="chart-cost" data-chart="cost" role="img" aria-label="Cost over time"></canvas></div></figure>
+      <figure><figcaption>Error rate (%)</figcaption><div class="chart-box"><canvas id="chart-errors" data-chart="errors" role="img" aria-label="Error rate over time"></canvas></div></figure>
     </section>
     <div class="two">
       ${topTable("Top keys", "Key", o.topKeys, (r) => `/console/usage?group_by=day&key=${encodeURIComponent(r.group)}`)}

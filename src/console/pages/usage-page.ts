@@ -34,7 +34,7 @@ export function usagePage(p: { filter: UsageFilter; rows: AggregateRow[]; keys: 
     </form>
     ${unpriced > 0 ? html`<p class="flash warn" role="status">${count(unpriced)} requests have no price (unknown model price): their cost is not included, so totals are lower bounds.</p>` : ""}
     <script type="application/json" id="usage-data">${raw(jsonForScript(chart))}</script>
-    <figure class="wide"><figcaption>Cost and requests by ${f.groupBy}</figcaption><canvas id="chart-usage" data-chart="usage" role="img" aria-label="Usage chart"></canvas></figure>
+    <figure class="wide"><figcaption>Cost and requests by ${f.groupBy}</figcaption><div class="chart-box"><canvas id="chart-usage" data-chart="usage" role="img" aria-label="Usage chart"></canvas></div></figure>
     <table>
       <caption>Usage by ${f.groupBy}, ${f.from} to ${f.to}</caption>
       <thead><tr><th scope="col">${f.groupBy}</th><th scope="col" class="num">Requests</th><th scope="col" class="num">Errors</th>
