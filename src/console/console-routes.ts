@@ -60,7 +60,9 @@ const CSP = {
 
 /** Only console paths on this origin: an open redirect after login would be a phishing aid. */
 function safeNext(next: unknown): string {
-  return typeof next === "string" && /^\/console(\/[A-Za-z0-9._~\-/?=&%]*)?$/.test(next) && !next.startsWith("//") ? next : "/console/overview";
+  if (typeof next !== "string" || !/^\/console(\/[A-Za-z0-9._~\-/?=&%]*)?$/.test(next)) return "/console/overview";
+  // No dot segments, raw or encoded: "/console/../admin" would leave the console.
+  return /(^|\/)\.|%2e|%2f|\/\//i.test(next) ? "/console/overview" : next;
 }
 
 const isHttps = (c: Context) => new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
