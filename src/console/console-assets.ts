@@ -19,8 +19,9 @@ const OWN = new Set(["console.css", "console.js", "playground.js"]);
 export const CHART_ASSET = "chart.umd.min.js";
 
 function ownDir(): string | undefined {
-  // From source: ./assets; from the server bundle: ./console-assets beside the bundle's files.
-  const candidates = [fileURLToPath(new URL("./assets/", import.meta.url)), fileURLToPath(new URL("./console-assets/", import.meta.url))];
+  // From source: ./assets; from the server bundle (this code may sit in main.mjs or in chunks/):
+  // console-assets/ beside main.mjs.
+  const candidates = ["./assets/", "./console-assets/", "../console-assets/"].map((p) => fileURLToPath(new URL(p, import.meta.url)));
   return candidates.find((d) => existsSync(join(d, "console.js")));
 }
 
