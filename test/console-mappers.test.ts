@@ -9,7 +9,7 @@ import { recentRequests } from "../src/console/recent-requests.ts";
 import type { FinishedRequest } from "../src/console/recent-requests.ts";
 import { usageCsv } from "../src/console/usage-data.ts";
 import type { UsageRecord } from "../src/store/store.ts";
-import { usageAggregateSql, usesRollup } from "../src/store/usage-aggregate-sql.ts";
+import { rollupFor, usageAggregateSql, usesRollup } from "../src/store/usage-aggregate-sql.ts";
 import { hourlyRollup } from "../src/store/usage-rollup.ts";
 
 const H = 3_600_000;
@@ -39,6 +39,9 @@ describe("usageAggregateSql", () => {
     assert.equal(usesRollup({ from: 0, to: 24 * H, groupBy: "key" }), true);
     assert.equal(usesRollup({ from: 0, to: 24 * H, groupBy: "bucket", bucketMs: 60_000 }), false);
     assert.equal(usesRollup({ from: 1, to: 24 * H, groupBy: "day" }), false);
+    assert.equal(rollupFor({ from: 0, to: 48 * H, groupBy: "bucket", bucketMs: 24 * H }), "usage_daily");
+    assert.equal(rollupFor({ from: 0, to: 48 * H, groupBy: "bucket", bucketMs: H }), "usage_hourly");
+    assert.equal(rollupFor({ from: H, to: 48 * H, groupBy: "model" }), "usage_hourly");
   });
 
   it("spells both dialects with parameters for every value from the request", () => {

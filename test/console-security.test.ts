@@ -87,7 +87,7 @@ describe("console security", () => {
   it("needs the CSRF token and a same-origin request for every state change", async () => {
     const { cookie, csrf } = await login(gw.url);
     const before = (await gw.runtime.deps.store!.listKeys()).length;
-    for (const fields of [{ name: "no-token" }, { name: "wrong-token", _csrf: "A".repeat(43) }]) {
+    for (const fields of [{ name: "no-token" }, { name: "wrong-token", _csrf: "A".repeat(43) }] as Record<string, string>[]) {
       const res = await fetch(`${gw.url}/console/keys`, form(gw.url, cookie, fields));
       assert.equal(res.status, 403);
       assert.equal(((await res.json()) as any).error.code, "csrf_check_failed");

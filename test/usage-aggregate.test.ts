@@ -75,11 +75,14 @@ function suite(name: string, open: () => Promise<Store>) {
     });
 
     it("answers the same from the hourly rollup and from the records", async () => {
-      // Whole hours read usage_hourly; shifting both ends by one ms forces the records.
+      // Whole days read usage_daily, whole hours usage_hourly; shifting both ends by one ms forces the records.
       for (const groupBy of ["key", "model", "day"] as const) {
-        const rollup = await store.usageAggregate({ from: T0, to: T0 + 3 * DAY, groupBy });
+        const daily = await store.usageAggregate({ from: T0, to: T0 + 3 * DAY, groupBy });
         const raw = await store.usageAggregate({ from: T0 - 1, to: T0 + 3 * DAY - 1, groupBy });
-        assert.deepEqual(rollup, raw, groupBy);
+        assert.deepEqual(daily, raw, groupBy);
+        const hourly = await store.usageAggregate({ from: T0 + 5 * HOUR, to: T0 + 50 * HOUR, groupBy });
+        const rawHours = await store.usageAggregate({ from: T0 + 5 * HOUR - 1, to: T0 + 50 * HOUR - 1, groupBy });
+        assert.deepEqual(hourly, rawHours, `${groupBy}, hours`);
       }
       const rollupHours = await store.usageAggregate({ from: T0, to: T0 + DAY, groupBy: "bucket", bucketMs: HOUR });
       const rawMinutes = await store.usageAggregate({ from: T0, to: T0 + DAY, groupBy: "bucket", bucketMs: 60_000 });
@@ -153,7 +156,7 @@ describe("migration 5 on a database that already has usage", () => {
     await store.close();
     // Back to version 3: no rollup table, as an older release left it.
     const db = new Database(path);
-    db.exec("DROP TABLE usage_hourly; DELETE FROM schema_migrations WHERE version = 5");
+    db.exec("DROP TABLE usage_hourly; DROP TABLE usage_daily; DELETE FROM schema_migrations WHERE version = 5");
     db.close();
     const upgraded = (await openStore({ kind: "sqlite", path }))!;
     assert.deepEqual(await upgraded.migrations(), [1, 2, 3, 5]);

@@ -7,7 +7,7 @@ import { aggregateRowFromRow, dailySpend, keyColumns, keyFromRow, USAGE_COLUMNS,
 import { postgresResponseStore } from "./postgres-response-store.ts";
 import type { AggregateRow, KeyPatch, KeyRecord, NewKey, Store, UsageAggregateQuery, UsageQuery, UsageRecord, UsageRow } from "./store.ts";
 import { usageAggregateSql } from "./usage-aggregate-sql.ts";
-import { hourlyRollup, hourlyUpsertSql, hourlyValues } from "./usage-rollup.ts";
+import { hourlyRollup, hourlyUpsertSql, hourlyValues, ROLLUP_TABLES } from "./usage-rollup.ts";
 import { usageSummarySql } from "./usage-summary-sql.ts";
 
 type Row = Record<string, unknown>;
@@ -113,8 +113,10 @@ export async function openPostgresStore(url: string, poolSize: number): Promise<
             [d.keyId, d.day, d.cost, d.requests],
           );
         }
-        const upsertHourly = hourlyUpsertSql("postgres");
-        for (const h of hourlyRollup(records)) await client.query(upsertHourly, hourlyValues(h));
+        for (const r of ROLLUP_TABLES) {
+          const upsert = hourlyUpsertSql("postgres", r.table);
+          for (const h of hourlyRollup(records, r.periodMs)) await client.query(upsert, hourlyValues(h));
+        }
         await client.query("COMMIT");
       } catch (err) {
         await client.query("ROLLBACK").catch(() => {});

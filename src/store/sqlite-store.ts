@@ -12,7 +12,7 @@ import { aggregateRowFromRow, dailySpend, keyColumns, keyFromRow, USAGE_COLUMNS,
 import { sqliteResponseStore } from "./sqlite-response-store.ts";
 import type { AggregateRow, KeyPatch, KeyRecord, NewKey, Store, UsageAggregateQuery, UsageQuery, UsageRecord, UsageRow } from "./store.ts";
 import { usageAggregateSql } from "./usage-aggregate-sql.ts";
-import { hourlyRollup, hourlyUpsertSql, hourlyValues } from "./usage-rollup.ts";
+import { hourlyRollup, hourlyUpsertSql, hourlyValues, ROLLUP_TABLES } from "./usage-rollup.ts";
 import { usageSummarySql } from "./usage-summary-sql.ts";
 
 type Row = Record<string, unknown>;
@@ -48,11 +48,11 @@ export function openSqliteStore(path: string): Store {
     `INSERT INTO key_spend_daily (key_id, day, cost_usd, requests) VALUES (?, ?, ?, ?)
      ON CONFLICT (key_id, day) DO UPDATE SET cost_usd = key_spend_daily.cost_usd + excluded.cost_usd, requests = key_spend_daily.requests + excluded.requests`,
   );
-  const upsertHourly = db.prepare(hourlyUpsertSql("sqlite"));
+  const upsertRollups = ROLLUP_TABLES.map((r) => ({ periodMs: r.periodMs, stmt: db.prepare(hourlyUpsertSql("sqlite", r.table)) }));
   const insertMany = db.transaction((records: UsageRecord[]) => {
     for (const r of records) insertUsage.run(...usageValues(r, "sqlite"));
     for (const d of dailySpend(records)) upsertSpend.run(d.keyId, d.day, d.cost, d.requests);
-    for (const h of hourlyRollup(records)) upsertHourly.run(...hourlyValues(h));
+    for (const u of upsertRollups) for (const h of hourlyRollup(records, u.periodMs)) u.stmt.run(...hourlyValues(h));
   });
   const spend = db.prepare("SELECT COALESCE(SUM(cost_usd), 0) AS s FROM key_spend_daily WHERE key_id = ? AND day >= ?");
 

@@ -1,13 +1,23 @@
 // Pure: the console's usage aggregations as one SQL statement per question, in both dialects.
-// Ranges on whole UTC hours (and buckets of whole hours) read the hourly rollup (usage_hourly,
-// migration 5), so a month of a million records is a few thousand rows to sum; anything finer
+// Ranges on whole UTC days (and buckets of whole days) read the daily rollup, whole hours the
+// hourly one (usage_daily / usage_hourly, migration 5), so 30 days of a million records is at most
+// 30 × keys × models rows to sum; anything finer
 // (the last-hour view, per minute) reads usage_records through its ts index, where an hour is
 // small. Both sources group models and "no key" exactly like usage-summary-sql.ts.
 import type { UsageAggregateQuery } from "./store.ts";
-import { HOUR_MS } from "./usage-rollup.ts";
+import { ROLLUP_TABLES } from "./usage-rollup.ts";
+
+/** The coarsest rollup table whose periods tile the range (and the buckets), else undefined (records). */
+export function rollupFor(q: UsageAggregateQuery): string | undefined {
+  for (const r of [...ROLLUP_TABLES].reverse()) {
+    const p = r.periodMs;
+    if (q.from % p === 0 && q.to % p === 0 && (q.groupBy !== "bucket" || (q.bucketMs ?? 0) % p === 0)) return r.table;
+  }
+  return undefined;
+}
 
 export function usesRollup(q: UsageAggregateQuery): boolean {
-  return q.from % HOUR_MS === 0 && q.to % HOUR_MS === 0 && (q.groupBy !== "bucket" || (q.bucketMs ?? 0) % HOUR_MS === 0);
+  return rollupFor(q) !== undefined;
 }
 
 const positiveInt = (v: number | undefined, name: string): number => {
@@ -16,7 +26,8 @@ const positiveInt = (v: number | undefined, name: string): number => {
 };
 
 export function usageAggregateSql(q: UsageAggregateQuery, dialect: "sqlite" | "postgres"): { sql: string; params: unknown[] } {
-  const rollup = usesRollup(q);
+  const table = rollupFor(q);
+  const rollup = table !== undefined;
   const t = rollup ? "h.hour" : "u.ts";
   const p = (i: number) => (dialect === "postgres" ? `$${i}` : "?");
   const dayOf = (col: string) =>
@@ -66,7 +77,7 @@ export function usageAggregateSql(q: UsageAggregateQuery, dialect: "sqlite" | "p
       SUM(u.latency_ms) AS latency_ms`;
   const order = q.top !== undefined ? `ORDER BY cost_usd DESC, requests DESC, 1 LIMIT ${positiveInt(q.top, "top")}` : "ORDER BY 1";
   const sql = `SELECT ${group} AS grp, ${byKey ? "MAX(k.name)" : "NULL"} AS name, ${measures}
-    FROM ${rollup ? "usage_hourly h" : "usage_records u"} ${join}
+    FROM ${rollup ? `${table} h` : "usage_records u"} ${join}
     WHERE ${where}
     GROUP BY ${group}
     ${order}`;

@@ -1,8 +1,16 @@
-// Pure: a batch of usage records → its per (UTC hour, key, model) totals, added to usage_hourly in
-// the same transaction as the records themselves, so the rollup never disagrees with them.
+// Pure: a batch of usage records → its per (UTC hour or day, key, model) totals, added to
+// usage_hourly and usage_daily in the same transaction as the records themselves, so the rollups
+// never disagree with them.
 import type { UsageRecord } from "./store.ts";
 
 export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+/** The rollup tables (migration 5), by period; "hour" is each table's period-start column. */
+export const ROLLUP_TABLES = [
+  { table: "usage_hourly", periodMs: HOUR_MS },
+  { table: "usage_daily", periodMs: DAY_MS },
+] as const;
 
 export interface HourlyRow {
   hour: number;
@@ -21,10 +29,10 @@ export interface HourlyRow {
   latencyMs: number;
 }
 
-export function hourlyRollup(records: readonly UsageRecord[]): HourlyRow[] {
+export function hourlyRollup(records: readonly UsageRecord[], periodMs: number = HOUR_MS): HourlyRow[] {
   const acc = new Map<string, HourlyRow>();
   for (const r of records) {
-    const hour = Math.floor(r.ts / HOUR_MS) * HOUR_MS;
+    const hour = Math.floor(r.ts / periodMs) * periodMs;
     const keyId = r.keyId ?? "";
     const model = r.bedrockModel ?? r.model ?? "(none)";
     const k = `${hour}\n${keyId}\n${model}`;
@@ -52,10 +60,10 @@ export function hourlyValues(h: HourlyRow): unknown[] {
 }
 
 /** The upsert, in either dialect's placeholders (the ON CONFLICT spelling is the same in both). */
-export function hourlyUpsertSql(dialect: "sqlite" | "postgres"): string {
+export function hourlyUpsertSql(dialect: "sqlite" | "postgres", table: string = "usage_hourly"): string {
   const p = (i: number) => (dialect === "postgres" ? `$${i}` : "?");
   const cols = ["hour", "key_id", "model", "requests", "errors", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "cost_usd", "unpriced", "latency_ms"];
-  const sums = cols.slice(3).map((c) => `${c} = usage_hourly.${c} + excluded.${c}`);
-  return `INSERT INTO usage_hourly (${cols.join(", ")}) VALUES (${cols.map((_, i) => p(i + 1)).join(", ")})
+  const sums = cols.slice(3).map((c) => `${c} = ${table}.${c} + excluded.${c}`);
+  return `INSERT INTO ${table} (${cols.join(", ")}) VALUES (${cols.map((_, i) => p(i + 1)).join(", ")})
     ON CONFLICT (hour, key_id, model) DO UPDATE SET ${sums.join(", ")}`;
 }
