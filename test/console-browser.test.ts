@@ -77,6 +77,7 @@ describe("operator console in Chromium", { timeout: 180_000 }, () => {
     await page.fill("#name-new", "team-ml");
     await page.fill("#rpm-new", "100");
     await page.fill("#budget-new", "25");
+    await page.fill("#metadata-new", "owner=ana");
     await Promise.all([page.waitForSelector("#new-secret"), page.click("form[action='/console/keys'] button[type=submit]")]);
     secret = await page.inputValue("#new-secret");
     assert.match(secret, /^sk-bgw-/);
@@ -85,7 +86,7 @@ describe("operator console in Chromium", { timeout: 180_000 }, () => {
     await page.click("button[data-copy=new-secret]");
     assert.match((await page.textContent("button[data-copy=new-secret]"))!, /Copied|Ctrl\+C/);
     const row = page.locator(`tr[data-key-id="${keyId}"]`);
-    assert.match((await row.textContent())!, /team-ml[\s\S]*active/);
+    assert.match((await row.textContent())!, /team-ml[\s\S]*owner=ana[\s\S]*active/);
     // Reloading the list never shows it again.
     await page.goto(`${gw.url}/console/keys`);
     assert.equal(await page.locator("#new-secret").count(), 0);

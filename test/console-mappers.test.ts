@@ -66,9 +66,10 @@ describe("keySpecFromForm", () => {
     assert.deepEqual(r, { spec: { name: "team", models: ["anthropic.*", "us.amazon.nova-*"], rpm: 60, tpm: undefined, budget: { usd: 25, period: "day" }, expiresAt: undefined, enabled: undefined, metadata: undefined } });
   });
   it("edits: blank means no limit, the checkbox sets enabled", () => {
-    const r = keySpecFromForm({ name: "team", models: "", rpm: "", tpm: "5000", budget_usd: "", expires_at: "2027-01-01", enabled_field: "1" }, "edit");
+    const r = keySpecFromForm({ name: "team", models: "", rpm: "", tpm: "5000", budget_usd: "", expires_at: "2027-01-01", enabled_field: "1", metadata: "team=ml, owner=ana" }, "edit");
     assert.ok("spec" in r);
-    assert.deepEqual(r.spec, { name: "team", models: null, rpm: null, tpm: 5000, budget: null, expiresAt: Date.parse("2027-01-01T00:00:00Z"), enabled: false, metadata: undefined });
+    assert.deepEqual(r.spec, { name: "team", models: null, rpm: null, tpm: 5000, budget: null, expiresAt: Date.parse("2027-01-01T00:00:00Z"), enabled: false, metadata: { team: "ml", owner: "ana" } });
+    assert.deepEqual(keySpecFromForm({ name: "x", metadata: "oops" }, "edit"), { error: 'metadata: "oops" is not of the form name=value' });
   });
   it("reports the first bad field", () => {
     assert.deepEqual(keySpecFromForm({ name: "x", rpm: "lots" }, "create"), { error: "rpm: Invalid input: expected number, received NaN" });

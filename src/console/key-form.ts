@@ -1,6 +1,6 @@
 // Pure: the console's key forms → the JSON the admin API takes, validated by the same schema
 // (keySpecJson), so a form can do exactly what POST/PATCH /admin/keys do and nothing else.
-import { keySpecJson } from "../keys/key-spec.ts";
+import { keySpecJson, parseMetadata } from "../keys/key-spec.ts";
 import type { KeySpec } from "../keys/key-spec.ts";
 
 type Form = Record<string, string | File | (string | File)[]>;
@@ -36,6 +36,14 @@ export function keySpecFromForm(f: Form, mode: "create" | "edit"): { spec: KeySp
   const expires = text(f, "expires_at");
   if (expires !== undefined && !(mode === "create" && expires === "")) body.expires_at = expires === "" ? null : expires;
   if (mode === "edit" && text(f, "enabled_field") !== undefined) body.enabled = text(f, "enabled") === "on";
+  const metadata = text(f, "metadata");
+  if (metadata !== undefined && !(mode === "create" && metadata === "")) {
+    try {
+      body.metadata = parseMetadata(metadata);
+    } catch (err) {
+      return { error: `metadata: ${(err as Error).message}` };
+    }
+  }
   const parsed = keySpecJson.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

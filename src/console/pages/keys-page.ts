@@ -32,7 +32,9 @@ function limitsFields(k: KeyRecord | undefined): Html {
           <option value="day" ${k?.budget?.period === "day" ? "selected" : ""}>day</option>
         </select></span>
       <span><label for="expires-${id}">Expires (YYYY-MM-DD)</label><input id="expires-${id}" name="expires_at" value="${k?.expiresAt ? day(k.expiresAt) : ""}" /></span>
-    </div>` as Html;
+    </div>
+    <label for="metadata-${id}">Metadata (name=value, comma-separated)</label>
+    <input id="metadata-${id}" name="metadata" value="${k ? Object.entries(k.metadata).map(([n, v]) => `${n}=${v}`).join(", ") : ""}" placeholder="team=ml, owner=ana" />` as Html;
 }
 
 export function keysPage(p: { rows: KeyRow[]; csrf: string; secret?: { id: string; name: string; secret: string; rotated: boolean } }): Html {
@@ -68,7 +70,7 @@ export function keysPage(p: { rows: KeyRow[]; csrf: string; secret?: { id: strin
       <tbody>
         ${p.rows.length === 0 ? html`<tr><td colspan="9" class="empty">No keys yet.</td></tr>` : ""}
         ${p.rows.map(({ key: k, status, spend, throttled }) => html`<tr data-key-id="${k.id}">
-          <td><strong>${k.name}</strong><br /><code>${k.id}</code><br /><code class="hint">${k.hint}</code></td>
+          <td><strong>${k.name}</strong><br /><code>${k.id}</code><br /><code class="hint">${k.hint}</code>${Object.keys(k.metadata).length > 0 ? html`<br /><span class="muted">${Object.entries(k.metadata).map(([n, v]) => `${n}=${v}`).join(", ")}</span>` : ""}</td>
           <td><span class="status ${status}">${status}</span></td>
           <td>${k.models === null ? html`<em>all</em>` : k.models.join(", ")}</td>
           <td class="num">${k.rpm === null ? "—" : count(k.rpm)}</td>
