@@ -85,7 +85,7 @@
       {
         scales: {
           x: { ticks: { color: css("--muted") }, grid: { color: css("--line") } },
-          y: { beginAtZero: true, position: "left", ticks: { color: css("--muted") }, grid: { color: css("--line") } },
+          y: { beginAtZero: true, position: "left", ticks: { color: css("--muted"), callback: (v) => "$" + Number(v).toPrecision(2) }, grid: { color: css("--line") } },
           y1: { beginAtZero: true, position: "right", ticks: { color: css("--muted") }, grid: { drawOnChartArea: false } },
         },
       },
