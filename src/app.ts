@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   }
 
   app.route("/", healthRoutes(deps));
-  if (deps.metrics) app.route("/", metricsRoutes(deps.metrics, config.metrics.apiKey));
+  if (deps.metrics) app.route("/", metricsRoutes(deps.metrics, config.metrics));
   app.route("/admin", adminRoutes(deps));
   const consoleApp = consoleRoutes(deps);
   if (consoleApp) app.route("/console", consoleApp);
