@@ -34,4 +34,10 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "off",
     },
   },
+  {
+    // The console's browser scripts: plain JavaScript served as is, not part of the TS project.
+    files: ["src/console/assets/**/*.js"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { sourceType: "script", parserOptions: { projectService: false } },
+  },
 );

@@ -6,7 +6,7 @@
 // is loaded from node_modules, so dist/server must sit inside the project (or next to node_modules).
 // Usage: node scripts/build-server.ts   (npm run build)
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { cpSync, rmSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LAMBDA_NODE_TARGET, slimDependencies } from "./build-lambda.ts";
@@ -38,6 +38,9 @@ export async function buildServer(outdir = SERVER_OUTDIR): Promise<string> {
     logLevel: "warning",
     banner: { js: 'import { createRequire as __gatewayCreateRequire } from "node:module"; const require = __gatewayCreateRequire(import.meta.url);' },
   });
+  // The console's own stylesheet and scripts, served as files (src/console/console-assets.ts
+  // looks for them in console-assets/ beside the bundle; Chart.js comes from node_modules).
+  cpSync(resolve(ROOT, "src/console/assets"), resolve(outdir, "console-assets"), { recursive: true });
   return resolve(outdir, "main.mjs");
 }
 

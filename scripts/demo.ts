@@ -2,7 +2,9 @@
 // every endpoint with curl or the OpenAI SDK without an AWS account. This is the only mode that
 // talks to the double; `npm start` always means real Bedrock.
 import { serve } from "@hono/node-server";
+import { randomBytes } from "node:crypto";
 import { createApp } from "../src/app.ts";
+import { seedConsoleDemo } from "../src/console/demo-traffic.ts";
 import { loadConfig } from "../src/config/config.ts";
 import { createRuntime } from "../src/dependencies.ts";
 import { createLogger } from "../src/logging/logger.ts";
@@ -11,6 +13,8 @@ import { startFakeBedrock, TEST_CREDENTIALS } from "../test/fake-bedrock/fake-be
 import type { ReplyPlan } from "../test/fake-bedrock/fake-bedrock.ts";
 
 const DEMO_KEY = "demo-key";
+// The operator console (/console) opens with this key; printed below.
+const ADMIN_KEY = process.env.ADMIN_API_KEY ?? `demo-admin-${randomBytes(9).toString("base64url")}`;
 const port = Number(process.env.PORT ?? 8080);
 
 const fake = await startFakeBedrock();
@@ -27,6 +31,7 @@ process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
 const config = loadConfig({
   ...process.env,
   API_KEY: DEMO_KEY,
+  ADMIN_API_KEY: ADMIN_KEY,
   API_KEY_SECRET_ARN: undefined,
   API_KEY_PARAM_NAME: undefined,
   HOST: "127.0.0.1",
@@ -48,6 +53,17 @@ serve({ fetch: createApp(runtime.deps).fetch, port, hostname: "127.0.0.1", serve
       `  export OPENAI_API_KEY=${DEMO_KEY}`,
       "  curl $OPENAI_BASE_URL/models -H \"Authorization: Bearer $OPENAI_API_KEY\"",
       "",
+      `  console: http://127.0.0.1:${info.port}/console   admin key: ${ADMIN_KEY}`,
+      "",
     ].join("\n") + "\n",
   );
+  // A little traffic and history for the console's charts (once per data directory).
+  const d = runtime.deps;
+  if (d.keys && d.store && d.console) {
+    const parts = { url: `http://127.0.0.1:${info.port}`, keys: d.keys, store: d.store, catalog: d.catalog, pricing: d.console.pricing, region: d.console.region };
+    seedConsoleDemo(parts).then(
+      (r) => r.seeded && process.stdout.write(`  console demo data: 3 keys, ${r.requests} requests, 30 days of generated history\n`),
+      (err: unknown) => logger.warn({ err }, "console demo data not seeded"),
+    );
+  }
 });

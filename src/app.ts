@@ -10,6 +10,7 @@ import { authenticate } from "./http/middleware/authenticate.ts";
 import { debugBodies } from "./http/middleware/debug-bodies.ts";
 import { requestContext } from "./http/middleware/request-context.ts";
 import { adminRoutes } from "./admin/admin-routes.ts";
+import { consoleRoutes } from "./console/console-routes.ts";
 import { rateLimitHeaders } from "./limits/rate-limit-headers-middleware.ts";
 import { metricsRoutes } from "./metrics/metrics-route.ts";
 import { chatCompletionsRoutes } from "./http/routes/chat-completions.ts";
@@ -70,6 +71,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", healthRoutes(deps));
   if (deps.metrics) app.route("/", metricsRoutes(deps.metrics, config.metrics));
   app.route("/admin", adminRoutes(deps));
+  const consoleApp = consoleRoutes(deps);
+  if (consoleApp) app.route("/console", consoleApp);
 
   const modules = apiRoutes(deps);
   for (const prefix of config.routes.prefixes) {

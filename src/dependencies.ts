@@ -17,6 +17,8 @@ import { guardLimiter } from "./limits/guarded-limiter.ts";
 import { memoryLimiter } from "./limits/memory-limiter.ts";
 import type { RateLimiter } from "./limits/rate-limiter.ts";
 import { spendTracker } from "./limits/spend-tracker.ts";
+import { ModelCatalog } from "./models/model-catalog.ts";
+import { recentRequests } from "./console/recent-requests.ts";
 import { openStore } from "./store/open-store.ts";
 import { loadPricing } from "./usage/pricing.ts";
 import { requestEndObserver } from "./usage/request-end.ts";
@@ -111,7 +113,9 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   const usage = store
     ? createUsageRecorder(store, spend, logger, { flushIntervalMs: config.usage.flushIntervalMs, onDropped: (n) => metrics?.usageDropped(n) })
     : undefined;
-  const observers = [requestEndObserver({ pricing, region, recorder: usage, metrics, admission })];
+  // The console's Requests page: a ring of recent requests, only when the console is served.
+  const recent = config.console.enabled ? recentRequests(config.console.recentRequests) : undefined;
+  const observers = [requestEndObserver({ pricing, region, recorder: usage, metrics, admission, recent })];
   // Rotations and revocations made here reach this process's key cache at once (deps.auth is read
   // when a key changes: tests may replace the verifier after start-up).
   const keys = store ? createKeyService(store, Date.now, (id) => deps.auth?.forget?.(id)) : undefined;
@@ -124,6 +128,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   const runtime = upstreams.runtime;
   const deps: AppDeps = {
     config, logger, catalog, auth, runtime, upstreams, thinkingStore, responses, admission, observers, store, keys, metrics, bodyLogger,
+    console: recent ? { recent, pricing, region } : undefined,
   };
 
   // Files and Batch APIs (docs/batch.md): only with a bucket and a store. Without them nothing of

@@ -20,7 +20,7 @@ function lambdaConfig() {
     // Lambda's file system is read-only but for /tmp, and an instance's disk is not shared or
     // kept: keys, usage and stored responses need PostgreSQL (DATABASE_URL); without it stored
     // responses live in memory per instance. There is no process to scrape metrics from.
-    const config = loadConfig(process.env, { DATA_DIR: "/tmp/bedrock-gateway", DATABASE_URL: "none", ENABLE_METRICS: "false" });
+    const config = loadConfig(process.env, { DATA_DIR: "/tmp/bedrock-gateway", DATABASE_URL: "none", ENABLE_METRICS: "false", CONSOLE_ENABLED: "false" });
     // better-sqlite3 is not in the bundle (a native module).
     if (config.store.kind === "sqlite") throw new ConfigError("Invalid configuration:\n  DATABASE_URL: SQLite is not available on AWS Lambda; use postgres://… or none");
     // A function URL or API is reachable from outside whatever HOST says: never run it open.

@@ -89,6 +89,7 @@ describe("container image", () => {
       const server = await startImageCommand({
         PATH: process.env.PATH,
         API_KEY: "sk-container-test",
+        ADMIN_API_KEY: "container-admin-key-0123456789",
         AWS_REGION: fake.region,
         AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
@@ -106,6 +107,10 @@ describe("container image", () => {
           models = (await (await fetch(`${server.url}/v1/models`, { headers: { authorization: "Bearer sk-container-test" } })).json()) as typeof models;
         }
         assert.ok(models.data.length > 20, "the catalog came from the double");
+        // The console's files travel with the bundle (console-assets/) and Chart.js with node_modules.
+        for (const asset of ["console.js", "console.css", "playground.js", "chart.umd.min.js"]) {
+          assert.equal((await fetch(`${server.url}/console/assets/${asset}`)).status, 200, asset);
+        }
 
         const check = execForm(runtimeStage.find((s) => s.op === "HEALTHCHECK")!.args.replace(/^.*?CMD\s+/, ""));
         assert.equal(check[0], "node");

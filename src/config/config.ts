@@ -217,6 +217,12 @@ const envSchema = z.object({
   BATCH_POLL_INTERVAL: textual(parseDuration).default(60_000),
   /** On-demand calls in flight for one small batch (low priority: kept small). */
   BATCH_SMALL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** The operator console at /console is served when ADMIN_API_KEY is set; false turns it off. */
+  CONSOLE_ENABLED: textual(parseBoolean).default(true),
+  /** How long a console login lasts. */
+  CONSOLE_SESSION_TTL: textual(parseDuration).default(8 * 3_600_000),
+  /** Finished requests the console's Requests page keeps in memory (per process). */
+  CONSOLE_RECENT_REQUESTS: z.coerce.number().int().min(10).max(100_000).default(1000),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -297,6 +303,8 @@ export interface Config {
    * public → /metrics answers 404. */
   metrics: { enabled: boolean; apiKeys: string[]; public: boolean };
   batch: BatchConfig;
+  /** The operator console (src/console); enabled only with an admin key. */
+  console: { enabled: boolean; sessionTtlMs: number; recentRequests: number };
 }
 
 export interface BatchConfig {
@@ -460,6 +468,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
       minRecords: e.BATCH_MIN_RECORDS,
       pollIntervalMs: e.BATCH_POLL_INTERVAL,
       smallConcurrency: e.BATCH_SMALL_CONCURRENCY,
+    },
+    console: {
+      enabled: e.CONSOLE_ENABLED && e.ADMIN_API_KEY !== undefined,
+      sessionTtlMs: e.CONSOLE_SESSION_TTL,
+      recentRequests: e.CONSOLE_RECENT_REQUESTS,
     },
   };
 }

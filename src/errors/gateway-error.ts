@@ -120,6 +120,12 @@ export const errors = {
       code: "admin_api_disabled",
       message: "The admin API is disabled. Set ADMIN_API_KEY on the gateway to enable it.",
     }),
+  /** The operator console (/console) without a valid login session. */
+  consoleSessionRequired: () =>
+    new GatewayError({ status: 401, type: "authentication_error", code: "console_session_required", message: "Log in to the console first (/console/login)." }),
+  /** A console state change without its CSRF token, or sent from another site. */
+  consoleForbidden: (why: string) =>
+    new GatewayError({ status: 403, type: "permission_error", code: "csrf_check_failed", message: `Refused: ${why}. Reload the console page and try again.` }),
   keyNotFound: (id: string) =>
     new GatewayError({ status: 404, type: "invalid_request_error", code: "key_not_found", param: "id", message: `No API key with id '${id}'.` }),
   /** 429 for an exhausted RPM or TPM limit; `headers` carries the x-ratelimit-* set. */

@@ -13,6 +13,8 @@ import type { GatewayMetrics } from "../metrics/gateway-metrics.ts";
 import type { CatalogSnapshot } from "../models/build-catalog.ts";
 import type { CatalogStatus } from "../models/model-catalog.ts";
 import type { Store } from "../store/store.ts";
+import type { RecentRequests } from "../console/recent-requests.ts";
+import type { Pricing } from "../usage/pricing.ts";
 import type { LogFields, RequestObserver } from "../logging/request-record.ts";
 
 export type { CompletedRequest, LogFields, RequestObserver } from "../logging/request-record.ts";
@@ -61,6 +63,15 @@ export interface AppDeps {
    * front door's terminal event (server_shutting_down) and its usage is recorded as cut.
    */
   drain?: AbortSignal;
+  /** What only the operator console reads (absent when the console is off). */
+  console?: ConsoleParts;
+}
+
+export interface ConsoleParts {
+  /** The last finished requests of this process (fed by the usage observer). */
+  recent: RecentRequests;
+  pricing: Pricing;
+  region: string;
 }
 
 export interface AppEnv {

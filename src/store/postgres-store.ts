@@ -3,10 +3,12 @@
 // replicas starting together apply each version once.
 import pg from "pg";
 import { MIGRATIONS } from "./migrations/index.ts";
-import { dailySpend, keyColumns, keyFromRow, USAGE_COLUMNS, usageFromRow, usageRowFromRow, usageValues, utcDay } from "./rows.ts";
+import { aggregateRowFromRow, dailySpend, keyColumns, keyFromRow, USAGE_COLUMNS, usageFromRow, usageRowFromRow, usageValues, utcDay } from "./rows.ts";
 import { postgresResponseStore } from "./postgres-response-store.ts";
 import { postgresBatchStore } from "./postgres-batch-store.ts";
-import type { KeyPatch, KeyRecord, NewKey, Store, UsageQuery, UsageRecord, UsageRow } from "./store.ts";
+import type { AggregateRow, KeyPatch, KeyRecord, NewKey, Store, UsageAggregateQuery, UsageQuery, UsageRecord, UsageRow } from "./store.ts";
+import { usageAggregateSql } from "./usage-aggregate-sql.ts";
+import { hourlyRollup, hourlyUpsertSql, hourlyValues, ROLLUP_TABLES } from "./usage-rollup.ts";
 import { usageSummarySql } from "./usage-summary-sql.ts";
 
 type Row = Record<string, unknown>;
@@ -112,6 +114,10 @@ export async function openPostgresStore(url: string, poolSize: number): Promise<
             [d.keyId, d.day, d.cost, d.requests],
           );
         }
+        for (const r of ROLLUP_TABLES) {
+          const upsert = hourlyUpsertSql("postgres", r.table);
+          for (const h of hourlyRollup(records, r.periodMs)) await client.query(upsert, hourlyValues(h));
+        }
         await client.query("COMMIT");
       } catch (err) {
         await client.query("ROLLBACK").catch(() => {});
@@ -123,6 +129,10 @@ export async function openPostgresStore(url: string, poolSize: number): Promise<
     async usageSummary(q: UsageQuery): Promise<UsageRow[]> {
       const { sql, params } = usageSummarySql(q, "postgres");
       return (await pool.query<Row>(sql, params)).rows.map(usageRowFromRow);
+    },
+    async usageAggregate(q: UsageAggregateQuery): Promise<AggregateRow[]> {
+      const { sql, params } = usageAggregateSql(q, "postgres");
+      return (await pool.query<Row>(sql, params)).rows.map(aggregateRowFromRow);
     },
     async spendSince(keyId: string, since: number) {
       const row = await one("SELECT COALESCE(SUM(cost_usd), 0) AS s FROM key_spend_daily WHERE key_id = $1 AND day >= $2", [keyId, utcDay(since)]);

@@ -1,7 +1,7 @@
 // Row ↔ record mapping shared by both backends. Drivers differ in how they return BIGINT (pg:
 // string unless told otherwise), booleans (SQLite: 0/1) and JSON (SQLite: text), so every value
 // goes through these converters.
-import type { BudgetPeriod, KeyRecord, UsageRecord, UsageRow } from "./store.ts";
+import type { AggregateRow, BudgetPeriod, KeyRecord, UsageRecord, UsageRow } from "./store.ts";
 
 type Row = Record<string, unknown>;
 
@@ -68,7 +68,7 @@ export function usageValues(u: UsageRecord, dialect: "sqlite" | "postgres"): unk
   return [
     u.ts, u.requestId, u.keyId, u.endpoint, u.model, u.bedrockModel, u.baseModel,
     u.inputTokens, u.outputTokens, u.cacheReadTokens, u.cacheWriteTokens,
-    u.latencyMs, u.ttftMs, u.status, b(u.stream), b(u.aborted), u.errorType, u.costUsd, u.abortReason, b(u.usageEstimated),
+    u.latencyMs, u.ttftMs, u.status, b(u.stream), b(u.aborted), u.errorType, u.costUsd, u.abortReason ?? null, b(u.usageEstimated === true),
     u.region ?? null, u.target ?? null,
   ];
 }
@@ -113,6 +113,11 @@ export function usageRowFromRow(r: Row): UsageRow {
     costUsd: num(r.cost_usd),
     unpricedRequests: num(r.unpriced),
   };
+}
+
+export function aggregateRowFromRow(r: Row): AggregateRow {
+  const row = usageRowFromRow(r);
+  return { ...row, meanLatencyMs: row.requests > 0 ? num(r.latency_ms) / row.requests : 0 };
 }
 
 /** UTC day of an epoch-ms time, as stored in key_spend_daily. */

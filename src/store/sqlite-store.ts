@@ -8,10 +8,12 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Database as Db } from "better-sqlite3";
 import { MIGRATIONS } from "./migrations/index.ts";
-import { dailySpend, keyColumns, keyFromRow, USAGE_COLUMNS, usageFromRow, usageRowFromRow, usageValues, utcDay } from "./rows.ts";
+import { aggregateRowFromRow, dailySpend, keyColumns, keyFromRow, USAGE_COLUMNS, usageFromRow, usageRowFromRow, usageValues, utcDay } from "./rows.ts";
 import { sqliteResponseStore } from "./sqlite-response-store.ts";
 import { sqliteBatchStore } from "./sqlite-batch-store.ts";
-import type { KeyPatch, KeyRecord, NewKey, Store, UsageQuery, UsageRecord, UsageRow } from "./store.ts";
+import type { AggregateRow, KeyPatch, KeyRecord, NewKey, Store, UsageAggregateQuery, UsageQuery, UsageRecord, UsageRow } from "./store.ts";
+import { usageAggregateSql } from "./usage-aggregate-sql.ts";
+import { hourlyRollup, hourlyUpsertSql, hourlyValues, ROLLUP_TABLES } from "./usage-rollup.ts";
 import { usageSummarySql } from "./usage-summary-sql.ts";
 
 type Row = Record<string, unknown>;
@@ -63,9 +65,11 @@ export function openSqliteStore(path: string): Store {
     `INSERT INTO key_spend_daily (key_id, day, cost_usd, requests) VALUES (?, ?, ?, ?)
      ON CONFLICT (key_id, day) DO UPDATE SET cost_usd = key_spend_daily.cost_usd + excluded.cost_usd, requests = key_spend_daily.requests + excluded.requests`,
   );
+  const upsertRollups = ROLLUP_TABLES.map((r) => ({ periodMs: r.periodMs, stmt: db.prepare(hourlyUpsertSql("sqlite", r.table)) }));
   const insertMany = db.transaction((records: UsageRecord[]) => {
     for (const r of records) insertUsage.run(...usageValues(r, "sqlite"));
     for (const d of dailySpend(records)) upsertSpend.run(d.keyId, d.day, d.cost, d.requests);
+    for (const u of upsertRollups) for (const h of hourlyRollup(records, u.periodMs)) u.stmt.run(...hourlyValues(h));
   });
   const spend = db.prepare("SELECT COALESCE(SUM(cost_usd), 0) AS s FROM key_spend_daily WHERE key_id = ? AND day >= ?");
 
@@ -100,6 +104,10 @@ export function openSqliteStore(path: string): Store {
     async usageSummary(q: UsageQuery): Promise<UsageRow[]> {
       const { sql, params } = usageSummarySql(q, "sqlite");
       return (db.prepare(sql).all(...params) as Row[]).map(usageRowFromRow);
+    },
+    async usageAggregate(q: UsageAggregateQuery): Promise<AggregateRow[]> {
+      const { sql, params } = usageAggregateSql(q, "sqlite");
+      return (db.prepare(sql).all(...params) as Row[]).map(aggregateRowFromRow);
     },
     async spendSince(keyId: string, since: number) {
       return Number((spend.get(keyId, utcDay(since)) as Row).s);

@@ -64,9 +64,9 @@ export interface UsageRecord {
   /** USD; null when the price of a token class that was used is unknown. */
   costUsd: number | null;
   /** Why an aborted request was cut: "client" or "shutdown" (drain deadline); null otherwise. */
-  abortReason: string | null;
+  abortReason?: string | null;
   /** The token counts are the gateway's estimate (a stream cut before Bedrock reported usage). */
-  usageEstimated: boolean;
+  usageEstimated?: boolean;
   /** Region and target (BEDROCK_TARGETS name, "default" without it) that served the call. */
   region?: string | null;
   target?: string | null;
@@ -100,6 +100,29 @@ export interface UsageRow {
   unpricedRequests: number;
 }
 
+export type AggregateGroup = "key" | "model" | "day" | "bucket";
+
+/** A console aggregation (src/store/usage-aggregate-sql.ts): SQL over the hourly rollup or the records. */
+export interface UsageAggregateQuery {
+  /** Epoch ms, inclusive. Whole UTC hours (with `to`) read the hourly rollup. */
+  from: number;
+  /** Epoch ms, exclusive. */
+  to: number;
+  groupBy: AggregateGroup;
+  /** Width of a time bucket (groupBy "bucket"), epoch-aligned; whole days are UTC days. */
+  bucketMs?: number;
+  keyId?: string;
+  /** Bedrock model id (else the requested name), as grouped. */
+  model?: string;
+  /** Only the largest this many groups, by cost then requests (top lists). */
+  top?: number;
+}
+
+export interface AggregateRow extends UsageRow {
+  /** Mean latency of the group's requests, ms. */
+  meanLatencyMs: number;
+}
+
 export interface Store {
   readonly kind: "sqlite" | "postgres";
   /** Applied migration versions, in order (for tests and `bedrock-gateway keys` diagnostics). */
@@ -113,6 +136,8 @@ export interface Store {
 
   insertUsage(records: UsageRecord[]): Promise<void>;
   usageSummary(q: UsageQuery): Promise<UsageRow[]>;
+  /** Grouped totals for the console (time buckets, top keys and models, filtered usage). */
+  usageAggregate(q: UsageAggregateQuery): Promise<AggregateRow[]>;
   /** Sum of known costs of a key's requests since the UTC day containing `since` (epoch ms). */
   spendSince(keyId: string, since: number): Promise<number>;
   /** Raw records (tests and exports), oldest first. */

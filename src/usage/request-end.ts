@@ -5,6 +5,7 @@
 import type { CompletedRequest, RequestObserver } from "../logging/request-record.ts";
 import type { KeyAdmission } from "../limits/admission.ts";
 import type { GatewayMetrics } from "../metrics/gateway-metrics.ts";
+import type { RecentRequests } from "../console/recent-requests.ts";
 import type { Pricing } from "./pricing.ts";
 import { toUsageRecord } from "./to-usage-record.ts";
 import type { UsageRecorder } from "./usage-recorder.ts";
@@ -15,6 +16,8 @@ export interface RequestEndParts {
   recorder?: UsageRecorder;
   metrics?: GatewayMetrics;
   admission?: KeyAdmission;
+  /** The console's in-memory list of recent requests (when the console is enabled). */
+  recent?: RecentRequests;
 }
 
 export function requestEndObserver(p: RequestEndParts): RequestObserver {
@@ -25,6 +28,7 @@ export function requestEndObserver(p: RequestEndParts): RequestObserver {
       p.metrics?.requestEnded(r, usage);
       if (usage) p.recorder?.add(usage);
       if (r.admission) p.admission?.reconcile(r.admission, usage);
+      p.recent?.add(r, usage);
     },
   };
 }
