@@ -93,6 +93,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
       ttlMs: config.models.cacheTtlMs,
       includeSystemProfiles: config.models.crossRegionInference,
       includeApplicationProfiles: config.models.applicationInferenceProfiles,
+      aliases: config.models.aliases,
     },
     logger,
   );
