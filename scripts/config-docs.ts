@@ -27,10 +27,10 @@ function typeOf(init: string): string {
   const e = /z\.enum\(\[([^\]]*)\]\)/.exec(init);
   if (e) return `one of ${e[1]!.replace(/"/g, "`").replace(/,\s*/g, ", ")}`;
   if (init.includes("LOG_LEVELS")) return "one of `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`";
-  if (init.includes("parseDuration")) return "duration (`500ms`, `30s`, `5m`, `1h`, `30d`; a bare number is ms)";
-  if (init.includes("parseByteSize")) return "size (`512kb`, `20mb`; a bare number is bytes)";
+  if (init.includes("parseDuration")) return "duration (`250ms`, `30s`, `10m`, `1.5h`, `30d`; a bare number is seconds)";
+  if (init.includes("parseByteSize")) return "size (`512KiB`, `20MiB`, `1MB`; a bare number is bytes)";
   if (init.includes("parseBoolean")) return "boolean (`true`/`false`, `1`/`0`, `yes`/`no`)";
-  if (init.includes("parseAliasMap")) return "`alias=model,alias2=model2`";
+  if (init.includes("parseAliasMap")) return "`alias=model,alias2=model2` or JSON `{\"alias\":\"model\"}`";
   if (init.includes("parseKeyList")) return "comma-separated 32-byte keys (base64 or hex)";
   if (init.includes("parseList")) return "comma-separated list";
   if (init.includes("endpointUrl")) return "http(s) URL";
@@ -53,8 +53,8 @@ function duration(ms: number): string {
 }
 
 function bytes(n: number): string {
-  if (n % 1_048_576 === 0) return `${n / 1_048_576}mb`;
-  if (n % 1024 === 0) return `${n / 1024}kb`;
+  if (n % 1_048_576 === 0) return `${n / 1_048_576}MiB`;
+  if (n % 1024 === 0) return `${n / 1024}KiB`;
   return String(n);
 }
 

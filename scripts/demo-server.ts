@@ -11,6 +11,8 @@ import { demoInvoke, demoReply } from "../test/fake-bedrock/demo-model.ts";
 import { startFakeBedrock, TEST_CREDENTIALS } from "../test/fake-bedrock/fake-bedrock.ts";
 
 export const DEMO_KEY = "demo-key";
+/** The demo's admin API key (keys and usage under /admin/), unless ADMIN_API_KEY names another. */
+export const DEMO_ADMIN_KEY = "demo-admin-key";
 
 export interface Demo {
   url: string;
@@ -32,6 +34,7 @@ export async function startDemo(opts: { port: number; env?: Record<string, strin
     ...process.env,
     ...opts.env,
     API_KEY: DEMO_KEY,
+    ADMIN_API_KEY: opts.env?.ADMIN_API_KEY ?? DEMO_ADMIN_KEY,
     API_KEY_SECRET_ARN: undefined,
     API_KEY_PARAM_NAME: undefined,
     HOST: "127.0.0.1",
@@ -56,6 +59,7 @@ export async function startDemo(opts: { port: number; env?: Record<string, strin
     "The stand-in is deterministic: it calls tools, fills JSON schemas, reasons, embeds and ranks, but it is not a real model.",
     `  export OPENAI_BASE_URL=${url}/v1 OPENAI_API_KEY=${DEMO_KEY}`,
     `  export ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=${DEMO_KEY}`,
+    `  export ADMIN_API_KEY=${config.admin.apiKey}    # /admin/keys, /admin/usage`,
     '  curl $OPENAI_BASE_URL/models -H "Authorization: Bearer $OPENAI_API_KEY"',
     "",
   ].join("\n") + "\n";

@@ -22,7 +22,7 @@ describe("configuration reference (docs/configuration.md)", () => {
   it("shows defaults in the units people write them in", () => {
     const doc = renderConfigDoc();
     assert.match(doc, /\| `MODELS_CACHE_TTL` \| duration[^|]*\| `10m` \|/);
-    assert.match(doc, /\| `MAX_REQUEST_BODY` \| size[^|]*\| `20mb` \|/);
+    assert.match(doc, /\| `MAX_REQUEST_BODY` \| size[^|]*\| `20MiB` \|/);
     assert.match(doc, /\| `PORT` \| integer 0–65535 \| `8080` \|/);
   });
 });
