@@ -60,6 +60,17 @@ function entry(bundle, source) {
   return stale ? join(ROOT, source) : built;
 }
 
+// Under `npm start` / `npm run demo` the process tree is npm → sh → node. A supervisor that signals
+// only npm (systemd with KillMode=process, some process managers) ends npm and sh but not node,
+// which would keep serving, orphaned. When the parent that started us goes away, shut down as on
+// SIGTERM (graceful drain). Only under npm: started directly, node is what gets the signal.
+if (process.env.npm_lifecycle_event) {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, "SIGTERM");
+  }, 500).unref();
+}
+
 const [command = "serve", ...rest] = process.argv.slice(2);
 let target;
 switch (command) {
