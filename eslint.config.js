@@ -3,7 +3,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["eslint.config.js", "node_modules/**", "dist/**", "bench/results/**", "deploy/cdk.out/**"] },
+  { ignores: ["eslint.config.js", "node_modules/**", "dist/**", ".cache/**", "bench/results/**", "deploy/cdk.out/**"] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
