@@ -65,7 +65,7 @@ describe("doc examples run against the demo", () => {
       it(name, { skip: b.action === "skip" ? b.reason : "shown, not run" }, () => {});
       continue;
     }
-    it(name, { timeout: 90_000 }, async () => {
+    it(name, { timeout: 240_000 }, async () => {
       const where = `${b.file}:${b.line}`;
       if (b.action === "json") {
         assert.doesNotThrow(() => JSON.parse(b.code), `${where}: not valid JSON`);
@@ -74,14 +74,14 @@ describe("doc examples run against the demo", () => {
       if (b.action === "shell") {
         const file = join(scratch, `block-${b.line}.sh`);
         writeFileSync(file, `set -euo pipefail\ncurl() { command curl --fail-with-body -sS "$@"; }\n${local(b.code)}\n`);
-        const r = await exec("bash", [file], { cwd: ROOT, env, timeout: 80_000, maxBuffer: 16 * 1024 * 1024 }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+        const r = await exec("bash", [file], { cwd: ROOT, env, timeout: 200_000, maxBuffer: 16 * 1024 * 1024 }).catch((e: { code: number; stdout: string; stderr: string }) => e);
         assert.ok(!("code" in r) || r.code === 0, `${where} failed:\n${r.stdout}\n${r.stderr}`);
         return;
       }
       if (b.action === "node") {
         const file = join(scratch, `block-${b.file.replace(/\W/g, "_")}-${b.line}.${b.lang.startsWith("j") || b.lang === "mjs" ? "mjs" : "mts"}`);
         writeFileSync(file, local(b.code));
-        const r = await exec(process.execPath, [file], { cwd: ROOT, env, timeout: 80_000, maxBuffer: 16 * 1024 * 1024 }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+        const r = await exec(process.execPath, [file], { cwd: ROOT, env, timeout: 200_000, maxBuffer: 16 * 1024 * 1024 }).catch((e: { code: number; stdout: string; stderr: string }) => e);
         assert.ok(!("code" in r) || r.code === 0, `${where} failed:\n${r.stdout}\n${r.stderr}`);
         return;
       }
