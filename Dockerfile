@@ -24,8 +24,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY src ./src
-COPY scripts/build-server.ts scripts/build-lambda.ts scripts/zip.ts ./scripts/
-RUN node scripts/build-server.ts
+COPY scripts/build-package.ts scripts/build-server.ts scripts/build-lambda.ts scripts/zip.ts ./scripts/
+# The server bundle and the CLI bundle (bedrock-gateway keys … / usage …); not the demo.
+RUN node scripts/build-package.ts server cli
 
 FROM node:${NODE_VERSION}-slim AS runtime
 ENV NODE_ENV=production \
@@ -37,6 +38,10 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY --from=build /app/dist/server ./dist/server
+COPY --from=build /app/dist/cli ./dist/cli
+# The CLI in the image: docker exec <container> bedrock-gateway keys create --name team-a
+COPY bin ./bin
+RUN ln -s /app/bin/bedrock-gateway.mjs /usr/local/bin/bedrock-gateway
 COPY scripts/warm-compile-cache.ts ./scripts/
 # Start the gateway once (the same command as CMD) so Node's compile cache ships warm for this
 # architecture and Node version; the build fails if the server cannot start.
@@ -51,7 +56,8 @@ EXPOSE 8080
 # /health answers 200 while the process serves (status "degraded" until the model catalog loads).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# SIGTERM drains in-flight requests and streams for up to SHUTDOWN_TIMEOUT (30s by default); keep
+# The CMD starts `node` itself (not npm, not a shell), so
+# SIGTERM reaches the gateway. SIGTERM drains in-flight requests and streams for up to SHUTDOWN_TIMEOUT (30s by default); keep
 # the orchestrator's stop timeout above it (ECS stopTimeout, docker stop -t).
 STOPSIGNAL SIGTERM
 CMD ["node", "dist/server/main.mjs"]

@@ -13,6 +13,7 @@ import { fork } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureE2eTool } from "../scripts/e2e-tools.ts";
 import { CONTENDERS } from "./contenders/contenders.ts";
 import type { ContenderName } from "./contenders/contenders.ts";
 import { cleanEnv, freePort, spawnNode, stopAll, waitFor200 } from "./lib/processes.ts";
@@ -44,6 +45,7 @@ const run = <T>(job: LoadJob) =>
 
 try {
   await waitFor200({ url: `http://127.0.0.1:${upPort}/__bench/health`, method: "GET", headers: {} }, up, 10_000, 10);
+  if (name === "portkey") await ensureE2eTool("portkey"); // not a dependency: installed on first use
   const contender = CONTENDERS.find((c) => c.name === name && c.spawn)!;
   const port = await freePort();
   const proc = contender.spawn!(upPort, port, process.env.SUT_ROOT ?? ROOT, profile ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [], JSON.parse(process.env.SUT_ENV ?? "{}") as Record<string, string>);

@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { healthTarget, measureColdStart } from "./cold-start.ts";
 import { buildServer } from "../scripts/build-server.ts";
+import { ensureE2eTool } from "../scripts/e2e-tools.ts";
 import { CONTENDERS } from "./contenders/contenders.ts";
 import type { Contender, ContenderName } from "./contenders/contenders.ts";
 import type { Targets } from "./contenders/requests.ts";
@@ -241,6 +242,8 @@ async function coldStartScenario(s: Settings, contenders: Contender[], upstreamP
 
 export async function runBenchmark(s: Settings, opts: { outDir: string; markdown: boolean; only?: ContenderName[] }) {
   const contenders = CONTENDERS.filter((c) => !opts.only || opts.only.includes(c.name));
+  // Portkey is not a dependency of the project: the pinned version is installed on first use.
+  if (contenders.some((c) => c.name === "portkey")) await ensureE2eTool("portkey");
   // The gateway runs as the container runs it: the server bundle, rebuilt from the sources now.
   await buildServer();
   const started = new Date();

@@ -7,13 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
+import { ensureE2eTool } from "../scripts/e2e-tools.ts";
 import { text, thinking, toolUse } from "./fake-bedrock/fake-bedrock.ts";
 import type { RecordedRequest } from "./fake-bedrock/fake-bedrock.ts";
 import { startGateway, TEST_API_KEY } from "./helpers/gateway.ts";
 import type { TestGateway } from "./helpers/gateway.ts";
-
-const CLAUDE_BIN = fileURLToPath(new URL("../node_modules/.bin/claude", import.meta.url));
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -39,6 +37,12 @@ const lastUserHasToolResult = (req: RecordedRequest) => {
 describe("Claude Code end to end", () => {
   let gw: TestGateway;
   let dir: string;
+  let claudeBin: string;
+  // Claude Code is not a dependency (~400 MB): installed on first use into .cache/e2e-tools.
+  // Installed on first use (minutes on a cold npm cache, seconds after): not a project dependency.
+  before(async () => {
+    claudeBin = await ensureE2eTool("claude-code");
+  }, { timeout: 15 * 60_000 });
   before(async () => {
     gw = await startGateway();
     dir = mkdtempSync(join(tmpdir(), "claude-code-e2e-"));
@@ -66,7 +70,7 @@ describe("Claude Code end to end", () => {
       DISABLE_TELEMETRY: "1",
       CI: "1",
     };
-    const out = await run(CLAUDE_BIN, ["-p", "What is the secret word in notes.txt?", "--output-format", "json", "--model", "anthropic.claude-sonnet-4-5-20250929-v1:0", "--allowedTools", "Read"], env, dir, 100_000);
+    const out = await run(claudeBin, ["-p", "What is the secret word in notes.txt?", "--output-format", "json", "--model", "anthropic.claude-sonnet-4-5-20250929-v1:0", "--allowedTools", "Read"], env, dir, 100_000);
     assert.equal(out.code, 0, `claude exited ${out.code}\n${out.stderr}\n${out.stdout}`);
     const result = JSON.parse(out.stdout.trim().split("\n").pop()!);
     assert.equal(result.is_error, false, out.stdout);

@@ -2,7 +2,7 @@
 // process with DATA_DIR in its environment, against the same SQLite file a gateway then serves.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -126,6 +126,42 @@ describe("bedrock-gateway CLI", () => {
     assert.match(unknown.stderr, /No API key with id 'vk_ffffffffffff'/);
     const help = await cli("--help");
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /keys\s+create, list, show/);
+    assert.match(help.stdout, /keys …\s+create, list, update, revoke and rotate/);
+  });
+
+  it("says which store it opened", async () => {
+    const list = await cli("keys", "list");
+    assert.equal(list.code, 0);
+    assert.ok(list.stderr.includes(`store SQLite ${join(dataDir, "gateway.db")}`), list.stderr);
+  });
+});
+
+describe("bedrock-gateway CLI without a store", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "bgw-cli-empty-"));
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const cli = async (...args: string[]) =>
+    run("npx", ["--no-install", "bedrock-gateway", ...args], { env: { ...process.env, DATA_DIR: join(dataDir, "nowhere"), DATABASE_URL: undefined } }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+
+  it("refuses to create an empty store silently, and names the path it looked at", async () => {
+    const r = await cli("keys", "list");
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no store at .*nowhere[/\\]gateway\.db.*--create-store/);
+    assert.ok(!existsSync(join(dataDir, "nowhere")), "nothing was created");
+  });
+
+  it("creates it when asked to", async () => {
+    const r = await cli("keys", "list", "--create-store");
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(existsSync(join(dataDir, "nowhere", "gateway.db")));
+    assert.equal((await cli("usage")).code, 0, "the store now exists");
+  });
+
+  it("answers help without a store", async () => {
+    const r = await cli("keys", "help");
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /Usage: bedrock-gateway keys/);
   });
 });

@@ -76,8 +76,11 @@ describe("API keys through the gateway", () => {
   it("serves a store key to the OpenAI SDK; /v1/models shows only the allowed models", async () => {
     const k = await createKey({ name: "claude-and-us-nova", models: "anthropic.*,us.amazon.nova-*,fast" });
     const ids: string[] = [];
-    for await (const m of client(k.secret).models.list()) ids.push(m.id);
+    const targets: string[] = [];
+    // Aliases (built-in Claude names, MODEL_ALIASES) are listed as entries pointing at their target.
+    for await (const m of client(k.secret).models.list()) (("alias_for" in m) ? targets : ids).push((m as { alias_for?: string }).alias_for ?? m.id);
     assert.ok(ids.length > 3);
+    assert.ok(targets.length > 0 && targets.every((t) => ids.includes(t)), "aliases are listed only when their target is");
     assert.ok(ids.includes("us.anthropic.claude-sonnet-4-5-20250929-v1:0"));
     assert.ok(ids.includes("global.anthropic.claude-sonnet-4-5-20250929-v1:0"));
     assert.ok(ids.includes("us.amazon.nova-lite-v1:0"));
@@ -136,7 +139,7 @@ describe("API keys through the gateway", () => {
     await admin(`/keys/${k.id}`, { method: "PATCH", body: JSON.stringify({ enabled: true, models: ["fast"] }) });
     await until(async () => (await status()) === 200, 2000);
     const body: any = await (await gw.request("/v1/models", { headers: { authorization: `Bearer ${k.secret}` } })).json();
-    assert.deepEqual(body.data.map((m: { id: string }) => m.id), ["amazon.nova-micro-v1:0"], "the alias allows its target");
+    assert.deepEqual(body.data.map((m: { id: string }) => m.id), ["amazon.nova-micro-v1:0", "fast"], "the alias allows its target (and is listed as an entry pointing at it)");
     await admin(`/keys/${k.id}`, { method: "PATCH", body: JSON.stringify({ expires_at: new Date(Date.now() - 1000).toISOString() }) });
     await until(async () => (await status()) === 401, 2000);
     const err: any = await (await gw.request("/v1/models", { headers: { authorization: `Bearer ${k.secret}` } })).json();

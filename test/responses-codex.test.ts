@@ -1,4 +1,4 @@
-// End to end with Codex itself (@openai/codex, pinned in devDependencies): `codex exec` with a
+// End to end with Codex itself (@openai/codex, pinned in scripts/e2e-tools.ts and installed on first use): `codex exec` with a
 // model provider using wire_api = "responses" that points at the gateway, in a temporary
 // CODEX_HOME, against the Bedrock test double. The double answers the first turn with thinking and
 // an exec_command tool call, and the second with a final message: Codex must run the command,
@@ -7,16 +7,16 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { ensureE2eTool } from "../scripts/e2e-tools.ts";
 import { text, thinking, toolUse } from "./fake-bedrock/fake-bedrock.ts";
 import { startGateway, TEST_API_KEY } from "./helpers/gateway.ts";
 import type { TestGateway } from "./helpers/gateway.ts";
 
 const MODEL = "anthropic.claude-sonnet-4-5-20250929-v1:0";
-const codexBin = join(createRequire(import.meta.url).resolve("@openai/codex/package.json"), "..", "bin", "codex.js");
+let codexBin = "";
 
 function runCodex(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -38,6 +38,10 @@ describe("Codex CLI end to end", () => {
   let gw: TestGateway;
   let home: string;
   let work: string;
+  // Installed on first use (minutes on a cold npm cache, seconds after): not a project dependency.
+  before(async () => {
+    codexBin = await ensureE2eTool("codex");
+  }, { timeout: 15 * 60_000 });
   before(async () => {
     // No server-side thinking store: the signed thinking can only come back in encrypted_content.
     gw = await startGateway({ env: { THINKING_STORE_MAX_ENTRIES: "0" } });

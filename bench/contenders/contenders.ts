@@ -2,11 +2,11 @@
 // load sends it. "direct" is the upstream itself (what Bedrock costs); the others are processes
 // between the load and the upstream.
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { cleanEnv, spawnNode } from "../lib/processes.ts";
 import { SERVER_ENTRY } from "../../scripts/build-server.ts";
+import { e2eToolPath } from "../../scripts/e2e-tools.ts";
 
 /** What the gateway contender runs: the container's server bundle (built by the harness first). */
 export const GATEWAY_ENTRY = SERVER_ENTRY;
@@ -36,7 +36,8 @@ function dataDir(): string {
   return dir;
 }
 
-const portkeyEntry = () => join(dirname(createRequire(import.meta.url).resolve("@portkey-ai/gateway/package.json")), "build", "start-server.js");
+// Portkey is not a dependency: bench/run.ts installs the pinned version first (scripts/e2e-tools.ts).
+const portkeyEntry = () => e2eToolPath("portkey");
 
 export const CONTENDERS: Contender[] = [
   {

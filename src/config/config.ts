@@ -67,50 +67,78 @@ const awsRegion = optionalText.refine((r) => r === undefined || isRegionShaped(r
 });
 
 /** Environment variable → typed value. Names follow bedrock-access-gateway where it has one. */
-const envSchema = z.object({
+export const envSchema = z.object({
+  // Server
+  /** TCP port to listen on (0: any free port). */
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Address to listen on: 0.0.0.0 (all interfaces) or 127.0.0.1 (this machine only). */
   HOST: z.string().trim().min(1).default("0.0.0.0"),
 
+  // AWS and Bedrock
+  /** Bedrock region (checked for a region's shape; a region without Bedrock is warned about). Unset: AWS_DEFAULT_REGION, then the AWS profile's region, then us-west-2. */
   AWS_REGION: awsRegion,
+  /** Fallback for AWS_REGION (the AWS CLI's name). */
   AWS_DEFAULT_REGION: awsRegion,
+  /** Endpoint for every AWS service the gateway calls (the AWS SDK's standard variable; e.g. a VPC endpoint or a local stand-in). */
   AWS_ENDPOINT_URL: endpointUrl,
+  /** Endpoint for Bedrock Runtime only (Converse, InvokeModel). */
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpointUrl,
+  /** Endpoint for the Bedrock control plane only (model and inference-profile listings). */
   AWS_ENDPOINT_URL_BEDROCK: endpointUrl,
+  /** Ignore the AWS_ENDPOINT_URL* variables (the AWS SDK's standard switch). */
   AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: textual(parseBoolean).default(false),
+  /** Call Bedrock's FIPS endpoints. */
   AWS_USE_FIPS_ENDPOINT: textual(parseBoolean).default(false),
+  /** A Bedrock API key: sent as a bearer token instead of SigV4-signing with AWS credentials. */
   AWS_BEARER_TOKEN_BEDROCK: optionalText,
 
+  // Client authentication
+  /** The key clients send (Authorization: Bearer … or x-api-key). One of the key sources is required unless keys live in the store. */
   API_KEY: optionalText,
+  /** Secrets Manager secret holding the client key (plain string or JSON {"api_key": …}); re-read every API_KEY_REFRESH_INTERVAL. */
   API_KEY_SECRET_ARN: optionalText,
+  /** SSM Parameter Store parameter (SecureString) holding the client key; re-read every API_KEY_REFRESH_INTERVAL. */
   API_KEY_PARAM_NAME: optionalText,
   /** How often a key from Secrets Manager / SSM is re-read, so rotation needs no restart. */
   API_KEY_REFRESH_INTERVAL: textual(parseDuration).default(300_000),
   /** Unsafe: serve without client authentication. Only honoured when HOST is loopback. */
   DISABLE_AUTH: textual(parseBoolean).default(false),
 
+  // Models and requests
+  /** Serve the API under this path too (bedrock-access-gateway clients use /api/v1). */
   API_ROUTE_PREFIX: routePrefix,
+  /** Chat model used when a request names none, and for OpenAI names such as gpt-4o. */
   DEFAULT_MODEL: z.string().trim().min(1).default("anthropic.claude-sonnet-4-5-20250929-v1:0"),
+  /** Embedding model used when a request names none, and for OpenAI names such as text-embedding-3-small. */
   DEFAULT_EMBEDDING_MODEL: z.string().trim().min(1).default("cohere.embed-multilingual-v3"),
+  /** Extra model names, listed in /v1/models. Anthropic's public names (claude-sonnet-4-5…) are built in. An alias to a missing model is logged as a warning when the catalog loads. */
   MODEL_ALIASES: textual(parseAliasMap).default(new Map()),
 
+  /** List and use system-defined (cross-region) inference profiles such as us.anthropic.… and global.…. */
   ENABLE_CROSS_REGION_INFERENCE: textual(parseBoolean).default(true),
+  /** List and use the account's application inference profiles (by name or ARN). */
   ENABLE_APPLICATION_INFERENCE_PROFILES: textual(parseBoolean).default(true),
+  /** Add Bedrock cache points automatically (system prompt, tools, conversation) on models that support them. */
   ENABLE_PROMPT_CACHING: textual(parseBoolean).default(false),
   /** Reject (400) parameters Bedrock cannot honour instead of dropping them. */
   STRICT_PARAMS: textual(parseBoolean).default(false),
   /** InvokeModel calls one /v1/embeddings request may have in flight (Titan and Nova take one input per call). */
   EMBEDDINGS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
 
+  /** Browser origins allowed by CORS (`*` for any). Empty: no CORS headers. */
   ALLOWED_ORIGINS: textual(parseList).default([]),
+  /** pino log level (JSON lines on stdout). */
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** Log request and response bodies at debug level (secrets are still redacted). */
   DEBUG: textual(parseBoolean).default(false),
 
   /** Model catalog refresh period. */
   MODELS_CACHE_TTL: textual(parseDuration).default(600_000),
-  /** Upstream (Bedrock) timeouts: TCP/TLS connect; request sent → response headers (for a
-   * non-streaming call that is the whole generation); longest silence inside a response. */
+  /** Bedrock TCP/TLS connect timeout. */
   UPSTREAM_CONNECT_TIMEOUT: textual(parseDuration).default(10_000),
+  /** Request sent → Bedrock's response headers (for a non-streaming call, the whole generation). */
   UPSTREAM_FIRST_BYTE_TIMEOUT: textual(parseDuration).default(600_000),
+  /** Longest silence inside a Bedrock response. */
   UPSTREAM_IDLE_TIMEOUT: textual(parseDuration).default(300_000),
   /** Total time spent retrying throttled / unavailable calls before the first byte (0 = no retries). */
   UPSTREAM_RETRY_MAX_TIME: textual(parseDuration).default(5_000),
@@ -127,6 +155,7 @@ const envSchema = z.object({
   CIRCUIT_BREAKER_COOLDOWN: textual(parseDuration).default(30_000),
   /** Fetch http(s) image URLs that resolve to private, loopback or link-local addresses (unsafe). */
   ALLOW_PRIVATE_IMAGE_URLS: textual(parseBoolean).default(false),
+  /** Time limit for fetching an http(s) image URL given in a request. */
   IMAGE_FETCH_TIMEOUT: textual(parseDuration).default(10_000),
   /** Most image URLs one request may make the gateway fetch (Bedrock takes 20 images per request). */
   MAX_MEDIA_URLS: z.coerce.number().int().min(0).max(1000).default(20),
@@ -140,12 +169,15 @@ const envSchema = z.object({
   SSE_KEEPALIVE_INTERVAL: textual(parseDuration).default(15_000),
   /** Where reasoning text goes: reasoning_content (default), <think> tags inside content, or nowhere. */
   REASONING_OUTPUT: z.enum(["reasoning_content", "think-tags", "omit"]).default("reasoning_content"),
-  /** Default guardrail for chat requests that name none (both or neither). */
+  /** Default guardrail for chat requests that name none (set GUARDRAIL_ID and GUARDRAIL_VERSION together). */
   GUARDRAIL_ID: optionalText,
+  /** Version of GUARDRAIL_ID (a number or DRAFT). */
   GUARDRAIL_VERSION: optionalText,
+  /** Guardrail trace for the default guardrail (returned in bedrock.trace). */
   GUARDRAIL_TRACE: z.enum(["enabled", "disabled", "enabled_full"]).optional(),
   /** How long signed thinking blocks are kept for clients that do not replay them. */
   THINKING_STORE_TTL: textual(parseDuration).default(3_600_000),
+  /** Largest number of signed thinking blocks kept (0 turns the store off). */
   THINKING_STORE_MAX_ENTRIES: z.coerce.number().int().min(0).default(10_000),
   /** Directory for files the gateway keeps (the SQLite database gateway.db, the generated
    * encryption key), created on first start. */
@@ -170,7 +202,7 @@ const envSchema = z.object({
    * balancer's idle timeout (ALB: 60 s by default), or the balancer reuses a closing connection (502). */
   KEEP_ALIVE_TIMEOUT: textual(parseDuration).default(65_000),
 
-  // Keys, usage, limits (multi-tenant). See README "API keys, limits and usage".
+  // Keys, usage and limits (multi-tenant; docs/multi-tenancy.md)
   /** postgres://… (PostgreSQL), sqlite:/path/to/file.db, or "none" (no store: static key only, no
    * usage records, stored Responses in memory). */
   DATABASE_URL: optionalText,

@@ -1,5 +1,7 @@
 // Pure: Bedrock listings → the catalog snapshot the gateway lists and resolves models against.
 import type { FoundationModelSummary, InferenceProfileSummary } from "../bedrock/control-plane-client.ts";
+import { anthropicNames } from "./anthropic-names.ts";
+import type { AnthropicName } from "./anthropic-names.ts";
 
 export type ModelKind = "chat" | "embedding" | "image" | "rerank";
 
@@ -31,6 +33,8 @@ export interface CatalogSnapshot {
   profilesByBaseModel: Map<string, CatalogModel[]>;
   /** Foundation models by id (all, listed or not). */
   foundationModels: Map<string, FoundationModelSummary>;
+  /** Anthropic's public names (claude-sonnet-4-5, dated, -latest) → the Claude foundation model. */
+  anthropicNames: Map<string, AnthropicName>;
   region: string;
 }
 
@@ -167,7 +171,8 @@ export function buildCatalog(
     }
   }
 
-  return { models, lookup, profilesByBaseModel, foundationModels: fms, region: opts.region };
+  const names = anthropicNames(models.filter((m) => m.source === "foundation-model" && m.kind === "chat").map((m) => m.id));
+  return { models, lookup, profilesByBaseModel, foundationModels: fms, anthropicNames: names, region: opts.region };
 }
 
 /** Geography prefixes of system-defined profiles to try for a region, most local first. */

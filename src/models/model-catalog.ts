@@ -3,6 +3,7 @@
 // reached the last good snapshot stays in use and the refresh retries with backoff.
 import type { Logger } from "pino";
 import type { BedrockControlPlane } from "../bedrock/control-plane-client.ts";
+import { missingAliasTargets } from "./alias-entries.ts";
 import { buildCatalog } from "./build-catalog.ts";
 import type { CatalogSnapshot } from "./build-catalog.ts";
 
@@ -20,6 +21,8 @@ export interface CatalogOptions {
   includeApplicationProfiles: boolean;
   /** First retry delay after a failed refresh; doubles up to ttlMs. */
   retryBaseMs?: number;
+  /** MODEL_ALIASES: checked once against the first catalog (a typo'd target is a warning). */
+  aliases?: ReadonlyMap<string, string>;
 }
 
 export class ModelCatalog {
@@ -30,6 +33,7 @@ export class ModelCatalog {
   private inFlight: Promise<void> | undefined;
   private failures = 0;
   private stopped = false;
+  private aliasesChecked = false;
   private readonly firstLoad: Promise<void>;
   private resolveFirstLoad!: () => void;
 
@@ -106,6 +110,12 @@ export class ModelCatalog {
       this.lastError = undefined;
       this.failures = 0;
       this.log.info({ models: this.status().count }, "model catalog refreshed");
+      if (!this.aliasesChecked && this.opts.aliases?.size) {
+        this.aliasesChecked = true;
+        for (const [alias, target] of missingAliasTargets(this.current, this.opts.aliases)) {
+          this.log.warn({ alias, target }, `MODEL_ALIASES: alias "${alias}" points at "${target}", which is not a model in this region's catalog; requests for it will answer 404`);
+        }
+      }
       this.schedule(this.opts.ttlMs);
     } catch (err) {
       this.failures++;

@@ -1,6 +1,7 @@
-// Pure: the model a client names → what to call on Bedrock. Order: alias → OpenAI placeholder
-// names (BAG behaviour) → exact id / ARN / application-profile name → base foundation-model id
-// served only through a profile → the region's system profile (geography first, then global.).
+// Pure: the model a client names → what to call on Bedrock. Order: alias (MODEL_ALIASES) → exact
+// id / ARN / application-profile name → Anthropic's public names (claude-sonnet-4-5, built in) →
+// OpenAI placeholder names (BAG behaviour) → base foundation-model id served only through a
+// profile → the region's system profile (geography first, then global.).
 import { errors } from "../errors/gateway-error.ts";
 import type { CatalogModel, CatalogSnapshot, ModelKind } from "./build-catalog.ts";
 import { geographyPrefixes } from "./build-catalog.ts";
@@ -93,7 +94,7 @@ export function resolveModel(
   };
 
   if (snapshot) {
-    const exact = snapshot.lookup.get(name);
+    const exact = snapshot.lookup.get(name) ?? builtinEntry(snapshot, name);
     if (exact) return check(entryResult(shown, exact, snapshot));
   }
   // OpenAI model names some clients hard-code map to the configured defaults.
@@ -112,6 +113,22 @@ export function resolveModel(
     return { requested: shown, bedrockId: name, baseModelId: baseIdFromName(name), entry: undefined };
   }
   throw errors.modelNotFound(shown);
+}
+
+/** The catalog entry an Anthropic public name (claude-sonnet-4-5…) stands for, if any. */
+function builtinEntry(snapshot: CatalogSnapshot, name: string): CatalogModel | undefined {
+  const builtin = snapshot.anthropicNames.get(name);
+  return builtin ? snapshot.lookup.get(builtin.baseModelId) : undefined;
+}
+
+/**
+ * The entry a name reaches without aliases or defaults: exact spelling, Anthropic public name,
+ * or a base id served through a profile (what /v1/models/{id} and alias checks need).
+ */
+export function findModel(snapshot: CatalogSnapshot, name: string): CatalogModel | undefined {
+  const hit = snapshot.lookup.get(name) ?? builtinEntry(snapshot, name);
+  if (hit) return hit.source === "foundation-model" && !hit.listed ? (profileFor(snapshot, hit.id) ?? hit) : hit;
+  return profileFor(snapshot, name);
 }
 
 /** Best-effort foundation id from a name we could not look up: strip a geography prefix. */

@@ -37,6 +37,7 @@ export async function createUpstreams(config: Config, region: string, logger: Lo
     ttlMs: config.models.cacheTtlMs,
     includeSystemProfiles: config.models.crossRegionInference,
     includeApplicationProfiles: config.models.applicationInferenceProfiles,
+    aliases: config.models.aliases,
   };
   const specs = config.upstreams.targets;
   let targets: UpstreamTarget[];

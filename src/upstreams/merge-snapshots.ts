@@ -28,5 +28,8 @@ export function mergeSnapshots(snaps: readonly CatalogSnapshot[], region: string
       profilesByBaseModel.set(base, out);
     }
   }
-  return { models: [...byId.values()], lookup, profilesByBaseModel, foundationModels, region };
+  // Anthropic's public names: the first target's meaning wins (the same Claude ids in every region).
+  const anthropicNames = new Map<string, CatalogSnapshot["anthropicNames"] extends Map<string, infer V> ? V : never>();
+  for (const s of snaps) for (const [k, v] of s.anthropicNames) if (!anthropicNames.has(k)) anthropicNames.set(k, v);
+  return { models: [...byId.values()], lookup, profilesByBaseModel, foundationModels, anthropicNames, region };
 }

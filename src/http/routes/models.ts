@@ -3,7 +3,8 @@
 import { Hono } from "hono";
 import { errors } from "../../errors/gateway-error.ts";
 import type { CatalogModel } from "../../models/build-catalog.ts";
-import { profileFor } from "../../models/resolve-model.ts";
+import { aliasEntries } from "../../models/alias-entries.ts";
+import { findModel } from "../../models/resolve-model.ts";
 import type { AppDeps, AppEnv } from "../app-env.ts";
 
 const CATALOG_WAIT_MS = 3000;
@@ -19,10 +20,15 @@ export function modelsRoutes(deps: AppDeps): Hono<AppEnv> {
     const snapshot = await deps.catalog.ready(CATALOG_WAIT_MS);
     // A key with a model allow-list sees only the models it may use.
     const allowed = deps.admission?.modelFilter(c) ?? (() => true);
-    const data = (snapshot?.models ?? [])
-      .filter((m) => m.listed && allowed(m))
-      .map(toOpenAIModel)
-      .sort((a, b) => a.id.localeCompare(b.id));
+    const models = (snapshot?.models ?? []).filter((m) => m.listed && allowed(m)).map(toOpenAIModel);
+    // Aliases (MODEL_ALIASES and Anthropic's public names) are entries of their own that say
+    // which model they reach, so clients with a model picker can offer the short names.
+    const aliases = snapshot
+      ? aliasEntries(snapshot, deps.config.models.aliases)
+          .filter((a) => allowed(a.target) || (!a.builtin && allowed({ ...a.target, id: a.alias })))
+          .map((a) => ({ ...toOpenAIModel(a.target), id: a.alias, alias_for: a.target.id }))
+      : [];
+    const data = [...models, ...aliases].sort((a, b) => a.id.localeCompare(b.id));
     return c.json({ object: "list", data });
   });
 
@@ -31,8 +37,8 @@ export function modelsRoutes(deps: AppDeps): Hono<AppEnv> {
     const snapshot = await deps.catalog.ready(CATALOG_WAIT_MS);
     if (!snapshot) throw errors.modelNotFound(id, null);
     const name = deps.config.models.aliases.get(id) ?? id;
-    // Base ids served only through a profile are valid model names too.
-    const entry = snapshot.lookup.get(name) ?? profileFor(snapshot, name);
+    // Base ids served only through a profile and Anthropic's public names are valid names too.
+    const entry = findModel(snapshot, name);
     // The name asked for (an alias, a base id) counts as one of the model's names too.
     const allowed = deps.admission?.modelFilter(c);
     if (entry && allowed && !allowed(entry) && !allowed({ ...entry, id })) throw errors.modelNotAllowed(id);
