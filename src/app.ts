@@ -8,6 +8,7 @@ import { toGatewayError } from "./errors/to-gateway-error.ts";
 import type { AppDeps, AppEnv } from "./http/app-env.ts";
 import { authenticate } from "./http/middleware/authenticate.ts";
 import { requestContext } from "./http/middleware/request-context.ts";
+import { traceRequests } from "./http/middleware/trace-requests.ts";
 import { adminRoutes } from "./admin/admin-routes.ts";
 import { rateLimitHeaders } from "./limits/rate-limit-headers-middleware.ts";
 import { metricsRoutes } from "./metrics/metrics-route.ts";
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use(requestContext(logger, deps.observers));
+  if (deps.tracing) app.use(traceRequests(deps.tracing));
   if (config.cors.allowedOrigins.length > 0) {
     app.use(
       cors({

@@ -29,12 +29,17 @@ import { createUsageRecorder } from "./usage/usage-recorder.ts";
 import type { UsageRecorder } from "./usage/usage-recorder.ts";
 import { ThinkingStore } from "./converse/thinking-store.ts";
 import { openResponsesState } from "./responses/open-response-store.ts";
+import { startTelemetry } from "./telemetry/telemetry.ts";
+import type { Telemetry } from "./telemetry/telemetry.ts";
+import { VERSION } from "./version.ts";
 
 export interface Runtime {
   deps: AppDeps;
   region: string;
   /** Batched usage writer (absent with DATABASE_URL=none). */
   usage: UsageRecorder | undefined;
+  /** OpenTelemetry export (absent unless an OTLP endpoint is configured). */
+  telemetry: Telemetry | undefined;
   /** Begin background work (catalog refresh, key refresh). Does not wait for Bedrock. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -126,14 +131,20 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   const thinkingStore = new ThinkingStore(config.chat.thinkingStoreTtlMs, config.chat.thinkingStoreMaxEntries);
   const responses = await openResponsesState(config.responses, store, logger);
 
+  // OpenTelemetry: the SDK is imported only when configured; otherwise the runtime is undecorated.
+  const telemetry = config.telemetry ? await startTelemetry(config.telemetry, { version: VERSION }) : undefined;
+  const bedrock = createBedrockRuntime(runtimeHttp);
+  const runtime = telemetry ? telemetry.traceRuntime(bedrock, { endpoint: runtimeHttp.endpoint, region }) : bedrock;
+
   const deps: AppDeps = {
-    config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), thinkingStore, responses, admission, observers, store, keys, metrics,
+    config, logger, catalog, auth, runtime, thinkingStore, responses, admission, observers, store, keys, metrics, tracing: telemetry?.requests,
   };
 
   return {
     deps,
     region,
     usage,
+    telemetry,
     async start() {
       catalog.start();
       await auth?.start();
@@ -144,6 +155,8 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
       // Requests cut by the drain deadline report their end on the next turn; then write everything.
       await new Promise((r) => setImmediate(r));
       await usage?.stop();
+      // Spans of the requests that just finished are exported before the process goes.
+      await telemetry?.shutdown().catch((err: unknown) => logger.warn({ err }, "telemetry export at shutdown failed"));
       await Promise.all([runtimeHttp.close(), controlHttp.close(), responses.store.close(), limiter.close(), store?.close()]);
     },
   };

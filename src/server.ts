@@ -5,8 +5,10 @@ import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config/config.ts";
 import { createRuntime } from "./dependencies.ts";
 import { createLogger } from "./logging/logger.ts";
+import { prettyDestination } from "./logging/pretty-destination.ts";
 import { drainOnSignals } from "./server/graceful-shutdown.ts";
 import { HTTP_SERVER_OPTIONS } from "./server/http-server-options.ts";
+import { VERSION } from "./version.ts";
 
 async function main(): Promise<void> {
   let config;
@@ -19,7 +21,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.log.level);
+  const logger = createLogger(config.log.level, config.log.format === "pretty" ? await prettyDestination() : undefined);
   if (config.log.debugBodies) {
     logger.warn("DEBUG=true: request and response bodies are logged. Do not use in production.");
   }
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
   const keepAlive = config.server.keepAliveTimeoutMs;
   const serverOptions = { ...HTTP_SERVER_OPTIONS, keepAliveTimeout: keepAlive, headersTimeout: keepAlive + 1000 };
   const server: ServerType = serve({ fetch: app.fetch, port: config.server.port, hostname: config.server.host, serverOptions }, (info) => {
-    logger.info({ address: info.address, port: info.port, region: runtime.region }, "bedrock-gateway listening");
+    logger.info({ version: VERSION, address: info.address, port: info.port, region: runtime.region, ...(runtime.telemetry ? { telemetry: runtime.telemetry.summary } : {}) }, "bedrock-gateway listening");
   });
   drainOnSignals(server, {
     timeoutMs: config.server.shutdownTimeoutMs,

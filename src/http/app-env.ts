@@ -13,6 +13,7 @@ import type { CatalogStatus } from "../models/model-catalog.ts";
 import type { ResolvedModel } from "../models/resolve-model.ts";
 import type { Store } from "../store/store.ts";
 import type { ResponsesState } from "../responses/open-response-store.ts";
+import type { RequestTracing } from "../telemetry/telemetry.ts";
 
 export interface CatalogView {
   readonly snapshot: CatalogSnapshot | undefined;
@@ -40,6 +41,8 @@ export interface AppDeps {
   keys?: KeyService;
   /** Prometheus metrics (absent with ENABLE_METRICS=false). */
   metrics?: GatewayMetrics;
+  /** OpenTelemetry server spans (absent unless traces are exported: docs/observability.md). */
+  tracing?: RequestTracing;
 }
 
 /** What an endpoint tells admission about the call it is about to make. */
