@@ -5,8 +5,8 @@ import type { MiddlewareHandler } from "hono";
 import type { RequestTracing } from "../../telemetry/telemetry.ts";
 import type { AppEnv } from "../app-env.ts";
 
-/** Routes that are not a real match (middleware wildcards, the not-found handler). */
-const NO_ROUTE = new Set(["*", "/*"]);
+/** A wildcard is a middleware's pattern (auth, not-found), not the route that served the request. */
+const isRoute = (pattern: string | undefined): pattern is string => pattern !== undefined && pattern !== "" && !pattern.includes("*");
 
 export function traceRequests(tracing: RequestTracing): MiddlewareHandler<AppEnv> {
   return async function traceRequestsMiddleware(c, next) {
@@ -39,7 +39,7 @@ export function traceRequests(tracing: RequestTracing): MiddlewareHandler<AppEnv
       const route = c.req.routePath;
       span.end({
         status: c.res.status,
-        route: route && !NO_ROUTE.has(route) ? route : undefined,
+        route: isRoute(route) ? route : undefined,
         keyId: c.get("principal")?.keyId,
         endpoint: fields.endpoint,
         errorType: fields.errorType,
