@@ -13,7 +13,7 @@ import type { CatalogStatus } from "../models/model-catalog.ts";
 import type { ResolvedModel } from "../models/resolve-model.ts";
 import type { Store } from "../store/store.ts";
 import type { ResponsesState } from "../responses/open-response-store.ts";
-import type { RequestTracing } from "../telemetry/telemetry.ts";
+import type { RequestTracing } from "../telemetry/telemetry-types.ts";
 
 export interface CatalogView {
   readonly snapshot: CatalogSnapshot | undefined;

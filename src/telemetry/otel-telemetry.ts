@@ -20,7 +20,7 @@ import type { PushMetricExporter } from "@opentelemetry/sdk-metrics";
 import type { OtlpTarget, TelemetryConfig, TraceSampler } from "../config/config.ts";
 import { createGenAiMetrics, noopGenAiMetrics } from "./genai-metrics.ts";
 import { createRequestTracing } from "./request-spans.ts";
-import type { Telemetry, TelemetryInfo } from "./telemetry.ts";
+import type { Telemetry, TelemetryInfo } from "./telemetry-types.ts";
 import { tracedRuntime } from "./traced-runtime.ts";
 
 const SCOPE_NAME = "bedrock-gateway";

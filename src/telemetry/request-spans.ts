@@ -4,7 +4,7 @@
 import { context, createContextKey, isSpanContextValid, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { Context, TextMapGetter, Tracer } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import type { RequestScope, RequestTracing } from "./telemetry.ts";
+import type { RequestScope, RequestTracing } from "./telemetry-types.ts";
 
 /** The request scope travels in the OTel context next to the active span. */
 export const REQUEST_SCOPE = createContextKey("bedrock-gateway.request-scope");

@@ -23,7 +23,7 @@ import {
 import type { GenAiMetrics } from "./genai-metrics.ts";
 import { requestScopeOf } from "./request-spans.ts";
 import { StreamObserver } from "./stream-observer.ts";
-import type { RuntimeTarget } from "./telemetry.ts";
+import type { RuntimeTarget } from "./telemetry-types.ts";
 
 export interface TracedRuntimeOptions {
   tracer: Tracer;
@@ -70,7 +70,7 @@ class GenAiCall {
         "cloud.region": o.target.region,
         ...(keyId ? { "bedrock_gateway.key_id": keyId } : {}),
         ...(endpoint ? { "bedrock_gateway.endpoint": endpoint } : {}),
-      } as OtelAttributes,
+      },
     });
     // Each retry is an event on the span (what failed, which attempt, how long the backoff was).
     this.opts = {
@@ -85,7 +85,7 @@ class GenAiCall {
   }
 
   set(attrs: Attributes): void {
-    if (this.span.isRecording()) this.span.setAttributes(attrs as OtelAttributes);
+    if (this.span.isRecording()) this.span.setAttributes(attrs);
   }
 
   request(request: ConverseRequest, stream: boolean): void {

@@ -85,7 +85,7 @@ const hex = (v: unknown): string => {
 };
 
 const num = (v: unknown): number | undefined => (v === undefined || v === null ? undefined : Number(v));
-const big = (v: unknown): bigint => (v === undefined || v === null ? 0n : BigInt(String(v)));
+const big = (v: unknown): bigint => (v === undefined || v === null ? 0n : BigInt(v as string | number));
 
 function anyValue(v: Obj | undefined): unknown {
   if (!v) return undefined;
@@ -183,7 +183,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       try {
         if (contentType === "application/x-protobuf") {
           const type = isTraces ? traceRequest : metricsRequest;
-          decoded = type.toObject(type.decode(body), { longs: String, enums: Number, defaults: false }) as Obj;
+          decoded = type.toObject(type.decode(body), { longs: String, enums: Number, defaults: false });
           raw.push(body.toString("latin1"));
         } else if (contentType === "application/json") {
           const text = body.toString("utf8");

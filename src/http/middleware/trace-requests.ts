@@ -2,7 +2,7 @@
 // after requestContext, so the span knows the request id and the access-log line gets trace_id and
 // span_id; it ends when the response ends, or for streams when the stream ends.
 import type { MiddlewareHandler } from "hono";
-import type { RequestTracing } from "../../telemetry/telemetry.ts";
+import type { RequestTracing } from "../../telemetry/telemetry-types.ts";
 import type { AppEnv } from "../app-env.ts";
 
 /** A wildcard is a middleware's pattern (auth, not-found), not the route that served the request. */
