@@ -136,8 +136,10 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   const bedrock = createBedrockRuntime(runtimeHttp);
   const runtime = telemetry ? telemetry.traceRuntime(bedrock, { endpoint: runtimeHttp.endpoint, region }) : bedrock;
 
+  // DEBUG=true logs bodies whatever LOG_LEVEL says: a child logger with its own level.
+  const bodyLogger = config.log.debugBodies ? logger.child({ kind: "body" }, { level: "debug" }) : undefined;
   const deps: AppDeps = {
-    config, logger, catalog, auth, runtime, thinkingStore, responses, admission, observers, store, keys, metrics, tracing: telemetry?.requests,
+    config, logger, catalog, auth, runtime, thinkingStore, responses, admission, observers, store, keys, metrics, bodyLogger, tracing: telemetry?.requests,
   };
 
   return {
