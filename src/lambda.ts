@@ -47,6 +47,8 @@ function startOnce(): void {
   void runtime.start();
 }
 
-// With a store (DATABASE_URL=postgres://…), usage records are written before the sandbox can freeze.
-const afterResponse = runtime.usage ? () => runtime.usage!.flush() : undefined;
+// With a store (DATABASE_URL=postgres://…), usage records are written before the sandbox can freeze;
+// so are the spans and metrics of the invocation when OpenTelemetry is configured.
+const { usage, telemetry } = runtime;
+const afterResponse = usage || telemetry ? async () => void (await Promise.all([usage?.flush(), telemetry?.flush()])) : undefined;
 export const handler = lambda.streamifyResponse(createStreamHandler(lambda, app.fetch, { logger, onInvoke: startOnce, afterResponse }));

@@ -1,8 +1,10 @@
 // The standard OTEL_* variables as src/config/config.ts reads them (the OTel environment
 // specification's rules for endpoints, headers, protocols and samplers).
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { ConfigError, loadConfig } from "../src/config/config.ts";
+import { parse } from "yaml";
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from "../src/config/config.ts";
 import { parseKeyValueList } from "../src/config/parse-values.ts";
 
 const base = { API_KEY: "k" };
@@ -98,5 +100,28 @@ describe("OpenTelemetry configuration", () => {
     );
     assert.throws(() => parseKeyValueList("a=%E0%A4%A"), /entry 1 is not valid percent-encoding/);
     assert.deepEqual(parseKeyValueList(" a = 1 ,, b=x=y "), { a: "1", b: "x=y" });
+  });
+});
+
+describe("examples/observability", () => {
+  it("the compose file configures the gateway with variables it reads, pointed at the collector's OTLP/HTTP receiver", () => {
+    const compose = parse(readFileSync("examples/observability/docker-compose.yml", "utf8")) as { services: Record<string, { environment?: Record<string, string>; command?: string[] }> };
+    const env = compose.services.gateway!.environment!;
+    for (const k of Object.keys(env)) assert.ok(CONFIG_VARIABLES.includes(k) || k === "AWS_PROFILE", `${k} is not read by src/config/config.ts`);
+    const endpoint = new URL(env.OTEL_EXPORTER_OTLP_ENDPOINT!);
+    assert.ok(compose.services[endpoint.hostname], "the endpoint names a service of the file");
+    const collector = parse(readFileSync("examples/observability/otel-collector.yaml", "utf8")) as {
+      receivers: { otlp: { protocols: { http: { endpoint: string } } } };
+      service: { pipelines: Record<string, { receivers: string[]; exporters: string[] }> };
+      exporters: Record<string, unknown>;
+    };
+    assert.equal(collector.receivers.otlp.protocols.http.endpoint.split(":").at(-1), endpoint.port);
+    for (const p of ["traces", "metrics"]) {
+      assert.deepEqual(collector.service.pipelines[p]!.receivers, ["otlp"]);
+      for (const e of collector.service.pipelines[p]!.exporters) assert.ok(e in collector.exporters, e);
+    }
+    // The example config loads as the gateway would load it.
+    const t = loadConfig({ ...base, ...env, CAPTURE_CONTENT: "false", OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "false" }).telemetry!;
+    assert.equal(t.traces!.url, `${env.OTEL_EXPORTER_OTLP_ENDPOINT}/v1/traces`);
   });
 });
