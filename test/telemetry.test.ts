@@ -139,6 +139,8 @@ describe("OpenTelemetry traces (OTLP/HTTP protobuf, the default protocol)", () =
     assert.ok(span.endTimeUnixNano - first.timeUnixNano >= 60_000_000n, `span ended ${span.endTimeUnixNano - first.timeUnixNano} ns after the first chunk`);
     assert.ok(span.endTimeUnixNano <= streamEnded + 50_000_000n);
     assert.ok(server.endTimeUnixNano >= span.endTimeUnixNano, "the server span ends after the stream");
+    assert.equal(span.attributes["bedrock_gateway.aborted"], undefined, "a stream read to its end is not aborted");
+    assert.equal(span.status.code, 0);
   });
 
   it("a stream the client abandons ends its span marked aborted", async () => {
