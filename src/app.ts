@@ -7,6 +7,7 @@ import { errorHeaders, errors, toOpenAIErrorBody } from "./errors/gateway-error.
 import { toGatewayError } from "./errors/to-gateway-error.ts";
 import type { AppDeps, AppEnv } from "./http/app-env.ts";
 import { authenticate } from "./http/middleware/authenticate.ts";
+import { debugBodies } from "./http/middleware/debug-bodies.ts";
 import { requestContext } from "./http/middleware/request-context.ts";
 import { traceRequests } from "./http/middleware/trace-requests.ts";
 import { adminRoutes } from "./admin/admin-routes.ts";
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.use(requestContext(logger, deps.observers));
   if (deps.tracing) app.use(traceRequests(deps.tracing));
+  if (deps.bodyLogger) app.use(debugBodies(deps.bodyLogger));
   if (config.cors.allowedOrigins.length > 0) {
     app.use(
       cors({

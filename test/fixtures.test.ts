@@ -56,6 +56,8 @@ function stable(value: unknown): unknown {
   });
 }
 
+const modelOf = (f: Fixture): string => (typeof f.request.model === "string" ? f.request.model : "default");
+
 function runCase(door: string, f: Fixture): Fixture {
   const codec = codecs()[door]!;
   const caps = capabilitiesFor(f.model ?? DEFAULT_MODEL);
@@ -66,10 +68,10 @@ function runCase(door: string, f: Fixture): Fixture {
     const decoded = codec.decode(structuredClone(f.request));
     out.expect!.plannedMaxTokens = planOutputTokens(decoded.settings, caps) ?? null;
     const media = new Map(Object.entries(f.media ?? {}).map(([u, b64]) => [u, Buffer.from(b64, "base64")]));
-    built = codec.build(decoded, { caps, modelName: String(f.request.model ?? "default"), fetchedImages: media, strictParams: false, streaming: decoded.stream, recallThinking: () => undefined, autoCache: false, history: [] });
+    built = codec.build(decoded, { caps, modelName: modelOf(f), fetchedImages: media, strictParams: false, streaming: decoded.stream, recallThinking: () => undefined, autoCache: false, history: [] });
     out.expect!.converse = built.request;
     out.expect!.headers = parameterHeaders(built, codec.droppedTools?.(built) ?? []);
-    ctx = { decoded, built, id: "fixture-id", created: 1_700_000_000, model: String(f.request.model ?? "default"), requestId: "req-fixture", reasoningOutput: "reasoning_content", estimatedInputTokens: 10 };
+    ctx = { decoded, built, id: "fixture-id", created: 1_700_000_000, model: modelOf(f), requestId: "req-fixture", reasoningOutput: "reasoning_content", estimatedInputTokens: 10 };
   } catch (err) {
     if (!(err instanceof GatewayError)) throw err;
     out.expect = { error: { status: err.status, param: err.param, code: err.code } };

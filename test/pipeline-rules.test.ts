@@ -113,7 +113,7 @@ describe("pipeline rules on every front door", () => {
       const name = (req.body.toolConfig?.tools as { toolSpec: { name: string } }[] | undefined)?.at(-1)?.toolSpec.name;
       return name ? { content: [toolUse(name, { answer: 5 })], stopReason: "tool_use" } : { content: [text('{"answer": 5}')] };
     });
-    const streamed = await anthropic.messages.stream({ model: LLAMA, max_tokens: 100, messages: [{ role: "user", content: "2+3?" }], output_config: { format: { type: "json_schema", schema } } } as Anthropic.MessageStreamParams).finalMessage();
+    const streamed = await anthropic.messages.stream({ model: LLAMA, max_tokens: 100, messages: [{ role: "user", content: "2+3?" }], output_config: { format: { type: "json_schema", schema } } }).finalMessage();
     assert.deepEqual(streamed.content.map((b) => b.type), ["text"]);
     assert.deepEqual(JSON.parse((streamed.content[0] as Anthropic.TextBlock).text), { answer: 5 });
   });

@@ -26,8 +26,9 @@ function source(events: ConverseStreamEvent[], signal: AbortSignal, hang = false
     }
     if (hang) {
       await new Promise((_, reject) => {
-        if (signal.aborted) reject(signal.reason);
-        signal.addEventListener("abort", () => reject(signal.reason ?? new Error("aborted")), { once: true });
+        const fail = () => reject(new Error("upstream aborted", { cause: signal.reason }));
+        if (signal.aborted) fail();
+        signal.addEventListener("abort", fail, { once: true });
       });
     }
   })();
@@ -38,7 +39,7 @@ const encoders: Record<string, () => StreamEncoder<unknown>> = {
   messages: () => new MessagesStreamEncoder({ id: "m1", model: "m", requestId: "r1", estimatedInputTokens: 5, stopSequences: undefined }),
   responses: () =>
     new ResponsesStreamEncoder({
-      shell: responseShell({ model: "m", input: "x" } as never, { id: "resp_1", createdAt: 1, model: "m", tools: { echo: [], namespaced: new Map(), tools: [], choice: undefined, dropped: [], droppedTools: [] } as never, store: false }),
+      shell: responseShell({ model: "m", input: "x" }, { id: "resp_1", createdAt: 1, model: "m", tools: { echo: [], namespaced: new Map(), tools: [], choice: undefined, dropped: [], droppedTools: [] }, store: false }),
       namespaced: new Map(),
       reasoningView: "content",
       seal: () => "sealed",
