@@ -58,12 +58,13 @@ const baseEnv = () => ({
 });
 
 function probe(env: Record<string, string>): { health: number; models: number; seen: string[] } {
-  const r = spawnSync(process.execPath, ["--input-type=module", "-e", PROBE], { env: { ...baseEnv(), ...env }, encoding: "utf8", timeout: 30_000 });
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", PROBE], { env: { ...baseEnv(), ...env }, encoding: "utf8", timeout: 150_000 });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as { health: number; models: number; seen: string[] };
 }
 
-describe("telemetry off by default", () => {
+// Each probe starts a Node process that loads the whole gateway from source: slow on a busy machine.
+describe("telemetry off by default", { timeout: 300_000 }, () => {
   it("loads no OTel SDK module and no pino-pretty when no OTLP endpoint is set", () => {
     const off = probe({});
     assert.equal(off.health, 200);
@@ -114,7 +115,7 @@ async function startLine(env: Record<string, string>): Promise<string> {
   }
 }
 
-describe("start-up line and LOG_FORMAT", () => {
+describe("start-up line and LOG_FORMAT", { timeout: 300_000 }, () => {
   it("the JSON start-up line carries the version and where telemetry goes, without exporter headers", async () => {
     const line = JSON.parse((await startLine({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://user:pw@127.0.0.1:9", OTEL_EXPORTER_OTLP_HEADERS: "x-honeycomb-team=SECRET-EXPORT-KEY" })).split("\n")[0]!) as Record<string, unknown>;
     assert.equal(line.version, VERSION);
