@@ -33,6 +33,9 @@ await runtime.stop();
 process.stdout.write(JSON.stringify({ health: health.status, models: models.status, seen }));
 `;
 
+// Each test starts Node processes that load the whole gateway from source: slow on a busy machine.
+const SLOW = { timeout: 300_000 };
+
 let fake: FakeBedrock;
 const dataDir = mkdtempSync(join(tmpdir(), "bgw-otel-startup-"));
 before(async () => {
@@ -63,9 +66,8 @@ function probe(env: Record<string, string>): { health: number; models: number; s
   return JSON.parse(r.stdout) as { health: number; models: number; seen: string[] };
 }
 
-// Each probe starts a Node process that loads the whole gateway from source: slow on a busy machine.
-describe("telemetry off by default", { timeout: 300_000 }, () => {
-  it("loads no OTel SDK module and no pino-pretty when no OTLP endpoint is set", () => {
+describe("telemetry off by default", () => {
+  it("loads no OTel SDK module and no pino-pretty when no OTLP endpoint is set", SLOW, () => {
     const off = probe({});
     assert.equal(off.health, 200);
     assert.equal(off.models, 200);
@@ -80,14 +82,14 @@ describe("telemetry off by default", { timeout: 300_000 }, () => {
     assert.deepEqual(bare.seen.filter((u) => u.includes("@opentelemetry") || sdkFile(u)), [], "without Prometheus metrics, not even the API");
   });
 
-  it("loads the OTel SDK when an endpoint is set (the probe can see it)", () => {
+  it("loads the OTel SDK when an endpoint is set (the probe can see it)", SLOW, () => {
     const on = probe({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9" });
     assert.ok(on.seen.some((u) => u.includes("@opentelemetry/sdk-trace")));
     assert.ok(on.seen.some((u) => u.includes("@opentelemetry/exporter-trace-otlp-proto")));
     assert.equal(on.seen.some((u) => u.includes("exporter-trace-otlp-http/")), false, "only the configured protocol's exporter");
   });
 
-  it("OTEL_SDK_DISABLED=true wins over a configured endpoint", () => {
+  it("OTEL_SDK_DISABLED=true wins over a configured endpoint", SLOW, () => {
     const disabled = probe({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9", OTEL_SDK_DISABLED: "true", ENABLE_METRICS: "false" });
     assert.deepEqual(disabled.seen.filter((u) => u.includes("@opentelemetry")), []);
   });
@@ -101,7 +103,7 @@ async function startLine(env: Record<string, string>): Promise<string> {
   child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
   child.stderr.on("data", (c: Buffer) => (err += c.toString("utf8")));
   try {
-    for (let i = 0; i < 500 && !out.includes("bedrock-gateway listening"); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 3000 && !out.includes("bedrock-gateway listening"); i++) await new Promise((r) => setTimeout(r, 20));
     assert.ok(out.includes("bedrock-gateway listening"), `no start-up line; stderr: ${err}`);
     const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { version: string };
     assert.equal(health.version, VERSION, "/health carries the version");
@@ -115,8 +117,8 @@ async function startLine(env: Record<string, string>): Promise<string> {
   }
 }
 
-describe("start-up line and LOG_FORMAT", { timeout: 300_000 }, () => {
-  it("the JSON start-up line carries the version and where telemetry goes, without exporter headers", async () => {
+describe("start-up line and LOG_FORMAT", () => {
+  it("the JSON start-up line carries the version and where telemetry goes, without exporter headers", SLOW, async () => {
     const line = JSON.parse((await startLine({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://user:pw@127.0.0.1:9", OTEL_EXPORTER_OTLP_HEADERS: "x-honeycomb-team=SECRET-EXPORT-KEY" })).split("\n")[0]!) as Record<string, unknown>;
     assert.equal(line.version, VERSION);
     const telemetry = line.telemetry as { traces: { endpoint: string; protocol: string } };
@@ -125,7 +127,7 @@ describe("start-up line and LOG_FORMAT", { timeout: 300_000 }, () => {
     assert.ok(!JSON.stringify(line).includes("SECRET-EXPORT-KEY") && !JSON.stringify(line).includes("pw@"));
   });
 
-  it("LOG_FORMAT=pretty prints human-readable lines", async () => {
+  it("LOG_FORMAT=pretty prints human-readable lines", SLOW, async () => {
     const text = await startLine({ LOG_FORMAT: "pretty" });
     assert.throws(() => JSON.parse(text.split("\n")[0]!), "not JSON");
     assert.match(text, /INFO.*bedrock-gateway listening/);
