@@ -42,7 +42,7 @@ COPY scripts/warm-compile-cache.ts ./scripts/
 # architecture and Node version; the build fails if the server cannot start.
 # The warm-up's own data (a SQLite file, a generated key) goes to a scratch directory, not the image.
 RUN DATA_DIR=/tmp/warm-data node scripts/warm-compile-cache.ts && rm -rf /tmp/warm-data && chmod -R a+rX /app \
-    && mkdir -p /data && chown node:node /data
+    && mkdir -p /data && chown node:node /data && chmod 700 /data
 # The default store (keys, usage, stored responses) is SQLite under DATA_DIR: mount a volume here,
 # or set DATABASE_URL to PostgreSQL (several replicas) or `none` (static key, no records).
 VOLUME ["/data"]

@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   }
 
   app.route("/", healthRoutes(deps));
-  if (deps.metrics) app.route("/", metricsRoutes(deps.metrics, config.metrics.apiKey));
+  if (deps.metrics) app.route("/", metricsRoutes(deps.metrics, config.metrics));
   app.route("/admin", adminRoutes(deps));
 
   const modules = apiRoutes(deps);

@@ -12,7 +12,8 @@ import { BedrockHttp } from "./bedrock/transport/bedrock-http.ts";
 import { defaultEndpoint } from "./bedrock/transport/endpoints.ts";
 import { createBearerSigner, createSigV4Signer } from "./bedrock/transport/request-signer.ts";
 import type { Config } from "./config/config.ts";
-import { DEFAULT_REGION } from "./config/config.ts";
+import { ConfigError, DEFAULT_REGION } from "./config/config.ts";
+import { isRegionShaped, regionWarning } from "./config/aws-regions.ts";
 import type { AppDeps } from "./http/app-env.ts";
 import { createKeyService } from "./keys/key-service.ts";
 import { storeKeyVerifier } from "./keys/store-key-verifier.ts";
@@ -75,6 +76,10 @@ function createVerifier(config: Config, region: string, logger: Logger): ApiKeyV
 
 export async function createRuntime(config: Config, logger: Logger, overrides: DependencyOverrides = {}): Promise<Runtime> {
   const region = await resolveRegion(config);
+  // AWS_REGION is checked by config.ts; a region from the AWS profile is checked here.
+  if (!isRegionShaped(region)) throw new ConfigError(`Invalid configuration:\n  region: "${region}" (from the AWS profile) is not an AWS region name`);
+  const noBedrock = regionWarning(region);
+  if (noBedrock) logger.warn({ region }, noBedrock);
   const sign = config.aws.bearerToken
     ? createBearerSigner(config.aws.bearerToken)
     : createSigV4Signer(region, overrides.credentials);
@@ -121,12 +126,18 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   }
   const spend = store ? spendTracker(store, config.limits.keyCacheTtlMs) : undefined;
   const admission = createAdmission(guardLimiter(limiter, config.limits.failMode, logger), spend, config.models.aliases);
-  const metrics = config.metrics.enabled ? (await import("./metrics/gateway-metrics.ts")).createGatewayMetrics() : undefined;
+  const metrics = config.metrics.enabled
+    ? (await import("./metrics/gateway-metrics.ts")).createGatewayMetrics({
+        knownModel: (id) => catalog.snapshot?.lookup.has(id) === true || config.models.aliases.has(id),
+      })
+    : undefined;
   const usage = store
     ? createUsageRecorder(store, spend, logger, { flushIntervalMs: config.usage.flushIntervalMs, onDropped: (n) => metrics?.usageDropped(n) })
     : undefined;
   const observers = [requestEndObserver({ pricing, region, recorder: usage, metrics, admission })];
-  const keys = store ? createKeyService(store) : undefined;
+  // Rotations and revocations made here reach this process's key cache at once (deps.auth is read
+  // when a key changes: tests may replace the verifier after start-up).
+  const keys = store ? createKeyService(store, Date.now, (id) => deps.auth?.forget?.(id)) : undefined;
 
   const thinkingStore = new ThinkingStore(config.chat.thinkingStoreTtlMs, config.chat.thinkingStoreMaxEntries);
   const responses = await openResponsesState(config.responses, store, logger);

@@ -7,7 +7,7 @@ import { createRuntime } from "./dependencies.ts";
 import { createLogger } from "./logging/logger.ts";
 import { prettyDestination } from "./logging/pretty-destination.ts";
 import { drainOnSignals } from "./server/graceful-shutdown.ts";
-import { HTTP_SERVER_OPTIONS } from "./server/http-server-options.ts";
+import { httpServerOptions } from "./server/http-server-options.ts";
 import { VERSION } from "./version.ts";
 
 async function main(): Promise<void> {
@@ -33,8 +33,7 @@ async function main(): Promise<void> {
   const app = createApp(runtime.deps);
   const startPromise = runtime.start();
 
-  const keepAlive = config.server.keepAliveTimeoutMs;
-  const serverOptions = { ...HTTP_SERVER_OPTIONS, keepAliveTimeout: keepAlive, headersTimeout: keepAlive + 1000 };
+  const serverOptions = httpServerOptions(config.server);
   const server: ServerType = serve({ fetch: app.fetch, port: config.server.port, hostname: config.server.host, serverOptions }, (info) => {
     logger.info({ version: VERSION, address: info.address, port: info.port, region: runtime.region, ...(runtime.telemetry ? { telemetry: runtime.telemetry.summary } : {}) }, "bedrock-gateway listening");
   });

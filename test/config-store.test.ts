@@ -12,7 +12,7 @@ describe("store and limits configuration", () => {
     assert.equal(c.admin.apiKey, undefined);
     assert.deepEqual(c.limits, { redisUrl: undefined, failMode: "open", redisTimeoutMs: 500, keyCacheTtlMs: 5000 });
     assert.deepEqual(c.usage, { flushIntervalMs: 1000, pricingFile: undefined });
-    assert.deepEqual(c.metrics, { enabled: true, apiKey: undefined });
+    assert.deepEqual(c.metrics, { enabled: true, apiKeys: [], public: false });
   });
 
   it("reads DATABASE_URL as PostgreSQL, SQLite or none", () => {

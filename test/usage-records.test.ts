@@ -20,7 +20,7 @@ describe("usage records and metrics", () => {
   let key: { id: string; secret: string };
   const chat = (body: string, requestId: string, k = key.secret, signal?: AbortSignal) =>
     gw.request("/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${k}`, "content-type": "application/json", "x-request-id": requestId }, body, signal });
-  const metrics = async () => parsePrometheus(await (await gw.request("/metrics", { noAuth: true })).text());
+  const metrics = async () => parsePrometheus(await (await gw.request("/metrics", { headers: { authorization: `Bearer ${ADMIN}` } })).text());
 
   before(async () => {
     gw = await startGateway({ env: { ADMIN_API_KEY: ADMIN, USAGE_FLUSH_INTERVAL: "100ms" } });
@@ -137,8 +137,9 @@ describe("usage records and metrics", () => {
   });
 
   it("exposes Prometheus metrics: requests, errors, latency and TTFT histograms, tokens and cost by model and key", async () => {
-    const res = await gw.request("/metrics", { noAuth: true });
-    assert.equal(res.status, 200);
+    assert.equal((await gw.request("/metrics", { noAuth: true })).status, 401, "not public while a key guards it");
+    const res = await gw.request("/metrics", { headers: { authorization: `Bearer ${ADMIN}` } });
+    assert.equal(res.status, 200, "ADMIN_API_KEY reads /metrics");
     assert.match(res.headers.get("content-type")!, /^text\/plain; version=0\.0\.4/);
     const m = await metrics();
     assert.ok(sampleValue(m, "bedrock_gateway_requests_total", { endpoint: "chat.completions", status: "200", key: key.id })! >= 4);

@@ -32,6 +32,8 @@ export interface ApiKeyVerifier {
   ready(timeoutMs: number): Promise<void>;
   start(): Promise<void>;
   stop(): void;
+  /** Drop what is cached about a store key (after a rotation, revocation or change on this instance). */
+  forget?(keyId: string): void;
 }
 
 const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
@@ -40,14 +42,15 @@ export function constantTimeEquals(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-function keyId(key: string): string {
-  return `key_${digest(key).subarray(0, 6).toString("hex")}`;
-}
+/** The key id of the configured key (API_KEY, or the one from Secrets Manager / SSM) in logs,
+ * usage records and metrics. Never derived from the secret: a hash prefix would be an offline
+ * oracle for guessing a weak key. */
+export const STATIC_KEY_ID = "static";
 
 /** A fixed key (API_KEY). */
 export function staticKeyVerifier(key: string): ApiKeyVerifier {
   const expected = digest(key);
-  const principal = { keyId: keyId(key) };
+  const principal = { keyId: STATIC_KEY_ID };
   return {
     verify: (presented) =>
       timingSafeEqual(digest(presented), expected) ? { ok: true, principal } : { ok: false, reason: "invalid" },
@@ -76,9 +79,10 @@ export function refreshingKeyVerifier(load: KeyLoader, refreshMs: number, log: L
   const reload = async () => {
     try {
       const key = await load();
-      const changed = principal !== undefined && principal.keyId !== keyId(key);
-      expected = digest(key);
-      principal = { keyId: keyId(key) };
+      const next = digest(key);
+      const changed = expected !== undefined && !timingSafeEqual(expected, next);
+      expected = next;
+      principal = { keyId: STATIC_KEY_ID };
       failures = 0;
       if (changed) log.info({ source }, "API key rotated");
       schedule(refreshMs);

@@ -2,6 +2,7 @@
 // default and unit; the rest of the code receives the parsed, typed Config object.
 import { join } from "node:path";
 import { z } from "zod";
+import { isRegionShaped } from "./aws-regions.ts";
 import { parseAliasMap, parseBoolean, parseByteSize, parseDuration, parseKeyList, parseKeyValueList, parseList } from "./parse-values.ts";
 
 export class ConfigError extends Error {
@@ -59,13 +60,18 @@ const routePrefix = z
     return t;
   });
 
+/** A region name of AWS's shape (us-west-2), or unset. */
+const awsRegion = optionalText.refine((r) => r === undefined || isRegionShaped(r), {
+  message: "is not an AWS region name (examples: us-east-1, eu-central-1, ap-northeast-1)",
+});
+
 /** Environment variable → typed value. Names follow bedrock-access-gateway where it has one. */
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().trim().min(1).default("0.0.0.0"),
 
-  AWS_REGION: optionalText,
-  AWS_DEFAULT_REGION: optionalText,
+  AWS_REGION: awsRegion,
+  AWS_DEFAULT_REGION: awsRegion,
   AWS_ENDPOINT_URL: endpointUrl,
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpointUrl,
   AWS_ENDPOINT_URL_BEDROCK: endpointUrl,
@@ -113,6 +119,14 @@ const envSchema = z.object({
   /** Fetch http(s) image URLs that resolve to private, loopback or link-local addresses (unsafe). */
   ALLOW_PRIVATE_IMAGE_URLS: textual(parseBoolean).default(false),
   IMAGE_FETCH_TIMEOUT: textual(parseDuration).default(10_000),
+  /** Most image URLs one request may make the gateway fetch (Bedrock takes 20 images per request). */
+  MAX_MEDIA_URLS: z.coerce.number().int().min(0).max(1000).default(20),
+  /** Image fetches one request may have in flight. */
+  MEDIA_FETCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Image fetches the whole process may have in flight (requests beyond it wait their turn). */
+  MEDIA_FETCH_GLOBAL_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
+  /** Most bytes of fetched images per request, all images together. */
+  MAX_MEDIA_BYTES: textual(parseByteSize).default(50 * 1_048_576),
   /** Silence after which a streaming response gets an SSE keep-alive. */
   SSE_KEEPALIVE_INTERVAL: textual(parseDuration).default(15_000),
   /** Where reasoning text goes: reasoning_content (default), <think> tags inside content, or nowhere. */
@@ -138,6 +152,9 @@ const envSchema = z.object({
   RESPONSES_ENCRYPTION_KEY: textual(parseKeyList).optional(),
   /** Largest request body accepted. */
   MAX_REQUEST_BODY: textual(parseByteSize).default(20 * 1_048_576),
+  /** Longest time to receive a whole request (headers and body); slower clients get 408 and the
+   * connection is closed. Responses and streams are not limited by it. 0 disables (not advised). */
+  REQUEST_TIMEOUT: textual(parseDuration).default(60_000),
   /** How long in-flight requests and streams may run after SIGTERM before connections are cut. */
   SHUTDOWN_TIMEOUT: textual(parseDuration).default(30_000),
   /** How long an idle keep-alive connection stays open. Behind a load balancer it must exceed the
@@ -167,8 +184,10 @@ const envSchema = z.object({
   PRICING_FILE: optionalText,
   /** Serve Prometheus metrics at GET /metrics. */
   ENABLE_METRICS: textual(parseBoolean).default(true),
-  /** When set, /metrics requires `Authorization: Bearer <METRICS_API_KEY>`. */
+  /** /metrics requires `Authorization: Bearer <METRICS_API_KEY>` (or ADMIN_API_KEY). */
   METRICS_API_KEY: optionalText,
+  /** Serve /metrics without a key when neither METRICS_API_KEY nor ADMIN_API_KEY is set (else 404). */
+  METRICS_PUBLIC: textual(parseBoolean).default(false),
 
   // OpenTelemetry (docs/observability.md). The standard OTEL_* variables; telemetry is on only
   // when an OTLP endpoint is set, and the OTel SDK is not even loaded otherwise.
@@ -237,7 +256,7 @@ export interface TelemetryConfig {
 }
 
 export interface Config {
-  server: { port: number; host: string; shutdownTimeoutMs: number; maxRequestBodyBytes: number; keepAliveTimeoutMs: number };
+  server: { port: number; host: string; shutdownTimeoutMs: number; maxRequestBodyBytes: number; keepAliveTimeoutMs: number; requestTimeoutMs: number };
   aws: {
     /** Undefined when the SDK's profile chain must supply it (resolved at start-up). */
     region: string | undefined;
@@ -264,6 +283,8 @@ export interface Config {
     strictParams: boolean;
     allowPrivateImageUrls: boolean;
     imageFetchTimeoutMs: number;
+    /** Bounds on image fetching per request and per process. */
+    media: { maxUrls: number; concurrency: number; maxTotalBytes: number; globalConcurrency: number };
     keepAliveMs: number;
     reasoningOutput: "reasoning_content" | "think-tags" | "omit";
     defaultGuardrail: { guardrailIdentifier: string; guardrailVersion: string; trace?: "enabled" | "disabled" | "enabled_full" } | undefined;
@@ -288,7 +309,9 @@ export interface Config {
   admin: { apiKey: string | undefined };
   limits: { redisUrl: string | undefined; failMode: "open" | "closed"; redisTimeoutMs: number; keyCacheTtlMs: number };
   usage: { flushIntervalMs: number; pricingFile: string | undefined };
-  metrics: { enabled: boolean; apiKey: string | undefined };
+  /** apiKeys: bearer tokens accepted on /metrics (METRICS_API_KEY, ADMIN_API_KEY); none and not
+   * public → /metrics answers 404. */
+  metrics: { enabled: boolean; apiKeys: string[]; public: boolean };
 }
 
 function fail(issues: z.core.$ZodIssue[]): never {
@@ -357,6 +380,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
       keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT,
       maxRequestBodyBytes: e.MAX_REQUEST_BODY,
+      requestTimeoutMs: e.REQUEST_TIMEOUT,
     },
     aws: {
       region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION,
@@ -386,6 +410,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
       strictParams: e.STRICT_PARAMS,
       allowPrivateImageUrls: e.ALLOW_PRIVATE_IMAGE_URLS,
       imageFetchTimeoutMs: e.IMAGE_FETCH_TIMEOUT,
+      media: {
+        maxUrls: e.MAX_MEDIA_URLS,
+        concurrency: e.MEDIA_FETCH_CONCURRENCY,
+        maxTotalBytes: e.MAX_MEDIA_BYTES,
+        globalConcurrency: e.MEDIA_FETCH_GLOBAL_CONCURRENCY,
+      },
       keepAliveMs: e.SSE_KEEPALIVE_INTERVAL,
       reasoningOutput: e.REASONING_OUTPUT,
       defaultGuardrail: e.GUARDRAIL_ID
@@ -414,7 +444,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
       keyCacheTtlMs: e.KEY_CACHE_TTL,
     },
     usage: { flushIntervalMs: e.USAGE_FLUSH_INTERVAL, pricingFile: e.PRICING_FILE },
-    metrics: { enabled: e.ENABLE_METRICS, apiKey: e.METRICS_API_KEY },
+    metrics: {
+      enabled: e.ENABLE_METRICS,
+      apiKeys: [e.METRICS_API_KEY, e.ADMIN_API_KEY].filter((k): k is string => k !== undefined),
+      public: e.METRICS_PUBLIC,
+    },
   };
 }
 

@@ -60,6 +60,16 @@ export const errors = {
       code: "invalid_json",
       message: `We could not parse the JSON body of your request: ${detail}`,
     }),
+  jsonTooDeep: (param: string, limit: number, inSchema: boolean) =>
+    new GatewayError({
+      status: 400,
+      type: "invalid_request_error",
+      code: "json_too_deep",
+      param: param || null,
+      message: inSchema
+        ? `The JSON Schema at '${param}' nests deeper than ${limit} levels, the most this gateway accepts inside a schema.`
+        : `The request body nests deeper than ${limit} levels${param ? ` (at '${param}')` : ""}, the most this gateway accepts.`,
+    }),
   unsupportedMediaType: (contentType: string) =>
     new GatewayError({
       status: 415,
@@ -92,13 +102,16 @@ export const errors = {
     }),
   permissionDenied: (message: string, param: string | null = null) =>
     new GatewayError({ status: 403, type: "permission_error", code: "permission_denied", message, param }),
-  modelNotAllowed: (model: string) =>
+  modelNotAllowed: (model: string, calledModel?: string) =>
     new GatewayError({
       status: 403,
       type: "permission_error",
       code: "permission_denied",
       param: "model",
-      message: `This API key is not allowed to use the model '${model}'.`,
+      message:
+        calledModel && calledModel !== model
+          ? `This API key is not allowed to use the model '${model}' (which calls '${calledModel}').`
+          : `This API key is not allowed to use the model '${model}'.`,
     }),
   adminDisabled: () =>
     new GatewayError({

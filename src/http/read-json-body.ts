@@ -1,7 +1,9 @@
 // Reads and parses a JSON request body with the configured size limit. Bodies that declare their
-// length are rejected before a byte is read; chunked bodies are counted as they arrive.
+// length are rejected before a byte is read; chunked bodies are counted as they arrive. Bodies
+// nested deeper than the documented limits are refused here, before any recursive work.
 import type { Context } from "hono";
 import { errors } from "../errors/gateway-error.ts";
+import { findDepthViolation } from "./json-depth.ts";
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
@@ -25,6 +27,9 @@ export async function readJsonBody(c: Context, limitBytes: number): Promise<unkn
   } catch (err) {
     throw errors.invalidJson((err as Error).message);
   }
+  // Before anything recursive sees the body (see json-depth.ts), the DEBUG body log included.
+  const tooDeep = findDepthViolation(body);
+  if (tooDeep) throw errors.jsonTooDeep(tooDeep.path, tooDeep.limit, tooDeep.inSchema);
   // Kept by reference for DEBUG=true body logging (src/http/middleware/debug-bodies.ts).
   c.set("requestBody", body);
   return body;

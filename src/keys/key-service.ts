@@ -24,7 +24,12 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export function createKeyService(store: Store, now: () => number = Date.now): KeyService {
+/**
+ * `changed(id)` is told after every update, revocation and rotation, so the key verifier of this
+ * process can drop its cached copy at once (a rotated-out secret must stop working here now, not
+ * after KEY_CACHE_TTL).
+ */
+export function createKeyService(store: Store, now: () => number = Date.now, changed: (id: string) => void = () => {}): KeyService {
   const get = async (id: string) => {
     const k = await store.getKey(id);
     if (!k) throw errors.keyNotFound(id);
@@ -61,19 +66,24 @@ export function createKeyService(store: Store, now: () => number = Date.now): Ke
       }
       const patch = definedOnly(spec);
       if (Object.keys(patch).length === 0) return current;
-      return (await store.updateKey(id, patch, now())) ?? (await get(id));
+      const updated = (await store.updateKey(id, patch, now())) ?? (await get(id));
+      changed(id);
+      return updated;
     },
     async revoke(id) {
       const current = await get(id);
       if (current.revokedAt !== null) return current;
       const t = now();
-      return (await store.updateKey(id, { revokedAt: t, enabled: false }, t)) ?? (await get(id));
+      const revoked = (await store.updateKey(id, { revokedAt: t, enabled: false }, t)) ?? (await get(id));
+      changed(id);
+      return revoked;
     },
     async rotate(id) {
       const current = await get(id);
       if (current.revokedAt !== null) throw errors.invalidRequest(`Key ${id} has been revoked; create a new key.`, "id");
       const { token } = generateKeyToken(id);
       const key = (await store.updateKey(id, { secretHash: hashKeyToken(token), hint: keyHint(token) }, now())) ?? current;
+      changed(id);
       return { key, secret: token };
     },
   };

@@ -3,6 +3,8 @@
 // read for KEY_CACHE_TTL, so a request costs a hash and a Map lookup, and a revocation or a limit
 // change made anywhere reaches every replica within that time. The cache is bounded (LRU) and
 // also remembers unknown ids, so made-up keys cannot make every request a database query.
+// Changes made through this instance (rotate, revoke, update) call forget(id), so they apply here
+// at once; other instances see them within KEY_CACHE_TTL.
 import type { Logger } from "pino";
 import type { ApiKeyVerifier, Principal, VerifyResult } from "../auth/api-key-verifier.ts";
 import type { KeyRecord, Store } from "../store/store.ts";
@@ -83,5 +85,10 @@ export function storeKeyVerifier(store: Store, fallback: ApiKeyVerifier | null, 
       await fallback?.start();
     },
     stop: () => fallback?.stop(),
+    forget(id) {
+      cache.delete(id);
+      // A lookup already under way may have read the old row: the next request reads again.
+      inFlight.delete(id);
+    },
   };
 }

@@ -44,6 +44,15 @@ export function createAdmission(
     for (const n of exact) if (n !== undefined) out.push(...(aliasesOf.get(n) ?? []));
     return out;
   };
+  /** The names the allow-list is checked against for a call: those of the model actually called,
+   * plus the client's name only when it is a configured alias. Any other client name (an OpenAI
+   * placeholder such as `gpt-haiku` that resolves to the default model) adds nothing, or a key
+   * limited to `*haiku*` could reach the default model by naming it so. */
+  const calledNames = (m: AdmissionRequest["model"]) => {
+    const names = namesOf([m.entry?.id, m.entry?.name, m.bedrockId], m.baseModelId);
+    if (aliases.has(m.requested)) names.push(m.requested);
+    return names;
+  };
 
   const peekHeaders = async (principal: Principal | undefined) => {
     const p = principal?.policy;
@@ -58,8 +67,8 @@ export function createAdmission(
       const policy = principal?.policy;
       if (!principal || !policy) return;
       const m = req.model;
-      if (!policy.allowsModel(namesOf([m.requested, m.entry?.id, m.entry?.name, m.bedrockId], m.baseModelId))) {
-        throw errors.modelNotAllowed(m.requested);
+      if (!policy.allowsModel(calledNames(m))) {
+        throw errors.modelNotAllowed(m.requested, m.bedrockId);
       }
 
       if (policy.budget && spend) {

@@ -1,7 +1,9 @@
 // Prometheus metrics (prom-client), one registry per runtime (tests run several gateways in one
 // process). Everything is derived from finished requests, like usage records. Label values are
-// bounded: endpoints are a fixed set, models are what was called on Bedrock (never the raw name a
-// client sent), keys are key ids.
+// bounded: endpoints are a fixed set, models are what was called on Bedrock when that is a catalog
+// id or a configured alias (anything else — a made-up ARN, a name tried before the catalog loaded —
+// is `other`), keys are key ids. Requests refused by authentication or admission add no per-model
+// series: 5,000 distinct ARNs from a key refused with 403 must not grow the page or the heap.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { CompletedRequest } from "../logging/request-record.ts";
 import type { UsageRecord } from "../store/store.ts";
@@ -16,7 +18,18 @@ export interface GatewayMetrics {
 
 const PREFIX = "bedrock_gateway_";
 
-export function createGatewayMetrics(opts: { defaultMetrics?: boolean } = {}): GatewayMetrics {
+export interface MetricsOptions {
+  defaultMetrics?: boolean;
+  /** Whether a Bedrock model id may be a label value (catalog ids and configured aliases). */
+  knownModel?: (id: string) => boolean;
+}
+
+/** Refused before any model was called: 401/403, or a 429 from the key's own limits or budget
+ * (admission leaves no ticket then; a 429 from Bedrock's throttling follows an admitted request). */
+const refused = (r: CompletedRequest) => r.status === 401 || r.status === 403 || (r.status === 429 && !!r.principal?.policy && !r.admission);
+
+export function createGatewayMetrics(opts: MetricsOptions = {}): GatewayMetrics {
+  const knownModel = opts.knownModel ?? (() => true);
   const registry = new Registry();
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: PREFIX });
   const registers = [registry];
@@ -82,7 +95,8 @@ export function createGatewayMetrics(opts: { defaultMetrics?: boolean } = {}): G
       const f = r.fields;
       const endpoint = f.endpoint ?? "other";
       const key = r.principal?.keyId ?? "none";
-      const model = typeof f.bedrockModel === "string" ? f.bedrockModel : "none";
+      const called = typeof f.bedrockModel === "string" && !refused(r) ? f.bedrockModel : undefined;
+      const model = called === undefined ? "none" : knownModel(called) ? called : "other";
       requests.inc({ endpoint, status: String(r.status), key });
       if (r.status >= 400 || f.errorType) errorsTotal.inc({ endpoint, type: typeof f.errorType === "string" ? f.errorType : `http_${r.status}` });
       latency.observe({ endpoint, model, stream: String(f.stream === true) }, r.latencyMs / 1000);

@@ -11,20 +11,37 @@ import { Agent } from "undici";
 
 export interface ImageFetchOptions {
   allowPrivate: boolean;
+  /** Largest single image. */
   maxBytes: number;
   timeoutMs: number;
   maxRedirects: number;
+}
+
+/** Bytes one request may still fetch across all its images (shared by its fetches). */
+export interface ByteBudget {
+  remaining: number;
+  readonly limit: number;
 }
 
 export class ImageFetchError extends Error {
   override name = "ImageFetchError";
 }
 
-/** Only globally routable unicast addresses are public; everything else is refused. */
+/** Only globally routable unicast addresses are public; everything else is refused. IPv6 forms
+ * that embed an IPv4 address are judged by that address: IPv4-mapped (`::ffff:a.b.c.d`) and the
+ * deprecated IPv4-compatible (`::a.b.c.d`, which URL parsing turns into `::7f00:1` and ipaddr.js
+ * calls plain unicast), so `[::127.0.0.1]` is loopback like 127.0.0.1. */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
   let ip = ipaddr.parse(address);
-  if (ip.kind() === "ipv6" && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
+  if (ip.kind() === "ipv6") {
+    const v6 = ip as ipaddr.IPv6;
+    const p = v6.parts;
+    if (v6.isIPv4MappedAddress()) ip = v6.toIPv4Address();
+    else if (p[0] === 0 && p[1] === 0 && p[2] === 0 && p[3] === 0 && p[4] === 0 && p[5] === 0) {
+      ip = ipaddr.IPv4.parse(`${p[6]! >> 8}.${p[6]! & 255}.${p[7]! >> 8}.${p[7]! & 255}`);
+    }
+  }
   return ip.range() === "unicast";
 }
 
@@ -68,7 +85,18 @@ function checkUrl(raw: string, allowPrivate: boolean): URL {
   return url;
 }
 
-export async function fetchImage(rawUrl: string, opts: ImageFetchOptions, signal?: AbortSignal): Promise<Buffer> {
+/** The request's byte budget is spent: the message names the limit (MAX_MEDIA_BYTES). */
+export class MediaBudgetError extends ImageFetchError {
+  override name = "MediaBudgetError";
+}
+
+function charge(budget: ByteBudget | undefined, n: number): void {
+  if (!budget) return;
+  budget.remaining -= n;
+  if (budget.remaining < 0) throw new MediaBudgetError(`the images of this request exceed ${budget.limit} bytes in total (MAX_MEDIA_BYTES)`);
+}
+
+export async function fetchImage(rawUrl: string, opts: ImageFetchOptions, signal?: AbortSignal, budget?: ByteBudget): Promise<Buffer> {
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   let url = checkUrl(rawUrl, opts.allowPrivate);
@@ -105,6 +133,10 @@ export async function fetchImage(rawUrl: string, opts: ImageFetchOptions, signal
       res.body.destroy();
       throw new ImageFetchError(`the image is larger than ${opts.maxBytes} bytes`);
     }
+    if (budget && declared > budget.remaining) {
+      res.body.destroy();
+      charge(budget, declared);
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     try {
@@ -113,6 +145,12 @@ export async function fetchImage(rawUrl: string, opts: ImageFetchOptions, signal
         if (size > opts.maxBytes) {
           res.body.destroy();
           throw new ImageFetchError(`the image is larger than ${opts.maxBytes} bytes`);
+        }
+        try {
+          charge(budget, (chunk as Buffer).length);
+        } catch (err) {
+          res.body.destroy();
+          throw err;
         }
         chunks.push(chunk as Buffer);
       }

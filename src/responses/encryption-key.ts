@@ -9,7 +9,7 @@ export const KEY_FILE = "responses-encryption.key";
 
 export function loadOrCreateEncryptionKey(dataDir: string): Buffer {
   const path = join(dataDir, KEY_FILE);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   try {
     // "wx": only one of several processes starting together creates the file; the others read it.
     writeFileSync(path, randomBytes(32).toString("base64") + "\n", { flag: "wx", mode: 0o600 });

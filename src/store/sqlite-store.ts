@@ -3,7 +3,7 @@
 // synchronous: the gateway calls it off the hot path (cached key lookups, batched usage writes once
 // a second) or for one indexed row per request (stored Responses), where one short transaction
 // costs well under a millisecond.
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Database as Db } from "better-sqlite3";
@@ -29,8 +29,24 @@ function migrate(db: Db): void {
   apply.immediate();
 }
 
+/**
+ * The database holds key hashes, stored conversations and the Responses sealing key: folders the
+ * gateway creates are 0700 and the file is 0600 (SQLite gives its -wal and -shm files the same
+ * mode). A file left 0644 by an older version is tightened; an existing folder is left alone (it
+ * may be shared, such as /tmp).
+ */
+function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, "a", 0o600));
+  try {
+    chmodSync(path, 0o600);
+  } catch {
+    // Not ours to change (a file provided read-write by someone else): keep it as it is.
+  }
+}
+
 export function openSqliteStore(path: string): Store {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") createPrivately(path);
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
   // NORMAL under WAL: a commit survives a process crash; only a power loss may drop the last ones.

@@ -15,7 +15,7 @@ import { loadConfig } from "../../src/config/config.ts";
 import { createRuntime } from "../../src/dependencies.ts";
 import type { Runtime } from "../../src/dependencies.ts";
 import { createLogger } from "../../src/logging/logger.ts";
-import { HTTP_SERVER_OPTIONS } from "../../src/server/http-server-options.ts";
+import { httpServerOptions } from "../../src/server/http-server-options.ts";
 import { startFakeBedrock, TEST_CREDENTIALS } from "../fake-bedrock/fake-bedrock.ts";
 import type { FakeBedrock, FakeBedrockOptions } from "../fake-bedrock/fake-bedrock.ts";
 
@@ -90,7 +90,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
   if (opts.waitForCatalog !== false) await runtime.deps.catalog.ready(5000);
 
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1", serverOptions: HTTP_SERVER_OPTIONS }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1", serverOptions: httpServerOptions(config.server) }, () => resolve(s));
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
