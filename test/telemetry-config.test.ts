@@ -121,7 +121,8 @@ describe("examples/observability", () => {
       for (const e of collector.service.pipelines[p]!.exporters) assert.ok(e in collector.exporters, e);
     }
     // The example config loads as the gateway would load it.
-    const t = loadConfig({ ...base, ...env, CAPTURE_CONTENT: "false", OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "false" }).telemetry!;
+    // Compose substitutions (${…}) stand for values the operator gives; these are examples of them.
+    const t = loadConfig({ ...base, ...env, AWS_REGION: "us-west-2", OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "false" }).telemetry!;
     assert.equal(t.traces!.url, `${env.OTEL_EXPORTER_OTLP_ENDPOINT}/v1/traces`);
   });
 });
