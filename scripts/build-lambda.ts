@@ -110,7 +110,8 @@ export async function buildLambda(outdir = join(ROOT, "dist", "lambda")): Promis
     plugins: [slimDependencies],
     // A native module cannot be bundled: on Lambda the Responses store defaults to memory and the
     // keys-and-usage store to none (or PostgreSQL); SQLite chunks keep a plain import never evaluated.
-    external: ["better-sqlite3"],
+    // pino-pretty: a dev dependency for LOG_FORMAT=pretty at a terminal, never part of a bundle.
+    external: ["better-sqlite3", "pino-pretty"],
     outExtension: { ".js": ".mjs" },
     chunkNames: "chunks/[name]-[hash]",
     // Whitespace and syntax only: identifiers stay readable in stack traces in the function's log.

@@ -29,7 +29,8 @@ export async function buildServer(outdir = SERVER_OUTDIR): Promise<string> {
     target: LAMBDA_NODE_TARGET,
     mainFields: ["module", "main"],
     plugins: [slimDependencies],
-    external: ["better-sqlite3", "pg-native"],
+    // pino-pretty: a dev dependency for LOG_FORMAT=pretty at a terminal, never part of a bundle.
+    external: ["better-sqlite3", "pg-native", "pino-pretty"],
     outExtension: { ".js": ".mjs" },
     chunkNames: "chunks/[name]-[hash]",
     minifyWhitespace: true,

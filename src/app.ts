@@ -9,6 +9,7 @@ import type { AppDeps, AppEnv } from "./http/app-env.ts";
 import { authenticate } from "./http/middleware/authenticate.ts";
 import { debugBodies } from "./http/middleware/debug-bodies.ts";
 import { requestContext } from "./http/middleware/request-context.ts";
+import { traceRequests } from "./http/middleware/trace-requests.ts";
 import { adminRoutes } from "./admin/admin-routes.ts";
 import { consoleRoutes } from "./console/console-routes.ts";
 import { rateLimitHeaders } from "./limits/rate-limit-headers-middleware.ts";
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use(requestContext(logger, deps.observers));
+  if (deps.tracing) app.use(traceRequests(deps.tracing));
   if (deps.bodyLogger) app.use(debugBodies(deps.bodyLogger));
   if (config.cors.allowedOrigins.length > 0) {
     app.use(

@@ -31,12 +31,17 @@ import { ThinkingStore } from "./converse/thinking-store.ts";
 import { openResponsesState } from "./responses/open-response-store.ts";
 import { createBatchJobsClient } from "./bedrock/batch-jobs-client.ts";
 import type { BatchPoller } from "./batch/batch-poller.ts";
+import { startTelemetry } from "./telemetry/telemetry.ts";
+import type { Telemetry } from "./telemetry/telemetry.ts";
+import { VERSION } from "./version.ts";
 
 export interface Runtime {
   deps: AppDeps;
   region: string;
   /** Batched usage writer (absent with DATABASE_URL=none). */
   usage: UsageRecorder | undefined;
+  /** OpenTelemetry export (absent unless an OTLP endpoint is configured). */
+  telemetry: Telemetry | undefined;
   /** Begin background work (catalog refresh, key refresh). Does not wait for Bedrock. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -123,12 +128,18 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   const thinkingStore = new ThinkingStore(config.chat.thinkingStoreTtlMs, config.chat.thinkingStoreMaxEntries);
   const responses = await openResponsesState(config.responses, store, logger);
 
+  // OpenTelemetry: the SDK is imported only when configured; otherwise the runtime is undecorated.
+  const telemetry = config.telemetry ? await startTelemetry(config.telemetry, { version: VERSION }) : undefined;
+  // One span per call through the router (the region of the default target; see docs/observability.md).
+  const bedrock = upstreams.runtime;
+  const runtime = telemetry ? telemetry.traceRuntime(bedrock, { endpoint: upstreams.targets[0]!.runtimeHttp.endpoint, region }) : bedrock;
+
   // DEBUG=true logs bodies whatever LOG_LEVEL says: a child logger with its own level.
   const bodyLogger = config.log.debugBodies ? logger.child({ kind: "body" }, { level: "debug" }) : undefined;
-  const runtime = upstreams.runtime;
   const deps: AppDeps = {
     config, logger, catalog, auth, runtime, upstreams, thinkingStore, responses, admission, observers, store, keys, metrics, bodyLogger,
     console: recent ? { recent, pricing, region } : undefined,
+    tracing: telemetry?.requests,
   };
 
   // Files and Batch APIs (docs/batch.md): only with a bucket and a store. Without them nothing of
@@ -157,6 +168,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
     deps,
     region,
     usage,
+    telemetry,
     async start() {
       catalog.start();
       await auth?.start();
@@ -170,6 +182,8 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
       // Requests cut by the drain deadline report their end on the next turn; then write everything.
       await new Promise((r) => setImmediate(r));
       await usage?.stop();
+      // Spans of the requests that just finished are exported before the process goes.
+      await telemetry?.shutdown().catch((err: unknown) => logger.warn({ err }, "telemetry export at shutdown failed"));
       await Promise.all([upstreams.close(), responses.store.close(), limiter.close(), store?.close()]);
     },
   };

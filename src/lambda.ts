@@ -56,9 +56,10 @@ function startOnce(): void {
 // With a store (DATABASE_URL=postgres://…), usage records are written before the sandbox can
 // freeze — once the request has reported its end: a stream cut by the client or the function
 // deadline reports it a few turns after its body stops, possibly after the response was ended.
+// So are the spans and metrics of the invocation when OpenTelemetry is configured.
 const afterResponse = async () => {
   await inflight.idle(STREAM_END_GRACE_MS);
-  await runtime.usage?.flush();
+  await Promise.all([runtime.usage?.flush(), runtime.telemetry?.flush().catch((err: unknown) => logger.warn({ err }, "telemetry flush failed"))]);
 };
 
 // Lambda sends SIGTERM before it shuts a sandbox down when an extension is registered (then it

@@ -5,9 +5,11 @@ import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config/config.ts";
 import { createRuntime } from "./dependencies.ts";
 import { createLogger } from "./logging/logger.ts";
+import { prettyDestination } from "./logging/pretty-destination.ts";
 import { drainOnSignals } from "./server/graceful-shutdown.ts";
 import { httpServerOptions } from "./server/http-server-options.ts";
 import { InflightRequests } from "./server/inflight-requests.ts";
+import { VERSION } from "./version.ts";
 
 async function main(): Promise<void> {
   let config;
@@ -20,7 +22,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.log.level);
+  const logger = createLogger(config.log.level, config.log.format === "pretty" ? await prettyDestination() : undefined);
   if (config.log.debugBodies) {
     logger.warn("DEBUG=true: request and response bodies are logged. Do not use in production.");
   }
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
 
   const serverOptions = httpServerOptions(config.server);
   const server: ServerType = serve({ fetch: inflight.wrap(app.fetch), port: config.server.port, hostname: config.server.host, serverOptions }, (info) => {
-    logger.info({ address: info.address, port: info.port, region: runtime.region }, "bedrock-gateway listening");
+    logger.info({ version: VERSION, address: info.address, port: info.port, region: runtime.region, ...(runtime.telemetry ? { telemetry: runtime.telemetry.summary } : {}) }, "bedrock-gateway listening");
   });
   drainOnSignals(server, {
     timeoutMs: config.server.shutdownTimeoutMs,

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { parseFallbacks, parseTargets } from "../upstreams/target-spec.ts";
 import type { TargetSpec } from "../upstreams/target-spec.ts";
 import { isRegionShaped } from "./aws-regions.ts";
-import { parseAliasMap, parseBoolean, parseByteSize, parseDuration, parseKeyList, parseList } from "./parse-values.ts";
+import { parseAliasMap, parseBoolean, parseByteSize, parseDuration, parseKeyList, parseKeyValueList, parseList } from "./parse-values.ts";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -14,6 +14,8 @@ export class ConfigError extends Error {
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+const OTLP_PROTOCOLS = ["http/protobuf", "http/json", "grpc"] as const;
+const TRACE_SAMPLERS = ["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"] as const;
 
 function textual<T>(parse: (s: string) => T) {
   return z.string().transform((s, ctx) => {
@@ -129,6 +131,9 @@ export const envSchema = z.object({
   ALLOWED_ORIGINS: textual(parseList).default([]),
   /** pino log level (JSON lines on stdout). */
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** json (one JSON object per line, the default) or pretty (colourised, for a terminal; needs the
+   * dev dependency pino-pretty). */
+  LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
   /** Log request and response bodies at debug level (secrets are still redacted). */
   DEBUG: textual(parseBoolean).default(false),
 
@@ -255,6 +260,34 @@ export const envSchema = z.object({
   CONSOLE_SESSION_TTL: textual(parseDuration).default(8 * 3_600_000),
   /** Finished requests the console's Requests page keeps in memory (per process). */
   CONSOLE_RECENT_REQUESTS: z.coerce.number().int().min(10).max(100_000).default(1000),
+  // OpenTelemetry (docs/observability.md). The standard OTEL_* variables; telemetry is on only
+  // when an OTLP endpoint is set, and the OTel SDK is not even loaded otherwise.
+  OTEL_SDK_DISABLED: textual(parseBoolean).default(false),
+  OTEL_SERVICE_NAME: optionalText,
+  OTEL_RESOURCE_ATTRIBUTES: textual(parseKeyValueList).default({}),
+  OTEL_EXPORTER_OTLP_ENDPOINT: endpointUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: endpointUrl,
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: endpointUrl,
+  OTEL_EXPORTER_OTLP_HEADERS: textual(parseKeyValueList).default({}),
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: textual(parseKeyValueList).default({}),
+  OTEL_EXPORTER_OTLP_METRICS_HEADERS: textual(parseKeyValueList).default({}),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(OTLP_PROTOCOLS).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(OTLP_PROTOCOLS).optional(),
+  OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: z.enum(OTLP_PROTOCOLS).optional(),
+  /** Milliseconds, as in the OTel specification (not this file's duration syntax). */
+  OTEL_EXPORTER_OTLP_TIMEOUT: z.coerce.number().int().min(1).default(10_000),
+  OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: z.enum(["cumulative", "delta", "lowmemory"]).default("cumulative"),
+  OTEL_TRACES_EXPORTER: z.enum(["otlp", "none"]).default("otlp"),
+  OTEL_METRICS_EXPORTER: z.enum(["otlp", "none"]).default("otlp"),
+  OTEL_TRACES_SAMPLER: z.enum(TRACE_SAMPLERS).default("parentbased_always_on"),
+  /** The ratio for the *traceidratio samplers, 0 to 1. */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(1).default(5_000),
+  OTEL_BSP_MAX_QUEUE_SIZE: z.coerce.number().int().min(1).default(2_048),
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: z.coerce.number().int().min(1).default(512),
+  OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().min(1).default(60_000),
+  /** Record prompts and completions on GenAI spans (opt-in: they are the users' data). */
+  OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: textual(parseBoolean).default(false),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -272,6 +305,26 @@ export type StoreConfig =
   | { kind: "sqlite"; path: string }
   | { kind: "postgres"; url: string; poolSize: number }
   | { kind: "none" };
+
+export type OtlpProtocol = "http/protobuf" | "http/json";
+export type TraceSampler = (typeof TRACE_SAMPLERS)[number];
+
+/** Where one signal (traces or metrics) is exported: a full URL, as the OTLP exporter posts it. */
+export interface OtlpTarget {
+  url: string;
+  protocol: OtlpProtocol;
+  headers: Record<string, string>;
+  timeoutMs: number;
+}
+
+export interface TelemetryConfig {
+  serviceName: string;
+  resourceAttributes: Record<string, string>;
+  /** Undefined: no traces (no endpoint, OTEL_TRACES_EXPORTER=none or OTEL_SDK_DISABLED). */
+  traces: (OtlpTarget & { sampler: TraceSampler; samplerRatio: number; scheduleDelayMs: number; maxQueueSize: number; maxExportBatchSize: number }) | undefined;
+  metrics: (OtlpTarget & { exportIntervalMs: number; temporality: "cumulative" | "delta" | "lowmemory" }) | undefined;
+  captureMessageContent: boolean;
+}
 
 export interface Config {
   server: { port: number; host: string; shutdownTimeoutMs: number; maxRequestBodyBytes: number; keepAliveTimeoutMs: number; requestTimeoutMs: number };
@@ -326,7 +379,9 @@ export interface Config {
   };
   embeddings: { concurrency: number };
   cors: { allowedOrigins: string[] };
-  log: { level: (typeof LOG_LEVELS)[number]; debugBodies: boolean };
+  log: { level: (typeof LOG_LEVELS)[number]; debugBodies: boolean; format: "json" | "pretty" };
+  /** Undefined when no OTLP endpoint is configured: the OTel SDK is then never loaded. */
+  telemetry: TelemetryConfig | undefined;
   store: StoreConfig;
   admin: { apiKey: string | undefined };
   limits: { redisUrl: string | undefined; failMode: "open" | "closed"; redisTimeoutMs: number; keyCacheTtlMs: number };
@@ -475,7 +530,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
     },
     embeddings: { concurrency: e.EMBEDDINGS_CONCURRENCY },
     cors: { allowedOrigins: e.ALLOWED_ORIGINS },
-    log: { level: e.LOG_LEVEL, debugBodies: e.DEBUG },
+    log: { level: e.LOG_LEVEL, debugBodies: e.DEBUG, format: e.LOG_FORMAT },
+    telemetry: telemetryConfig(e),
     store,
     admin: { apiKey: e.ADMIN_API_KEY },
     limits: {
@@ -520,6 +576,47 @@ function parseTargetsOrFile(text: string): TargetSpec[] {
     throw new Error(`cannot read the file "${t}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   return parseTargets(body);
+}
+
+/**
+ * The OTel exporter variables as the specification defines them: the signal-specific endpoint is
+ * used as given, the generic one gets /v1/traces or /v1/metrics appended; signal-specific headers
+ * and protocol win over the generic ones. gRPC is refused (only the HTTP exporters are bundled).
+ */
+function telemetryConfig(e: Env): TelemetryConfig | undefined {
+  if (e.OTEL_SDK_DISABLED) return undefined;
+  const target = (specific: string | undefined, path: string, headers: Record<string, string>, protocol: Env["OTEL_EXPORTER_OTLP_PROTOCOL"], name: string): OtlpTarget | undefined => {
+    const url = specific ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT}${path}` : undefined);
+    if (!url) return undefined;
+    const p = protocol ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? "http/protobuf";
+    if (p === "grpc") {
+      throw new ConfigError(`Invalid configuration:\n  ${name}: grpc is not supported by the gateway; use http/protobuf (the default, port 4318) or http/json`);
+    }
+    return { url, protocol: p, headers: { ...e.OTEL_EXPORTER_OTLP_HEADERS, ...headers }, timeoutMs: e.OTEL_EXPORTER_OTLP_TIMEOUT };
+  };
+  const traces = e.OTEL_TRACES_EXPORTER === "none"
+    ? undefined
+    : target(e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, "/v1/traces", e.OTEL_EXPORTER_OTLP_TRACES_HEADERS, e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ? "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" : "OTEL_EXPORTER_OTLP_PROTOCOL");
+  const metrics = e.OTEL_METRICS_EXPORTER === "none"
+    ? undefined
+    : target(e.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, "/v1/metrics", e.OTEL_EXPORTER_OTLP_METRICS_HEADERS, e.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL, e.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ? "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL" : "OTEL_EXPORTER_OTLP_PROTOCOL");
+  if (!traces && !metrics) return undefined;
+  const resourceAttributes = e.OTEL_RESOURCE_ATTRIBUTES;
+  return {
+    // OTEL_SERVICE_NAME wins over service.name in OTEL_RESOURCE_ATTRIBUTES, as the specification says.
+    serviceName: e.OTEL_SERVICE_NAME ?? resourceAttributes["service.name"] ?? "bedrock-gateway",
+    resourceAttributes,
+    traces: traces && {
+      ...traces,
+      sampler: e.OTEL_TRACES_SAMPLER,
+      samplerRatio: e.OTEL_TRACES_SAMPLER_ARG ?? 1,
+      scheduleDelayMs: e.OTEL_BSP_SCHEDULE_DELAY,
+      maxQueueSize: e.OTEL_BSP_MAX_QUEUE_SIZE,
+      maxExportBatchSize: Math.min(e.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, e.OTEL_BSP_MAX_QUEUE_SIZE),
+    },
+    metrics: metrics && { ...metrics, exportIntervalMs: e.OTEL_METRIC_EXPORT_INTERVAL, temporality: e.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE },
+    captureMessageContent: e.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT,
+  };
 }
 
 function storeConfig(e: Pick<Env, "DATA_DIR" | "DATABASE_URL" | "DATABASE_POOL_SIZE">): StoreConfig {

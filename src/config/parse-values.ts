@@ -85,3 +85,26 @@ export function parseKeyList(text: string): Buffer[] {
     return bytes;
   });
 }
+
+/**
+ * OpenTelemetry's `key1=value1,key2=value2` lists (OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_HEADERS):
+ * keys and values are trimmed, values percent-decoded as the OTel environment specification says.
+ */
+export function parseKeyValueList(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  // Errors name the entry by position, never by content: these lists can hold credentials.
+  for (const [i, pair] of text.split(",").entries()) {
+    if (pair.trim() === "") continue;
+    const eq = pair.indexOf("=");
+    const key = pair.slice(0, eq).trim();
+    if (eq < 0 || key === "") throw new Error(`entry ${i + 1} is not of the form key=value`);
+    let value: string;
+    try {
+      value = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      throw new Error(`the value of entry ${i + 1} is not valid percent-encoding`);
+    }
+    out[key] = value;
+  }
+  return out;
+}

@@ -25,6 +25,7 @@ export interface UpstreamsView {
   status(): TargetStatus[];
   readonly fallbacks: ReadonlyMap<string, readonly string[]>;
 }
+import type { RequestTracing } from "../telemetry/telemetry-types.ts";
 
 export interface CatalogView {
   readonly snapshot: CatalogSnapshot | undefined;
@@ -65,6 +66,8 @@ export interface AppDeps {
   drain?: AbortSignal;
   /** What only the operator console reads (absent when the console is off). */
   console?: ConsoleParts;
+  /** OpenTelemetry server spans (absent unless traces are exported: docs/observability.md). */
+  tracing?: RequestTracing;
 }
 
 export interface ConsoleParts {

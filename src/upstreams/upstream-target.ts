@@ -49,7 +49,8 @@ export class UpstreamTarget {
   credit = 0;
   private readonly allow: ModelMatcher;
   private readonly deny: ModelMatcher | undefined;
-  private readonly runtimeHttp: BedrockHttp;
+  /** The runtime (Converse, InvokeModel) of this target. */
+  readonly runtimeHttp: BedrockHttp;
   /** The control plane (models, batch jobs) of this target. */
   readonly controlHttp: BedrockHttp;
   private readonly breakers = new Map<string, CircuitBreaker>();

@@ -1,5 +1,6 @@
 // GET /health: unauthenticated liveness plus the catalog's state, for load balancers and humans.
 import { Hono } from "hono";
+import { VERSION } from "../../version.ts";
 import type { AppDeps, AppEnv } from "../app-env.ts";
 
 export function healthRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -11,6 +12,7 @@ export function healthRoutes(deps: AppDeps): Hono<AppEnv> {
     const unhealthy = targets?.some((t) => !t.catalog.loaded || t.breakers.some((b) => b.state !== "closed"));
     return c.json({
       status: s.loaded && !unhealthy ? "ok" : "degraded",
+      version: VERSION,
       models: { loaded: s.loaded, count: s.count, lastRefresh: s.lastRefresh, ...(s.lastError ? { error: "the last catalog refresh failed; see the gateway log" } : {}) },
       ...(targets ? { targets } : {}),
     });
