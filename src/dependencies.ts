@@ -17,7 +17,6 @@ import { guardLimiter } from "./limits/guarded-limiter.ts";
 import { memoryLimiter } from "./limits/memory-limiter.ts";
 import type { RateLimiter } from "./limits/rate-limiter.ts";
 import { spendTracker } from "./limits/spend-tracker.ts";
-import { ModelCatalog } from "./models/model-catalog.ts";
 import { recentRequests } from "./console/recent-requests.ts";
 import { openStore } from "./store/open-store.ts";
 import { loadPricing } from "./usage/pricing.ts";
