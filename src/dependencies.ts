@@ -9,7 +9,7 @@ import { secretsManagerLoader, ssmLoader } from "./auth/secret-loaders.ts";
 import { createBedrockControlPlane } from "./bedrock/control-plane-client.ts";
 import { createBedrockRuntime } from "./bedrock/runtime-client.ts";
 import { BedrockHttp } from "./bedrock/transport/bedrock-http.ts";
-import { defaultEndpoint } from "./bedrock/transport/endpoints.ts";
+import { defaultEndpoint, defaultMantleEndpoint } from "./bedrock/transport/endpoints.ts";
 import { createBearerSigner, createSigV4Signer } from "./bedrock/transport/request-signer.ts";
 import type { Config } from "./config/config.ts";
 import { DEFAULT_REGION } from "./config/config.ts";
@@ -29,6 +29,7 @@ import { createUsageRecorder } from "./usage/usage-recorder.ts";
 import type { UsageRecorder } from "./usage/usage-recorder.ts";
 import { ThinkingStore } from "./converse/thinking-store.ts";
 import { openResponsesState } from "./responses/open-response-store.ts";
+import { createNativeClient } from "./upstreams/native/native-client.ts";
 
 export interface Runtime {
   deps: AppDeps;
@@ -86,6 +87,17 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
     { ...config.aws.timeouts, firstByteMs: 30_000, idleMs: 30_000 },
     retry,
   );
+  // Bedrock's OpenAI-compatible endpoints: the runtime's /openai/v1 shares the runtime pool;
+  // Mantle is another host with its own pool and SigV4 signing name.
+  const mantleHttp = config.native.enabled
+    ? new BedrockHttp(
+        config.aws.mantleEndpoint ?? defaultMantleEndpoint(region),
+        config.aws.bearerToken ? sign : createSigV4Signer(region, overrides.credentials, "bedrock-mantle"),
+        config.aws.timeouts,
+        retry,
+      )
+    : undefined;
+  const native = mantleHttp ? createNativeClient({ runtime: runtimeHttp, mantle: mantleHttp }) : undefined;
   const catalog = new ModelCatalog(
     createBedrockControlPlane(controlHttp),
     {
@@ -93,6 +105,10 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
       ttlMs: config.models.cacheTtlMs,
       includeSystemProfiles: config.models.crossRegionInference,
       includeApplicationProfiles: config.models.applicationInferenceProfiles,
+      native: native && {
+        listMantleModels: () => native.listMantleModels({ signal: AbortSignal.timeout(30_000) }),
+        forceModels: config.native.forceModels,
+      },
     },
     logger,
   );
@@ -127,7 +143,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   const responses = await openResponsesState(config.responses, store, logger);
 
   const deps: AppDeps = {
-    config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), thinkingStore, responses, admission, observers, store, keys, metrics,
+    config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), native, thinkingStore, responses, admission, observers, store, keys, metrics,
   };
 
   return {
@@ -144,7 +160,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
       // Requests cut by the drain deadline report their end on the next turn; then write everything.
       await new Promise((r) => setImmediate(r));
       await usage?.stop();
-      await Promise.all([runtimeHttp.close(), controlHttp.close(), responses.store.close(), limiter.close(), store?.close()]);
+      await Promise.all([runtimeHttp.close(), controlHttp.close(), mantleHttp?.close(), responses.store.close(), limiter.close(), store?.close()]);
     },
   };
 }

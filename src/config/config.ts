@@ -67,6 +67,8 @@ const envSchema = z.object({
   AWS_ENDPOINT_URL: endpointUrl,
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpointUrl,
   AWS_ENDPOINT_URL_BEDROCK: endpointUrl,
+  /** Bedrock's Mantle endpoint (OpenAI- and Anthropic-compatible APIs); default https://bedrock-mantle.{region}.api.aws. */
+  AWS_ENDPOINT_URL_BEDROCK_MANTLE: endpointUrl,
   AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: textual(parseBoolean).default(false),
   AWS_USE_FIPS_ENDPOINT: textual(parseBoolean).default(false),
   AWS_BEARER_TOKEN_BEDROCK: optionalText,
@@ -87,6 +89,11 @@ const envSchema = z.object({
   ENABLE_CROSS_REGION_INFERENCE: textual(parseBoolean).default(true),
   ENABLE_APPLICATION_INFERENCE_PROFILES: textual(parseBoolean).default(true),
   ENABLE_PROMPT_CACHING: textual(parseBoolean).default(false),
+  /** Serve the models Bedrock exposes only through its OpenAI-compatible endpoints (Mantle,
+   * bedrock-runtime /openai/v1): listed in /v1/models and routed there. See docs/native-endpoints.md. */
+  ENABLE_NATIVE_ENDPOINTS: textual(parseBoolean).default(true),
+  /** Globs of models Converse serves that should go to the native endpoint instead (e.g. openai.gpt-oss-*). */
+  NATIVE_MODELS: textual(parseList).default([]),
   /** Reject (400) parameters Bedrock cannot honour instead of dropping them. */
   STRICT_PARAMS: textual(parseBoolean).default(false),
   /** InvokeModel calls one /v1/embeddings request may have in flight (Titan and Nova take one input per call). */
@@ -189,6 +196,8 @@ export interface Config {
     region: string | undefined;
     runtimeEndpoint: string | undefined;
     controlPlaneEndpoint: string | undefined;
+    /** Mantle base URL (AWS_ENDPOINT_URL_BEDROCK_MANTLE); undefined: derived from the region. */
+    mantleEndpoint: string | undefined;
     useFips: boolean;
     /** Bedrock API key (bearer token); replaces SigV4 when set, as in the AWS SDKs. */
     bearerToken: string | undefined;
@@ -204,6 +213,12 @@ export interface Config {
     crossRegionInference: boolean;
     applicationInferenceProfiles: boolean;
     cacheTtlMs: number;
+  };
+  /** Bedrock's own OpenAI-compatible endpoints (docs/native-endpoints.md). */
+  native: {
+    enabled: boolean;
+    /** Globs: Converse-served models forced onto the native endpoint. */
+    forceModels: string[];
   };
   chat: {
     promptCaching: boolean;
@@ -306,6 +321,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
       region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION,
       runtimeEndpoint: ignoreEndpoints ? undefined : (e.AWS_ENDPOINT_URL_BEDROCK_RUNTIME ?? e.AWS_ENDPOINT_URL),
       controlPlaneEndpoint: ignoreEndpoints ? undefined : (e.AWS_ENDPOINT_URL_BEDROCK ?? e.AWS_ENDPOINT_URL),
+      // Not AWS_ENDPOINT_URL: Mantle is a different host and API from the runtime and control plane.
+      mantleEndpoint: ignoreEndpoints ? undefined : e.AWS_ENDPOINT_URL_BEDROCK_MANTLE,
       useFips: e.AWS_USE_FIPS_ENDPOINT,
       bearerToken: e.AWS_BEARER_TOKEN_BEDROCK,
       timeouts: {
@@ -325,6 +342,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
       applicationInferenceProfiles: e.ENABLE_APPLICATION_INFERENCE_PROFILES,
       cacheTtlMs: e.MODELS_CACHE_TTL,
     },
+    native: { enabled: e.ENABLE_NATIVE_ENDPOINTS, forceModels: e.NATIVE_MODELS },
     chat: {
       promptCaching: e.ENABLE_PROMPT_CACHING,
       strictParams: e.STRICT_PARAMS,

@@ -13,6 +13,7 @@ import type { CatalogStatus } from "../models/model-catalog.ts";
 import type { ResolvedModel } from "../models/resolve-model.ts";
 import type { Store } from "../store/store.ts";
 import type { ResponsesState } from "../responses/open-response-store.ts";
+import type { NativeClient } from "../upstreams/native/native-client.ts";
 
 export interface CatalogView {
   readonly snapshot: CatalogSnapshot | undefined;
@@ -27,6 +28,8 @@ export interface AppDeps {
   /** null when authentication is disabled (loopback-only development mode). */
   auth: ApiKeyVerifier | null;
   runtime: BedrockRuntime;
+  /** Bedrock's OpenAI-compatible endpoints (absent with ENABLE_NATIVE_ENDPOINTS=false). */
+  native?: NativeClient;
   /** Signed thinking blocks by tool-call id, for clients that do not replay them. */
   thinkingStore: ThinkingStore;
   /** Stored Responses and the sealer for reasoning encrypted_content (the Responses API). */

@@ -3,8 +3,10 @@
 // reached the last good snapshot stays in use and the refresh retries with backoff.
 import type { Logger } from "pino";
 import type { BedrockControlPlane } from "../bedrock/control-plane-client.ts";
+import type { MantleModel } from "../upstreams/native/native-client.ts";
 import { buildCatalog } from "./build-catalog.ts";
 import type { CatalogSnapshot } from "./build-catalog.ts";
+import { addNativeModels } from "./native-models.ts";
 
 export interface CatalogStatus {
   loaded: boolean;
@@ -20,6 +22,8 @@ export interface CatalogOptions {
   includeApplicationProfiles: boolean;
   /** First retry delay after a failed refresh; doubles up to ttlMs. */
   retryBaseMs?: number;
+  /** Bedrock's OpenAI-compatible endpoints (absent: ENABLE_NATIVE_ENDPOINTS=false). */
+  native?: { listMantleModels(): Promise<MantleModel[]>; forceModels: readonly string[] };
 }
 
 export class ModelCatalog {
@@ -29,6 +33,9 @@ export class ModelCatalog {
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private failures = 0;
+  /** Last good Mantle model list: a Mantle outage (or a region without Mantle) must not hide
+   * its models or fail the Converse catalog; it is logged, not reported as degraded health. */
+  private mantleModels: MantleModel[] = [];
   private stopped = false;
   private readonly firstLoad: Promise<void>;
   private resolveFirstLoad!: () => void;
@@ -91,17 +98,20 @@ export class ModelCatalog {
     if (this.timer) clearTimeout(this.timer);
     try {
       const [foundation, system, application] = await Promise.all([
+        this.loadNative(),
         this.controlPlane.listFoundationModels(),
         this.controlPlane.listInferenceProfiles("SYSTEM_DEFINED"),
         this.opts.includeApplicationProfiles
           ? this.controlPlane.listInferenceProfiles("APPLICATION")
           : Promise.resolve([]),
-      ]);
-      this.current = buildCatalog(foundation, system, application, {
+      ]).then(([, ...rest]) => rest);
+      const converse = buildCatalog(foundation, system, application, {
         region: this.opts.region,
         includeSystemProfiles: this.opts.includeSystemProfiles,
         includeApplicationProfiles: this.opts.includeApplicationProfiles,
       });
+      const native = this.opts.native;
+      this.current = native ? addNativeModels(converse, this.mantleModels, { forceModels: native.forceModels }) : converse;
       this.lastRefresh = new Date();
       this.lastError = undefined;
       this.failures = 0;
@@ -115,6 +125,16 @@ export class ModelCatalog {
       this.schedule(delay);
     } finally {
       if (this.current || this.failures > 0) this.resolveFirstLoad();
+    }
+  }
+
+  /** Refresh the Mantle list in the same cycle; on failure keep the previous one and say so. */
+  private async loadNative(): Promise<void> {
+    if (!this.opts.native) return;
+    try {
+      this.mantleModels = await this.opts.native.listMantleModels();
+    } catch (err) {
+      this.log.warn({ err: err instanceof Error ? err.message : String(err), kept: this.mantleModels.length }, "Mantle model list failed; keeping the previous list");
     }
   }
 
