@@ -21,7 +21,7 @@ function textOf(content: unknown): string {
 
 function userParts(content: unknown, dropped: Set<string>): unknown {
   if (typeof content === "string" || !Array.isArray(content)) return content ?? "";
-  return content.flatMap((p: Json) => {
+  return content.flatMap((p: Json): Json[] => {
     switch (p?.type) {
       case "text":
         return [{ type: "input_text", text: p.text }];
