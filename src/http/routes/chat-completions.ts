@@ -19,6 +19,7 @@ import { openConverseStream } from "../../converse/open-stream.ts";
 import { capabilitiesFor } from "../../models/capabilities.ts";
 import { estimateInputTokens } from "../../limits/estimate-tokens.ts";
 import { resolveModel } from "../../models/resolve-model.ts";
+import { nativeTargetFor, runNativeConversation } from "../../pipeline/execute-native.ts";
 import { ChatCompletionRequest, KNOWN_FIELDS } from "../../openai/chat-request.ts";
 import { zodToError } from "../../openai/zod-to-error.ts";
 import type { AppDeps, AppEnv } from "../app-env.ts";
@@ -68,6 +69,10 @@ export function chatCompletionsRoutes(deps: AppDeps): Hono<AppEnv> {
       imageFetchOptions(config.chat),
       signal,
     );
+    const native = nativeTargetFor(resolved, "chat", !!deps.native);
+    if (native && deps.native) {
+      return runNativeConversation(c, { ...deps, native: deps.native }, { frontDoor: "chat", target: native, raw, stream: req.stream === true, resolved, fetchedImages });
+    }
     const built = buildConverseRequest(req, {
       caps,
       modelName: resolved.requested,

@@ -19,6 +19,7 @@ import { resolveModel } from "../../models/resolve-model.ts";
 import type { ResolvedModel } from "../../models/resolve-model.ts";
 import { zodToError } from "../../openai/zod-to-error.ts";
 import type { AppDeps, AppEnv } from "../app-env.ts";
+import { nativeTargetFor } from "../../pipeline/execute-native.ts";
 import { asObject, readJsonBody } from "../read-json-body.ts";
 import { recordAborted, recordUsage, rememberThinking } from "../record-usage.ts";
 import { SSE_HEADERS, sseStream } from "../sse.ts";
@@ -33,6 +34,8 @@ export function messagesRoutes(deps: AppDeps): Hono<AppEnv> {
   /** Parse, resolve, fetch images and build: shared by messages and count_tokens. */
   async function prepare(raw: Record<string, unknown>, parsed: MessagesRequest, streaming: boolean, signal: AbortSignal, admit?: (resolved: ResolvedModel) => Promise<void>) {
     const resolved = resolveModel(await deps.catalog.ready(CATALOG_WAIT_MS), parsed.model, "chat", config.models);
+    // A model only Bedrock's OpenAI-compatible endpoints serve: a 400 naming the endpoint to use.
+    nativeTargetFor(resolved, "messages", !!deps.native);
     // Key limits (allow-list, budget, RPM/TPM) before any upstream work, images included.
     await admit?.(resolved);
     const caps = capabilitiesFor(resolved.baseModelId, resolved.entry);

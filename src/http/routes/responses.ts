@@ -36,6 +36,8 @@ import { storedInputItems } from "../../responses/stored-input.ts";
 import type { StoredItem } from "../../responses/response-store.ts";
 import { ResponsesStreamConverter } from "../../responses/stream-converter.ts";
 import type { AppDeps, AppEnv } from "../app-env.ts";
+import { nativeTargetFor, runNativeConversation } from "../../pipeline/execute-native.ts";
+import type { NativeConversation } from "../../pipeline/execute-native.ts";
 import { recordAborted, recordUsage } from "../record-usage.ts";
 import { asObject, readJsonBody } from "../read-json-body.ts";
 import { SSE_HEADERS, sseStream } from "../sse.ts";
@@ -110,6 +112,11 @@ export function responsesRoutes(deps: AppDeps): Hono<AppEnv> {
       imageFetchOptions(config.chat),
       c.req.raw.signal,
     );
+    const target = nativeTargetFor(resolved, "responses", !!deps.native);
+    if (target) {
+      const nativeConv: NativeConversation = { frontDoor: "responses", target, raw, stream: streaming(req), resolved, fetchedImages, history, input, ...(req.previous_response_id ? { previousResponseId: req.previous_response_id } : {}) };
+      return { nativeConv } as const;
+    }
     const built = buildResponsesConverseRequest(req, history, input, {
       caps,
       modelName: resolved.requested,
@@ -123,14 +130,16 @@ export function responsesRoutes(deps: AppDeps): Hono<AppEnv> {
       defaultGuardrail: config.chat.defaultGuardrail,
     });
     for (const [k, v] of Object.entries(responseHeaders(built))) c.header(k, v);
-    return { req, resolved, caps, built, input, keyId };
+    return { req, resolved, caps, built, input, keyId, nativeConv: undefined };
   }
 
   r.post("/responses", async (c) => {
     const started = performance.now();
     const log = c.get("log");
     log.endpoint = "responses";
-    const { req, resolved, caps, built, input, keyId } = await prepare(c, (q) => q.stream === true, true);
+    const prepared = await prepare(c, (q) => q.stream === true, true);
+    if (prepared.nativeConv) return runNativeConversation(c, { ...deps, native: deps.native! }, prepared.nativeConv);
+    const { req, resolved, caps, built, input, keyId } = prepared;
     const storeIt = req.store !== false;
     const id = newId("resp");
     const createdAt = Math.floor(Date.now() / 1000);
@@ -220,7 +229,9 @@ export function responsesRoutes(deps: AppDeps): Hono<AppEnv> {
   r.post("/responses/input_tokens", async (c) => {
     const log = c.get("log");
     log.endpoint = "responses.input_tokens";
-    const { resolved, built } = await prepare(c, () => false);
+    const prepared = await prepare(c, () => false);
+    if (prepared.nativeConv) throw errors.invalidRequest("Counting input tokens is not available for models on Bedrock's OpenAI-compatible endpoints.", "model", "model_not_supported");
+    const { resolved, built } = prepared;
     // CountTokens counts exactly and never runs the model; Bedrock offers it for Claude models only.
     if (resolved.baseModelId.startsWith("anthropic.")) {
       try {

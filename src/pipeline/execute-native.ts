@@ -1,0 +1,171 @@
+// The execute and encode steps for a model served by one of Bedrock's OpenAI-compatible endpoints
+// (src/upstreams/native/). Everything before them is the pipeline's, unchanged: the front door's
+// validation, the stored conversation, model resolution, admission on the resolved model, media
+// fetched under the SSRF guard. Here: the request goes upstream (passed through, or translated for
+// a Responses-only model), the answer or the stream comes back with usage in the log fields (so
+// usage records, cost, limits and metrics are the ones every request gets), stored Responses are
+// kept in the gateway's store, and a stream that breaks is closed with the front door's error.
+import type { Context } from "hono";
+import type { SendOptions } from "../bedrock/transport/bedrock-http.ts";
+import { errors, toOpenAIErrorBody } from "../errors/gateway-error.ts";
+import { toGatewayError } from "../errors/to-gateway-error.ts";
+import type { AppDeps, AppEnv, LogFields } from "../http/app-env.ts";
+import { SSE_HEADERS, sseStream } from "../http/sse.ts";
+import type { SseEvent } from "../http/sse.ts";
+import type { ResolvedModel } from "../models/resolve-model.ts";
+import type { PlacedItem } from "../responses/convert-input.ts";
+import { newId } from "../responses/item-ids.ts";
+import type { ResponseObject } from "../responses/response-types.ts";
+import { storedInputItems } from "../responses/stored-input.ts";
+import { inlineChatImages, inlineResponsesImages } from "../upstreams/native/inline-images.ts";
+import { runNativeChat } from "../upstreams/native/native-chat.ts";
+import type { NativeCallContext, NativeOutcome, OutEvent } from "../upstreams/native/native-chat.ts";
+import type { NativeClient } from "../upstreams/native/native-client.ts";
+import { runNativeResponses } from "../upstreams/native/native-responses.ts";
+import type { NativeTarget } from "../upstreams/native/native-routes.ts";
+import type { NativeTokenUsage } from "../upstreams/native/native-usage.ts";
+import type { Json, ResponseObjectIn } from "../upstreams/native/openai-shapes.ts";
+
+export type FrontDoor = "chat" | "responses" | "messages";
+
+/**
+ * Where this request runs: a native target, or undefined for Converse. A model Converse serves
+ * but NATIVE_MODELS forces native falls back to Converse on a front door its native endpoint
+ * cannot answer; a native-only model there is a 400 that names the endpoint to use.
+ */
+export function nativeTargetFor(resolved: ResolvedModel, frontDoor: FrontDoor, enabled: boolean): NativeTarget | undefined {
+  const target = resolved.entry?.native;
+  if (!target || !enabled) return undefined;
+  const nativeOnly = resolved.entry?.source === "native";
+  const usable = frontDoor === "chat" ? target.apis.length > 0 : frontDoor === "responses" ? target.apis.includes("responses") : false;
+  if (usable) return target;
+  if (!nativeOnly) return undefined;
+  const use = target.apis.includes("responses") ? "/v1/responses or /v1/chat/completions" : "/v1/chat/completions";
+  throw errors.invalidRequest(
+    `The model '${resolved.requested}' runs on Bedrock's OpenAI-compatible endpoint and is not available through ${frontDoor === "messages" ? "the Anthropic Messages API" : "/v1/responses"}; use ${use}.`,
+    "model",
+    "model_not_supported",
+  );
+}
+
+export interface NativeConversation {
+  frontDoor: "chat" | "responses";
+  target: NativeTarget;
+  /** The client's body, as validated by its front door. */
+  raw: Json;
+  stream: boolean;
+  resolved: ResolvedModel;
+  /** http(s) image URL → bytes the pipeline fetched under the SSRF guard. */
+  fetchedImages: Map<string, Buffer>;
+  /** Responses: the stored conversation continued, and this request's input items. */
+  history?: PlacedItem[];
+  input?: PlacedItem[];
+  previousResponseId?: string;
+}
+
+/** Into the same log fields Converse fills: the access log, usage records, cost, limits, metrics. */
+function recordNativeUsage(log: LogFields, u: NativeTokenUsage): void {
+  log.inputTokens = u.inputTokens;
+  log.outputTokens = u.outputTokens;
+  if (u.cacheReadTokens) log.cacheReadTokens = u.cacheReadTokens;
+}
+
+const keyIdOf = (c: Context<AppEnv>) => c.get("principal")?.keyId ?? "anonymous";
+
+/** Reasoning items replay only where they were made: Converse's sealed thinking means nothing
+ * upstream, and an upstream's reasoning is not kept encrypted for a stateless replay. */
+const replayable = (p: PlacedItem) => (p.item as { type?: string }).type !== "reasoning";
+
+export async function runNativeConversation(c: Context<AppEnv>, deps: AppDeps & { native: NativeClient }, conv: NativeConversation): Promise<Response> {
+  const started = performance.now();
+  const { config } = deps;
+  const log = c.get("log");
+  log.upstream = conv.target.upstream === "mantle" ? "bedrock-mantle" : "bedrock-runtime-openai";
+  const signal = c.req.raw.signal;
+  let retries = 0;
+  let outputChars = 0;
+  let usageSeen = false;
+  const send: SendOptions = { signal, onRetry: () => void (log.retries = ++retries) };
+  const ctx: NativeCallContext = {
+    client: deps.native,
+    target: conv.target,
+    send,
+    onUsage: (u) => {
+      usageSeen = true;
+      recordNativeUsage(log, u);
+    },
+    onFirstContent: () => (log.ttftMs = Math.round(performance.now() - started)),
+    onOutputChars: (n) => (outputChars += n),
+  };
+
+  let outcome: NativeOutcome;
+  if (conv.frontDoor === "chat") {
+    const body = { ...conv.raw, messages: inlineChatImages(conv.raw.messages, conv.fetchedImages) };
+    const includeUsage = (conv.raw.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+    outcome = await runNativeChat(ctx, body, conv.stream, { id: `chatcmpl-${crypto.randomUUID().replaceAll("-", "")}`, created: Math.floor(Date.now() / 1000), model: conv.resolved.requested, includeUsage });
+  } else {
+    const storeIt = conv.raw.store !== false;
+    const history = (conv.history ?? []).filter(replayable).map((p) => p.item as unknown as Json);
+    const input = (conv.input ?? []).map((p) => p.item as unknown as Json);
+    outcome = await runNativeResponses(ctx, conv.raw, conv.stream, {
+      input: inlineResponsesImages([...history, ...input], conv.fetchedImages),
+      store: storeIt,
+      previousResponseId: conv.previousResponseId ?? null,
+      onFinal: async (final: ResponseObjectIn) => {
+        if (!storeIt) return;
+        const now = Date.now();
+        await deps.responses.store.save({
+          id: final.id,
+          keyId: keyIdOf(c),
+          createdAt: now,
+          expiresAt: now + deps.responses.retentionMs,
+          previousResponseId: conv.previousResponseId ?? null,
+          response: { ...final, model: conv.resolved.requested } as unknown as ResponseObject,
+          input: storedInputItems(conv.input ?? [], newId),
+        });
+      },
+    });
+  }
+  if (outcome.dropped.length) {
+    if (config.chat.strictParams) {
+      throw errors.invalidRequest(`These parameters cannot be honoured for '${conv.resolved.requested}': ${outcome.dropped.join(", ")}.`, outcome.dropped[0]!, "unsupported_parameter");
+    }
+    c.header("x-bedrock-gateway-dropped-params", outcome.dropped.join(","));
+  }
+
+  if (outcome.json) {
+    if (config.log.debugBodies) deps.logger.debug({ requestId: c.get("requestId"), body: outcome.json }, "response body");
+    return c.json(outcome.json);
+  }
+
+  let resolveDone!: () => void;
+  c.set("streamDone", new Promise<void>((done) => (resolveDone = done)));
+  const requestId = c.get("requestId");
+  const frontDoor = conv.frontDoor;
+  async function* events(): AsyncGenerator<SseEvent> {
+    let completed = false;
+    try {
+      for await (const e of outcome.events as AsyncIterable<OutEvent>) yield e.event ? { event: e.event, data: e.data } : { data: e.data };
+      completed = true;
+    } catch (err) {
+      if (signal.aborted) return;
+      const { error } = toGatewayError(err, requestId);
+      log.errorType = error.code ?? error.type;
+      // An error the upstream already sent in the front door's own shape has reached the client.
+      if ((err as { relayed?: boolean }).relayed) return;
+      if (frontDoor === "chat") yield { data: toOpenAIErrorBody(error) };
+      else yield { event: "error", data: { type: "error", code: error.code, message: error.message, param: null, sequence_number: 0 } };
+    } finally {
+      if (!completed && signal.aborted) {
+        log.aborted = true;
+        if (!usageSeen) {
+          // The upstream reports usage only at the end: estimate what was sent and produced.
+          log.inputTokens = Math.ceil(JSON.stringify(conv.raw.messages ?? conv.raw.input ?? "").length / 4);
+          log.outputTokens = Math.ceil(outputChars / 4);
+        }
+      }
+    }
+  }
+  for (const [k, v] of Object.entries(SSE_HEADERS)) c.header(k, v);
+  return c.body(sseStream(events(), { keepAliveMs: config.chat.keepAliveMs, onClose: () => resolveDone() }), 200);
+}

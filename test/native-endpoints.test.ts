@@ -1,0 +1,238 @@
+// Models served only by Bedrock's OpenAI-compatible endpoints, end to end: the real gateway, its
+// real native client and transport, the test double's Mantle and runtime /openai/v1 endpoints,
+// and the official `openai` SDK as the client.
+import assert from "node:assert/strict";
+import { after, before, beforeEach, describe, it } from "node:test";
+import OpenAI from "openai";
+import { startGateway, TEST_API_KEY } from "./helpers/gateway.ts";
+import type { TestGateway } from "./helpers/gateway.ts";
+
+const GPT5 = "openai.gpt-5.5";
+const GEMMA = "google.gemma-4-31b";
+const KIMI = "moonshotai.kimi-k3";
+
+describe("native endpoints: discovery", () => {
+  let gw: TestGateway;
+  before(async () => (gw = await startGateway()));
+  after(() => gw.close());
+
+  it("lists native-only models with endpoint openai-native and Converse models with endpoint converse", async () => {
+    const list = await gw.openai.models.list();
+    const byId = new Map(list.data.map((m) => [m.id, m as unknown as { id: string; endpoint: string; owned_by: string }]));
+    assert.equal(byId.get(GPT5)?.endpoint, "openai-native");
+    assert.equal(byId.get(GPT5)?.owned_by, "openai");
+    assert.equal(byId.get(GEMMA)?.endpoint, "openai-native");
+    assert.equal(byId.get("anthropic.claude-3-haiku-20240307-v1:0")?.endpoint, "converse");
+    // Served by Converse: listed once, under its Converse id.
+    assert.equal(byId.get("openai.gpt-oss-120b-1:0")?.endpoint, "converse");
+    assert.equal(byId.has("openai.gpt-oss-120b"), false);
+    // Claude on Mantle answers only the Anthropic Messages API; Converse serves it.
+    assert.equal(byId.has("anthropic.claude-haiku-4-5"), false);
+    // The Mantle list was fetched with Mantle's SigV4 signing name.
+    assert.equal(gw.fake.native.lastCall("NativeListModels")?.auth, "bedrock-mantle");
+  });
+
+  it("a Mantle spelling of a Converse model goes through Converse", async () => {
+    gw.fake.reset();
+    const res = await gw.openai.chat.completions.create({ model: "openai.gpt-oss-120b", messages: [{ role: "user", content: "hi" }] });
+    assert.equal(res.choices[0]!.message.content, "Hello from the Bedrock test double.");
+    assert.equal(gw.fake.lastCall("Converse")?.modelId, "openai.gpt-oss-120b-1:0");
+    assert.equal(gw.fake.native.calls("NativeChat").length, 0);
+  });
+});
+
+describe("native endpoints: chat completions", () => {
+  let gw: TestGateway;
+  before(async () => (gw = await startGateway()));
+  after(() => gw.close());
+  beforeEach(() => gw.fake.reset());
+
+  it("passes a chat request through to Mantle under /v1, with usage in the access log", async () => {
+    gw.fake.native.enqueue({ text: "Gemma says hi.", usage: { input: 11, output: 4, cached: 3 } });
+    const res = await gw.openai.chat.completions.create({ model: GEMMA, messages: [{ role: "user", content: "hi" }], temperature: 0.2 });
+    assert.equal(res.choices[0]!.message.content, "Gemma says hi.");
+    assert.equal(res.model, GEMMA);
+    const call = gw.fake.native.lastCall("NativeChat")!;
+    assert.equal(call.host, "mantle");
+    assert.equal(call.path, "/v1/chat/completions");
+    assert.equal(call.body.model, GEMMA);
+    assert.equal(call.body.temperature, 0.2);
+    assert.equal(gw.fake.calls("Converse").length, 0);
+    const line = await waitForLog(gw, (l) => l.endpoint === "chat.completions" && l.model === GEMMA);
+    assert.equal(line.inputTokens, 8);
+    assert.equal(line.outputTokens, 4);
+    assert.equal(line.cacheReadTokens, 3);
+    assert.equal(line.upstream, "bedrock-mantle");
+  });
+
+  it("streams a chat completion through, asking upstream for usage and dropping it when the client did not", async () => {
+    gw.fake.native.enqueue({ text: "streamed through the native endpoint", usage: { input: 9, output: 6 } });
+    const stream = await gw.openai.chat.completions.create({ model: GEMMA, messages: [{ role: "user", content: "hi" }], stream: true });
+    let text = "";
+    let usageChunks = 0;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      if (chunk.usage) usageChunks++;
+    }
+    assert.equal(text, "streamed through the native endpoint");
+    assert.equal(usageChunks, 0);
+    assert.deepEqual(gw.fake.native.lastCall("NativeChat")!.body.stream_options, { include_usage: true });
+    const line = await waitForLog(gw, (l) => l.model === GEMMA && l.stream === true);
+    assert.equal(line.inputTokens, 9);
+    assert.equal(line.outputTokens, 6);
+  });
+
+  it("streams tool calls and the usage chunk when asked", async () => {
+    gw.fake.native.enqueue({ toolCalls: [{ name: "get_weather", arguments: '{"city":"Paris"}', id: "call_w1" }], usage: { input: 20, output: 7 } });
+    const stream = await gw.openai.chat.completions.create({
+      model: GEMMA,
+      messages: [{ role: "user", content: "weather?" }],
+      tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let args = "";
+    let name = "";
+    let usage: OpenAI.CompletionUsage | undefined;
+    let finish: string | null | undefined;
+    for await (const chunk of stream) {
+      for (const t of chunk.choices[0]?.delta.tool_calls ?? []) {
+        name += t.function?.name ?? "";
+        args += t.function?.arguments ?? "";
+      }
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+      if (chunk.usage) usage = chunk.usage;
+    }
+    assert.equal(name, "get_weather");
+    assert.deepEqual(JSON.parse(args), { city: "Paris" });
+    assert.equal(finish, "tool_calls");
+    assert.equal(usage?.prompt_tokens, 20);
+  });
+
+  it("learns the /openai/v1 prefix of a model Mantle refuses under /v1", async () => {
+    const res = await gw.openai.chat.completions.create({ model: KIMI, messages: [{ role: "user", content: "hi" }] });
+    assert.equal(res.choices[0]!.message.content, "Hello from the native endpoint of the test double.");
+    const calls = gw.fake.native.calls("NativeChat");
+    assert.deepEqual(calls.map((c) => [c.path, c.status]), [["/v1/chat/completions", 400], ["/openai/v1/chat/completions", 200]]);
+    // Learned: the next call goes straight to /openai/v1.
+    await gw.openai.chat.completions.create({ model: KIMI, messages: [{ role: "user", content: "again" }] });
+    assert.equal(gw.fake.native.calls("NativeChat").length, 3);
+    assert.equal(gw.fake.native.lastCall("NativeChat")!.path, "/openai/v1/chat/completions");
+  });
+
+  it("translates chat to the Responses API for a Responses-only model (JSON)", async () => {
+    gw.fake.native.enqueue({ text: "GPT-5 answer", reasoning: "thought briefly", usage: { input: 30, output: 12, reasoning: 4 } });
+    const res = await gw.request("/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: GPT5, messages: [{ role: "system", content: "be brief" }, { role: "user", content: "hi" }], max_tokens: 50, seed: 7, reasoning_effort: "low" }),
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("x-bedrock-gateway-dropped-params"), "seed");
+    const body = (await res.json()) as OpenAI.ChatCompletion & { choices: { message: { reasoning_content?: string } }[] };
+    assert.equal(body.object, "chat.completion");
+    assert.equal(body.choices[0]!.message.content, "GPT-5 answer");
+    assert.equal(body.choices[0]!.message.reasoning_content, "thought briefly");
+    assert.equal(body.usage?.prompt_tokens, 30);
+    const call = gw.fake.native.lastCall("NativeResponses")!;
+    assert.equal(call.path, "/openai/v1/responses");
+    assert.equal(call.body.max_output_tokens, 50);
+    assert.deepEqual(call.body.reasoning, { effort: "low" });
+    assert.equal(call.body.store, false);
+    assert.deepEqual(call.body.input[0], { role: "system", content: "be brief" });
+  });
+
+  it("translates a Responses stream into chat chunks for a Responses-only model", async () => {
+    gw.fake.native.enqueue({ text: "streamed GPT-5", toolCalls: [{ name: "lookup", arguments: '{"q":"x"}', id: "call_9" }], usage: { input: 5, output: 9 } });
+    const stream = await gw.openai.chat.completions.create({ model: GPT5, messages: [{ role: "user", content: "hi" }], stream: true, stream_options: { include_usage: true } });
+    let text = "";
+    let args = "";
+    let usage: OpenAI.CompletionUsage | undefined;
+    const ids = new Set<string>();
+    for await (const chunk of stream) {
+      ids.add(chunk.id);
+      text += chunk.choices[0]?.delta.content ?? "";
+      for (const t of chunk.choices[0]?.delta.tool_calls ?? []) {
+        assert.equal(t.index, 0);
+        args += t.function?.arguments ?? "";
+      }
+      if (chunk.usage) usage = chunk.usage;
+    }
+    assert.equal(text, "streamed GPT-5");
+    assert.deepEqual(JSON.parse(args), { q: "x" });
+    assert.equal(usage?.completion_tokens, 9);
+    assert.equal(ids.size, 1);
+  });
+
+  it("keeps upstream errors in OpenAI's shape with the gateway's status mapping", async () => {
+    gw.fake.native.enqueue({ error: { status: 400, message: "max_tokens is too large for this model", code: "invalid_value" } });
+    await assert.rejects(
+      gw.openai.chat.completions.create({ model: GEMMA, messages: [{ role: "user", content: "hi" }] }),
+      (err: InstanceType<typeof OpenAI.APIError>) => {
+        assert.equal(err.status, 400);
+        assert.match(err.message, /max_tokens is too large/);
+        assert.equal((err.error as { type: string }).type, "invalid_request_error");
+        return true;
+      },
+    );
+    gw.fake.native.enqueue({ error: { status: 429, message: "Too many requests", type: "rate_limit_error" } }, { error: { status: 429, message: "Too many requests", type: "rate_limit_error" } }, { error: { status: 429, message: "Too many requests", type: "rate_limit_error" } });
+    const res = await gw.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: GEMMA, messages: [{ role: "user", content: "hi" }] }) });
+    // Retried before the first byte (more than one upstream call), then a 429 in OpenAI's shape.
+    assert.ok(gw.fake.native.calls("NativeChat").length >= 2);
+    if (res.status === 429) {
+      const body = (await res.json()) as { error: { type: string } };
+      assert.equal(body.error.type, "rate_limit_error");
+    } else assert.equal(res.status, 200);
+  });
+
+  it("closes a broken stream with an error event the SDK raises", async () => {
+    gw.fake.native.enqueue({ text: "this will be cut off halfway", stream: { cutAfter: 3 } });
+    const stream = await gw.openai.chat.completions.create({ model: GEMMA, messages: [{ role: "user", content: "hi" }], stream: true });
+    await assert.rejects(async () => {
+      for await (const _ of stream);
+    }, (err: Error) => err instanceof OpenAI.APIError);
+  });
+
+  it("inlines image URLs as data before forwarding, with the SSRF guard applied", async () => {
+    const res = await gw.request("/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: GEMMA, messages: [{ role: "user", content: [{ type: "text", text: "what is this" }, { type: "image_url", image_url: { url: "http://169.254.169.254/latest/meta-data/x.png" } }] }] }),
+    });
+    assert.equal(res.status, 400);
+    const body = (await res.json()) as { error: { code: string; param: string } };
+    assert.equal(body.error.code, "invalid_image_url");
+    assert.equal(gw.fake.native.calls("NativeChat").length, 0);
+  });
+
+  it("answers 400 naming the endpoint to use on /v1/messages", async () => {
+    const res = await gw.request("/v1/messages", {
+      method: "POST",
+      headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ model: GEMMA, max_tokens: 100, messages: [{ role: "user", content: "hi" }] }),
+    });
+    assert.equal(res.status, 400);
+    const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+    assert.equal(body.type, "error");
+    assert.match(body.error.message, /\/v1\/chat\/completions/);
+  });
+
+  it("requires the client's key like every other route", async () => {
+    const res = await gw.request("/v1/chat/completions", { method: "POST", noAuth: true, headers: { "content-type": "application/json" }, body: JSON.stringify({ model: GEMMA, messages: [{ role: "user", content: "hi" }] }) });
+    assert.equal(res.status, 401);
+    assert.equal(gw.fake.native.calls("NativeChat").length, 0);
+    const wrong = new OpenAI({ baseURL: gw.baseURL, apiKey: "sk-wrong", maxRetries: 0 });
+    await assert.rejects(wrong.chat.completions.create({ model: GEMMA, messages: [{ role: "user", content: "hi" }] }), (e: InstanceType<typeof OpenAI.APIError>) => e.status === 401);
+    assert.equal(TEST_API_KEY.length > 0, true);
+  });
+});
+
+async function waitForLog(gw: TestGateway, pred: (l: Record<string, unknown>) => boolean, timeoutMs = 3000): Promise<Record<string, unknown>> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const hit = gw.logs.findLast((l) => l.msg === "request" && pred(l)) ?? gw.logs.findLast((l) => pred(l) && "latencyMs" in l);
+    if (hit) return hit;
+    if (Date.now() > end) throw new Error("no matching access-log line");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
