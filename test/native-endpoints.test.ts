@@ -43,7 +43,7 @@ describe("native endpoints: discovery", () => {
 
 describe("native endpoints: chat completions", () => {
   let gw: TestGateway;
-  before(async () => (gw = await startGateway()));
+  before(async () => (gw = await startGateway({ env: { UPSTREAM_RETRY_MAX_TIME: "1s" } })));
   after(() => gw.close());
   beforeEach(() => gw.fake.reset());
 
@@ -175,14 +175,15 @@ describe("native endpoints: chat completions", () => {
         return true;
       },
     );
-    gw.fake.native.enqueue({ error: { status: 429, message: "Too many requests", type: "rate_limit_error" } }, { error: { status: 429, message: "Too many requests", type: "rate_limit_error" } }, { error: { status: 429, message: "Too many requests", type: "rate_limit_error" } });
+    // Throttling is retried before the first byte, then reported as a 429 in OpenAI's shape.
+    gw.fake.native.setDefault({ error: { status: 429, message: "Too many requests, please wait.", type: "rate_limit_error" } });
     const res = await gw.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: GEMMA, messages: [{ role: "user", content: "hi" }] }) });
-    // Retried before the first byte (more than one upstream call), then a 429 in OpenAI's shape.
-    assert.ok(gw.fake.native.calls("NativeChat").length >= 2);
-    if (res.status === 429) {
-      const body = (await res.json()) as { error: { type: string } };
-      assert.equal(body.error.type, "rate_limit_error");
-    } else assert.equal(res.status, 200);
+    assert.equal(res.status, 429);
+    assert.equal(res.headers.get("x-should-retry"), "true");
+    const body = (await res.json()) as { error: { type: string; message: string } };
+    assert.equal(body.error.type, "rate_limit_error");
+    assert.match(body.error.message, /Too many requests/);
+    assert.ok(gw.fake.native.calls("NativeChat").length >= 2, "retried before answering");
   });
 
   it("closes a broken stream with an error event the SDK raises", async () => {
