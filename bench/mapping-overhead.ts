@@ -1,8 +1,12 @@
 // Rough CPU cost of the pure chat mappers per request (no I/O): request mapping + response mapping.
 // Usage: node bench/mapping-overhead.ts
-import { buildConverseRequest } from "../src/chat/build-converse-request.ts";
-import { convertChoice } from "../src/chat/convert-response.ts";
-import { ChatStreamConverter } from "../src/chat/convert-stream.ts";
+import { buildConverseRequest } from "../src/chat/chat-to-converse.ts";
+import { convertChoice } from "../src/chat/chat-response.ts";
+import { ChatStreamEncoder } from "../src/chat/chat-stream-encoder.ts";
+import { formatSse } from "../src/http/sse.ts";
+import type { SseEvent } from "../src/http/sse.ts";
+import { ChoiceNormalizer } from "../src/pipeline/canonical-events.ts";
+import type { CanonicalEvent } from "../src/pipeline/canonical-events.ts";
 import { capabilitiesFor } from "../src/models/capabilities.ts";
 import { ChatCompletionRequest } from "../src/openai/chat-request.ts";
 
@@ -43,8 +47,18 @@ function run(n: number) {
 }
 function runStream(n: number) {
   for (let i = 0; i < n; i++) {
-    const conv = new ChatStreamConverter({ toolNames: { clientName: (s: string) => s } as never, suppressToolCalls: false, reasoningOutput: "reasoning_content" });
-    for (const e of events) for (const s of conv.push(e)) if (s.delta) JSON.stringify(s.delta);
+    // Bedrock event → canonical event → chunk object → SSE text, as the stream engine does.
+    const conv = new ChoiceNormalizer(0, { toolNames: { clientName: (s: string) => s } as never, suppressToolCalls: false });
+    const encoder = new ChatStreamEncoder({ id: "chatcmpl-1", created: 0, model: "m", choices: 1, includeUsage: true, reasoningOutput: "reasoning_content" });
+    const canonical: CanonicalEvent[] = [];
+    const out: SseEvent[] = encoder.start();
+    for (const e of events) {
+      conv.push(e, canonical);
+      for (const c of canonical) encoder.push(c, out);
+      canonical.length = 0;
+    }
+    out.push(...encoder.end([conv]).events);
+    for (const ev of out) formatSse(ev);
   }
 }
 run(2000);

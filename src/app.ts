@@ -16,9 +16,10 @@ import { embeddingsRoutes } from "./http/routes/embeddings.ts";
 import { healthRoutes } from "./http/routes/health.ts";
 import { imagesRoutes } from "./http/routes/images.ts";
 import { messagesRoutes } from "./http/routes/messages.ts";
-import { toAnthropicError } from "./anthropic/errors.ts";
+import { toAnthropicError } from "./anthropic/anthropic-errors.ts";
 import { modelsRoutes } from "./http/routes/models.ts";
 import { responsesRoutes } from "./http/routes/responses.ts";
+import { storedResponsesRoutes } from "./http/routes/stored-responses.ts";
 import { rerankRoutes } from "./http/routes/rerank.ts";
 
 export type { AppDeps } from "./http/app-env.ts";
@@ -35,10 +36,8 @@ function apiRoutes(deps: AppDeps): RouteModule[] {
   return [
     { routes: modelsRoutes(deps), methods: { "/models": ["GET"], "/models/:id{.+}": ["GET"] } },
     { routes: chatCompletionsRoutes(deps), methods: { "/chat/completions": ["POST"] } },
-    {
-      routes: responsesRoutes(deps),
-      methods: { "/responses": ["POST"], "/responses/input_tokens": ["POST"], "/responses/:id": ["GET", "DELETE"], "/responses/:id/input_items": ["GET"] },
-    },
+    { routes: responsesRoutes(deps), methods: { "/responses": ["POST"], "/responses/input_tokens": ["POST"] } },
+    { routes: storedResponsesRoutes(deps), methods: { "/responses/:id": ["GET", "DELETE"], "/responses/:id/input_items": ["GET"] } },
     { routes: messagesRoutes(deps), methods: { "/messages": ["POST"], "/messages/count_tokens": ["POST"] }, errorFormat: "anthropic" },
     { routes: embeddingsRoutes(deps), methods: { "/embeddings": ["POST"] } },
     { routes: imagesRoutes(deps), methods: { "/images/generations": ["POST"] } },

@@ -142,8 +142,10 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   const thinkingStore = new ThinkingStore(config.chat.thinkingStoreTtlMs, config.chat.thinkingStoreMaxEntries);
   const responses = await openResponsesState(config.responses, store, logger);
 
+  // DEBUG=true logs bodies whatever LOG_LEVEL says: a child logger with its own level.
+  const bodyLogger = config.log.debugBodies ? logger.child({ kind: "body" }, { level: "debug" }) : undefined;
   const deps: AppDeps = {
-    config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), native, thinkingStore, responses, admission, observers, store, keys, metrics,
+    config, logger, catalog, auth, runtime: createBedrockRuntime(runtimeHttp), native, thinkingStore, responses, admission, observers, store, keys, metrics, bodyLogger,
   };
 
   return {

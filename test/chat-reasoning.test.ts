@@ -26,16 +26,31 @@ describe("reasoning", () => {
       .create({ model: CLAUDE, messages: [{ role: "user", content: "2+2?" }], reasoning_effort: "high", temperature: 0.2, max_tokens: 1000 })
       .withResponse();
     const sent = gw.fake.lastCall()!.body;
-    assert.deepEqual(sent.additionalModelRequestFields.thinking, { type: "enabled", budget_tokens: 20_000 });
-    assert.equal(sent.inferenceConfig.maxTokens, 24_096, "raised above the budget");
+    // max_tokens 1000 leaves no room for even the smallest budget: the minimum budget, max_tokens raised just enough.
+    assert.deepEqual(sent.additionalModelRequestFields.thinking, { type: "enabled", budget_tokens: 1024 });
+    assert.equal(sent.inferenceConfig.maxTokens, 2024, "raised above the minimum budget only");
     assert.equal(sent.inferenceConfig.temperature, undefined, "temperature must be unset while thinking");
-    assert.match(res.response.headers.get("x-bedrock-gateway-max-tokens")!, /raised 1000 to 24096/);
+    assert.match(res.response.headers.get("x-bedrock-gateway-max-tokens")!, /raised 1000 to 2024/);
     assert.match(res.response.headers.get("x-bedrock-gateway-dropped-params")!, /temperature/);
     const msg = res.data.choices[0]!.message as OpenAI.ChatCompletionMessage & { reasoning_content?: string; thinking_blocks?: unknown[] };
     assert.equal(msg.content, "The answer is 4.");
     assert.equal(msg.reasoning_content, "First, consider the question.");
     assert.equal(msg.thinking_blocks!.length, 1);
     assert.deepEqual(openaiSchemaErrors("CreateChatCompletionResponse", res.data), []);
+  });
+
+  it("shrinks the thinking budget to fit the client's output cap instead of raising the cap", async () => {
+    for (const [effort, cap, budget] of [["low", 2048, 1024], ["medium", 8000, 4000], ["high", 20_000, 15_904]] as const) {
+      const res = await gw.openai.chat.completions.create({ model: CLAUDE, messages: [{ role: "user", content: "x" }], reasoning_effort: effort, max_tokens: cap }).withResponse();
+      const sent = gw.fake.lastCall()!.body;
+      assert.equal(sent.inferenceConfig.maxTokens, cap, `${effort}: the client's max_tokens is what is sent`);
+      assert.equal(sent.additionalModelRequestFields.thinking.budget_tokens, budget, `${effort}: budget below the cap`);
+      assert.equal(res.response.headers.get("x-bedrock-gateway-max-tokens"), null);
+      assert.match(res.response.headers.get("x-bedrock-gateway-thinking-budget")!, new RegExp(`to ${budget} to fit below the output limit of ${cap}`));
+    }
+    // The same rule on every front door: Responses' max_output_tokens and Anthropic's thinking budget.
+    await gw.openai.responses.create({ model: CLAUDE, input: "x", reasoning: { effort: "low" }, max_output_tokens: 2048 });
+    assert.deepEqual([gw.fake.lastCall()!.body.inferenceConfig.maxTokens, gw.fake.lastCall()!.body.additionalModelRequestFields.thinking.budget_tokens], [2048, 1024]);
   });
 
   it("keeps the budget at least 1024 and below max tokens", async () => {

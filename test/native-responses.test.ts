@@ -23,7 +23,7 @@ describe("native endpoints: Responses API", () => {
     gw.fake.native.enqueue({ text: "first answer", usage: { input: 12, output: 3 } });
     const first = await gw.openai.responses.create({ model: GPT5, input: "remember the number 42" });
     assert.equal(first.output_text, "first answer");
-    assert.equal(first.store, true);
+    assert.equal((first as unknown as { store: boolean }).store, true);
     const call = gw.fake.native.lastCall("NativeResponses")!;
     assert.equal(call.path, "/openai/v1/responses");
     assert.equal(call.body.store, false, "state lives in the gateway, never upstream");
@@ -81,7 +81,7 @@ describe("native endpoints: Responses API", () => {
 
   it("does not store with store: false", async () => {
     const r = await gw.openai.responses.create({ model: GEMMA, input: "hi", store: false });
-    assert.equal(r.store, false);
+    assert.equal((r as unknown as { store: boolean }).store, false);
     await assert.rejects(gw.openai.responses.retrieve(r.id), (e: InstanceType<typeof OpenAI.APIError>) => e.status === 404);
     assert.equal(gw.fake.native.lastCall("NativeResponses")!.path, "/v1/responses");
   });
@@ -116,7 +116,7 @@ describe("native endpoints: same governance as Converse", () => {
   after(() => gw.close());
   beforeEach(() => gw.fake.reset());
 
-  const post = (path: string, secret: string, body: string, requestId = crypto.randomUUID()) =>
+  const post = (path: string, secret: string, body: string, requestId: string = crypto.randomUUID()) =>
     gw.request(path, { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": "application/json", "x-request-id": requestId }, body });
 
   it("applies the key's allow-list to the native model id, in /v1/models and on calls", async () => {

@@ -10,7 +10,7 @@ import type { RateLimiter } from "../src/limits/rate-limiter.ts";
 import { formatResetDuration, rateLimitHeaders } from "../src/limits/rate-limit-headers.ts";
 import { redisLimiter } from "../src/limits/redis-limiter.ts";
 import { adjust, take } from "../src/limits/token-bucket.ts";
-import { estimateInputTokens } from "../src/limits/estimate-tokens.ts";
+import { estimateBodyTokens } from "../src/limits/estimate-body-tokens.ts";
 import { startRedis } from "./helpers/redis-server.ts";
 import type { RedisServer } from "./helpers/redis-server.ts";
 
@@ -64,11 +64,11 @@ describe("token buckets (pure)", () => {
   });
 
   it("estimate input tokens roughly, counting images at a flat size", () => {
-    assert.equal(estimateInputTokens([{ role: "user", content: "x".repeat(400) }]), 101);
+    assert.equal(estimateBodyTokens([{ role: "user", content: "x".repeat(400) }]), 101);
     const image = `data:image/png;base64,${"A".repeat(2_000_000)}`;
-    assert.equal(estimateInputTokens([{ role: "user", content: [{ type: "image_url", image_url: { url: image } }] }]), 1600 + 4);
-    assert.equal(estimateInputTokens(["word ".repeat(480)]), 600, "prose is prose, however long");
-    assert.equal(estimateInputTokens([{ bytes: "QUJD".repeat(1000) }]), 1600, "raw base64 counts as one document");
+    assert.equal(estimateBodyTokens([{ role: "user", content: [{ type: "image_url", image_url: { url: image } }] }]), 1600 + 4);
+    assert.equal(estimateBodyTokens(["word ".repeat(480)]), 600, "prose is prose, however long");
+    assert.equal(estimateBodyTokens([{ bytes: "QUJD".repeat(1000) }]), 1600, "raw base64 counts as one document");
   });
 });
 

@@ -86,7 +86,14 @@ export const MessagesRequest = z.object({
   stop_sequences: z.array(z.string()).optional(),
   stream: z.boolean().optional(),
   thinking: z.object({ type: z.enum(["enabled", "disabled", "adaptive"]), budget_tokens: z.number().int().optional(), display: z.string().optional() }).loose().optional(),
-  output_config: z.object({ effort: z.enum(["low", "medium", "high", "max"]).optional(), format: z.unknown().optional() }).loose().optional(),
+  output_config: z
+    .object({
+      effort: z.enum(["low", "medium", "high", "xhigh", "max"]).nullable().optional(),
+      // Structured output: the answer is JSON valid against this schema (same path as OpenAI's response_format).
+      format: z.object({ type: z.literal("json_schema"), schema: z.record(z.string(), z.unknown()) }).nullable().optional(),
+    })
+    .loose()
+    .optional(),
   metadata: z.object({ user_id: z.string().nullable().optional() }).loose().optional(),
   service_tier: z.enum(["auto", "standard_only"]).optional(),
   // Accepted and dropped: Bedrock has no equivalent.

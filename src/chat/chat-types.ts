@@ -1,6 +1,6 @@
 // The Chat Completions objects this gateway returns (the subset of OpenAI's schema it fills).
 import type { FinishReason } from "../converse/map-finish-reason.ts";
-import type { OpenAIUsage } from "./convert-usage.ts";
+import type { OpenAIUsage } from "./chat-usage.ts";
 
 export interface ToolCallOut {
   id: string;

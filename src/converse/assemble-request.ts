@@ -101,6 +101,23 @@ function mapSampling(s: SamplingInput, caps: ModelCapabilities, params: ParamNam
   return inference;
 }
 
+/** The settings that decide how many output tokens are asked for (known before any media is fetched). */
+export interface InferenceSettings {
+  sampling: SamplingInput;
+  effort?: Effort;
+  thinking?: Record<string, unknown>;
+}
+
+/**
+ * The max tokens that will be sent to Bedrock, as assembleConverseRequest decides them (the model's
+ * limit, reasoning budgets): what admission reserves against the key's limits and budget. Undefined
+ * when the request names no limit and reasoning sets none (Bedrock's default applies).
+ */
+export function planOutputTokens(s: InferenceSettings, caps: ModelCapabilities): number | undefined {
+  const inference = mapSampling(s.sampling, caps, DEFAULT_PARAMS, [], {});
+  return planReasoning({ effort: s.effort, thinking: s.thinking, inference }, caps).inference.maxTokens;
+}
+
 /** The last assistant turn that called tools, when the conversation continues from it. */
 function lastToolTurn(messages: Message[]): Message | undefined {
   for (let i = messages.length - 1; i >= 0; i--) {

@@ -1,7 +1,8 @@
 // Pure: OpenAI reasoning_effort (or a raw Anthropic `thinking` object) → each family's Bedrock
 // reasoning setting, with the inference-parameter rules reasoning imposes:
-// - Claude (budget): thinking.budget_tokens ≥ 1024 and < maxTokens; maxTokens is raised when the
-//   client's limit leaves no room (reported in a header); temperature must be unset (or 1) and
+// - Claude (budget): thinking.budget_tokens ≥ 1024 and < maxTokens; the budget shrinks to fit the
+//   client's limit, which is raised only when even 1024 does not fit (reported in a header);
+//   temperature must be unset (or 1) and
 //   top_p ≥ 0.95 or unset; a forced tool choice is not allowed.
 // - Claude (adaptive): thinking {type: adaptive} plus output_config.effort.
 // - Nova 2: reasoningConfig.maxReasoningEffort; at "high" temperature / top_p / maxTokens must be unset.
@@ -50,20 +51,31 @@ export function parseEffort(value: unknown): Effort | undefined {
   throw errors.invalidRequest("reasoning_effort must be one of none, minimal, low, medium, high, xhigh.", "reasoning_effort");
 }
 
+/**
+ * A Claude thinking budget under the client's output cap. The cap is what the client agreed to
+ * pay for, so the budget shrinks to fit below it (leaving room for the answer) rather than the cap
+ * growing; the cap is raised only when not even the minimum budget fits, and a header says so.
+ */
 function claudeBudget(budget: number, inference: InferenceConfiguration, caps: ModelCapabilities, notes: Record<string, string>) {
   const limit = caps.maxOutputTokens ?? 64_000;
   let b = Math.max(MIN_BUDGET, Math.floor(budget));
   if (b >= limit) b = Math.max(MIN_BUDGET, limit - ANSWER_ROOM);
   const asked = inference.maxTokens;
-  let maxTokens = asked;
-  if (asked === undefined || asked <= b) {
-    maxTokens = Math.min(limit, b + Math.max(asked ?? 0, ANSWER_ROOM));
+  if (asked === undefined) {
+    const maxTokens = Math.min(limit, b + ANSWER_ROOM);
     if (maxTokens <= b) b = Math.max(MIN_BUDGET, maxTokens - 1);
-    notes["x-bedrock-gateway-max-tokens"] = asked === undefined
-      ? `set to ${maxTokens} to leave room above the thinking budget of ${b}`
-      : `raised ${asked} to ${maxTokens} to leave room above the thinking budget of ${b}`;
+    notes["x-bedrock-gateway-max-tokens"] = `set to ${maxTokens} to leave room above the thinking budget of ${b}`;
+    return { budget: b, maxTokens };
   }
-  return { budget: b, maxTokens: maxTokens! };
+  if (asked > b) return { budget: b, maxTokens: asked };
+  if (asked > MIN_BUDGET) {
+    const shrunk = Math.max(MIN_BUDGET, Math.min(b, asked - Math.min(ANSWER_ROOM, Math.floor(asked / 2))));
+    notes["x-bedrock-gateway-thinking-budget"] = `reduced ${b} to ${shrunk} to fit below the output limit of ${asked}`;
+    return { budget: shrunk, maxTokens: asked };
+  }
+  const maxTokens = Math.min(limit, MIN_BUDGET + asked);
+  notes["x-bedrock-gateway-max-tokens"] = `raised ${asked} to ${maxTokens}: the smallest thinking budget (${MIN_BUDGET}) does not fit below it`;
+  return { budget: MIN_BUDGET, maxTokens };
 }
 
 /** Temperature and top_p rules while Claude thinks. */

@@ -2,8 +2,10 @@
 // turn that produced them. Claude with thinking on requires the last tool-calling assistant turn
 // to be replayed starting with its thinking blocks, unchanged. Clients that replay only
 // reasoning_content, or nothing at all, still work: the gateway puts the stored blocks back.
-// Memory is bounded by entry count and age; with several replicas a miss is possible, and then
-// the gateway falls back to answering that turn without thinking (see build-converse-request.ts).
+// Entries are scoped by the API key that produced them: another key presenting the same tool-call
+// id gets nothing (signed thinking is one tenant's data). Memory is bounded by entry count and
+// age; with several replicas a miss is possible, and then the gateway falls back to answering that
+// turn without thinking (see converse/assemble-request.ts).
 import type { ReasoningContentBlock } from "../bedrock/converse-types.ts";
 
 interface Entry {
@@ -25,21 +27,23 @@ export class ThinkingStore {
     return this.entries.size;
   }
 
-  remember(toolCallIds: string[], blocks: ReasoningContentBlock[], now = Date.now()): void {
+  remember(scope: string, toolCallIds: string[], blocks: ReasoningContentBlock[], now = Date.now()): void {
     if (toolCallIds.length === 0 || blocks.length === 0 || this.maxEntries === 0) return;
     const entry = { blocks, expires: now + this.ttlMs };
     for (const id of toolCallIds) {
-      this.entries.delete(id); // re-insert: Map order is the eviction order
-      this.entries.set(id, entry);
+      const key = `${scope}\u0000${id}`;
+      this.entries.delete(key); // re-insert: Map order is the eviction order
+      this.entries.set(key, entry);
     }
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 
-  recall(toolCallId: string, now = Date.now()): ReasoningContentBlock[] | undefined {
-    const e = this.entries.get(toolCallId);
+  recall(scope: string, toolCallId: string, now = Date.now()): ReasoningContentBlock[] | undefined {
+    const key = `${scope}\u0000${toolCallId}`;
+    const e = this.entries.get(key);
     if (!e) return undefined;
     if (e.expires <= now) {
-      this.entries.delete(toolCallId);
+      this.entries.delete(key);
       return undefined;
     }
     return e.blocks;

@@ -250,6 +250,16 @@ export const errors = {
         "The request reached the gateway's time limit (its AWS Lambda function timeout) before it completed. " +
         "Ask for less output, or use a deployment with a longer limit.",
     }),
+  /** The server is shutting down and its drain deadline ended a stream that was still open. */
+  shuttingDown: () =>
+    new GatewayError({
+      status: 503,
+      type: "service_unavailable_error",
+      code: "server_shutting_down",
+      shouldRetry: true,
+      retryAfterSeconds: 1,
+      message: "The gateway is shutting down and ended this stream before the model finished. Retry the request.",
+    }),
   internal: (requestId: string, cause?: unknown) =>
     new GatewayError({
       status: 500,

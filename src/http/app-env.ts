@@ -43,13 +43,20 @@ export interface AppDeps {
   keys?: KeyService;
   /** Prometheus metrics (absent with ENABLE_METRICS=false). */
   metrics?: GatewayMetrics;
+  /** DEBUG=true: logs request and response bodies (at any LOG_LEVEL). */
+  bodyLogger?: Logger;
+  /**
+   * Aborted when the server's drain deadline is reached: every stream still open then ends with its
+   * front door's terminal event (server_shutting_down) and its usage is recorded as cut.
+   */
+  drain?: AbortSignal;
 }
 
 /** What an endpoint tells admission about the call it is about to make. */
 export interface AdmissionRequest {
   /** The resolved model (from resolveModel). */
   model: ResolvedModel;
-  /** Input tokens estimated from the request body (see estimateInputTokens in src/limits). */
+  /** Input tokens estimated from the request body (see estimateBodyTokens in src/limits). */
   estimatedInputTokens: number;
   /** The output cap sent to Bedrock (max_tokens), when there is one. */
   maxOutputTokens?: number;
@@ -125,8 +132,11 @@ export interface LogFields {
   ttftMs?: number;
   /** Upstream retries performed before the first byte. */
   retries?: number;
-  /** Set when the client went away before the response completed. */
+  /** Set when the response did not complete: the client went away, or the server's drain deadline cut it. */
   aborted?: boolean;
+  abortReason?: "client" | "shutdown";
+  /** Token counts are the gateway's estimate (a stream cut before Bedrock's final usage event). */
+  usageEstimated?: boolean;
   errorType?: string;
   [k: string]: unknown;
 }

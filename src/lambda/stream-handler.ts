@@ -8,7 +8,7 @@
 // request about to be killed by the function timeout ends with an OpenAI-shaped timeout error (a
 // 504, or a `data: {"error":…}` event in an SSE stream) rather than a cut the client cannot read.
 import type { Logger } from "pino";
-import { toAnthropicError } from "../anthropic/errors.ts";
+import { toAnthropicError } from "../anthropic/anthropic-errors.ts";
 import { errors, toOpenAIErrorBody } from "../errors/gateway-error.ts";
 import type { GatewayError } from "../errors/gateway-error.ts";
 import { formatSse } from "../http/sse.ts";

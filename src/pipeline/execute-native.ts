@@ -13,8 +13,10 @@ import type { AppDeps, AppEnv, LogFields } from "../http/app-env.ts";
 import { SSE_HEADERS, sseStream } from "../http/sse.ts";
 import type { SseEvent } from "../http/sse.ts";
 import type { ResolvedModel } from "../models/resolve-model.ts";
-import type { PlacedItem } from "../responses/convert-input.ts";
 import { newId } from "../responses/item-ids.ts";
+import type { ResponsesRequest } from "../responses/request-schema.ts";
+import type { PlacedItem } from "../responses/responses-input.ts";
+import { placeInput } from "../responses/responses-to-converse.ts";
 import type { ResponseObject } from "../responses/response-types.ts";
 import { storedInputItems } from "../responses/stored-input.ts";
 import { inlineChatImages, inlineResponsesImages } from "../upstreams/native/inline-images.ts";
@@ -25,18 +27,31 @@ import { runNativeResponses } from "../upstreams/native/native-responses.ts";
 import type { NativeTarget } from "../upstreams/native/native-routes.ts";
 import type { NativeTokenUsage } from "../upstreams/native/native-usage.ts";
 import type { Json, ResponseObjectIn } from "../upstreams/native/openai-shapes.ts";
+import type { DecodedConversation } from "./conversation-codec.ts";
+import { keepResponse, keyIdOf } from "./stored-conversations.ts";
 
 export type FrontDoor = "chat" | "responses" | "messages";
+
+/** The front door of a codec, by its access-log endpoint name. */
+export function frontDoorOf(endpoint: string): FrontDoor {
+  if (endpoint.startsWith("chat")) return "chat";
+  if (endpoint.startsWith("responses")) return "responses";
+  return "messages";
+}
 
 /**
  * Where this request runs: a native target, or undefined for Converse. A model Converse serves
  * but NATIVE_MODELS forces native falls back to Converse on a front door its native endpoint
  * cannot answer; a native-only model there is a 400 that names the endpoint to use.
  */
-export function nativeTargetFor(resolved: ResolvedModel, frontDoor: FrontDoor, enabled: boolean): NativeTarget | undefined {
+export function nativeTargetFor(resolved: ResolvedModel, frontDoor: FrontDoor, enabled: boolean, counting = false): NativeTarget | undefined {
   const target = resolved.entry?.native;
   if (!target || !enabled) return undefined;
   const nativeOnly = resolved.entry?.source === "native";
+  if (counting) {
+    if (!nativeOnly) return undefined;
+    throw errors.invalidRequest(`Counting input tokens is not available for '${resolved.requested}', a model on Bedrock's OpenAI-compatible endpoint.`, "model", "model_not_supported");
+  }
   const usable = frontDoor === "chat" ? target.apis.length > 0 : frontDoor === "responses" ? target.apis.includes("responses") : false;
   if (usable) return target;
   if (!nativeOnly) return undefined;
@@ -48,19 +63,18 @@ export function nativeTargetFor(resolved: ResolvedModel, frontDoor: FrontDoor, e
   );
 }
 
+/** What the pipeline hands over after admission and media: everything but the Converse build. */
 export interface NativeConversation {
   frontDoor: "chat" | "responses";
   target: NativeTarget;
-  /** The client's body, as validated by its front door. */
+  /** The client's body, already validated by its front door's decode. */
   raw: Json;
-  stream: boolean;
+  decoded: DecodedConversation<unknown>;
   resolved: ResolvedModel;
   /** http(s) image URL → bytes the pipeline fetched under the SSRF guard. */
   fetchedImages: Map<string, Buffer>;
-  /** Responses: the stored conversation continued, and this request's input items. */
-  history?: PlacedItem[];
-  input?: PlacedItem[];
-  previousResponseId?: string;
+  /** Responses: the stored conversation this request continues. */
+  history: PlacedItem[];
 }
 
 /** Into the same log fields Converse fills: the access log, usage records, cost, limits, metrics. */
@@ -70,15 +84,14 @@ function recordNativeUsage(log: LogFields, u: NativeTokenUsage): void {
   if (u.cacheReadTokens) log.cacheReadTokens = u.cacheReadTokens;
 }
 
-const keyIdOf = (c: Context<AppEnv>) => c.get("principal")?.keyId ?? "anonymous";
-
 /** Reasoning items replay only where they were made: Converse's sealed thinking means nothing
  * upstream, and an upstream's reasoning is not kept encrypted for a stateless replay. */
 const replayable = (p: PlacedItem) => (p.item as { type?: string }).type !== "reasoning";
 
-export async function runNativeConversation(c: Context<AppEnv>, deps: AppDeps & { native: NativeClient }, conv: NativeConversation): Promise<Response> {
+export async function runNativeConversation(c: Context<AppEnv>, deps: AppDeps, conv: NativeConversation): Promise<Response> {
   const started = performance.now();
   const { config } = deps;
+  const stream = conv.decoded.stream;
   const log = c.get("log");
   log.upstream = conv.target.upstream === "mantle" ? "bedrock-mantle" : "bedrock-runtime-openai";
   const signal = c.req.raw.signal;
@@ -87,7 +100,7 @@ export async function runNativeConversation(c: Context<AppEnv>, deps: AppDeps & 
   let usageSeen = false;
   const send: SendOptions = { signal, onRetry: () => void (log.retries = ++retries) };
   const ctx: NativeCallContext = {
-    client: deps.native,
+    client: deps.native as NativeClient,
     target: conv.target,
     send,
     onUsage: (u) => {
@@ -102,27 +115,22 @@ export async function runNativeConversation(c: Context<AppEnv>, deps: AppDeps & 
   if (conv.frontDoor === "chat") {
     const body = { ...conv.raw, messages: inlineChatImages(conv.raw.messages, conv.fetchedImages) };
     const includeUsage = (conv.raw.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-    outcome = await runNativeChat(ctx, body, conv.stream, { id: `chatcmpl-${crypto.randomUUID().replaceAll("-", "")}`, created: Math.floor(Date.now() / 1000), model: conv.resolved.requested, includeUsage });
+    outcome = await runNativeChat(ctx, body, stream, { id: `chatcmpl-${crypto.randomUUID().replaceAll("-", "")}`, created: Math.floor(Date.now() / 1000), model: conv.resolved.requested, includeUsage });
   } else {
     const storeIt = conv.raw.store !== false;
-    const history = (conv.history ?? []).filter(replayable).map((p) => p.item as unknown as Json);
-    const input = (conv.input ?? []).map((p) => p.item as unknown as Json);
-    outcome = await runNativeResponses(ctx, conv.raw, conv.stream, {
+    const previousResponseId = conv.decoded.previousResponseId ?? null;
+    const placed = placeInput((conv.decoded.request as ResponsesRequest).input);
+    const history = conv.history.filter(replayable).map((p) => p.item as unknown as Json);
+    const input = placed.map((p) => p.item as unknown as Json);
+    if (input.length === 0 && history.length === 0) throw errors.invalidRequest("Missing required parameter: 'input'.", "input", "missing_required_parameter");
+    outcome = await runNativeResponses(ctx, conv.raw, stream, {
       input: inlineResponsesImages([...history, ...input], conv.fetchedImages),
       store: storeIt,
-      previousResponseId: conv.previousResponseId ?? null,
+      previousResponseId,
       onFinal: async (final: ResponseObjectIn) => {
         if (!storeIt) return;
-        const now = Date.now();
-        await deps.responses.store.save({
-          id: final.id,
-          keyId: keyIdOf(c),
-          createdAt: now,
-          expiresAt: now + deps.responses.retentionMs,
-          previousResponseId: conv.previousResponseId ?? null,
-          response: { ...final, model: conv.resolved.requested } as unknown as ResponseObject,
-          input: storedInputItems(conv.input ?? [], newId),
-        });
+        const response = { ...final, model: conv.resolved.requested } as unknown as ResponseObject;
+        await keepResponse(deps, c, { response, input: storedInputItems(placed, newId), previousResponseId });
       },
     });
   }
@@ -134,7 +142,7 @@ export async function runNativeConversation(c: Context<AppEnv>, deps: AppDeps & 
   }
 
   if (outcome.json) {
-    if (config.log.debugBodies) deps.logger.debug({ requestId: c.get("requestId"), body: outcome.json }, "response body");
+    deps.bodyLogger?.debug({ requestId: c.get("requestId"), endpoint: log.endpoint, body: outcome.json }, "response body");
     return c.json(outcome.json);
   }
 

@@ -1,6 +1,6 @@
 // The http(s) image URLs of Responses input items, fetched (with the SSRF guard) before the pure
 // conversion. Data URLs need no fetch.
-import type { PlacedItem } from "./convert-input.ts";
+import type { PlacedItem } from "./responses-input.ts";
 
 type Part = { type?: string; image_url?: string | null };
 

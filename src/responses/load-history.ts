@@ -2,7 +2,7 @@
 // items, then its output items (reasoning items keep their sealed signed thinking). Instructions
 // are not carried over, as in OpenAI's API.
 import { errors } from "../errors/gateway-error.ts";
-import type { PlacedItem } from "./convert-input.ts";
+import type { PlacedItem } from "./responses-input.ts";
 import type { InputItem } from "./request-schema.ts";
 import type { ResponseStore } from "./response-store.ts";
 

@@ -2,7 +2,7 @@
 // gets an id, and messages take the resource shapes of the API (content as a list of parts;
 // assistant messages as output messages).
 import type { IdPrefix } from "./item-ids.ts";
-import type { PlacedItem } from "./convert-input.ts";
+import type { PlacedItem } from "./responses-input.ts";
 import type { StoredItem } from "./response-store.ts";
 
 const PREFIX: Record<string, IdPrefix> = { message: "msg", function_call: "fc", function_call_output: "fco", reasoning: "rs" };

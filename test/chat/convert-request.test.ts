@@ -1,7 +1,7 @@
 // Unit tests of the pure request mappers: OpenAI chat request → Converse request.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { buildConverseRequest } from "../../src/chat/build-converse-request.ts";
+import { buildConverseRequest } from "../../src/chat/chat-to-converse.ts";
 import { CONVERSATION_START, MISSING_TOOL_RESULT } from "../../src/converse/normalize-conversation.ts";
 import { GatewayError } from "../../src/errors/gateway-error.ts";
 import { capabilitiesFor } from "../../src/models/capabilities.ts";

@@ -3,9 +3,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import type { ConverseResponse, ConverseStreamEvent } from "../../src/bedrock/converse-types.ts";
-import { convertChoice } from "../../src/chat/convert-response.ts";
-import { ChatStreamConverter } from "../../src/chat/convert-stream.ts";
-import { convertUsage } from "../../src/chat/convert-usage.ts";
+import { convertChoice } from "../../src/chat/chat-response.ts";
+import { ChatStreamEncoder } from "../../src/chat/chat-stream-encoder.ts";
+import type { ChatCompletionChunkOut } from "../../src/chat/chat-types.ts";
+import type { SseEvent } from "../../src/http/sse.ts";
+import { ChoiceNormalizer } from "../../src/pipeline/canonical-events.ts";
+import type { CanonicalEvent } from "../../src/pipeline/canonical-events.ts";
+import { convertUsage } from "../../src/chat/chat-usage.ts";
 import { mapFinishReason } from "../../src/converse/map-finish-reason.ts";
 import { responseToEvents } from "../../src/converse/response-to-events.ts";
 import { ToolNameMap } from "../../src/converse/tool-names.ts";
@@ -67,10 +71,27 @@ describe("finish reasons and usage", () => {
   });
 });
 
+/** Bedrock events → the chunks' deltas and finish reasons, through the normaliser and the chat encoder. */
+function streamSteps(events: ConverseStreamEvent[]) {
+  const conv = new ChoiceNormalizer(0, { toolNames: names(), suppressToolCalls: false });
+  const encoder = new ChatStreamEncoder({ id: "chatcmpl-1", created: 0, model: "m", choices: 1, includeUsage: false, reasoningOutput: "reasoning_content" });
+  const out: SseEvent[] = [];
+  const canonical: CanonicalEvent[] = [];
+  for (const e of events) {
+    conv.push(e, canonical);
+    for (const c of canonical) encoder.push(c, out);
+    canonical.length = 0;
+  }
+  const steps = out.map((ev) => {
+    const choice = (ev as { data: ChatCompletionChunkOut }).data.choices[0]!;
+    return { ...(Object.keys(choice.delta).length ? { delta: choice.delta } : {}), ...(choice.finish_reason ? { finishReason: choice.finish_reason } : {}) };
+  });
+  return { steps, conv };
+}
+
 describe("stream conversion", () => {
   it("gives tool calls a dense index of their own, with metadata before messageStop", () => {
-    const conv = new ChatStreamConverter({ toolNames: names(), suppressToolCalls: false, reasoningOutput: "reasoning_content" });
-    const steps = fixture<ConverseStreamEvent[]>("converse-stream-tools.json").flatMap((e) => conv.push(e));
+    const { steps, conv } = streamSteps(fixture<ConverseStreamEvent[]>("converse-stream-tools.json"));
     const toolDeltas = steps.flatMap((s) => s.delta?.tool_calls ?? []);
     assert.deepEqual(toolDeltas.map((t) => t.index), [0, 0, 0, 1, 1]);
     assert.deepEqual(toolDeltas[0], { index: 0, id: "tooluse_kZJMlvQmRJ6eAyJE5GIl7Q", type: "function", function: { name: "get_weather", arguments: "" } });
@@ -83,8 +104,7 @@ describe("stream conversion", () => {
 
   it("replays a Converse response as the same events a stream would carry", () => {
     const res = fixture<ConverseResponse>("converse-response-text-tool.json");
-    const conv = new ChatStreamConverter({ toolNames: names(), suppressToolCalls: false, reasoningOutput: "reasoning_content" });
-    const steps = responseToEvents(res).flatMap((e) => conv.push(e));
+    const { steps, conv } = streamSteps(responseToEvents(res));
     assert.equal(steps.flatMap((s) => (s.delta?.content ? [s.delta.content] : [])).join(""), "Let me look that up. One moment.");
     assert.equal(steps.flatMap((s) => s.delta?.tool_calls ?? []).length, 2);
     assert.equal(steps.at(-1)!.finishReason, "length");

@@ -10,40 +10,52 @@ import { ThinkingStore } from "../../src/converse/thinking-store.ts";
 import { ToolNameMap } from "../../src/converse/tool-names.ts";
 import { GatewayError } from "../../src/errors/gateway-error.ts";
 import { capabilitiesFor } from "../../src/models/capabilities.ts";
-import { convertInput } from "../../src/responses/convert-input.ts";
-import type { InputContext, PlacedItem } from "../../src/responses/convert-input.ts";
-import { responseUsage } from "../../src/responses/convert-usage.ts";
+import { convertInput } from "../../src/responses/responses-input.ts";
+import type { InputContext, PlacedItem } from "../../src/responses/responses-input.ts";
+import { responseUsage } from "../../src/responses/responses-usage.ts";
 import { prepareResponseTools } from "../../src/responses/prepare-response-tools.ts";
 import { ReasoningSealer } from "../../src/responses/reasoning-sealer.ts";
 import { InputItem } from "../../src/responses/request-schema.ts";
 import type { ToolIn } from "../../src/responses/request-schema.ts";
 import { pageItems } from "../../src/responses/response-store.ts";
 import { storedInputItems } from "../../src/responses/stored-input.ts";
-import { ResponsesStreamConverter } from "../../src/responses/stream-converter.ts";
-import type { ConverterOptions, StreamEvent } from "../../src/responses/stream-converter.ts";
+import { ResponsesStreamConverter } from "../../src/responses/responses-stream-converter.ts";
+import { ChoiceNormalizer } from "../../src/pipeline/canonical-events.ts";
+import type { CanonicalEvent, NormalizerOptions } from "../../src/pipeline/canonical-events.ts";
+import type { ConverterOptions, StreamEvent } from "../../src/responses/responses-stream-converter.ts";
 
 const fixture = <T>(path: string): T => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8")) as T;
 const sealer = new ReasoningSealer([Buffer.alloc(32, 7)]);
 let n = 0;
 const newId = (p: string) => `${p}_${++n}`;
 
-function converter(over: Partial<ConverterOptions> = {}) {
-  const toolNames = new ToolNameMap();
-  toolNames.bedrockName("mcp.clock/now");
+/** The converter behind the normaliser that feeds it (as the stream engine does). */
+function converter(over: Partial<ConverterOptions & NormalizerOptions> = {}) {
+  const names = new ToolNameMap();
+  names.bedrockName("mcp.clock/now");
   const tools = prepareResponseTools([{ type: "namespace", name: "files", tools: [{ type: "function", name: "read_file" }] }] as ToolIn[], undefined);
-  return new ResponsesStreamConverter({
-    toolNames,
+  const { toolNames = names, suppressToolCalls = false, jsonToolName, ...rest } = over;
+  const conv = new ResponsesStreamConverter({
     namespaced: tools.namespaced,
-    suppressToolCalls: false,
     reasoningView: "summary",
     seal: (b) => sealer.seal(b),
     exposeEncrypted: false,
     newId: newId,
-    ...over,
+    ...rest,
+  });
+  const normalizer = new ChoiceNormalizer(0, { toolNames, suppressToolCalls, ...(jsonToolName ? { jsonToolName } : {}) });
+  return Object.assign(conv, {
+    toolUseIds: normalizer.toolUseIds,
+    reasoningBlocks: normalizer.reasoningBlocks,
+    pushBedrock(e: ConverseStreamEvent): StreamEvent[] {
+      const canonical: CanonicalEvent[] = [];
+      normalizer.push(e, canonical);
+      return canonical.flatMap((c) => conv.push(c));
+    },
   });
 }
 
-const run = (conv: ResponsesStreamConverter, events: ConverseStreamEvent[]): StreamEvent[] => [...events.flatMap((e) => conv.push(e)), ...conv.finish()];
+const run = (conv: ReturnType<typeof converter>, events: ConverseStreamEvent[]): StreamEvent[] => [...events.flatMap((e) => conv.pushBedrock(e)), ...conv.finish()];
 
 describe("stream converter", () => {
   it("turns reasoning, text and tool blocks into items with their events, in order", () => {
@@ -157,7 +169,7 @@ describe("stream converter", () => {
 
   it("leaves open items incomplete when the stream fails", () => {
     const conv = converter();
-    conv.push({ contentBlockDelta: { contentBlockIndex: 0, delta: { text: "partial" } } });
+    conv.pushBedrock({ contentBlockDelta: { contentBlockIndex: 0, delta: { text: "partial" } } });
     conv.markOpenIncomplete();
     assert.equal(conv.output[0]!.status, "incomplete");
   });
@@ -198,12 +210,12 @@ describe("input conversion", () => {
 
   it("serves thinking from the store when the reasoning item has no encrypted content", () => {
     const store = new ThinkingStore(60_000, 10);
-    store.remember(["c9"], [signed]);
+    store.remember("key-a", ["c9"], [signed]);
     const out = convertInput(null, place([
       { role: "user", content: "x" },
       { type: "reasoning", summary: [{ type: "summary_text", text: "plan" }], content: null },
       { type: "function_call", call_id: "c9", name: "f", arguments: "{}" },
-    ]), ctx({ thinkingStore: store }));
+    ]), ctx({ recallThinking: (id) => store.recall("key-a", id) }));
     assert.deepEqual(out.messages[1]!.content[0], { reasoningContent: signed });
   });
 

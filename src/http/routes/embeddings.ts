@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { createEmbeddings } from "../../embeddings/create-embeddings.ts";
 import { embeddingsRequestSchema } from "../../openai/embeddings-request.ts";
 import { parseRequest } from "../../openai/zod-to-error.ts";
-import { estimateInputTokens } from "../../limits/estimate-tokens.ts";
+import { estimateBodyTokens } from "../../limits/estimate-body-tokens.ts";
 import type { AppDeps, AppEnv } from "../app-env.ts";
 import { asObject, readJsonBody } from "../read-json-body.ts";
 import { resolveRequestModel } from "../resolve-request-model.ts";
@@ -16,7 +16,7 @@ export function embeddingsRoutes(deps: AppDeps): Hono<AppEnv> {
     log.endpoint = "embeddings";
     const req = parseRequest(embeddingsRequestSchema, asObject(await readJsonBody(c, deps.config.server.maxRequestBodyBytes)));
     const model = await resolveRequestModel(deps, req.model, "embedding", log);
-    await deps.admission?.admit(c, { model, estimatedInputTokens: estimateInputTokens(req.input) });
+    await deps.admission?.admit(c, { model, estimatedInputTokens: estimateBodyTokens(req.input) });
     const out = await createEmbeddings(
       { runtime: deps.runtime, concurrency: deps.config.embeddings.concurrency },
       req,

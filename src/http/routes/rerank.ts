@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { rerankRequestSchema } from "../../openai/rerank-request.ts";
 import { parseRequest } from "../../openai/zod-to-error.ts";
 import { rerankDocuments } from "../../rerank/rerank-documents.ts";
-import { estimateInputTokens } from "../../limits/estimate-tokens.ts";
+import { estimateBodyTokens } from "../../limits/estimate-body-tokens.ts";
 import type { AppDeps, AppEnv } from "../app-env.ts";
 import { asObject, readJsonBody } from "../read-json-body.ts";
 import { resolveRequestModel } from "../resolve-request-model.ts";
@@ -16,7 +16,7 @@ export function rerankRoutes(deps: AppDeps): Hono<AppEnv> {
     log.endpoint = "rerank";
     const req = parseRequest(rerankRequestSchema, asObject(await readJsonBody(c, deps.config.server.maxRequestBodyBytes)));
     const model = await resolveRequestModel(deps, req.model, "rerank", log);
-    await deps.admission?.admit(c, { model, estimatedInputTokens: estimateInputTokens([req.query, req.documents]) });
+    await deps.admission?.admit(c, { model, estimatedInputTokens: estimateBodyTokens([req.query, req.documents]) });
     const out = await rerankDocuments(deps.runtime, req, model, c.req.raw.signal);
     if (out.inputTokens !== undefined) log.inputTokens = out.inputTokens;
     log.documents = out.documents;

@@ -7,7 +7,7 @@ import type { ConverseRequest } from "../bedrock/converse-types.ts";
 const PER_IMAGE = 1600;
 const PER_DOCUMENT = 2000;
 
-export function estimateInputTokens(req: Pick<ConverseRequest, "system" | "messages" | "toolConfig">): number {
+export function estimateConverseTokens(req: Pick<ConverseRequest, "system" | "messages" | "toolConfig">): number {
   let chars = 0;
   let fixed = 0;
   for (const b of req.system ?? []) if ("text" in b) chars += b.text.length;

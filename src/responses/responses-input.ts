@@ -8,8 +8,8 @@
 // reasoning item has no encrypted content (or none at all) is served from the thinking store by
 // its call ids, as on Chat Completions.
 import type { ContentBlock, Message, ReasoningContentBlock, SystemContentBlock, ToolResultContent } from "../bedrock/converse-types.ts";
-import type { ConvertContext } from "../chat/convert-messages.ts";
-import { imageBlock, parseArguments } from "../chat/convert-messages.ts";
+import type { ConvertContext } from "../chat/chat-input.ts";
+import { imageBlock, parseArguments } from "../chat/chat-input.ts";
 import { convertMediaPart } from "../chat/media-parts.ts";
 import { toBedrockToolId } from "../converse/tool-call-ids.ts";
 import { errors } from "../errors/gateway-error.ts";
@@ -107,7 +107,7 @@ export function convertInput(instructions: string | null | undefined, items: Pla
     if (thinking.length === 0 && rest.length === 0) return;
     if (ctx.replayThinking && thinking.length === 0 && callIds.length > 0) {
       for (const id of callIds) {
-        const stored = ctx.thinkingStore?.recall(id);
+        const stored = ctx.recallThinking?.(id);
         if (stored) {
           thinking = stored.map((reasoningContent) => ({ reasoningContent }));
           break;

@@ -1,14 +1,15 @@
-// Stateful: ConverseStream events → Responses output items and their semantic stream events.
+// Stateful: canonical stream events → Responses output items and their semantic stream events.
 // Both paths use it: a stream converts as events arrive; a Converse (non-streaming) answer is
-// replayed as the events Bedrock would have streamed (responseToEvents), so a streamed and a
-// non-streamed answer always have the same output items.
+// replayed as the events Bedrock would have streamed (responseToEvents → ChoiceNormalizer), so a
+// streamed and a non-streamed answer always have the same output items.
 //
 // Bedrock content blocks → items: a run of text blocks → one `message` item (one output_text
 // part); each reasoning block → one `reasoning` item (its text as summary or as reasoning_text,
-// its signed form sealed in encrypted_content); each toolUse → one `function_call` item. Events
-// carry no sequence_number: the writer numbers them.
-import type { ConverseStreamEvent, ReasoningContentBlock, StopReason, TokenUsage } from "../bedrock/converse-types.ts";
-import type { ToolNameMap } from "../converse/tool-names.ts";
+// its signed form sealed in encrypted_content); each tool call → one `function_call` item. Events
+// carry no sequence_number: the writer numbers them. Tool names, structured output through a
+// forced tool and suppressed tool calls were already handled by the normaliser.
+import type { Citation, ReasoningContentBlock, StopReason, TokenUsage } from "../bedrock/converse-types.ts";
+import type { CanonicalEvent } from "../pipeline/canonical-events.ts";
 import type { IdPrefix } from "./item-ids.ts";
 import { incompleteReason } from "./map-status.ts";
 import type { NamespacedName } from "./prepare-response-tools.ts";
@@ -20,11 +21,7 @@ export type StreamEvent = { type: string } & Record<string, unknown>;
 export type ReasoningView = "summary" | "content" | "none";
 
 export interface ConverterOptions {
-  toolNames: ToolNameMap;
   namespaced: Map<string, NamespacedName>;
-  suppressToolCalls: boolean;
-  /** Structured output through a forced tool: its input streams as the message text. */
-  jsonToolName?: string;
   reasoningView: ReasoningView;
   /** Seals signed reasoning for encrypted_content (always kept on the items; shown only when exposed). */
   seal: (blocks: ReasoningContentBlock[]) => string;
@@ -35,7 +32,7 @@ export interface ConverterOptions {
 
 type OpenBlock =
   | { kind: "tool"; item: FunctionCallItem; index: number; streamed: boolean }
-  | { kind: "json" | "text" | "skip" }
+  | { kind: "text" }
   | { kind: "reasoning"; item: ReasoningItem; index: number; text: string; signature?: string; redacted?: string; partOpen: boolean };
 
 interface OpenMessage {
@@ -51,36 +48,54 @@ export class ResponsesStreamConverter {
   private message: OpenMessage | undefined;
   /** Every output item, in order (encrypted_content always present on reasoning items). */
   readonly output: OutputItem[] = [];
-  /** Signed reasoning blocks and tool-use ids of this answer, for the thinking store. */
-  readonly reasoningBlocks: ReasoningContentBlock[] = [];
-  readonly toolUseIds: string[] = [];
   stopReason: StopReason | undefined;
   usage: TokenUsage | undefined;
   metadata: Record<string, unknown> | undefined;
   additionalFields: unknown;
-  /** True once any content has been produced. */
-  started = false;
-  outputChars = 0;
   reasoningChars = 0;
 
   constructor(opts: ConverterOptions) {
     this.opts = opts;
   }
 
-  push(ev: ConverseStreamEvent): StreamEvent[] {
-    if ("contentBlockStart" in ev) return this.start(ev.contentBlockStart.contentBlockIndex, ev.contentBlockStart.start.toolUse);
-    if ("contentBlockDelta" in ev) return this.delta(ev.contentBlockDelta.contentBlockIndex, ev.contentBlockDelta.delta);
-    if ("contentBlockStop" in ev) return this.stop(ev.contentBlockStop.contentBlockIndex);
-    if ("messageStop" in ev) {
-      this.stopReason = ev.messageStop.stopReason;
-      this.additionalFields = ev.messageStop.additionalModelResponseFields;
-      return this.closeAll();
+  push(e: CanonicalEvent): StreamEvent[] {
+    switch (e.type) {
+      case "text": {
+        // A text block starts where its citations' ranges start; the structured-output tool's
+        // input continues the message text.
+        const open = this.blocks.get(e.block);
+        if (!open && !e.json) this.blocks.set(e.block, { kind: "text" });
+        return this.text(e.text, !open && !e.json);
+      }
+      case "tool_start":
+        return this.start(e.block, e.id, e.name);
+      case "tool_args": {
+        const open = this.blocks.get(e.block);
+        if (open?.kind !== "tool") return [];
+        open.item.arguments += e.json;
+        open.streamed = true;
+        return [{ type: "response.function_call_arguments.delta", item_id: open.item.id, output_index: open.index, delta: e.json }];
+      }
+      case "reasoning":
+        return this.reasoning(e.block, { text: e.text });
+      case "reasoning_signed":
+        return this.reasoning(e.block, { signature: e.signature });
+      case "reasoning_redacted":
+        return this.reasoning(e.block, { redactedContent: e.data });
+      case "citation":
+        if (this.message) this.cite(e.citation);
+        return [];
+      case "block_stop":
+        return this.stop(e.block);
+      case "stop":
+        this.stopReason = e.reason;
+        this.additionalFields = e.additionalFields;
+        return this.closeAll();
+      case "metadata":
+        this.usage = e.usage;
+        this.metadata = e.metadata as unknown as Record<string, unknown>;
+        return [];
     }
-    if ("metadata" in ev) {
-      this.usage = ev.metadata.usage;
-      this.metadata = ev.metadata as unknown as Record<string, unknown>;
-    }
-    return [];
   }
 
   /** Ends items still open when the stream ended without messageStop. */
@@ -105,28 +120,16 @@ export class ResponsesStreamConverter {
   private add(item: OutputItem): { index: number; events: StreamEvent[] } {
     const index = this.output.length;
     this.output.push(item);
-    this.started = true;
     return { index, events: [{ type: "response.output_item.added", output_index: index, item: this.visible(item) }] };
   }
 
-  private start(block: number, toolUse: { toolUseId: string; name: string } | undefined): StreamEvent[] {
-    if (!toolUse) return [];
-    if (this.opts.jsonToolName && toolUse.name === this.opts.jsonToolName) {
-      this.blocks.set(block, { kind: "json" });
-      return [];
-    }
-    this.toolUseIds.push(toolUse.toolUseId);
-    if (this.opts.suppressToolCalls) {
-      this.blocks.set(block, { kind: "skip" });
-      return [];
-    }
+  private start(block: number, callId: string, flat: string): StreamEvent[] {
     const events = this.closeMessage();
-    const flat = this.opts.toolNames.clientName(toolUse.name);
     const ns = this.opts.namespaced.get(flat);
     const item: FunctionCallItem = {
       type: "function_call",
       id: this.opts.newId("fc"),
-      call_id: toolUse.toolUseId,
+      call_id: callId,
       name: ns ? ns.name : flat,
       ...(ns ? { namespace: ns.namespace } : {}),
       arguments: "",
@@ -135,25 +138,6 @@ export class ResponsesStreamConverter {
     const added = this.add(item);
     this.blocks.set(block, { kind: "tool", item, index: added.index, streamed: false });
     return [...events, ...added.events];
-  }
-
-  private delta(block: number, d: { text?: string; toolUse?: { input: string }; reasoningContent?: { text?: string; signature?: string; redactedContent?: string }; citation?: unknown }): StreamEvent[] {
-    const open = this.blocks.get(block);
-    if (d.text !== undefined) {
-      if (!open) this.blocks.set(block, { kind: "text" });
-      return this.text(d.text, !open);
-    }
-    if (d.toolUse) {
-      if (open?.kind === "json") return this.text(d.toolUse.input, false);
-      if (open?.kind !== "tool" || d.toolUse.input === "") return [];
-      open.item.arguments += d.toolUse.input;
-      open.streamed = true;
-      this.outputChars += d.toolUse.input.length;
-      return [{ type: "response.function_call_arguments.delta", item_id: open.item.id, output_index: open.index, delta: d.toolUse.input }];
-    }
-    if (d.reasoningContent) return this.reasoning(block, open, d.reasoningContent);
-    if (d.citation && this.message) this.cite(d.citation);
-    return [];
   }
 
   private text(text: string, newBlock: boolean): StreamEvent[] {
@@ -170,21 +154,21 @@ export class ResponsesStreamConverter {
     const m = this.message;
     if (newBlock) m.blockStart = m.part.text.length;
     m.part.text += text;
-    this.outputChars += text.length;
     events.push({ type: "response.output_text.delta", item_id: m.item.id, output_index: m.index, content_index: 0, delta: text, logprobs: [] });
     return events;
   }
 
   /** A web citation becomes a url_citation annotation over the text of its block. */
-  private cite(c: { title?: string; location?: { web?: { url?: string; domain?: string } } }): void {
+  private cite(c: Citation): void {
     const url = c.location?.web?.url;
     const m = this.message!;
     if (!url) return;
     m.part.annotations.push({ type: "url_citation", url, title: c.title ?? c.location?.web?.domain ?? url, start_index: m.blockStart, end_index: m.part.text.length });
   }
 
-  private reasoning(block: number, open: OpenBlock | undefined, rc: { text?: string; signature?: string; redactedContent?: string }): StreamEvent[] {
+  private reasoning(block: number, rc: { text?: string; signature?: string; redactedContent?: string }): StreamEvent[] {
     const events: StreamEvent[] = [];
+    const open = this.blocks.get(block);
     let r = open?.kind === "reasoning" ? open : undefined;
     if (!r) {
       events.push(...this.closeMessage());
@@ -198,7 +182,6 @@ export class ResponsesStreamConverter {
     if (rc.text) {
       r.text += rc.text;
       this.reasoningChars += rc.text.length;
-      this.outputChars += rc.text.length;
       const ids = { item_id: r.item.id, output_index: r.index };
       if (this.opts.reasoningView === "summary") {
         if (!r.partOpen) events.push({ type: "response.reasoning_summary_part.added", ...ids, summary_index: 0, part: { type: "summary_text", text: "" } });
@@ -250,7 +233,6 @@ export class ResponsesStreamConverter {
         ? { reasoningText: { text: r.text, signature: r.signature } }
         : undefined;
     if (signed) {
-      this.reasoningBlocks.push(signed);
       r.item.encrypted_content = this.opts.seal([signed]);
     }
     if (r.partOpen && this.opts.reasoningView === "summary") {
@@ -277,7 +259,7 @@ export class ResponsesStreamConverter {
     const m = this.message;
     if (!m) return [];
     this.message = undefined;
-    for (const [k, b] of this.blocks) if (b.kind === "text" || b.kind === "json") this.blocks.delete(k);
+    for (const [k, b] of this.blocks) if (b.kind === "text") this.blocks.delete(k);
     m.item.status = incompleteReason(this.stopReason) ? "incomplete" : "completed";
     const ids = { item_id: m.item.id, output_index: m.index, content_index: 0 };
     return [

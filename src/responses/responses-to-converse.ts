@@ -8,13 +8,12 @@ import type { BuiltRequest } from "../converse/assemble-request.ts";
 import type { Effort } from "../converse/reasoning.ts";
 import { buildRequestMetadata } from "../converse/request-metadata.ts";
 import type { ResponseFormat } from "../converse/structured-output.ts";
-import type { ThinkingStore } from "../converse/thinking-store.ts";
 import { ToolNameMap } from "../converse/tool-names.ts";
 import { errors } from "../errors/gateway-error.ts";
 import type { ModelCapabilities } from "../models/capabilities.ts";
 import { thinksLikeClaude } from "../models/capabilities.ts";
-import { convertInput } from "./convert-input.ts";
-import type { PlacedItem } from "./convert-input.ts";
+import { convertInput } from "./responses-input.ts";
+import type { PlacedItem } from "./responses-input.ts";
 import { prepareResponseTools } from "./prepare-response-tools.ts";
 import type { PreparedResponseTools } from "./prepare-response-tools.ts";
 import type { ResponsesRequest, TextFormat } from "./request-schema.ts";
@@ -27,7 +26,7 @@ export interface ResponsesBuildOptions {
   unknownFields: string[];
   strictParams: boolean;
   streaming: boolean;
-  thinkingStore?: ThinkingStore;
+  recallThinking?: (toolCallId: string) => ReasoningContentBlock[] | undefined;
   openReasoning: (blob: string) => ReasoningContentBlock[] | undefined;
   autoCache?: boolean;
   defaultGuardrail?: GuardrailConfiguration;
@@ -44,7 +43,7 @@ function isDefault(name: string, value: unknown): boolean {
 }
 
 /** OpenAI's "max" effort is Bedrock's highest setting. */
-function effortOf(req: ResponsesRequest): Effort | undefined {
+export function effortOf(req: ResponsesRequest): Effort | undefined {
   const e = req.reasoning?.effort;
   if (e === undefined || e === null) return undefined;
   return e === "max" ? "xhigh" : e;
@@ -99,7 +98,7 @@ export function buildResponsesConverseRequest(req: ResponsesRequest, history: Pl
     fetchedImages: opts.fetchedImages,
     documentNames: new Set(),
     replayThinking: thinksLikeClaude(caps),
-    thinkingStore: opts.thinkingStore,
+    recallThinking: opts.recallThinking,
     openReasoning: opts.openReasoning,
   });
   dropped.push(...converted.dropped);

@@ -1,10 +1,9 @@
 // Pure: Anthropic messages and system → Converse blocks. Anthropic's content model is close to
 // Converse's, so this is mostly a renaming; images fetched from URLs arrive pre-fetched, and
 // `role: "system"` messages (Claude Code sends them for some models) join the system prompt.
-import type { CacheTtl, ContentBlock, DocumentFormat, ImageFormat, Message, SystemContentBlock, ToolResultContent } from "../bedrock/converse-types.ts";
+import type { CacheTtl, ContentBlock, DocumentFormat, ImageFormat, Message, ReasoningContentBlock, SystemContentBlock, ToolResultContent } from "../bedrock/converse-types.ts";
 import { documentName } from "../converse/document-names.ts";
 import { MAX_IMAGE_BYTES, sniffImageFormat } from "../converse/image-input.ts";
-import type { ThinkingStore } from "../converse/thinking-store.ts";
 import { toBedrockToolId } from "../converse/tool-call-ids.ts";
 import type { ToolNameMap } from "../converse/tool-names.ts";
 import { errors } from "../errors/gateway-error.ts";
@@ -17,7 +16,8 @@ export interface AnthropicConvertContext {
   modelName: string;
   toolNames: ToolNameMap;
   fetchedImages: Map<string, Buffer>;
-  thinkingStore?: ThinkingStore;
+  /** Signed thinking this key's earlier answer produced for a tool call (the thinking memory). */
+  recallThinking?: (toolCallId: string) => ReasoningContentBlock[] | undefined;
 }
 
 type CacheControl = { type: "ephemeral"; ttl?: CacheTtl } | null | undefined;
@@ -130,7 +130,7 @@ function blocksOf(m: AnthropicMessage, i: number, ctx: AnthropicConvertContext, 
   // An assistant tool turn replayed without its thinking: use what the gateway stored, if anything.
   if (replayThinking && m.role === "assistant" && !out.some((b) => "reasoningContent" in b)) {
     for (const b of m.content) {
-      const stored = b.type === "tool_use" ? ctx.thinkingStore?.recall(b.id) : undefined;
+      const stored = b.type === "tool_use" ? ctx.recallThinking?.(b.id) : undefined;
       if (stored) return [...stored.map((reasoningContent) => ({ reasoningContent })), ...out];
     }
   }

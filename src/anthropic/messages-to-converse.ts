@@ -1,15 +1,15 @@
 // The Anthropic Messages front door: a validated request → the shared Converse core's input.
-import type { GuardrailConfiguration } from "../bedrock/converse-types.ts";
+import type { GuardrailConfiguration, ReasoningContentBlock } from "../bedrock/converse-types.ts";
 import { assembleConverseRequest } from "../converse/assemble-request.ts";
 import type { BuiltRequest } from "../converse/assemble-request.ts";
 import type { ToolChoiceInput, ToolDef } from "../converse/prepare-tools.ts";
 import { buildRequestMetadata } from "../converse/request-metadata.ts";
-import type { ThinkingStore } from "../converse/thinking-store.ts";
+import type { ResponseFormat } from "../converse/structured-output.ts";
 import { ToolNameMap } from "../converse/tool-names.ts";
 import { errors } from "../errors/gateway-error.ts";
 import type { ModelCapabilities } from "../models/capabilities.ts";
 import { thinksLikeClaude } from "../models/capabilities.ts";
-import { convertAnthropicMessages } from "./convert-messages.ts";
+import { convertAnthropicMessages } from "./messages-input.ts";
 import { DROPPED_MESSAGE_FIELDS } from "./messages-request.ts";
 import type { AnthropicTool, MessagesRequest } from "./messages-request.ts";
 
@@ -20,7 +20,7 @@ export interface AnthropicBuildOptions {
   unknownFields: string[];
   strictParams: boolean;
   streaming: boolean;
-  thinkingStore?: ThinkingStore;
+  recallThinking?: (toolCallId: string) => ReasoningContentBlock[] | undefined;
   autoCache?: boolean;
   defaultGuardrail?: GuardrailConfiguration;
 }
@@ -45,6 +45,20 @@ function toolChoice(req: MessagesRequest): ToolChoiceInput {
   }
 }
 
+/** The request's thinking object as Bedrock takes it. */
+export function messagesThinking(req: Pick<MessagesRequest, "thinking">): Record<string, unknown> | undefined {
+  // `display` changes what Anthropic returns, not what the model accepts: never sent to Bedrock.
+  if (!req.thinking) return undefined;
+  return { type: req.thinking.type, ...(req.thinking.budget_tokens !== undefined ? { budget_tokens: req.thinking.budget_tokens } : {}) };
+}
+
+/** output_config.format (Anthropic structured output) → the shared structured-output plan. */
+export function messagesResponseFormat(req: Pick<MessagesRequest, "output_config">): ResponseFormat | undefined {
+  const format = req.output_config?.format;
+  if (!format) return undefined;
+  return { type: "json_schema", json_schema: { name: "structured_output", schema: format.schema, strict: true } };
+}
+
 export function buildAnthropicRequest(req: MessagesRequest, opts: AnthropicBuildOptions): BuiltRequest {
   const { caps } = opts;
   const dropped: string[] = DROPPED_MESSAGE_FIELDS.filter((f) => req[f] !== undefined);
@@ -59,7 +73,7 @@ export function buildAnthropicRequest(req: MessagesRequest, opts: AnthropicBuild
     );
   }
   const toolNames = new ToolNameMap();
-  const converted = convertAnthropicMessages(req, { caps, modelName: opts.modelName, toolNames, fetchedImages: opts.fetchedImages, thinkingStore: opts.thinkingStore });
+  const converted = convertAnthropicMessages(req, { caps, modelName: opts.modelName, toolNames, fetchedImages: opts.fetchedImages, recallThinking: opts.recallThinking });
   const tools: ToolDef[] = (req.tools ?? []).map((t) => ({
     name: t.name,
     description: t.description,
@@ -74,15 +88,14 @@ export function buildAnthropicRequest(req: MessagesRequest, opts: AnthropicBuild
     if (claude) additional.top_k = req.top_k;
     else dropped.push("top_k");
   }
-  if (req.output_config?.effort !== undefined) {
+  if (req.output_config?.effort !== undefined && req.output_config.effort !== null) {
     // Effort goes with adaptive thinking; models that take a budget express it through the budget.
     if (caps.reasoning === "claude-adaptive") additional.output_config = { effort: req.output_config.effort };
     else dropped.push("output_config");
   }
   // Bedrock reports which stop sequence matched only when asked for Claude's own response field.
   const responsePaths = claude && req.stop_sequences?.length ? ["/stop_sequence"] : undefined;
-  // `display` changes what Anthropic returns, not what the model accepts: never sent to Bedrock.
-  const thinking = req.thinking ? { type: req.thinking.type, ...(req.thinking.budget_tokens !== undefined ? { budget_tokens: req.thinking.budget_tokens } : {}) } : undefined;
+  const thinking = messagesThinking(req);
 
   return assembleConverseRequest(
     {
@@ -93,6 +106,7 @@ export function buildAnthropicRequest(req: MessagesRequest, opts: AnthropicBuild
       toolChoice: toolChoice(req),
       sampling: { maxTokens: req.max_tokens, temperature: req.temperature, topP: req.top_p, stopSequences: req.stop_sequences },
       thinking,
+      responseFormat: messagesResponseFormat(req),
       additionalModelRequestFields: Object.keys(additional).length ? additional : undefined,
       additionalModelResponseFieldPaths: responsePaths,
       requestMetadata: buildRequestMetadata(undefined, req.metadata?.user_id ? { user_id: req.metadata.user_id } : undefined),

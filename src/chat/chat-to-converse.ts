@@ -1,21 +1,20 @@
 // The Chat Completions front door: a validated OpenAI request → the shared Converse core's input.
 // Only what is specific to this API lives here (message conversion, OpenAI parameter names and
 // defaults); Bedrock's rules are applied once for every API in src/converse/assemble-request.ts.
-import type { GuardrailConfiguration } from "../bedrock/converse-types.ts";
+import type { GuardrailConfiguration, ReasoningContentBlock } from "../bedrock/converse-types.ts";
 import { assembleConverseRequest } from "../converse/assemble-request.ts";
 import type { BuiltRequest } from "../converse/assemble-request.ts";
 import type { ToolChoiceInput, ToolDef } from "../converse/prepare-tools.ts";
 import { parseEffort } from "../converse/reasoning.ts";
 import { buildRequestMetadata } from "../converse/request-metadata.ts";
 import { parseResponseFormat } from "../converse/structured-output.ts";
-import type { ThinkingStore } from "../converse/thinking-store.ts";
 import { ToolNameMap } from "../converse/tool-names.ts";
 import { errors } from "../errors/gateway-error.ts";
 import type { ModelCapabilities } from "../models/capabilities.ts";
 import { thinksLikeClaude } from "../models/capabilities.ts";
 import type { ChatCompletionRequest } from "../openai/chat-request.ts";
 import { UNSUPPORTED_PARAMS } from "../openai/chat-request.ts";
-import { convertMessages } from "./convert-messages.ts";
+import { convertMessages } from "./chat-input.ts";
 
 export type { BuiltRequest } from "../converse/assemble-request.ts";
 
@@ -28,7 +27,7 @@ export interface BuildOptions {
   unknownFields: string[];
   strictParams: boolean;
   streaming?: boolean;
-  thinkingStore?: ThinkingStore;
+  recallThinking?: (toolCallId: string) => ReasoningContentBlock[] | undefined;
   autoCache?: boolean;
   defaultGuardrail?: GuardrailConfiguration;
 }
@@ -72,7 +71,7 @@ export function buildConverseRequest(req: ChatCompletionRequest, opts: BuildOpti
     fetchedImages: opts.fetchedImages,
     documentNames: new Set(),
     replayThinking: thinksLikeClaude(caps),
-    thinkingStore: opts.thinkingStore,
+    recallThinking: opts.recallThinking,
   });
   const tools: ToolDef[] = [
     ...(req.tools ?? []).map((t) => ({

@@ -1,14 +1,13 @@
 // Pure: OpenAI chat messages → Converse `system` and `messages`. Images must already be fetched
 // (see resolve-images.ts); everything else is data in, data out. Conversation repairs Bedrock
 // needs (merging, ordering, tool pairing) happen afterwards in normalize-conversation.ts.
-import type { CacheTtl, ContentBlock, ImageFormat, Message, SystemContentBlock, ToolResultContent } from "../bedrock/converse-types.ts";
+import type { CacheTtl, ContentBlock, ImageFormat, Message, ReasoningContentBlock, SystemContentBlock, ToolResultContent } from "../bedrock/converse-types.ts";
 import { errors } from "../errors/gateway-error.ts";
 import type { ModelCapabilities } from "../models/capabilities.ts";
 import type { ChatMessage } from "../openai/chat-request.ts";
 import { parseDataUrl, sniffImageFormat, MAX_IMAGE_BYTES } from "../converse/image-input.ts";
 import { convertMediaPart } from "./media-parts.ts";
 import { toBedrockToolId } from "../converse/tool-call-ids.ts";
-import type { ThinkingStore } from "../converse/thinking-store.ts";
 import type { ToolNameMap } from "../converse/tool-names.ts";
 
 export interface ConvertContext {
@@ -22,7 +21,8 @@ export interface ConvertContext {
   documentNames: Set<string>;
   /** Claude: replay signed thinking blocks on assistant turns (from the client, else from the store). */
   replayThinking: boolean;
-  thinkingStore?: ThinkingStore;
+  /** Signed thinking this key's earlier answer produced for a tool call (the thinking memory). */
+  recallThinking?: (toolCallId: string) => ReasoningContentBlock[] | undefined;
 }
 
 export interface ConvertedConversation {
@@ -166,7 +166,7 @@ function replayedThinking(m: Extract<ChatMessage, { role: "assistant" }>, ctx: C
     );
   }
   for (const tc of m.tool_calls ?? []) {
-    const stored = ctx.thinkingStore?.recall(tc.id);
+    const stored = ctx.recallThinking?.(tc.id);
     if (stored) return stored.map((reasoningContent) => ({ reasoningContent }));
   }
   return [];

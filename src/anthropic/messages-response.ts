@@ -2,6 +2,7 @@
 // (thinking with its signature, text, tool_use with its input object); usage is Bedrock's own,
 // which already counts like Anthropic's (input tokens exclude cache reads and writes).
 import type { ContentBlock, ConverseResponse, StopReason, TokenUsage } from "../bedrock/converse-types.ts";
+import { cleanJsonText } from "../converse/structured-output.ts";
 import type { ToolNameMap } from "../converse/tool-names.ts";
 
 export type AnthropicStopReason = "end_turn" | "max_tokens" | "stop_sequence" | "tool_use" | "refusal" | "model_context_window_exceeded" | "pause_turn";
@@ -81,14 +82,44 @@ export function convertContent(blocks: ContentBlock[], names: ToolNameMap): Anth
   return out;
 }
 
-export function stopSequenceOf(res: { additionalModelResponseFields?: unknown }, stop: AnthropicStopReason): string | null {
+/**
+ * The stop sequence that stopped the model: Claude reports it when asked for its `/stop_sequence`
+ * response field; otherwise, with a single stop sequence in the request, it can only be that one.
+ */
+export function stopSequenceOf(res: { additionalModelResponseFields?: unknown }, stop: AnthropicStopReason, requested?: string[]): string | null {
   if (stop !== "stop_sequence") return null;
   const f = res.additionalModelResponseFields as { stop_sequence?: unknown } | undefined;
-  return typeof f?.stop_sequence === "string" ? f.stop_sequence : null;
+  if (typeof f?.stop_sequence === "string") return f.stop_sequence;
+  const stops = (requested ?? []).filter((s) => s !== "");
+  return stops.length === 1 ? stops[0]! : null;
 }
 
-export function convertMessage(res: ConverseResponse, ctx: { id: string; model: string; toolNames: ToolNameMap }) {
-  const content = convertContent(res.output.message?.content ?? [], ctx.toolNames);
+export interface MessageContext {
+  id: string;
+  model: string;
+  toolNames: ToolNameMap;
+  /** tool_choice "none" with tools kept for the history: tool calls are dropped from the answer. */
+  suppressToolCalls?: boolean;
+  /** Structured output through a forced tool: its input is the answer's text. */
+  jsonToolName?: string;
+  /** Structured output through instructions: the answer's text is cleaned of code fences. */
+  cleanJson?: boolean;
+  stopSequences?: string[];
+}
+
+/** The answer's blocks as the client sees them: structured-output tool → text, suppressed calls gone. */
+function visibleBlocks(blocks: ContentBlock[], ctx: MessageContext): ContentBlock[] {
+  if (!ctx.jsonToolName && !ctx.suppressToolCalls) return blocks;
+  return blocks.flatMap((b): ContentBlock[] => {
+    if (!("toolUse" in b)) return [b];
+    if (ctx.jsonToolName && b.toolUse.name === ctx.jsonToolName) return [{ text: JSON.stringify(b.toolUse.input ?? {}) }];
+    return ctx.suppressToolCalls ? [] : [b];
+  });
+}
+
+export function convertMessage(res: ConverseResponse, ctx: MessageContext) {
+  const content = convertContent(visibleBlocks(res.output.message?.content ?? [], ctx), ctx.toolNames);
+  if (ctx.cleanJson) for (const c of content) if (c.type === "text") c.text = cleanJsonText(c.text);
   const stop = mapStopReason(res.stopReason, content.some((c) => c.type === "tool_use"));
   return {
     id: ctx.id,
@@ -97,7 +128,7 @@ export function convertMessage(res: ConverseResponse, ctx: { id: string; model: 
     model: ctx.model,
     content,
     stop_reason: stop,
-    stop_sequence: stopSequenceOf(res, stop),
+    stop_sequence: stopSequenceOf(res, stop, ctx.stopSequences),
     stop_details: null,
     container: null,
     usage: convertUsage(res.usage),

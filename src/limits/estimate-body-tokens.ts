@@ -14,7 +14,7 @@ function isBinary(s: string): boolean {
   return s.startsWith("data:") || (s.length >= 512 && BASE64_RUN.test(s.slice(0, 1024)));
 }
 
-export function estimateInputTokens(value: unknown): number {
+export function estimateBodyTokens(value: unknown): number {
   let chars = 0;
   let binaries = 0;
   let numbers = 0;
