@@ -21,14 +21,14 @@ import type { ResponseObject } from "../responses/response-types.ts";
 import { storedInputItems } from "../responses/stored-input.ts";
 import { inlineChatImages, inlineResponsesImages } from "../upstreams/native/inline-images.ts";
 import { runNativeChat } from "../upstreams/native/native-chat.ts";
-import type { NativeCallContext, NativeOutcome, OutEvent } from "../upstreams/native/native-chat.ts";
+import type { NativeCallContext, NativeOutcome } from "../upstreams/native/native-chat.ts";
 import type { NativeClient } from "../upstreams/native/native-client.ts";
 import { runNativeResponses } from "../upstreams/native/native-responses.ts";
 import type { NativeTarget } from "../upstreams/native/native-routes.ts";
 import type { NativeTokenUsage } from "../upstreams/native/native-usage.ts";
 import type { Json, ResponseObjectIn } from "../upstreams/native/openai-shapes.ts";
 import type { DecodedConversation } from "./conversation-codec.ts";
-import { keepResponse, keyIdOf } from "./stored-conversations.ts";
+import { keepResponse } from "./stored-conversations.ts";
 
 export type FrontDoor = "chat" | "responses" | "messages";
 
@@ -136,7 +136,7 @@ export async function runNativeConversation(c: Context<AppEnv>, deps: AppDeps, c
   }
   if (outcome.dropped.length) {
     if (config.chat.strictParams) {
-      throw errors.invalidRequest(`These parameters cannot be honoured for '${conv.resolved.requested}': ${outcome.dropped.join(", ")}.`, outcome.dropped[0]!, "unsupported_parameter");
+      throw errors.invalidRequest(`These parameters cannot be honoured for '${conv.resolved.requested}': ${outcome.dropped.join(", ")}.`, outcome.dropped[0], "unsupported_parameter");
     }
     c.header("x-bedrock-gateway-dropped-params", outcome.dropped.join(","));
   }
@@ -153,7 +153,7 @@ export async function runNativeConversation(c: Context<AppEnv>, deps: AppDeps, c
   async function* events(): AsyncGenerator<SseEvent> {
     let completed = false;
     try {
-      for await (const e of outcome.events as AsyncIterable<OutEvent>) yield e.event ? { event: e.event, data: e.data } : { data: e.data };
+      for await (const e of outcome.events!) yield e.event ? { event: e.event, data: e.data } : { data: e.data };
       completed = true;
     } catch (err) {
       if (signal.aborted) return;

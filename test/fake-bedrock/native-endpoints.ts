@@ -218,7 +218,7 @@ export class FakeNativeEndpoints {
     } else {
       if (body.input === undefined) return { status: 400, message: "Missing required parameter: 'input'.", code: "missing_required_parameter" };
       // This double keeps no responses: a previous_response_id can only have come from elsewhere.
-      if (body.previous_response_id !== undefined) return { status: 404, message: `Previous response with id '${String(body.previous_response_id)}' not found.`, code: "previous_response_not_found" };
+      if (body.previous_response_id !== undefined) return { status: 404, message: `Previous response with id '${JSON.stringify(body.previous_response_id)}' not found.`, code: "previous_response_not_found" };
       if (body.background === true && host === "runtime") return { status: 400, message: "background is not supported", code: "invalid_value" };
     }
     return undefined;

@@ -36,7 +36,7 @@ async function* relay(events: AsyncIterable<UpstreamEvent>, ctx: NativeCallConte
   let first = true;
   for await (const e of events) {
     const ev = JSON.parse(e.data) as Json;
-    const type = String(ev.type ?? e.event);
+    const type = typeof ev.type === "string" ? ev.type : (e.event ?? "");
     if (first && (type === "response.output_text.delta" || type === "response.output_item.added")) {
       first = false;
       ctx.onFirstContent();
@@ -53,7 +53,8 @@ async function* relay(events: AsyncIterable<UpstreamEvent>, ctx: NativeCallConte
     }
     yield { event: e.event ?? type, data: e.data };
     if (TERMINAL.has(type)) {
-      const message = type === "error" ? String(ev.message ?? "stream error") : String(((ev.response as Json | undefined)?.error as Json | undefined)?.message ?? "response failed");
+      const failure = type === "error" ? ev : (((ev.response as Json | undefined)?.error ?? {}) as Json);
+      const message = typeof failure.message === "string" ? failure.message : "the model failed while streaming";
       throw Object.assign(new BedrockError("ModelStreamErrorException", message, 424, undefined, true), { relayed: true });
     }
   }
@@ -68,7 +69,7 @@ export async function runNativeResponses(ctx: NativeCallContext, body: Json, str
     const usage = usageFromResponses(final.usage);
     if (usage) ctx.onUsage(usage);
     await call.onFinal(final);
-    return { dropped: [], json: final as Json };
+    return { dropped: [], json: final };
   }
   const events = await ctx.client.stream(ctx.target, "responses", request, ctx.send);
   return { dropped: [], events: relay(events, ctx, call) };
