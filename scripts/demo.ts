@@ -33,6 +33,7 @@ const config = loadConfig({
   PORT: String(port),
   AWS_REGION: fake.region,
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
+  AWS_ENDPOINT_URL_BEDROCK_MANTLE: fake.mantleUrl,
   AWS_ENDPOINT_URL_BEDROCK: fake.url,
 });
 const logger = createLogger(config.log.level);

@@ -194,6 +194,41 @@ describe("native endpoints: chat completions", () => {
     }, (err: Error) => err instanceof OpenAI.APIError);
   });
 
+  it("aborts the upstream stream when the client goes away, and records an estimate", async () => {
+    gw.fake.native.enqueue({ text: "a long answer that never finishes", stream: { hangAfter: 3 } });
+    const ac = new AbortController();
+    const res = await gw.request("/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-request-id": "native-abort-1" },
+      body: JSON.stringify({ model: GEMMA, messages: [{ role: "user", content: "tell me everything" }], stream: true }),
+      signal: ac.signal,
+    });
+    const reader = res.body!.getReader();
+    await reader.read();
+    const leftAt = Date.now();
+    ac.abort();
+    const call = gw.fake.native.lastCall("NativeChat")!;
+    const end = Date.now() + 2000;
+    while (call.clientClosedAt === undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(call.clientClosedAt !== undefined && call.clientClosedAt - leftAt < 1000, "the upstream connection was closed within a second");
+    const line = await waitForLog(gw, (l) => l.requestId === "native-abort-1");
+    assert.equal(line.aborted, true);
+    assert.ok(Number(line.inputTokens) > 0);
+  });
+
+  it("never lets the client choose the upstream model or the stream mode through the body", async () => {
+    await gw.request("/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: GEMMA, messages: [{ role: "user", content: "hi" }], extra_body: { model: "openai.gpt-5.5" }, store: true, stream_options: { include_usage: false } }),
+    });
+    const call = gw.fake.native.lastCall("NativeChat")!;
+    assert.equal(call.body.model, GEMMA);
+    assert.equal(call.body.stream, false);
+    assert.equal(call.body.store, undefined);
+    assert.equal(call.body.extra_body, undefined);
+  });
+
   it("inlines image URLs as data before forwarding, with the SSRF guard applied", async () => {
     const res = await gw.request("/v1/chat/completions", {
       method: "POST",
@@ -237,3 +272,30 @@ async function waitForLog(gw: TestGateway, pred: (l: Record<string, unknown>) =>
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe("native endpoints: image URLs fetched by the gateway", () => {
+  const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+  let gw: TestGateway;
+  let server: import("node:http").Server;
+  let base: string;
+  before(async () => {
+    const { createServer } = await import("node:http");
+    server = createServer((req, res) => (req.url === "/cat.png" ? res.writeHead(200, { "content-type": "image/png" }).end(PNG) : res.writeHead(404).end()));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    base = `http://127.0.0.1:${(server.address() as import("node:net").AddressInfo).port}`;
+    gw = await startGateway({ env: { ALLOW_PRIVATE_IMAGE_URLS: "true" } });
+  });
+  after(async () => {
+    await gw.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it("sends the fetched bytes as a data URL, on chat pass-through and on Responses", async () => {
+    await gw.openai.chat.completions.create({ model: GEMMA, messages: [{ role: "user", content: [{ type: "text", text: "what?" }, { type: "image_url", image_url: { url: `${base}/cat.png` } }] }] });
+    const part = gw.fake.native.lastCall("NativeChat")!.body.messages[0].content[1];
+    assert.equal(part.image_url.url, `data:image/png;base64,${PNG.toString("base64")}`);
+    await gw.openai.responses.create({ model: GPT5, input: [{ role: "user", content: [{ type: "input_text", text: "what?" }, { type: "input_image", image_url: `${base}/cat.png`, detail: "auto" }] }] });
+    const item = gw.fake.native.lastCall("NativeResponses")!.body.input[0];
+    assert.equal(item.content[1].image_url, `data:image/png;base64,${PNG.toString("base64")}`);
+  });
+});

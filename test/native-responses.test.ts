@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import OpenAI from "openai";
+import { startFakeBedrock } from "./fake-bedrock/fake-bedrock.ts";
 import { startGateway } from "./helpers/gateway.ts";
 import type { TestGateway } from "./helpers/gateway.ts";
 import { chatBody, createKey, usageOf } from "./helpers/store-keys.ts";
@@ -244,6 +245,29 @@ describe("native endpoints: switches", () => {
       assert.ok(gw.logs.some((l) => l.msg === "Mantle model list failed; keeping the previous list"));
     } finally {
       await gw.close();
+    }
+  });
+
+  it("never holds up the Converse catalog for a slow Mantle; its models appear when the list arrives", async () => {
+    const fake = await startFakeBedrock();
+    fake.native.listDelayMs = 4000;
+    const started = Date.now();
+    const gw = await startGateway({ fake });
+    try {
+      const first = await gw.openai.models.list();
+      assert.ok(Date.now() - started < 3800, "published before Mantle answered");
+      assert.ok(first.data.some((m) => m.id === "anthropic.claude-3-haiku-20240307-v1:0"));
+      assert.equal(first.data.some((m) => m.id === GPT5), false);
+      const end = Date.now() + 6000;
+      let later = first;
+      while (!later.data.some((m) => m.id === GPT5) && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 200));
+        later = await gw.openai.models.list();
+      }
+      assert.ok(later.data.some((m) => m.id === GPT5), "added once Mantle answered");
+    } finally {
+      await gw.close();
+      await fake.close();
     }
   });
 });

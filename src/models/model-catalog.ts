@@ -26,6 +26,14 @@ export interface CatalogOptions {
   native?: { listMantleModels(): Promise<MantleModel[]>; forceModels: readonly string[] };
 }
 
+/** How long the first catalog load waits for Mantle's list before publishing without it. */
+const NATIVE_FIRST_LOAD_WAIT_MS = 2000;
+
+function waitAtMost(p: Promise<void>, ms: number): Promise<void> {
+  let t: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<void>((r) => (t = setTimeout(r, ms)))]).finally(() => clearTimeout(t));
+}
+
 export class ModelCatalog {
   private current: CatalogSnapshot | undefined;
   private lastRefresh: Date | undefined;
@@ -36,6 +44,8 @@ export class ModelCatalog {
   /** Last good Mantle model list: a Mantle outage (or a region without Mantle) must not hide
    * its models or fail the Converse catalog; it is logged, not reported as degraded health. */
   private mantleModels: MantleModel[] = [];
+  /** The last Converse catalog, to which the Mantle list is applied whenever either changes. */
+  private converse: CatalogSnapshot | undefined;
   private stopped = false;
   private readonly firstLoad: Promise<void>;
   private resolveFirstLoad!: () => void;
@@ -97,21 +107,23 @@ export class ModelCatalog {
   private async load(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     try {
+      // Mantle never holds up the Converse catalog: its list is applied whenever it arrives, and only
+      // the first load waits for it, briefly, so the first snapshot is complete when Mantle is up.
+      const native = this.loadNative();
       const [foundation, system, application] = await Promise.all([
-        this.loadNative(),
         this.controlPlane.listFoundationModels(),
         this.controlPlane.listInferenceProfiles("SYSTEM_DEFINED"),
         this.opts.includeApplicationProfiles
           ? this.controlPlane.listInferenceProfiles("APPLICATION")
           : Promise.resolve([]),
-      ]).then(([, ...rest]) => rest);
-      const converse = buildCatalog(foundation, system, application, {
+      ]);
+      this.converse = buildCatalog(foundation, system, application, {
         region: this.opts.region,
         includeSystemProfiles: this.opts.includeSystemProfiles,
         includeApplicationProfiles: this.opts.includeApplicationProfiles,
       });
-      const native = this.opts.native;
-      this.current = native ? addNativeModels(converse, this.mantleModels, { forceModels: native.forceModels }) : converse;
+      if (!this.current && this.opts.native) await waitAtMost(native, NATIVE_FIRST_LOAD_WAIT_MS);
+      this.publish();
       this.lastRefresh = new Date();
       this.lastError = undefined;
       this.failures = 0;
@@ -128,11 +140,19 @@ export class ModelCatalog {
     }
   }
 
-  /** Refresh the Mantle list in the same cycle; on failure keep the previous one and say so. */
+  /** The Converse catalog with the Mantle list applied (or alone when the feature is off). */
+  private publish(): void {
+    const native = this.opts.native;
+    if (!this.converse) return;
+    this.current = native ? addNativeModels(this.converse, this.mantleModels, { forceModels: native.forceModels }) : this.converse;
+  }
+
+  /** Refresh the Mantle list in the same cycle; on failure keep the previous one and say so. Never rejects. */
   private async loadNative(): Promise<void> {
     if (!this.opts.native) return;
     try {
       this.mantleModels = await this.opts.native.listMantleModels();
+      this.publish();
     } catch (err) {
       this.log.warn({ err: err instanceof Error ? err.message : String(err), kept: this.mantleModels.length }, "Mantle model list failed; keeping the previous list");
     }

@@ -85,6 +85,8 @@ export class FakeNativeEndpoints {
   private queue: Planner[] = [];
   private defaultPlanner: Planner = DEFAULT_PLAN;
   private listFailures = 0;
+  /** Delay before GET /v1/models answers (a slow or unreachable Mantle). */
+  listDelayMs = 0;
   private readonly creds: FakeCredentials;
   private readonly bearerToken: string | undefined;
 
@@ -114,6 +116,7 @@ export class FakeNativeEndpoints {
     this.queue = [];
     this.defaultPlanner = DEFAULT_PLAN;
     this.listFailures = 0;
+    this.listDelayMs = 0;
     this.mantleModels.splice(0, this.mantleModels.length, ...FAKE_MANTLE_MODELS.map((m) => ({ ...m })));
   }
 
@@ -157,6 +160,8 @@ export class FakeNativeEndpoints {
     if (operation === "NativeListModels") {
       if (req.method !== "GET") return openaiError(res, 405, "Method not allowed", "invalid_request_error", "method_not_allowed");
       if (host !== "mantle") return openaiError(res, 404, `Unknown route ${req.method} ${rawPath}`, "invalid_request_error", "unknown_route");
+      if (this.listDelayMs) await delay(this.listDelayMs);
+      if (res.destroyed) return;
       if (this.listFailures > 0) {
         this.listFailures--;
         return openaiError(res, 503, "Service is temporarily unavailable.", "service_unavailable", "service_unavailable");
