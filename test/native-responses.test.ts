@@ -218,6 +218,19 @@ describe("native endpoints: switches", () => {
     }
   });
 
+  it("STRICT_PARAMS refuses what the translation cannot carry, before calling upstream", async () => {
+    const gw = await startGateway({ env: { STRICT_PARAMS: "true" } });
+    try {
+      await assert.rejects(
+        gw.openai.chat.completions.create({ model: GPT5, messages: [{ role: "user", content: "hi" }], seed: 1 }),
+        (e: InstanceType<typeof OpenAI.APIError>) => e.status === 400 && /seed/.test(e.message),
+      );
+      assert.equal(gw.fake.native.calls("NativeResponses").length, 0);
+    } finally {
+      await gw.close();
+    }
+  });
+
   it("sends the Bedrock API key as a bearer token when AWS_BEARER_TOKEN_BEDROCK is set", async () => {
     const token = "bedrock-api-key-ABSKtest0123456789";
     const gw = await startGateway({ env: { AWS_BEARER_TOKEN_BEDROCK: token }, fakeOptions: { bearerToken: token } });

@@ -5,8 +5,8 @@
 // a Responses-only model), the answer or the stream comes back with usage in the log fields (so
 // usage records, cost, limits and metrics are the ones every request gets), stored Responses are
 // kept in the gateway's store, and a stream that breaks is closed with the front door's error.
+import { setMaxListeners } from "node:events";
 import type { Context } from "hono";
-import type { SendOptions } from "../bedrock/transport/bedrock-http.ts";
 import { errors, toOpenAIErrorBody } from "../errors/gateway-error.ts";
 import { toGatewayError } from "../errors/to-gateway-error.ts";
 import type { AppDeps, AppEnv, LogFields } from "../http/app-env.ts";
@@ -22,12 +22,12 @@ import { storedInputItems } from "../responses/stored-input.ts";
 import { inlineChatImages, inlineResponsesImages } from "../upstreams/native/inline-images.ts";
 import { runNativeChat } from "../upstreams/native/native-chat.ts";
 import type { NativeCallContext, NativeOutcome } from "../upstreams/native/native-chat.ts";
-import type { NativeClient } from "../upstreams/native/native-client.ts";
 import { runNativeResponses } from "../upstreams/native/native-responses.ts";
 import type { NativeTarget } from "../upstreams/native/native-routes.ts";
 import type { NativeTokenUsage } from "../upstreams/native/native-usage.ts";
 import type { Json, ResponseObjectIn } from "../upstreams/native/openai-shapes.ts";
 import type { DecodedConversation } from "./conversation-codec.ts";
+import { followClient } from "./execute-converse.ts";
 import { keepResponse } from "./stored-conversations.ts";
 
 export type FrontDoor = "chat" | "responses" | "messages";
@@ -88,84 +88,118 @@ function recordNativeUsage(log: LogFields, u: NativeTokenUsage): void {
  * upstream, and an upstream's reasoning is not kept encrypted for a stateless replay. */
 const replayable = (p: PlacedItem) => (p.item as { type?: string }).type !== "reasoning";
 
+/** The upstream call: chat (passed through or translated) or Responses (state kept here). */
+function callUpstream(c: Context<AppEnv>, deps: AppDeps, conv: NativeConversation, ctx: NativeCallContext): Promise<NativeOutcome> {
+  const stream = conv.decoded.stream;
+  if (conv.frontDoor === "chat") {
+    const body = { ...conv.raw, messages: inlineChatImages(conv.raw.messages, conv.fetchedImages) };
+    const includeUsage = (conv.raw.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+    const ids = { id: `chatcmpl-${crypto.randomUUID().replaceAll("-", "")}`, created: Math.floor(Date.now() / 1000), model: conv.resolved.requested, includeUsage };
+    return runNativeChat(ctx, body, stream, ids);
+  }
+  const storeIt = conv.raw.store !== false;
+  const previousResponseId = conv.decoded.previousResponseId ?? null;
+  const placed = placeInput((conv.decoded.request as ResponsesRequest).input);
+  const history = conv.history.filter(replayable).map((p) => p.item as unknown as Json);
+  const input = placed.map((p) => p.item as unknown as Json);
+  if (input.length === 0 && history.length === 0) throw errors.invalidRequest("Missing required parameter: 'input'.", "input", "missing_required_parameter");
+  return runNativeResponses(ctx, conv.raw, stream, {
+    input: inlineResponsesImages([...history, ...input], conv.fetchedImages),
+    store: storeIt,
+    previousResponseId,
+    onFinal: async (final: ResponseObjectIn) => {
+      if (!storeIt) return;
+      const response = { ...final, model: conv.resolved.requested } as unknown as ResponseObject;
+      await keepResponse(deps, c, { response, input: storedInputItems(placed, newId), previousResponseId });
+    },
+  });
+}
+
+/** An AbortController that follows the client and the server's drain deadline; stop() detaches it. */
+function upstreamAbort(client: AbortSignal, drain: AbortSignal | undefined): { upstream: AbortController; stop: () => void } {
+  const { upstream, release } = followClient(client);
+  const onDrain = () => upstream.abort(errors.shuttingDown());
+  if (drain?.aborted) onDrain();
+  else if (drain) {
+    // One listener per open request on a process-wide signal: thousands are expected.
+    setMaxListeners(0, drain);
+    drain.addEventListener("abort", onDrain, { once: true });
+  }
+  return {
+    upstream,
+    stop: () => {
+      release();
+      drain?.removeEventListener("abort", onDrain);
+    },
+  };
+}
+
 export async function runNativeConversation(c: Context<AppEnv>, deps: AppDeps, conv: NativeConversation): Promise<Response> {
   const started = performance.now();
   const { config } = deps;
-  const stream = conv.decoded.stream;
   const log = c.get("log");
   log.upstream = conv.target.upstream === "mantle" ? "bedrock-mantle" : "bedrock-runtime-openai";
-  const signal = c.req.raw.signal;
+  const requestId = c.get("requestId");
+  const client = c.req.raw.signal;
+  const { upstream, stop } = upstreamAbort(client, deps.drain);
   let retries = 0;
   let outputChars = 0;
   let usageSeen = false;
-  const send: SendOptions = { signal, onRetry: () => void (log.retries = ++retries) };
   const ctx: NativeCallContext = {
-    client: deps.native as NativeClient,
+    client: deps.native!,
     target: conv.target,
-    send,
+    send: { signal: upstream.signal, onRetry: () => void (log.retries = ++retries) },
     onUsage: (u) => {
       usageSeen = true;
       recordNativeUsage(log, u);
     },
     onFirstContent: () => (log.ttftMs = Math.round(performance.now() - started)),
     onOutputChars: (n) => (outputChars += n),
+    onDropped: (dropped) => {
+      if (config.chat.strictParams) {
+        throw errors.invalidRequest(`These parameters cannot be honoured for '${conv.resolved.requested}': ${dropped.join(", ")}.`, dropped[0], "unsupported_parameter");
+      }
+      c.header("x-bedrock-gateway-dropped-params", dropped.join(","));
+    },
   };
 
   let outcome: NativeOutcome;
-  if (conv.frontDoor === "chat") {
-    const body = { ...conv.raw, messages: inlineChatImages(conv.raw.messages, conv.fetchedImages) };
-    const includeUsage = (conv.raw.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-    outcome = await runNativeChat(ctx, body, stream, { id: `chatcmpl-${crypto.randomUUID().replaceAll("-", "")}`, created: Math.floor(Date.now() / 1000), model: conv.resolved.requested, includeUsage });
-  } else {
-    const storeIt = conv.raw.store !== false;
-    const previousResponseId = conv.decoded.previousResponseId ?? null;
-    const placed = placeInput((conv.decoded.request as ResponsesRequest).input);
-    const history = conv.history.filter(replayable).map((p) => p.item as unknown as Json);
-    const input = placed.map((p) => p.item as unknown as Json);
-    if (input.length === 0 && history.length === 0) throw errors.invalidRequest("Missing required parameter: 'input'.", "input", "missing_required_parameter");
-    outcome = await runNativeResponses(ctx, conv.raw, stream, {
-      input: inlineResponsesImages([...history, ...input], conv.fetchedImages),
-      store: storeIt,
-      previousResponseId,
-      onFinal: async (final: ResponseObjectIn) => {
-        if (!storeIt) return;
-        const response = { ...final, model: conv.resolved.requested } as unknown as ResponseObject;
-        await keepResponse(deps, c, { response, input: storedInputItems(placed, newId), previousResponseId });
-      },
-    });
+  try {
+    outcome = await callUpstream(c, deps, conv, ctx);
+  } catch (err) {
+    stop();
+    throw err;
   }
-  if (outcome.dropped.length) {
-    if (config.chat.strictParams) {
-      throw errors.invalidRequest(`These parameters cannot be honoured for '${conv.resolved.requested}': ${outcome.dropped.join(", ")}.`, outcome.dropped[0], "unsupported_parameter");
-    }
-    c.header("x-bedrock-gateway-dropped-params", outcome.dropped.join(","));
-  }
-
   if (outcome.json) {
-    deps.bodyLogger?.debug({ requestId: c.get("requestId"), endpoint: log.endpoint, body: outcome.json }, "response body");
+    stop();
+    deps.bodyLogger?.debug({ requestId, endpoint: log.endpoint, body: outcome.json }, "response body");
     return c.json(outcome.json);
   }
 
-  let resolveDone!: () => void;
-  c.set("streamDone", new Promise<void>((done) => (resolveDone = done)));
-  const requestId = c.get("requestId");
+  const source = outcome.events!;
   const frontDoor = conv.frontDoor;
   async function* events(): AsyncGenerator<SseEvent> {
     let completed = false;
     try {
-      for await (const e of outcome.events!) yield e.event ? { event: e.event, data: e.data } : { data: e.data };
+      for await (const e of source) yield e.event ? { event: e.event, data: e.data } : { data: e.data };
       completed = true;
     } catch (err) {
-      if (signal.aborted) return;
-      const { error } = toGatewayError(err, requestId);
+      const shutdown = deps.drain?.aborted === true;
+      if (client.aborted && !shutdown) return;
+      const { error } = toGatewayError(shutdown ? errors.shuttingDown() : err, requestId);
       log.errorType = error.code ?? error.type;
+      if (shutdown) Object.assign(log, { aborted: true, abortReason: "shutdown" });
       // An error the upstream already sent in the front door's own shape has reached the client.
-      if ((err as { relayed?: boolean }).relayed) return;
+      if ((err as { relayed?: boolean }).relayed && !shutdown) return;
       if (frontDoor === "chat") yield { data: toOpenAIErrorBody(error) };
       else yield { event: "error", data: { type: "error", code: error.code, message: error.message, param: null, sequence_number: 0 } };
     } finally {
-      if (!completed && signal.aborted) {
+      stop();
+      upstream.abort();
+      deps.bodyLogger?.debug({ requestId, endpoint: log.endpoint, body: { streamed: true, completed, outputChars } }, "response body");
+      if (!completed && client.aborted) {
         log.aborted = true;
+        log.abortReason ??= "client";
         if (!usageSeen) {
           // The upstream reports usage only at the end: estimate what was sent and produced.
           log.inputTokens = Math.ceil(JSON.stringify(conv.raw.messages ?? conv.raw.input ?? "").length / 4);
@@ -174,6 +208,8 @@ export async function runNativeConversation(c: Context<AppEnv>, deps: AppDeps, c
       }
     }
   }
+  let resolveDone!: () => void;
+  c.set("streamDone", new Promise<void>((done) => (resolveDone = done)));
   for (const [k, v] of Object.entries(SSE_HEADERS)) c.header(k, v);
   return c.body(sseStream(events(), { keepAliveMs: config.chat.keepAliveMs, onClose: () => resolveDone() }), 200);
 }

@@ -31,6 +31,8 @@ export interface NativeCallContext {
   onFirstContent(): void;
   /** Characters of generated text relayed so far (estimates usage of an abandoned stream). */
   onOutputChars?(n: number): void;
+  /** Parameters that cannot be carried, before anything is sent upstream (may throw to refuse). */
+  onDropped?(dropped: string[]): void;
 }
 
 export interface ChatOptions {
@@ -42,7 +44,6 @@ export interface ChatOptions {
 }
 
 export interface NativeOutcome {
-  dropped: string[];
   json?: Json;
   events?: AsyncIterable<OutEvent>;
 }
@@ -120,20 +121,21 @@ export async function runNativeChat(ctx: NativeCallContext, body: Json, stream: 
       const res = (await client.call(target, "chat", upstreamBody, send)) as Json;
       const usage = usageFromChat(res.usage as Json | undefined);
       if (usage) ctx.onUsage(usage);
-      return { dropped: [], json: { ...res, model: o.model } };
+      return { json: { ...res, model: o.model } };
     }
     const events = await client.stream(target, "chat", upstreamBody, send);
-    return { dropped: [], events: relayChat(events, ctx, o.includeUsage) };
+    return { events: relayChat(events, ctx, o.includeUsage) };
   }
   // A Responses-only model (OpenAI's GPT-5.x on Bedrock): ask the same through the Responses API.
   const { body: request, dropped } = chatToResponsesRequest(body);
+  if (dropped.length) ctx.onDropped?.(dropped);
   if (!stream) {
     const res = (await client.call(target, "responses", request, send)) as ResponseObjectIn;
     const usage = usageFromResponses(res.usage);
     if (usage) ctx.onUsage(usage);
     if (res.status === "failed") throw new BedrockError("ModelErrorException", res.error?.message ?? "The model failed to produce a response.", 424);
-    return { dropped, json: responseToChatCompletion(res, o) };
+    return { json: responseToChatCompletion(res, o) };
   }
   const events = await client.stream(target, "responses", request, send);
-  return { dropped, events: translateStream(events, ctx, o) };
+  return { events: translateStream(events, ctx, o) };
 }

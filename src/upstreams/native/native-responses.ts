@@ -69,8 +69,8 @@ export async function runNativeResponses(ctx: NativeCallContext, body: Json, str
     const usage = usageFromResponses(final.usage);
     if (usage) ctx.onUsage(usage);
     await call.onFinal(final);
-    return { dropped: [], json: final };
+    return { json: final };
   }
   const events = await ctx.client.stream(ctx.target, "responses", request, ctx.send);
-  return { dropped: [], events: relay(events, ctx, call) };
+  return { events: relay(events, ctx, call) };
 }
