@@ -7,6 +7,7 @@ import { errorHeaders, errors, toOpenAIErrorBody } from "./errors/gateway-error.
 import { toGatewayError } from "./errors/to-gateway-error.ts";
 import type { AppDeps, AppEnv } from "./http/app-env.ts";
 import { authenticate } from "./http/middleware/authenticate.ts";
+import { debugBodies } from "./http/middleware/debug-bodies.ts";
 import { requestContext } from "./http/middleware/request-context.ts";
 import { adminRoutes } from "./admin/admin-routes.ts";
 import { rateLimitHeaders } from "./limits/rate-limit-headers-middleware.ts";
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use(requestContext(logger, deps.observers));
+  if (deps.bodyLogger) app.use(debugBodies(deps.bodyLogger));
   if (config.cors.allowedOrigins.length > 0) {
     app.use(
       cors({

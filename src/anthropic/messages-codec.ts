@@ -35,7 +35,7 @@ export function decodeMessages(raw: Record<string, unknown>): DecodedConversatio
 export function decodeCountTokens(raw: Record<string, unknown>): DecodedConversation<MessagesRequest> {
   const parsed = CountTokensRequest.safeParse(raw);
   if (!parsed.success) throw zodToError(parsed.error);
-  const d = decoded(raw, { ...parsed.data, max_tokens: parsed.data.max_tokens ?? 1 } as MessagesRequest);
+  const d = decoded(raw, { ...parsed.data, max_tokens: parsed.data.max_tokens ?? 1 });
   return { ...d, stream: false };
 }
 

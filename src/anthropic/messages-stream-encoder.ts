@@ -5,7 +5,7 @@
 // reasoning blocks directly with deltas, so a block is opened on its first delta. An error after
 // the first byte becomes `event: error` and the stream ends without message_stop.
 import type { GatewayError } from "../errors/gateway-error.ts";
-import type { SseEvent } from "../http/sse.ts";
+import type { SseEvent } from "../pipeline/sse-event.ts";
 import type { CanonicalEvent, ChoiceNormalizer } from "../pipeline/canonical-events.ts";
 import type { StreamEncoder, Terminal } from "../pipeline/stream-engine.ts";
 import { toAnthropicError } from "./anthropic-errors.ts";

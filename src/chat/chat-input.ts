@@ -1,29 +1,15 @@
 // Pure: OpenAI chat messages → Converse `system` and `messages`. Images must already be fetched
 // (see resolve-images.ts); everything else is data in, data out. Conversation repairs Bedrock
 // needs (merging, ordering, tool pairing) happen afterwards in normalize-conversation.ts.
-import type { CacheTtl, ContentBlock, ImageFormat, Message, ReasoningContentBlock, SystemContentBlock, ToolResultContent } from "../bedrock/converse-types.ts";
+import type { CacheTtl, ContentBlock, ImageFormat, Message, SystemContentBlock, ToolResultContent } from "../bedrock/converse-types.ts";
 import { errors } from "../errors/gateway-error.ts";
-import type { ModelCapabilities } from "../models/capabilities.ts";
 import type { ChatMessage } from "../openai/chat-request.ts";
 import { parseDataUrl, sniffImageFormat, MAX_IMAGE_BYTES } from "../converse/image-input.ts";
 import { convertMediaPart } from "./media-parts.ts";
 import { toBedrockToolId } from "../converse/tool-call-ids.ts";
-import type { ToolNameMap } from "../converse/tool-names.ts";
 
-export interface ConvertContext {
-  caps: ModelCapabilities;
-  /** The model as the client named it, for error messages. */
-  modelName: string;
-  toolNames: ToolNameMap;
-  /** http(s) image URL → fetched bytes. */
-  fetchedImages: Map<string, Buffer>;
-  /** Document names already used in this request (Bedrock wants them unique). */
-  documentNames: Set<string>;
-  /** Claude: replay signed thinking blocks on assistant turns (from the client, else from the store). */
-  replayThinking: boolean;
-  /** Signed thinking this key's earlier answer produced for a tool call (the thinking memory). */
-  recallThinking?: (toolCallId: string) => ReasoningContentBlock[] | undefined;
-}
+export type { ConvertContext } from "./convert-context.ts";
+import type { ConvertContext } from "./convert-context.ts";
 
 export interface ConvertedConversation {
   system: SystemContentBlock[];

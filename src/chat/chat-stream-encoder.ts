@@ -8,7 +8,7 @@ import { bedrockExtras } from "../converse/bedrock-extras.ts";
 import { mapFinishReason } from "../converse/map-finish-reason.ts";
 import { toOpenAIErrorBody } from "../errors/gateway-error.ts";
 import type { GatewayError } from "../errors/gateway-error.ts";
-import type { SseEvent } from "../http/sse.ts";
+import type { SseEvent } from "../pipeline/sse-event.ts";
 import type { CanonicalEvent, ChoiceNormalizer } from "../pipeline/canonical-events.ts";
 import type { StreamEncoder, Terminal } from "../pipeline/stream-engine.ts";
 import type { ChatCompletionChunkOut, ChunkChoice, ChunkDelta, ReasoningOutput } from "./chat-types.ts";

@@ -4,7 +4,7 @@ import type { ContentBlock, DocumentFormat } from "../bedrock/converse-types.ts"
 import { errors } from "../errors/gateway-error.ts";
 import { documentName } from "../converse/document-names.ts";
 import { parseDataUrl } from "../converse/image-input.ts";
-import type { ConvertContext } from "./chat-input.ts";
+import type { ConvertContext } from "./convert-context.ts";
 
 type MediaPart =
   | { type: "input_audio"; input_audio: { data: string; format: string } }

@@ -19,11 +19,15 @@ export async function readJsonBody(c: Context, limitBytes: number): Promise<unkn
     text = await readLimited(c.req.raw, limitBytes);
   }
   if (text.trim() === "") throw errors.invalidJson("the body is empty");
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch (err) {
     throw errors.invalidJson((err as Error).message);
   }
+  // Kept by reference for DEBUG=true body logging (src/http/middleware/debug-bodies.ts).
+  c.set("requestBody", body);
+  return body;
 }
 
 async function readLimited(req: Request, limitBytes: number): Promise<string> {

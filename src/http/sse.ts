@@ -3,10 +3,11 @@
 // stretches so proxies and load balancers keep the connection, and tells the caller whether the
 // stream completed or the client went away.
 
-export type SseEvent =
-  /** `data: <json>` (or a raw string such as [DONE]), with an optional `event:` line. */
-  | { event?: string; data: unknown }
-  | { comment: string };
+import { formatSse } from "../pipeline/sse-event.ts";
+import type { SseEvent } from "../pipeline/sse-event.ts";
+
+export type { SseEvent } from "../pipeline/sse-event.ts";
+export { formatSse } from "../pipeline/sse-event.ts";
 
 export interface SseOptions {
   /** Silence after which a keep-alive is sent (ms); 0 disables. */
@@ -18,12 +19,6 @@ export interface SseOptions {
 }
 
 const encoder = new TextEncoder();
-
-export function formatSse(e: SseEvent): string {
-  if ("comment" in e) return `: ${e.comment}\n\n`;
-  const data = typeof e.data === "string" ? e.data : JSON.stringify(e.data);
-  return e.event ? `event: ${e.event}\ndata: ${data}\n\n` : `data: ${data}\n\n`;
-}
 
 export const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",

@@ -1,10 +1,9 @@
-// The Admission hook (contract in src/http/app-env.ts): for a store key, model allow-list, then
+// The Admission hook (contract in admission-contract.ts): for a store key, model allow-list, then
 // budget, then RPM/TPM, before any Bedrock call; reconciliation of the token estimate when the
 // request ends. Keys without a policy (the static API_KEY) pass straight through.
-import type { Context } from "hono";
 import type { Principal } from "../auth/api-key-verifier.ts";
 import { errors } from "../errors/gateway-error.ts";
-import type { Admission, AdmissionRequest, AppEnv } from "../http/app-env.ts";
+import type { Admission, AdmissionHost, AdmissionRequest, AdmissionTicket } from "./admission-contract.ts";
 import { budgetWindow } from "../keys/key-policy.ts";
 import type { KeyPolicy } from "../keys/key-policy.ts";
 import type { CatalogModel } from "../models/build-catalog.ts";
@@ -14,12 +13,7 @@ import { rateLimitHeaders } from "./rate-limit-headers.ts";
 import type { SpendTracker } from "./spend-tracker.ts";
 import type { Limits } from "./token-bucket.ts";
 
-/** What admission reserved for a request, reconciled when it ends. */
-export interface AdmissionTicket {
-  keyId: string;
-  limits: Limits;
-  reservedTokens: number;
-}
+export type { AdmissionTicket } from "./admission-contract.ts";
 
 export interface KeyAdmission extends Admission {
   /** Charge or refund the difference between the reserved estimate and the real usage. */
@@ -59,7 +53,7 @@ export function createAdmission(
   };
 
   return {
-    async admit(c: Context<AppEnv>, req: AdmissionRequest) {
+    async admit(c: AdmissionHost, req: AdmissionRequest) {
       const principal = c.get("principal");
       const policy = principal?.policy;
       if (!principal || !policy) return;

@@ -3,7 +3,7 @@
 // bounded: endpoints are a fixed set, models are what was called on Bedrock (never the raw name a
 // client sent), keys are key ids.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { CompletedRequest } from "../http/app-env.ts";
+import type { CompletedRequest } from "../logging/request-record.ts";
 import type { UsageRecord } from "../store/store.ts";
 
 export interface GatewayMetrics {

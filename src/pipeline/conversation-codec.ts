@@ -6,7 +6,7 @@
 // every step around it, the same for every front door. A new front door is one new codec.
 import type { ConverseResponse, GuardrailConfiguration, ReasoningContentBlock } from "../bedrock/converse-types.ts";
 import type { BuiltRequest, InferenceSettings } from "../converse/assemble-request.ts";
-import type { SseEvent } from "../http/sse.ts";
+import type { SseEvent } from "./sse-event.ts";
 import type { ModelCapabilities } from "../models/capabilities.ts";
 import type { PlacedItem } from "../responses/responses-input.ts";
 import type { StreamEncoder } from "./stream-engine.ts";

@@ -54,7 +54,6 @@ async function prepare<Req, Built extends BuiltRequest>(c: Context<AppEnv>, deps
   const log = c.get("log");
   log.endpoint = codec.endpoint;
   const raw = asObject(await readJsonBody(c, config.server.maxRequestBodyBytes));
-  deps.bodyLogger?.debug({ requestId: c.get("requestId"), endpoint: codec.endpoint, body: raw }, "request body");
   const decoded = codec.decode(raw);
   const history: PlacedItem[] = await loadConversation(deps, c, decoded.previousResponseId);
 
@@ -131,7 +130,6 @@ export async function runConversation<Req, Built extends BuiltRequest>(c: Contex
     }
     const { body, result } = codec.encode(results, ctx);
     if (result) await keepResponse(deps, c, result);
-    deps.bodyLogger?.debug({ requestId: ctx.requestId, endpoint: codec.endpoint, body }, "response body");
     return c.json(body);
   }
 

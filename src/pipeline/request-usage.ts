@@ -6,7 +6,7 @@
 import type { ContentBlock, ConverseRequest, ReasoningContentBlock, TokenUsage } from "../bedrock/converse-types.ts";
 import { addUsage } from "../chat/chat-usage.ts";
 import { estimateConverseTokens } from "../converse/estimate-converse-tokens.ts";
-import type { LogFields } from "../http/app-env.ts";
+import type { LogFields } from "../logging/request-record.ts";
 import type { ChoiceNormalizer } from "./canonical-events.ts";
 
 export function recordUsage(log: LogFields, u: TokenUsage | undefined): void {

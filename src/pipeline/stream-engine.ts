@@ -14,7 +14,7 @@ import { mergeStreams } from "../converse/merge-streams.ts";
 import { errors } from "../errors/gateway-error.ts";
 import type { GatewayError } from "../errors/gateway-error.ts";
 import { toGatewayError } from "../errors/to-gateway-error.ts";
-import type { SseEvent } from "../http/sse.ts";
+import type { SseEvent } from "./sse-event.ts";
 import type { CanonicalEvent, ChoiceNormalizer } from "./canonical-events.ts";
 
 /** What ends a stream: its last events and, for stateful front doors, the object to keep. */
@@ -122,7 +122,7 @@ export async function* runStream<R>(run: StreamRun<R>): AsyncGenerator<SseEvent>
       finish({ aborted: true, abortReason: run.drain?.aborted ? "shutdown" : "client" });
     }
   }
-  yield* terminal!.events;
+  yield* terminal.events;
 }
 
 async function keep<R>(run: StreamRun<R>, t: Terminal<R>, failed: boolean): Promise<void> {

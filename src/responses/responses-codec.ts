@@ -9,7 +9,8 @@ import { zodToError } from "../openai/zod-to-error.ts";
 import { canonicalEventsOf, ChoiceNormalizer } from "../pipeline/canonical-events.ts";
 import type { ConversationCodec, DecodedConversation, EncodeContext } from "../pipeline/conversation-codec.ts";
 import { imageRefsOf } from "./image-refs.ts";
-import { newId } from "./item-ids.ts";
+import { newId as randomId } from "./item-ids.ts";
+import type { IdPrefix } from "./item-ids.ts";
 import { responseShell } from "./response-object.ts";
 import type { ResponseObject } from "./response-types.ts";
 import { KNOWN_FIELDS, ResponsesRequest } from "./request-schema.ts";
@@ -34,6 +35,8 @@ export interface ResponsesCodecOptions {
   seal: (blocks: ReasoningContentBlock[]) => string;
   /** Opens encrypted_content; undefined when it is not authentic. */
   openReasoning: (blob: string) => ReasoningContentBlock[] | undefined;
+  /** Item and response ids (random by default; fixtures make them predictable). */
+  newId?: (prefix: IdPrefix) => string;
 }
 
 export function decodeResponses(raw: Record<string, unknown>): DecodedConversation<ResponsesRequest> {
@@ -59,6 +62,7 @@ export function decodeResponses(raw: Record<string, unknown>): DecodedConversati
 }
 
 export function responsesCodec(opts: ResponsesCodecOptions): ConversationCodec<ResponsesRequest, ResponsesBuiltRequest, KeptResponse> {
+  const newId = opts.newId ?? randomId;
   const answerOptions = (ctx: EncodeContext<ResponsesRequest, ResponsesBuiltRequest>): AnswerOptions => {
     const req = ctx.decoded.request;
     const summary = req.reasoning?.summary ?? req.reasoning?.generate_summary;

@@ -5,7 +5,7 @@
 // its `type` and a strictly increasing sequence_number from 0. The stored copy of the final
 // Response keeps encrypted_content; the client sees it only when it asked for it.
 import type { GatewayError } from "../errors/gateway-error.ts";
-import type { SseEvent } from "../http/sse.ts";
+import type { SseEvent } from "../pipeline/sse-event.ts";
 import type { CanonicalEvent } from "../pipeline/canonical-events.ts";
 import type { StreamEncoder, Terminal } from "../pipeline/stream-engine.ts";
 import { bedrockExtras } from "../converse/bedrock-extras.ts";

@@ -2,7 +2,7 @@
 // metrics, the batched writer and the limiter's reconciliation. Built per runtime in
 // dependencies.ts and registered as a request observer, so every endpoint gets usage, cost and
 // metrics from the LogFields it fills, without code of its own.
-import type { CompletedRequest, RequestObserver } from "../http/app-env.ts";
+import type { CompletedRequest, RequestObserver } from "../logging/request-record.ts";
 import type { KeyAdmission } from "../limits/admission.ts";
 import type { GatewayMetrics } from "../metrics/gateway-metrics.ts";
 import type { Pricing } from "./pricing.ts";

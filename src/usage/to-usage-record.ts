@@ -1,6 +1,6 @@
 // Pure: a finished request → its usage record, priced. Only requests that reached a model
 // endpoint (LogFields.endpoint set) are usage; /v1/models, /health and 401s are not.
-import type { CompletedRequest } from "../http/app-env.ts";
+import type { CompletedRequest } from "../logging/request-record.ts";
 import type { UsageRecord } from "../store/store.ts";
 import type { Pricing } from "./pricing.ts";
 

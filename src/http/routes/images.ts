@@ -1,29 +1,24 @@
-// POST /v1/images/generations (OpenAI Images API) over Bedrock's text-to-image models.
+// POST /v1/images/generations (OpenAI Images API) over Bedrock's text-to-image models. An
+// adapter: the single-answer pipeline (src/pipeline/invoke-pipeline.ts) applies the policy.
 import { Hono } from "hono";
 import { generateImages } from "../../images/generate-images.ts";
 import { imagesRequestSchema } from "../../openai/images-request.ts";
 import { parseRequest } from "../../openai/zod-to-error.ts";
-import { estimateBodyTokens } from "../../limits/estimate-body-tokens.ts";
+import { runInvoke } from "../../pipeline/invoke-pipeline.ts";
 import type { AppDeps, AppEnv } from "../app-env.ts";
-import { asObject, readJsonBody } from "../read-json-body.ts";
-import { resolveRequestModel } from "../resolve-request-model.ts";
 
 export function imagesRoutes(deps: AppDeps): Hono<AppEnv> {
-  const r = new Hono<AppEnv>();
-
-  r.post("/images/generations", async (c) => {
-    const log = c.get("log");
-    log.endpoint = "images.generations";
-    const req = parseRequest(imagesRequestSchema, asObject(await readJsonBody(c, deps.config.server.maxRequestBodyBytes)));
-    const model = await resolveRequestModel(deps, req.model, "image", log);
-    await deps.admission?.admit(c, { model, estimatedInputTokens: estimateBodyTokens([req.prompt, req.negative_prompt]) });
-    const out = await generateImages(deps.runtime, req, model, c.req.raw.signal);
-    log.images = out.images;
-    log.imageSize = out.size;
-    log.imageQuality = out.quality;
-    log.bedrockCalls = out.bedrockCalls;
-    return c.json(out.response);
-  });
-
-  return r;
+  return new Hono<AppEnv>().post("/images/generations", (c) =>
+    runInvoke(c, deps, {
+      endpoint: "images.generations",
+      kind: "image",
+      parse: (raw) => parseRequest(imagesRequestSchema, raw),
+      model: (req) => req.model,
+      estimateParts: (req) => [req.prompt, req.negative_prompt],
+      async run(runtime, req, model, signal) {
+        const out = await generateImages(runtime, req, model, signal);
+        return { body: out.response, log: { images: out.images, imageSize: out.size, imageQuality: out.quality, bedrockCalls: out.bedrockCalls } };
+      },
+    }),
+  );
 }

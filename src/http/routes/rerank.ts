@@ -1,28 +1,25 @@
-// POST /v1/rerank (Cohere-compatible) over Bedrock's rerank models.
+// POST /v1/rerank (Cohere-compatible) over Bedrock's rerank models. An adapter: the
+// single-answer pipeline (src/pipeline/invoke-pipeline.ts) applies the policy.
 import { Hono } from "hono";
 import { rerankRequestSchema } from "../../openai/rerank-request.ts";
 import { parseRequest } from "../../openai/zod-to-error.ts";
+import { runInvoke } from "../../pipeline/invoke-pipeline.ts";
 import { rerankDocuments } from "../../rerank/rerank-documents.ts";
-import { estimateBodyTokens } from "../../limits/estimate-body-tokens.ts";
 import type { AppDeps, AppEnv } from "../app-env.ts";
-import { asObject, readJsonBody } from "../read-json-body.ts";
-import { resolveRequestModel } from "../resolve-request-model.ts";
 
 export function rerankRoutes(deps: AppDeps): Hono<AppEnv> {
-  const r = new Hono<AppEnv>();
-
-  r.post("/rerank", async (c) => {
-    const log = c.get("log");
-    log.endpoint = "rerank";
-    const req = parseRequest(rerankRequestSchema, asObject(await readJsonBody(c, deps.config.server.maxRequestBodyBytes)));
-    const model = await resolveRequestModel(deps, req.model, "rerank", log);
-    await deps.admission?.admit(c, { model, estimatedInputTokens: estimateBodyTokens([req.query, req.documents]) });
-    const out = await rerankDocuments(deps.runtime, req, model, c.req.raw.signal);
-    if (out.inputTokens !== undefined) log.inputTokens = out.inputTokens;
-    log.documents = out.documents;
-    log.searchUnits = out.searchUnits;
-    return c.json(out.response);
-  });
-
-  return r;
+  return new Hono<AppEnv>().post("/rerank", (c) =>
+    runInvoke(c, deps, {
+      endpoint: "rerank",
+      kind: "rerank",
+      parse: (raw) => parseRequest(rerankRequestSchema, raw),
+      model: (req) => req.model,
+      estimateParts: (req) => [req.query, req.documents],
+      async run(runtime, req, model, signal) {
+        const out = await rerankDocuments(runtime, req, model, signal);
+        const log = { documents: out.documents, searchUnits: out.searchUnits, ...(out.inputTokens !== undefined ? { inputTokens: out.inputTokens } : {}) };
+        return { body: out.response, log };
+      },
+    }),
+  );
 }
