@@ -142,6 +142,18 @@ describe("native endpoints: chat completions", () => {
     assert.deepEqual(call.body.input[0], { role: "system", content: "be brief" });
   });
 
+  it("keeps the dropped-parameters header bounded and header-safe whatever field names the client sends", async () => {
+    const body: Record<string, unknown> = { model: GPT5, messages: [{ role: "user", content: "hi" }] };
+    for (let i = 0; i < 200; i++) body[`unknown_field_${i}_${"x".repeat(40)}`] = i;
+    body["bad\r\nx-injected: 1"] = 1;
+    const res = await gw.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    assert.equal(res.status, 200);
+    const header = res.headers.get("x-bedrock-gateway-dropped-params")!;
+    assert.ok(header.length <= 1024, `header of ${header.length} bytes`);
+    assert.match(header, /\.\.\.\+\d+ more$/);
+    assert.equal(res.headers.get("x-injected"), null);
+  });
+
   it("translates a Responses stream into chat chunks for a Responses-only model", async () => {
     gw.fake.native.enqueue({ text: "streamed GPT-5", toolCalls: [{ name: "lookup", arguments: '{"q":"x"}', id: "call_9" }], usage: { input: 5, output: 9 } });
     const stream = await gw.openai.chat.completions.create({ model: GPT5, messages: [{ role: "user", content: "hi" }], stream: true, stream_options: { include_usage: true } });

@@ -28,6 +28,7 @@ import type { NativeTokenUsage } from "../upstreams/native/native-usage.ts";
 import type { Json, ResponseObjectIn } from "../upstreams/native/openai-shapes.ts";
 import type { DecodedConversation } from "./conversation-codec.ts";
 import { followClient } from "./execute-converse.ts";
+import { headerList } from "./parameter-headers.ts";
 import { keepResponse } from "./stored-conversations.ts";
 
 export type FrontDoor = "chat" | "responses" | "messages";
@@ -156,10 +157,13 @@ export async function runNativeConversation(c: Context<AppEnv>, deps: AppDeps, c
     onFirstContent: () => (log.ttftMs = Math.round(performance.now() - started)),
     onOutputChars: (n) => (outputChars += n),
     onDropped: (dropped) => {
+      // Names come from the client: only the pipeline's bounded, header-safe list ever leaves.
+      const names = headerList(dropped);
+      if (!names) return;
       if (config.chat.strictParams) {
-        throw errors.invalidRequest(`These parameters cannot be honoured for '${conv.resolved.requested}': ${dropped.join(", ")}.`, dropped[0], "unsupported_parameter");
+        throw errors.invalidRequest(`These parameters cannot be honoured for '${conv.resolved.requested}': ${names}.`, null, "unsupported_parameter");
       }
-      c.header("x-bedrock-gateway-dropped-params", dropped.join(","));
+      c.header("x-bedrock-gateway-dropped-params", names);
     },
   };
 
