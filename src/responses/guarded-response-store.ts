@@ -3,7 +3,7 @@
 // than an unexpected 500: with PostgreSQL such outages are ordinary and pass.
 import type { Logger } from "pino";
 import { errors } from "../errors/gateway-error.ts";
-import type { ResponseStore } from "./response-store.ts";
+import type { ResponseStore } from "../store/response-store.ts";
 
 export function guardedResponseStore(store: ResponseStore, logger: Logger): ResponseStore {
   const guard = async <T>(op: string, call: () => Promise<T>): Promise<T> => {

@@ -4,7 +4,7 @@
 import { errors } from "../errors/gateway-error.ts";
 import type { PlacedItem } from "./responses-input.ts";
 import type { InputItem } from "./request-schema.ts";
-import type { ResponseStore } from "./response-store.ts";
+import type { ResponseStore } from "../store/response-store.ts";
 
 export async function loadHistory(store: ResponseStore, id: string, keyId: string): Promise<PlacedItem[]> {
   // An expired or deleted ancestor ends the history there; the one named must exist.

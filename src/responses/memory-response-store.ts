@@ -1,8 +1,8 @@
 // A bounded in-memory ResponseStore: used when there is no database (DATABASE_URL=none, Lambda's
 // default) or when RESPONSES_STORE=memory asks for it, for a single process that may lose its
 // stored responses on restart. The oldest entries are evicted first.
-import type { ItemPage, ItemPageQuery, ResponseStore, StoredResponse } from "./response-store.ts";
-import { MAX_CHAIN, pageItems } from "./response-store.ts";
+import type { ItemPage, ItemPageQuery, ResponseStore, StoredResponse } from "../store/response-store.ts";
+import { MAX_CHAIN, pageItems } from "../store/response-store.ts";
 
 export function memoryResponseStore(maxEntries: number): ResponseStore {
   const entries = new Map<string, StoredResponse>();

@@ -8,7 +8,7 @@ import { loadOrCreateEncryptionKey } from "./encryption-key.ts";
 import { guardedResponseStore } from "./guarded-response-store.ts";
 import { memoryResponseStore } from "./memory-response-store.ts";
 import { ReasoningSealer } from "./reasoning-sealer.ts";
-import type { ResponseStore } from "./response-store.ts";
+import type { ResponseStore } from "../store/response-store.ts";
 
 export interface ResponsesState {
   store: ResponseStore;

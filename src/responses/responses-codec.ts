@@ -18,7 +18,7 @@ import type { AnswerOptions } from "./responses-encoder.ts";
 import { ResponsesAnswer, ResponsesStreamEncoder } from "./responses-encoder.ts";
 import type { ResponsesBuiltRequest } from "./responses-to-converse.ts";
 import { buildResponsesConverseRequest, effortOf, placeInput } from "./responses-to-converse.ts";
-import type { StoredItem } from "./response-store.ts";
+import type { StoredItem } from "../store/response-store.ts";
 import { storedInputItems } from "./stored-input.ts";
 
 const ENCRYPTED = "reasoning.encrypted_content";

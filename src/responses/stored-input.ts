@@ -3,7 +3,7 @@
 // assistant messages as output messages).
 import type { IdPrefix } from "./item-ids.ts";
 import type { PlacedItem } from "./responses-input.ts";
-import type { StoredItem } from "./response-store.ts";
+import type { StoredItem } from "../store/response-store.ts";
 
 const PREFIX: Record<string, IdPrefix> = { message: "msg", function_call: "fc", function_call_output: "fco", reasoning: "rs" };
 

@@ -2,8 +2,8 @@
 // database sees every stored response. A chain is one recursive query rather than one round trip
 // per turn; the purge skips rows another replica is already deleting.
 import type pg from "pg";
-import type { ResponseStore } from "../responses/response-store.ts";
-import { MAX_CHAIN, pageItems } from "../responses/response-store.ts";
+import type { ResponseStore } from "./response-store.ts";
+import { MAX_CHAIN, pageItems } from "./response-store.ts";
 import { itemsFromRow, PURGE_BATCH, purgeSchedule, RESPONSE_COLUMNS, responseFromRow, responseValues } from "./response-rows.ts";
 
 type Row = Record<string, unknown>;

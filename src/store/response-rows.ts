@@ -1,6 +1,6 @@
 // Row ↔ StoredResponse mapping and the purge schedule, shared by the SQLite and PostgreSQL
 // response stores (migration 002). Times are epoch ms, the JSON columns text.
-import type { StoredItem, StoredResponse } from "../responses/response-store.ts";
+import type { StoredItem, StoredResponse } from "./response-store.ts";
 
 type Row = Record<string, unknown>;
 

@@ -1,8 +1,8 @@
 // Stored Responses in the SQLite store's database (table `responses`, migration 002). Calls are
 // synchronous and short: one indexed row, or one recursive query for a whole chain.
 import type { Database as Db } from "better-sqlite3";
-import type { ResponseStore } from "../responses/response-store.ts";
-import { MAX_CHAIN, pageItems } from "../responses/response-store.ts";
+import type { ResponseStore } from "./response-store.ts";
+import { MAX_CHAIN, pageItems } from "./response-store.ts";
 import { itemsFromRow, PURGE_BATCH, purgeSchedule, RESPONSE_COLUMNS, responseFromRow, responseValues } from "./response-rows.ts";
 
 type Row = Record<string, unknown>;

@@ -2,7 +2,7 @@
 // and PostgreSQL. Both backends pass the same contract test suites (test/store-contract.test.ts,
 // test/responses/response-store.test.ts). Times are epoch milliseconds in both, so the two schemas
 // and every query mean exactly the same thing.
-import type { ResponseStore } from "../responses/response-store.ts";
+import type { ResponseStore } from "./response-store.ts";
 
 export type BudgetPeriod = "day" | "month";
 

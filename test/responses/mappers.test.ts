@@ -17,7 +17,7 @@ import { prepareResponseTools } from "../../src/responses/prepare-response-tools
 import { ReasoningSealer } from "../../src/responses/reasoning-sealer.ts";
 import { InputItem } from "../../src/responses/request-schema.ts";
 import type { ToolIn } from "../../src/responses/request-schema.ts";
-import { pageItems } from "../../src/responses/response-store.ts";
+import { pageItems } from "../../src/store/response-store.ts";
 import { storedInputItems } from "../../src/responses/stored-input.ts";
 import { ResponsesStreamConverter } from "../../src/responses/responses-stream-converter.ts";
 import { ChoiceNormalizer } from "../../src/pipeline/canonical-events.ts";

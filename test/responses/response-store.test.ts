@@ -14,7 +14,7 @@ import { createLogger } from "../../src/logging/logger.ts";
 import { loadOrCreateEncryptionKey, KEY_FILE } from "../../src/responses/encryption-key.ts";
 import { guardedResponseStore } from "../../src/responses/guarded-response-store.ts";
 import { memoryResponseStore } from "../../src/responses/memory-response-store.ts";
-import type { ResponseStore, StoredResponse } from "../../src/responses/response-store.ts";
+import type { ResponseStore, StoredResponse } from "../../src/store/response-store.ts";
 import type { ResponseObject } from "../../src/responses/response-types.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { StoreConfig } from "../../src/config/config.ts";

@@ -2,8 +2,8 @@
 // created from, scoped to the API key that created it and kept for a retention period. Another key
 // sees nothing (404, never 403, so ids do not leak). Implemented by the gateway's store (SQLite or
 // PostgreSQL: src/store/*-response-store.ts, so replicas sharing PostgreSQL share stored responses)
-// and by a bounded in-memory map beside this file; all three pass the same contract tests.
-import type { ResponseObject } from "./response-types.ts";
+// and by a bounded in-memory map (src/responses/memory-response-store.ts); all three pass the same contract tests.
+import type { ResponseObject } from "../responses/response-types.ts";
 
 /** An input item as it is listed by GET /v1/responses/{id}/input_items (always with an id). */
 export type StoredItem = { id: string; type: string } & Record<string, unknown>;
