@@ -43,6 +43,7 @@ export async function startDemo(opts: { port: number; env?: Record<string, strin
     AWS_REGION: fake.region,
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
     AWS_ENDPOINT_URL_BEDROCK: fake.url,
+    AWS_ENDPOINT_URL_BEDROCK_MANTLE: fake.mantleUrl,
     ...(opts.logLevel ? { LOG_LEVEL: opts.logLevel } : {}),
   });
   const logger = createLogger(config.log.level);

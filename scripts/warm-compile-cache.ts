@@ -90,6 +90,7 @@ if (import.meta.main) {
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_ENDPOINT_URL_BEDROCK: "http://127.0.0.1:9",
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: "http://127.0.0.1:9",
+    AWS_ENDPOINT_URL_BEDROCK_MANTLE: "http://127.0.0.1:9",
     UPSTREAM_RETRY_MAX_TIME: "0",
   });
   const health = await fetch(`${server.url}/health`);

@@ -6,6 +6,9 @@ import type { Logger } from "pino";
 import type { ApiKeyVerifier } from "./auth/api-key-verifier.ts";
 import { refreshingKeyVerifier, staticKeyVerifier } from "./auth/api-key-verifier.ts";
 import { secretsManagerLoader, ssmLoader } from "./auth/secret-loaders.ts";
+import { BedrockHttp } from "./bedrock/transport/bedrock-http.ts";
+import { defaultMantleEndpoint } from "./bedrock/transport/endpoints.ts";
+import { createBearerSigner, createSigV4Signer } from "./bedrock/transport/request-signer.ts";
 import type { Config } from "./config/config.ts";
 import { ConfigError, DEFAULT_REGION } from "./config/config.ts";
 import { isRegionShaped, regionWarning } from "./config/aws-regions.ts";
@@ -33,6 +36,8 @@ import type { BatchPoller } from "./batch/batch-poller.ts";
 import { startTelemetry } from "./telemetry/telemetry.ts";
 import type { Telemetry } from "./telemetry/telemetry.ts";
 import { VERSION } from "./version.ts";
+import { createNativeClient } from "./upstreams/native/native-client.ts";
+import type { NativeClient } from "./upstreams/native/native-client.ts";
 
 export interface Runtime {
   deps: AppDeps;
@@ -91,7 +96,28 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
     metrics && config.upstreams.targets
       ? (await import("./upstreams/upstream-metrics.ts")).upstreamMetrics(metrics.registry, () => built.upstreams?.targets ?? [])
       : undefined;
-  const upstreams = await createUpstreams(config, region, logger, { ...(overrides.credentials ? { credentials: overrides.credentials } : {}), ...(events ? { events } : {}) });
+  // Bedrock's OpenAI-compatible endpoints: the runtime's /openai/v1 shares the default target's
+  // runtime pool; Mantle is another host with its own pool and SigV4 signing name.
+  const retry = { maxElapsedMs: config.aws.retryMaxElapsedMs, baseDelayMs: 200, maxDelayMs: 2000 };
+  const mantleHttp = config.native.enabled
+    ? new BedrockHttp(
+        config.aws.mantleEndpoint ?? defaultMantleEndpoint(region),
+        config.aws.bearerToken ? createBearerSigner(config.aws.bearerToken) : createSigV4Signer(region, overrides.credentials, "bedrock-mantle"),
+        config.aws.timeouts,
+        retry,
+      )
+    : undefined;
+  const nativeRef: { client?: NativeClient } = {};
+  const nativeCatalog = mantleHttp
+    ? { listMantleModels: () => nativeRef.client!.listMantleModels({ signal: AbortSignal.timeout(30_000) }), forceModels: config.native.forceModels }
+    : undefined;
+  const upstreams = await createUpstreams(config, region, logger, {
+    ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
+    ...(events ? { events } : {}),
+    ...(nativeCatalog ? { native: nativeCatalog } : {}),
+  });
+  const native = mantleHttp ? createNativeClient({ runtime: upstreams.targets[0]!.runtimeHttp, mantle: mantleHttp }) : undefined;
+  nativeRef.client = native;
   built.upstreams = upstreams;
   const { catalog } = upstreams;
   const staticAuth = createVerifier(config, region, logger);
@@ -136,7 +162,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   // DEBUG=true logs bodies whatever LOG_LEVEL says: a child logger with its own level.
   const bodyLogger = config.log.debugBodies ? logger.child({ kind: "body" }, { level: "debug" }) : undefined;
   const deps: AppDeps = {
-    config, logger, catalog, auth, runtime, upstreams, thinkingStore, responses, admission, observers, store, keys, metrics, bodyLogger,
+    config, logger, catalog, auth, runtime, upstreams, native, thinkingStore, responses, admission, observers, store, keys, metrics, bodyLogger,
     console: recent ? { recent, pricing, region } : undefined,
     tracing: telemetry?.requests,
   };
@@ -183,7 +209,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
       await usage?.stop();
       // Spans of the requests that just finished are exported before the process goes.
       await telemetry?.shutdown().catch((err: unknown) => logger.warn({ err }, "telemetry export at shutdown failed"));
-      await Promise.all([upstreams.close(), responses.store.close(), limiter.close(), store?.close()]);
+      await Promise.all([upstreams.close(), mantleHttp?.close(), responses.store.close(), limiter.close(), store?.close()]);
     },
   };
 }

@@ -56,6 +56,18 @@ describe("loadConfig", () => {
     assert.equal(loadConfig({ ...base, AWS_ENDPOINT_URL: "http://h:1", AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" }).aws.runtimeEndpoint, undefined);
   });
 
+  it("reads the native endpoint settings (on by default; Mantle's URL only from its own variable)", () => {
+    const d = loadConfig({ ...base, AWS_ENDPOINT_URL: "http://h:1" });
+    assert.deepEqual(d.native, { enabled: true, forceModels: [] });
+    assert.equal(d.aws.mantleEndpoint, undefined, "AWS_ENDPOINT_URL names the runtime and control plane, not Mantle");
+    const c = loadConfig({ ...base, ENABLE_NATIVE_ENDPOINTS: "false", NATIVE_MODELS: "openai.gpt-oss-*, qwen.*", AWS_ENDPOINT_URL_BEDROCK_MANTLE: "https://vpce-1.bedrock-mantle.us-east-1.vpce.amazonaws.com/" });
+    assert.deepEqual(c.native, { enabled: false, forceModels: ["openai.gpt-oss-*", "qwen.*"] });
+    assert.equal(c.aws.mantleEndpoint, "https://vpce-1.bedrock-mantle.us-east-1.vpce.amazonaws.com");
+    assert.equal(loadConfig({ ...base, AWS_ENDPOINT_URL_BEDROCK_MANTLE: "http://m:1", AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" }).aws.mantleEndpoint, undefined);
+    assert.throws(() => loadConfig({ ...base, AWS_ENDPOINT_URL_BEDROCK_MANTLE: "ftp://x" }), /AWS_ENDPOINT_URL_BEDROCK_MANTLE/);
+    assert.throws(() => loadConfig({ ...base, ENABLE_NATIVE_ENDPOINTS: "maybe" }), /ENABLE_NATIVE_ENDPOINTS/);
+  });
+
   it("names the variable when a value is invalid", () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ ...base, PORT: "eighty" }, /PORT/],

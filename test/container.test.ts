@@ -96,6 +96,7 @@ describe("container image", () => {
         AWS_EC2_METADATA_DISABLED: "true",
         AWS_ENDPOINT_URL_BEDROCK: fake.url,
         AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
+        AWS_ENDPOINT_URL_BEDROCK_MANTLE: fake.mantleUrl,
         NODE_DISABLE_COMPILE_CACHE: "1",
       });
       try {

@@ -33,6 +33,7 @@ async function startMain(env: Record<string, string> = {}): Promise<{ child: Chi
       API_KEY: "k",
       AWS_REGION: "us-east-1",
       AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
+      AWS_ENDPOINT_URL_BEDROCK_MANTLE: fake.mantleUrl,
       AWS_ENDPOINT_URL_BEDROCK: fake.url,
       AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,

@@ -43,6 +43,7 @@ function baseEnv(): Record<string, string | undefined> {
     API_KEY_PARAM_NAME: undefined,
     AWS_REGION: fake.region,
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
+    AWS_ENDPOINT_URL_BEDROCK_MANTLE: fake.mantleUrl,
     AWS_ENDPOINT_URL_BEDROCK: fake.url,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.url,
     LOG_LEVEL: "warn",
@@ -104,7 +105,7 @@ describe("Lambda bundle", () => {
   it("initialises in a fresh process (module evaluation + handler creation)", (t) => {
     const runs = [0, 1, 2].map(() => {
       const r = spawnSync(process.execPath, ["bench/lambda-init-child.ts", built.entry], {
-        env: { ...process.env, ...baseEnv(), AWS_ENDPOINT_URL_BEDROCK: "http://127.0.0.1:9", AWS_ENDPOINT_URL_BEDROCK_RUNTIME: "http://127.0.0.1:9" },
+        env: { ...process.env, ...baseEnv(), AWS_ENDPOINT_URL_BEDROCK: "http://127.0.0.1:9", AWS_ENDPOINT_URL_BEDROCK_RUNTIME: "http://127.0.0.1:9", AWS_ENDPOINT_URL_BEDROCK_MANTLE: "http://127.0.0.1:9" },
         encoding: "utf8",
       });
       assert.equal(r.status, 0, r.stderr);

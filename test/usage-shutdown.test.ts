@@ -33,7 +33,7 @@ async function startMain(): Promise<{ child: ChildProcess; url: string }> {
     env: {
       PATH: process.env.PATH, PORT: String(port), HOST: "127.0.0.1", API_KEY: "static-key", ADMIN_API_KEY: ADMIN,
       DATA_DIR: dataDir, USAGE_FLUSH_INTERVAL: "1h", AWS_REGION: "us-east-1",
-      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url, AWS_ENDPOINT_URL_BEDROCK: fake.url,
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url, AWS_ENDPOINT_URL_BEDROCK: fake.url, AWS_ENDPOINT_URL_BEDROCK_MANTLE: fake.mantleUrl,
       AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
       AWS_EC2_METADATA_DISABLED: "true", LOG_LEVEL: "warn",
     },

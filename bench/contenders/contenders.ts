@@ -67,6 +67,8 @@ export const CONTENDERS: Contender[] = [
           API_KEY: GATEWAY_KEY,
           AWS_REGION: "us-east-1",
           AWS_ENDPOINT_URL_BEDROCK_RUNTIME: `http://127.0.0.1:${up}`,
+          // The benchmark upstream speaks Converse only (no Mantle).
+          ENABLE_NATIVE_ENDPOINTS: "false",
           AWS_ENDPOINT_URL_BEDROCK: `http://127.0.0.1:${up}`,
           AWS_ACCESS_KEY_ID: DUMMY_AWS.accessKeyId,
           AWS_SECRET_ACCESS_KEY: DUMMY_AWS.secretAccessKey,

@@ -64,6 +64,19 @@ const STATUS_BY_EXCEPTION: Record<string, number> = {
   ServiceUnavailableException: 503,
 };
 
+/** The exception an OpenAI-shaped error body stands for, by HTTP status. */
+const EXCEPTION_BY_STATUS: Record<number, string> = {
+  400: "ValidationException",
+  401: "UnrecognizedClientException",
+  403: "AccessDeniedException",
+  404: "ResourceNotFoundException",
+  408: "ModelTimeoutException",
+  424: "ModelErrorException",
+  429: "ThrottlingException",
+  500: "InternalServerException",
+  503: "ServiceUnavailableException",
+};
+
 export function statusForException(name: string): number {
   return STATUS_BY_EXCEPTION[name] ?? 500;
 }
@@ -88,13 +101,17 @@ export function errorFromHttpResponse(
   } catch {
     // Non-JSON error bodies (proxies, load balancers) keep their text as the message.
   }
+  // Bedrock's OpenAI-compatible endpoints answer in OpenAI's shape ({"error":{"message",...}})
+  // with Bedrock's statuses: the status names the exception.
+  const openaiError = body.error && typeof body.error === "object" ? (body.error as Record<string, unknown>) : undefined;
   const rawName =
     (typeof header === "string" && header) ||
     (typeof body.__type === "string" && body.__type) ||
     (typeof body.code === "string" && body.code) ||
-    "";
+    (openaiError ? (EXCEPTION_BY_STATUS[status] ?? "") : "");
   const name = rawName ? normaliseExceptionName(rawName) : status === 429 ? "ThrottlingException" : `Http${status}`;
   const message =
+    (openaiError && typeof openaiError.message === "string" && openaiError.message) ||
     (typeof body.message === "string" && body.message) ||
     (typeof body.Message === "string" && body.Message) ||
     bodyText.slice(0, 500) ||

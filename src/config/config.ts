@@ -88,6 +88,8 @@ export const envSchema = z.object({
   /** Endpoint for the Bedrock control plane only (model and inference-profile listings). */
   AWS_ENDPOINT_URL_BEDROCK: endpointUrl,
   /** Ignore the AWS_ENDPOINT_URL* variables (the AWS SDK's standard switch). */
+  /** Bedrock's Mantle endpoint (OpenAI- and Anthropic-compatible APIs); default https://bedrock-mantle.{region}.api.aws. */
+  AWS_ENDPOINT_URL_BEDROCK_MANTLE: endpointUrl,
   AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: textual(parseBoolean).default(false),
   /** Call Bedrock's FIPS endpoints. */
   AWS_USE_FIPS_ENDPOINT: textual(parseBoolean).default(false),
@@ -122,6 +124,11 @@ export const envSchema = z.object({
   ENABLE_APPLICATION_INFERENCE_PROFILES: textual(parseBoolean).default(true),
   /** Add Bedrock cache points automatically (system prompt, tools, conversation) on models that support them. */
   ENABLE_PROMPT_CACHING: textual(parseBoolean).default(false),
+  /** Serve the models Bedrock exposes only through its OpenAI-compatible endpoints (Mantle,
+   * bedrock-runtime /openai/v1): listed in /v1/models and routed there. See docs/native-endpoints.md. */
+  ENABLE_NATIVE_ENDPOINTS: textual(parseBoolean).default(true),
+  /** Globs of models Converse serves that should go to the native endpoint instead (e.g. openai.gpt-oss-*). */
+  NATIVE_MODELS: textual(parseList).default([]),
   /** Reject (400) parameters Bedrock cannot honour instead of dropping them. */
   STRICT_PARAMS: textual(parseBoolean).default(false),
   /** InvokeModel calls one /v1/embeddings request may have in flight (Titan and Nova take one input per call). */
@@ -333,6 +340,8 @@ export interface Config {
     region: string | undefined;
     runtimeEndpoint: string | undefined;
     controlPlaneEndpoint: string | undefined;
+    /** Mantle base URL (AWS_ENDPOINT_URL_BEDROCK_MANTLE); undefined: derived from the region. */
+    mantleEndpoint: string | undefined;
     useFips: boolean;
     /** Bedrock API key (bearer token); replaces SigV4 when set, as in the AWS SDKs. */
     bearerToken: string | undefined;
@@ -354,6 +363,12 @@ export interface Config {
     crossRegionInference: boolean;
     applicationInferenceProfiles: boolean;
     cacheTtlMs: number;
+  };
+  /** Bedrock's own OpenAI-compatible endpoints (docs/native-endpoints.md). */
+  native: {
+    enabled: boolean;
+    /** Globs: Converse-served models forced onto the native endpoint. */
+    forceModels: string[];
   };
   chat: {
     promptCaching: boolean;
@@ -478,6 +493,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
       region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION,
       runtimeEndpoint: ignoreEndpoints ? undefined : (e.AWS_ENDPOINT_URL_BEDROCK_RUNTIME ?? e.AWS_ENDPOINT_URL),
       controlPlaneEndpoint: ignoreEndpoints ? undefined : (e.AWS_ENDPOINT_URL_BEDROCK ?? e.AWS_ENDPOINT_URL),
+      // Not AWS_ENDPOINT_URL: Mantle is a different host and API from the runtime and control plane.
+      mantleEndpoint: ignoreEndpoints ? undefined : e.AWS_ENDPOINT_URL_BEDROCK_MANTLE,
       useFips: e.AWS_USE_FIPS_ENDPOINT,
       bearerToken: e.AWS_BEARER_TOKEN_BEDROCK,
       timeouts: {
@@ -502,6 +519,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
       applicationInferenceProfiles: e.ENABLE_APPLICATION_INFERENCE_PROFILES,
       cacheTtlMs: e.MODELS_CACHE_TTL,
     },
+    native: { enabled: e.ENABLE_NATIVE_ENDPOINTS, forceModels: e.NATIVE_MODELS },
     chat: {
       promptCaching: e.ENABLE_PROMPT_CACHING,
       strictParams: e.STRICT_PARAMS,

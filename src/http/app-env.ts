@@ -26,6 +26,7 @@ export interface UpstreamsView {
   readonly fallbacks: ReadonlyMap<string, readonly string[]>;
 }
 import type { RequestTracing } from "../telemetry/telemetry-types.ts";
+import type { NativeClient } from "../upstreams/native/native-client.ts";
 
 export interface CatalogView {
   readonly snapshot: CatalogSnapshot | undefined;
@@ -42,6 +43,8 @@ export interface AppDeps {
   runtime: BedrockRuntime;
   /** Upstream targets (regions / accounts): their state for /health, and MODEL_FALLBACKS. */
   upstreams?: UpstreamsView;
+  /** Bedrock's OpenAI-compatible endpoints (absent with ENABLE_NATIVE_ENDPOINTS=false). */
+  native?: NativeClient;
   /** Signed thinking blocks by tool-call id, for clients that do not replay them. */
   thinkingStore: ThinkingStore;
   /** Stored Responses and the sealer for reasoning encrypted_content (the Responses API). */

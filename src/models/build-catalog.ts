@@ -2,6 +2,7 @@
 import type { FoundationModelSummary, InferenceProfileSummary } from "../bedrock/control-plane-client.ts";
 import { anthropicNames } from "./anthropic-names.ts";
 import type { AnthropicName } from "./anthropic-names.ts";
+import type { NativeTarget } from "../upstreams/native/native-routes.ts";
 
 export type ModelKind = "chat" | "embedding" | "image" | "rerank";
 
@@ -17,12 +18,15 @@ export interface CatalogModel {
   bedrockId: string;
   /** The underlying foundation model id: the key for model capabilities. */
   baseModelId: string;
-  source: "foundation-model" | "system-profile" | "application-profile";
+  source: "foundation-model" | "system-profile" | "application-profile" | "native";
   inputModalities: string[];
   /** Whether the model appears in /v1/models (base ids only reachable through a profile do not). */
   listed: boolean;
   arn?: string;
   name?: string;
+  /** Set when calls go to a Bedrock OpenAI-compatible endpoint instead of Converse (native-only
+   * models, and Converse models forced there by NATIVE_MODELS). */
+  native?: NativeTarget;
 }
 
 export interface CatalogSnapshot {

@@ -5,6 +5,8 @@
 //   plan the output budget → ADMISSION on the resolved model and that budget → resolve media →
 //   build the Converse request (codec) → execute (1..n choices, one abort for all) → encode
 //   (codec: JSON body, or the stream engine) → usage, thinking memory, stored response, log fields.
+// A model served by one of Bedrock's OpenAI-compatible endpoints takes every step up to the media,
+// then its own execute and encode (execute-native.ts) instead of build → execute → encode.
 // countConversationTokens is the same up to the build, then counts instead of calling the model.
 import type { Context } from "hono";
 import type { ConverseResponse, TokenUsage } from "../bedrock/converse-types.ts";
@@ -35,6 +37,8 @@ import { StreamTranscript } from "./stream-transcript.ts";
 import { reportServed } from "../http/served-by.ts";
 import { permittedFallbacks } from "../upstreams/permitted-fallbacks.ts";
 import type { PermittedFallback } from "../upstreams/permitted-fallbacks.ts";
+import { frontDoorOf, nativeTargetFor, runNativeConversation } from "./execute-native.ts";
+import type { NativeConversation } from "./execute-native.ts";
 
 const CATALOG_WAIT_MS = 3000;
 
@@ -50,7 +54,7 @@ interface Prepared<Req, Built extends BuiltRequest> {
 }
 
 /** Every step up to the Converse request: shared by the model call and the count endpoints. */
-async function prepare<Req, Built extends BuiltRequest>(c: Context<AppEnv>, deps: AppDeps, codec: Codec<Req, Built>, count: boolean): Promise<Prepared<Req, Built>> {
+async function prepare<Req, Built extends BuiltRequest>(c: Context<AppEnv>, deps: AppDeps, codec: Codec<Req, Built>, count: boolean): Promise<Prepared<Req, Built> | { native: NativeConversation }> {
   const { config } = deps;
   const log = c.get("log");
   log.endpoint = codec.endpoint;
@@ -61,6 +65,9 @@ async function prepare<Req, Built extends BuiltRequest>(c: Context<AppEnv>, deps
   const resolved = resolveModel(await deps.catalog.ready(CATALOG_WAIT_MS), decoded.model, "chat", config.models);
   const caps = capabilitiesFor(resolved.baseModelId, resolved.entry);
   Object.assign(log, { model: resolved.requested, bedrockModel: resolved.bedrockId, baseModelId: resolved.baseModelId, stream: decoded.stream });
+  // Before admission: a front door the model's native endpoint cannot answer is the client's 400.
+  const door = frontDoorOf(codec.endpoint);
+  const native = nativeTargetFor(resolved, door, !!deps.native, count);
 
   // Admission on the model actually called and on the output budget that will actually be sent,
   // before any upstream work (media fetches included). Counting takes a request, not tokens.
@@ -78,6 +85,7 @@ async function prepare<Req, Built extends BuiltRequest>(c: Context<AppEnv>, deps
     : [];
 
   const fetchedImages = await fetchImages(codec.mediaUrls(decoded, history), imageFetchOptions(config.chat), c.req.raw.signal);
+  if (native && door !== "messages") return { native: { frontDoor: door, target: native, raw, decoded, resolved, fetchedImages, history } };
   const scope = keyIdOf(c);
   const built = codec.build(decoded, {
     caps,
@@ -96,7 +104,9 @@ async function prepare<Req, Built extends BuiltRequest>(c: Context<AppEnv>, deps
 
 export async function runConversation<Req, Built extends BuiltRequest>(c: Context<AppEnv>, deps: AppDeps, codec: Codec<Req, Built>): Promise<Response> {
   const started = performance.now();
-  const { decoded, resolved, fallbacks, caps, built } = await prepare(c, deps, codec, false);
+  const prepared = await prepare(c, deps, codec, false);
+  if ("native" in prepared) return runNativeConversation(c, deps, prepared.native);
+  const { decoded, resolved, fallbacks, caps, built } = prepared;
   const log = c.get("log");
   const scope = keyIdOf(c);
   const remember = (toolUseIds: string[], reasoning: Parameters<typeof deps.thinkingStore.remember>[2]) => {
@@ -187,7 +197,9 @@ export async function runConversation<Req, Built extends BuiltRequest>(c: Contex
  * and build, then Bedrock's CountTokens (exact, never runs the model; Claude only) or an estimate.
  */
 export async function countConversationTokens<Req, Built extends BuiltRequest>(c: Context<AppEnv>, deps: AppDeps, codec: Codec<Req, Built>): Promise<Response> {
-  const { resolved, built } = await prepare(c, deps, codec, true);
+  const prepared = await prepare(c, deps, codec, true);
+  if ("native" in prepared) throw new Error("unreachable: native models are refused by nativeTargetFor when counting");
+  const { resolved, built } = prepared;
   if (resolved.baseModelId.startsWith("anthropic.")) {
     try {
       const { messages, system, toolConfig, additionalModelRequestFields } = built.request;

@@ -6,6 +6,7 @@ import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { Logger } from "pino";
 import type { RetryPolicy } from "../bedrock/transport/bedrock-http.ts";
 import { createBearerSigner, createSigV4Signer } from "../bedrock/transport/request-signer.ts";
+import type { CatalogOptions } from "../models/model-catalog.ts";
 import type { Config } from "../config/config.ts";
 import type { CatalogView } from "../http/app-env.ts";
 import type { TargetStatus } from "./target-status.ts";
@@ -28,6 +29,8 @@ export interface Upstreams {
 export interface UpstreamOverrides {
   credentials?: AwsCredentialIdentityProvider;
   events?: RouterEvents;
+  /** Bedrock's OpenAI-compatible endpoints, listed with the default (first) target's catalog. */
+  native?: CatalogOptions["native"];
 }
 
 export async function createUpstreams(config: Config, region: string, logger: Logger, overrides: UpstreamOverrides = {}): Promise<Upstreams> {
@@ -55,7 +58,7 @@ export async function createUpstreams(config: Config, region: string, logger: Lo
           signer,
           timeouts: config.aws.timeouts,
           retry,
-          catalog: catalogOpts,
+          catalog: { ...catalogOpts, ...(overrides.native ? { native: overrides.native } : {}) },
         },
         logger,
       ),
@@ -63,7 +66,7 @@ export async function createUpstreams(config: Config, region: string, logger: Lo
   } else {
     const defaultChain = overrides.credentials ?? defaultProvider();
     targets = await Promise.all(
-      specs.map(async (s) => {
+      specs.map(async (s, i) => {
         const ownCredentials = Boolean(s.profile || s.roleArn);
         const signer =
           config.aws.bearerToken && !ownCredentials
@@ -82,7 +85,7 @@ export async function createUpstreams(config: Config, region: string, logger: Lo
             // The router moves a failed call to the next target and paces the rounds itself.
             retry: { ...retry, maxElapsedMs: 0 },
             controlRetry: retry,
-            catalog: catalogOpts,
+            catalog: { ...catalogOpts, ...(overrides.native && i === 0 ? { native: overrides.native } : {}) },
             ...(s.models ? { models: s.models } : {}),
             ...(s.excludeModels ? { excludeModels: s.excludeModels } : {}),
             endpoints: s.endpoints,

@@ -28,6 +28,8 @@ import { formatIssues, SmithyModel } from "./smithy-validator.ts";
 import { FakeS3 } from "./fake-s3.ts";
 import { FakeBatchJobs } from "./fake-batch-jobs.ts";
 import type { JobResult, RecordAnswer } from "./fake-batch-jobs.ts";
+import { FakeNativeEndpoints } from "./native-endpoints.ts";
+import type { NativeHost } from "./native-endpoints.ts";
 
 export type { ReplyPlan, FakeContent } from "./reply.ts";
 
@@ -96,6 +98,10 @@ export class FakeBedrock {
   private defaultPlanner: Planner = DEFAULT_REPLY;
   private invokeHandler: InvokeHandler | undefined;
   private server!: Server;
+  /** Mantle (bedrock-mantle.{region}.api.aws) listens on a port of its own: it is another host. */
+  private mantleServer!: Server;
+  /** The OpenAI-compatible endpoints: Mantle, and /openai/v1 on the runtime (see native-endpoints.ts). */
+  readonly native: FakeNativeEndpoints;
   private controlPlaneFailures = 0;
   private readonly creds: FakeCredentials;
   private readonly opts: FakeBedrockOptions;
@@ -116,6 +122,13 @@ export class FakeBedrock {
       const found = findInvokedModel(id, this.region);
       return "error" in found ? found.error : undefined;
     });
+    this.native = new FakeNativeEndpoints(this.creds, opts.bearerToken);
+  }
+
+  /** Base URL of the double's Mantle endpoint (for AWS_ENDPOINT_URL_BEDROCK_MANTLE). */
+  get mantleUrl(): string {
+    const a = this.mantleServer.address() as AddressInfo;
+    return `http://127.0.0.1:${a.port}`;
   }
 
   get url(): string {
@@ -124,24 +137,28 @@ export class FakeBedrock {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) this.error(res, 500, "InternalServerException", `test double failure: ${(err as Error).message}`);
-        else res.destroy();
+    const listen = (host: NativeHost, port: number) => {
+      const server = createServer((req, res) => {
+        this.handle(req, res, host).catch((err: unknown) => {
+          if (!res.headersSent) this.error(res, 500, "InternalServerException", `test double failure: ${(err as Error).message}`);
+          else res.destroy();
+        });
       });
-    });
-    this.server.on("connection", (s) => {
-      this.sockets.add(s);
-      s.on("close", () => this.sockets.delete(s));
-    });
-    await new Promise<void>((r) => this.server.listen(this.opts.port ?? 0, "127.0.0.1", r));
+      server.on("connection", (s) => {
+        this.sockets.add(s);
+        s.on("close", () => this.sockets.delete(s));
+      });
+      return new Promise<Server>((r) => server.listen(port, "127.0.0.1", () => r(server)));
+    };
+    this.server = await listen("runtime", this.opts.port ?? 0);
+    this.mantleServer = await listen("mantle", 0);
     return this;
   }
 
   async close(): Promise<void> {
     this.batch.close();
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    await Promise.all([this.server, this.mantleServer].map((srv) => new Promise<void>((r) => srv.close(() => r()))));
   }
 
   /** Next Converse/ConverseStream calls answer with these, in order. */
@@ -172,6 +189,7 @@ export class FakeBedrock {
     this.defaultPlanner = DEFAULT_REPLY;
     this.invokeHandler = undefined;
     this.controlPlaneFailures = 0;
+    this.native.reset();
   }
 
   /** Requests of one operation (most recent last). */
@@ -195,7 +213,7 @@ export class FakeBedrock {
 
   // ---------------------------------------------------------------------------------------------
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse, host: NativeHost): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks);
@@ -206,6 +224,7 @@ export class FakeBedrock {
     const query = Object.fromEntries(new URLSearchParams(qIndex < 0 ? "" : rawUrl.slice(qIndex + 1)));
     if (FakeS3.claims(req)) return this.s3.handle(req, res, raw, rawPath, query);
     res.setHeader("x-amzn-requestid", randomUUID());
+    if (FakeNativeEndpoints.handles(host, rawPath)) return this.native.handle(host, req, res, rawPath, query, bodyText);
 
     const target = req.headers["x-amz-target"];
     const op = typeof target === "string" ? this.awsJsonOperation(target) : this.restOperation(req.method ?? "GET", rawPath);
@@ -563,5 +582,7 @@ export { FAKE_MODELS, FAKE_APP_PROFILES } from "./fake-models.ts";
 export { defaultInvoke };
 export type { InvokeOutcome };
 export type { FakeModel } from "./fake-models.ts";
+export { FAKE_MANTLE_MODELS, FAKE_RUNTIME_OPENAI_MODELS } from "./native-endpoints.ts";
+export type { NativePlan, FakeNativeModel, NativeRecordedRequest } from "./native-endpoints.ts";
 export { RuleError };
 export { type ConverseBody };

@@ -64,6 +64,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
     AWS_REGION: fake.region,
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
     AWS_ENDPOINT_URL_BEDROCK: fake.url,
+    AWS_ENDPOINT_URL_BEDROCK_MANTLE: fake.mantleUrl,
     HOST: "127.0.0.1",
     PORT: "0",
     LOG_LEVEL: "info",

@@ -9,3 +9,8 @@ export function defaultEndpoint(service: BedrockService, region: string, fips: b
   const suffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
   return `https://${host}${fips ? "-fips" : ""}.${region}.${suffix}`;
 }
+
+/** Mantle (Bedrock's OpenAI- and Anthropic-compatible endpoint) has no FIPS or China host. */
+export function defaultMantleEndpoint(region: string): string {
+  return `https://bedrock-mantle.${region}.api.aws`;
+}

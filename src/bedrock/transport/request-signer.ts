@@ -1,5 +1,5 @@
 // Authorises requests to Bedrock exactly as the AWS SDK does: SigV4 (signing name "bedrock" for
-// runtime and control plane) with credentials from the SDK's default provider chain (env keys,
+// runtime and control plane, "bedrock-mantle" for Mantle) with credentials from the SDK's default provider chain (env keys,
 // AWS_PROFILE / SSO, web identity, container and instance roles), or a Bedrock API key sent as a
 // bearer token when AWS_BEARER_TOKEN_BEDROCK is set.
 import { createHash, createHmac, createSecretKey } from "node:crypto";
@@ -62,9 +62,14 @@ export class Sha256 implements Checksum {
   }
 }
 
-export function createSigV4Signer(region: string, credentials?: AwsCredentialIdentityProvider): RequestSigner {
+/**
+ * `service` is the SigV4 signing name: "bedrock" for the runtime (its /openai/v1 routes too) and
+ * the control plane, "bedrock-mantle" for the Mantle endpoint (as the OpenAI SDKs' Bedrock
+ * providers sign it).
+ */
+export function createSigV4Signer(region: string, credentials?: AwsCredentialIdentityProvider, service = "bedrock"): RequestSigner {
   const signer = new SignatureV4({
-    service: "bedrock",
+    service,
     region,
     credentials: credentials ?? defaultProvider(),
     sha256: Sha256,
