@@ -90,6 +90,7 @@ export const envSchema = z.object({
   /** Ignore the AWS_ENDPOINT_URL* variables (the AWS SDK's standard switch). */
   /** Bedrock's Mantle endpoint (OpenAI- and Anthropic-compatible APIs); default https://bedrock-mantle.{region}.api.aws. */
   AWS_ENDPOINT_URL_BEDROCK_MANTLE: endpointUrl,
+  /** Ignore the AWS_ENDPOINT_URL* variables (the AWS SDK's standard switch). */
   AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: textual(parseBoolean).default(false),
   /** Call Bedrock's FIPS endpoints. */
   AWS_USE_FIPS_ENDPOINT: textual(parseBoolean).default(false),
@@ -163,7 +164,9 @@ export const envSchema = z.object({
   /** Circuit breaker per target and model: this many upstream failures within the window open it;
    * after the cool-down one probe is let through (half-open); a success closes it. */
   CIRCUIT_BREAKER_FAILURES: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** The window in which CIRCUIT_BREAKER_FAILURES failures open a breaker. */
   CIRCUIT_BREAKER_WINDOW: textual(parseDuration).default(30_000),
+  /** How long an open breaker waits before letting one probe through. */
   CIRCUIT_BREAKER_COOLDOWN: textual(parseDuration).default(30_000),
   /** Fetch http(s) image URLs that resolve to private, loopback or link-local addresses (unsafe). */
   ALLOW_PRIVATE_IMAGE_URLS: textual(parseBoolean).default(false),
@@ -269,29 +272,49 @@ export const envSchema = z.object({
   CONSOLE_RECENT_REQUESTS: z.coerce.number().int().min(10).max(100_000).default(1000),
   // OpenTelemetry (docs/observability.md). The standard OTEL_* variables; telemetry is on only
   // when an OTLP endpoint is set, and the OTel SDK is not even loaded otherwise.
+  /** OpenTelemetry off, whatever else is set. */
   OTEL_SDK_DISABLED: textual(parseBoolean).default(false),
+  /** service.name of spans and metrics (default bedrock-gateway). */
   OTEL_SERVICE_NAME: optionalText,
+  /** Extra resource attributes, key=value,key=value. */
   OTEL_RESOURCE_ATTRIBUTES: textual(parseKeyValueList).default({}),
+  /** OTLP/HTTP base URL (…/v1/traces and …/v1/metrics are appended); setting it turns telemetry on. */
   OTEL_EXPORTER_OTLP_ENDPOINT: endpointUrl,
+  /** OTLP/HTTP URL for traces only, used as given. */
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: endpointUrl,
+  /** OTLP/HTTP URL for metrics only, used as given. */
   OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: endpointUrl,
+  /** Headers sent to the collector, key=value,key=value (never logged). */
   OTEL_EXPORTER_OTLP_HEADERS: textual(parseKeyValueList).default({}),
+  /** Headers for the traces exporter only. */
   OTEL_EXPORTER_OTLP_TRACES_HEADERS: textual(parseKeyValueList).default({}),
+  /** Headers for the metrics exporter only. */
   OTEL_EXPORTER_OTLP_METRICS_HEADERS: textual(parseKeyValueList).default({}),
+  /** http/protobuf (default) or http/json; grpc is refused. */
   OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(OTLP_PROTOCOLS).optional(),
+  /** The protocol for traces only. */
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(OTLP_PROTOCOLS).optional(),
+  /** The protocol for metrics only. */
   OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: z.enum(OTLP_PROTOCOLS).optional(),
   /** Milliseconds, as in the OTel specification (not this file's duration syntax). */
   OTEL_EXPORTER_OTLP_TIMEOUT: z.coerce.number().int().min(1).default(10_000),
+  /** cumulative (default), delta or lowmemory. */
   OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: z.enum(["cumulative", "delta", "lowmemory"]).default("cumulative"),
+  /** otlp (default) or none. */
   OTEL_TRACES_EXPORTER: z.enum(["otlp", "none"]).default("otlp"),
+  /** otlp (default) or none. */
   OTEL_METRICS_EXPORTER: z.enum(["otlp", "none"]).default("otlp"),
+  /** The OTel sampler (default parentbased_always_on: a client's traceparent decides; use traceidratio for untrusted clients). */
   OTEL_TRACES_SAMPLER: z.enum(TRACE_SAMPLERS).default("parentbased_always_on"),
   /** The ratio for the *traceidratio samplers, 0 to 1. */
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  /** Milliseconds between span batch exports. */
   OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(1).default(5_000),
+  /** Spans kept waiting for export at most (more are dropped). */
   OTEL_BSP_MAX_QUEUE_SIZE: z.coerce.number().int().min(1).default(2_048),
+  /** Spans per export at most. */
   OTEL_BSP_MAX_EXPORT_BATCH_SIZE: z.coerce.number().int().min(1).default(512),
+  /** Milliseconds between metric exports. */
   OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().min(1).default(60_000),
   /** Record prompts and completions on GenAI spans (opt-in: they are the users' data). */
   OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: textual(parseBoolean).default(false),
