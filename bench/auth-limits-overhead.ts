@@ -22,7 +22,9 @@ import { startPostgres } from "../test/helpers/postgres-server.ts";
 import { startRedis } from "../test/helpers/redis-server.ts";
 import { createKey } from "../test/helpers/store-keys.ts";
 
-const { values } = parseArgs({ options: { iterations: { type: "string", default: "3000" }, postgres: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: { iterations: { type: "string", default: "3000" }, postgres: { type: "boolean", default: false } },
+});
 const iterations = Number(values.iterations);
 const warmup = Math.min(300, Math.ceil(iterations / 10));
 
@@ -30,7 +32,12 @@ const fake = await startFakeBedrock();
 const redis = existsSync("/usr/bin/redis-server") ? await startRedis() : undefined;
 const pg = values.postgres ? await startPostgres() : undefined;
 const quiet = { LOG_LEVEL: "warn" };
-const limits = { models: ["us.amazon.nova-*"], rpm: 1_000_000_000, tpm: 1_000_000_000, budget: { usd: 1_000_000, period: "month" as const } };
+const limits = {
+  models: ["us.amazon.nova-*"],
+  rpm: 1_000_000_000,
+  tpm: 1_000_000_000,
+  budget: { usd: 1_000_000, period: "month" as const },
+};
 
 interface Variant {
   name: string;
@@ -53,7 +60,11 @@ if (redis) await add("key+redis", { REDIS_URL: redis.url }, true);
 if (pg && redis) await add("key+pg+redis", { DATABASE_URL: await pg.createDatabase("bench"), REDIS_URL: redis.url }, true);
 
 const dispatcher = new Agent({ keepAliveTimeout: 60_000, connections: 4 });
-const body = JSON.stringify({ model: "us.amazon.nova-lite-v1:0", messages: [{ role: "user", content: "Say hello in five words." }], max_tokens: 50 });
+const body = JSON.stringify({
+  model: "us.amazon.nova-lite-v1:0",
+  messages: [{ role: "user", content: "Say hello in five words." }],
+  max_tokens: 50,
+});
 async function once(v: Variant): Promise<number> {
   const t = performance.now();
   const res = await fetch(`${v.gw.baseURL}/chat/completions`, {
@@ -75,7 +86,11 @@ const canned: ConverseResponse = {
 async function inProcess(v: Variant): Promise<number> {
   const t = performance.now();
   const res = await v.app.fetch(
-    new Request("http://gateway/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${v.key}`, "content-type": "application/json" }, body }),
+    new Request("http://gateway/v1/chat/completions", {
+      method: "POST",
+      headers: { authorization: `Bearer ${v.key}`, "content-type": "application/json" },
+      body,
+    }),
   );
   await res.arrayBuffer();
   if (res.status !== 200) throw new Error(`${v.name}: HTTP ${res.status}`);
@@ -107,7 +122,13 @@ const table = (pick: (v: Variant) => number[]) => {
   return variants.map((v) => {
     const p50 = pct(pick(v), 50);
     const p99 = pct(pick(v), 99);
-    return { variant: v.name, p50: p50.toFixed(3), p99: p99.toFixed(3), "Δp50": (p50 - pct(base, 50)).toFixed(3), "Δp99": (p99 - pct(base, 99)).toFixed(3) };
+    return {
+      variant: v.name,
+      p50: p50.toFixed(3),
+      p99: p99.toFixed(3),
+      Δp50: (p50 - pct(base, 50)).toFixed(3),
+      Δp99: (p99 - pct(base, 99)).toFixed(3),
+    };
   });
 };
 process.stdout.write(`node ${process.version}, ${iterations} requests per variant (+${warmup} warm-up), milliseconds, Δ = vs baseline\n`);

@@ -14,7 +14,12 @@ export { median };
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** Spawn → first 200 of `target(base)`, `runs` times; each process is stopped before the next. */
-export async function measureColdStart(contender: Contender, upstreamPort: number, runs: number, target: (base: string) => HttpTarget): Promise<number[]> {
+export async function measureColdStart(
+  contender: Contender,
+  upstreamPort: number,
+  runs: number,
+  target: (base: string) => HttpTarget,
+): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const port = await freePort();

@@ -15,15 +15,32 @@ const body = {
   messages: [
     { role: "system", content: "You are a helpful assistant." },
     { role: "user", content: "What's the weather in Paris and in Rome today? ".repeat(5) },
-    { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] },
+    {
+      role: "assistant",
+      content: null,
+      tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }],
+    },
     { role: "tool", tool_call_id: "call_1", content: '{"sky":"clear","temp":21}' },
   ],
-  tools: [{ type: "function", function: { name: "get_weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }],
+  tools: [
+    {
+      type: "function",
+      function: { name: "get_weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } },
+    },
+  ],
   temperature: 0.2,
   max_tokens: 512,
 };
 const response = {
-  output: { message: { role: "assistant" as const, content: [{ text: "It is sunny in Paris, 21°C. " }, { toolUse: { toolUseId: "tooluse_abc", name: "get_weather", input: { city: "Rome" } } }] } },
+  output: {
+    message: {
+      role: "assistant" as const,
+      content: [
+        { text: "It is sunny in Paris, 21°C. " },
+        { toolUse: { toolUseId: "tooluse_abc", name: "get_weather", input: { city: "Rome" } } },
+      ],
+    },
+  },
   stopReason: "tool_use",
   usage: { inputTokens: 320, outputTokens: 40, totalTokens: 360 },
 };
@@ -40,16 +57,31 @@ function run(n: number) {
   for (let i = 0; i < n; i++) {
     const raw = JSON.parse(JSON.stringify(body)) as unknown;
     const req = ChatCompletionRequest.parse(raw);
-    const built = buildConverseRequest(req, { caps, modelName: req.model!, fetchedImages: new Map(), unknownFields: [], strictParams: false });
+    const built = buildConverseRequest(req, {
+      caps,
+      modelName: req.model!,
+      fetchedImages: new Map(),
+      unknownFields: [],
+      strictParams: false,
+    });
     JSON.stringify(built.request);
-    JSON.stringify(convertChoice(response, 0, { toolNames: built.toolNames, suppressToolCalls: false, reasoningOutput: "reasoning_content" }));
+    JSON.stringify(
+      convertChoice(response, 0, { toolNames: built.toolNames, suppressToolCalls: false, reasoningOutput: "reasoning_content" }),
+    );
   }
 }
 function runStream(n: number) {
   for (let i = 0; i < n; i++) {
     // Bedrock event → canonical event → chunk object → SSE text, as the stream engine does.
     const conv = new ChoiceNormalizer(0, { toolNames: { clientName: (s: string) => s } as never, suppressToolCalls: false });
-    const encoder = new ChatStreamEncoder({ id: "chatcmpl-1", created: 0, model: "m", choices: 1, includeUsage: true, reasoningOutput: "reasoning_content" });
+    const encoder = new ChatStreamEncoder({
+      id: "chatcmpl-1",
+      created: 0,
+      model: "m",
+      choices: 1,
+      includeUsage: true,
+      reasoningOutput: "reasoning_content",
+    });
     const canonical: CanonicalEvent[] = [];
     const out: SseEvent[] = encoder.start();
     for (const e of events) {

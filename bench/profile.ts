@@ -48,23 +48,75 @@ try {
   if (name === "portkey") await ensureE2eTool("portkey"); // not a dependency: installed on first use
   const contender = CONTENDERS.find((c) => c.name === name && c.spawn)!;
   const port = await freePort();
-  const proc = contender.spawn!(upPort, port, process.env.SUT_ROOT ?? ROOT, profile ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [], JSON.parse(process.env.SUT_ENV ?? "{}") as Record<string, string>);
+  const proc = contender.spawn!(
+    upPort,
+    port,
+    process.env.SUT_ROOT ?? ROOT,
+    profile ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [],
+    JSON.parse(process.env.SUT_ENV ?? "{}") as Record<string, string>,
+  );
   const targets = contender.targets(`http://127.0.0.1:${port}`, upPort);
   await waitFor200(targets.chat, proc, 30_000, 20);
   const watch = [proc.pid, up.pid];
 
   if (scenario === "stream" || scenario === "paced") {
     const tokenRate = scenario === "paced" ? (rate ?? 1000) : 0;
-    await fetch(`http://127.0.0.1:${upPort}/__bench/config`, { method: "POST", body: JSON.stringify({ streamTokens: 500, tokenRate, hold: false }) });
-    const streams = scenario === "paced" ? Math.max(connections, Math.round((seconds * connections * tokenRate) / 500)) : Math.max(50, Math.round(seconds * 150));
-    await run<StreamResult>({ op: "stream", target: targets.stream, marker: TOKEN_MARKER, concurrency: connections, streams: scenario === "paced" ? connections : 100, expectedTokens: 500, timeoutMs: 60_000, watch: [] });
-    const r = await run<StreamResult>({ op: "stream", target: targets.stream, marker: TOKEN_MARKER, concurrency: connections, streams, expectedTokens: 500, timeoutMs: 60_000, watch });
-    console.log(JSON.stringify({ scenario, streams: r.streams, failed: r.failed + r.incomplete, ttftP50: +r.ttftMs.p50.toFixed(3), streamsPerSecond: Math.round(r.streams / (r.wallMs / 1000)), cpuMsPerStream: +(r.cpuMs[0]! / r.streams).toFixed(3), upstreamCpuMsPerStream: +(r.cpuMs[1]! / r.streams).toFixed(3) }));
+    await fetch(`http://127.0.0.1:${upPort}/__bench/config`, {
+      method: "POST",
+      body: JSON.stringify({ streamTokens: 500, tokenRate, hold: false }),
+    });
+    const streams =
+      scenario === "paced"
+        ? Math.max(connections, Math.round((seconds * connections * tokenRate) / 500))
+        : Math.max(50, Math.round(seconds * 150));
+    await run<StreamResult>({
+      op: "stream",
+      target: targets.stream,
+      marker: TOKEN_MARKER,
+      concurrency: connections,
+      streams: scenario === "paced" ? connections : 100,
+      expectedTokens: 500,
+      timeoutMs: 60_000,
+      watch: [],
+    });
+    const r = await run<StreamResult>({
+      op: "stream",
+      target: targets.stream,
+      marker: TOKEN_MARKER,
+      concurrency: connections,
+      streams,
+      expectedTokens: 500,
+      timeoutMs: 60_000,
+      watch,
+    });
+    console.log(
+      JSON.stringify({
+        scenario,
+        streams: r.streams,
+        failed: r.failed + r.incomplete,
+        ttftP50: +r.ttftMs.p50.toFixed(3),
+        streamsPerSecond: Math.round(r.streams / (r.wallMs / 1000)),
+        cpuMsPerStream: +(r.cpuMs[0]! / r.streams).toFixed(3),
+        upstreamCpuMsPerStream: +(r.cpuMs[1]! / r.streams).toFixed(3),
+      }),
+    );
   } else {
     const target = scenario === "embeddings" ? targets.embeddings! : targets.chat;
     await run<HttpResult>({ op: "http", target, connections, durationS: 2, watch: [] });
     const r = await run<HttpResult>({ op: "http", target, connections, durationS: seconds, watch, ...(rate ? { rate } : {}) });
-    console.log(JSON.stringify({ scenario, connections, requests: r.ok, failures: r.non2xx + r.errors, rps: Math.round(r.rps), p50: +r.latencyMs.p50.toFixed(3), p99: +r.latencyMs.p99.toFixed(3), cpuMsPerReq: +(r.cpuMs[0]! / r.ok).toFixed(4), upstreamCpuMsPerReq: +(r.cpuMs[1]! / r.ok).toFixed(4) }));
+    console.log(
+      JSON.stringify({
+        scenario,
+        connections,
+        requests: r.ok,
+        failures: r.non2xx + r.errors,
+        rps: Math.round(r.rps),
+        p50: +r.latencyMs.p50.toFixed(3),
+        p99: +r.latencyMs.p99.toFixed(3),
+        cpuMsPerReq: +(r.cpuMs[0]! / r.ok).toFixed(4),
+        upstreamCpuMsPerReq: +(r.cpuMs[1]! / r.ok).toFixed(4),
+      }),
+    );
   }
 
   if (profile) {
@@ -76,7 +128,8 @@ try {
     const p = JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile;
     const top = topSelfTime(p, 40);
     console.log(`\nCPU ${top.totalMs.toFixed(0)} ms (idle ${top.idleMs.toFixed(0)} ms). Self time by owner:`);
-    for (const r of top.byOwner.slice(0, 25)) console.log(`${(r.share * 100).toFixed(1).padStart(5)}%  ${r.ms.toFixed(0).padStart(6)} ms  ${r.name}`);
+    for (const r of top.byOwner.slice(0, 25))
+      console.log(`${(r.share * 100).toFixed(1).padStart(5)}%  ${r.ms.toFixed(0).padStart(6)} ms  ${r.name}`);
     console.log("\nSelf time by function:");
     for (const r of top.byFunction) console.log(`${(r.share * 100).toFixed(1).padStart(5)}%  ${r.ms.toFixed(0).padStart(6)} ms  ${r.name}`);
     writeFileSync(join(dir, "flame.svg"), flameGraph(p, `${name}, ${scenario}, ${connections} connections`));

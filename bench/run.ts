@@ -26,7 +26,15 @@ import { median } from "./lib/stats.ts";
 import type { HoldJob, HttpJob, HttpResult, LoadJob, StreamJob, StreamResult } from "./load/load-worker.ts";
 import type { HttpTarget } from "./load/stream-client.ts";
 import { aggregate, checkTargets } from "./report/aggregate.ts";
-import type { ColdStartFigures, HttpFigures, HttpScenario, MemoryFigures, PerContender, RunFigures, StreamFigures } from "./report/figures.ts";
+import type {
+  ColdStartFigures,
+  HttpFigures,
+  HttpScenario,
+  MemoryFigures,
+  PerContender,
+  RunFigures,
+  StreamFigures,
+} from "./report/figures.ts";
 import { renderMarkdown, updateBenchmarksMd } from "./report/markdown.ts";
 import { renderChart } from "./report/svg-chart.ts";
 import { FULL, SMOKE } from "./settings.ts";
@@ -129,20 +137,52 @@ interface HttpLoad {
 }
 
 async function httpScenario(load: LoadProcess, target: HttpTarget, watch: number[], l: HttpLoad, warmupS: number): Promise<HttpFigures> {
-  const job = (d: number, amount?: number): HttpJob => ({ op: "http", target, connections: l.connections, durationS: d, watch, ...(amount ? { amount } : {}), ...(l.rate ? { rate: l.rate } : {}) });
+  const job = (d: number, amount?: number): HttpJob => ({
+    op: "http",
+    target,
+    connections: l.connections,
+    durationS: d,
+    watch,
+    ...(amount ? { amount } : {}),
+    ...(l.rate ? { rate: l.rate } : {}),
+  });
   if (warmupS > 0) await load.run<HttpResult>(job(warmupS));
   return httpFigures(await load.run<HttpResult>(job(l.durationS, l.amount)));
 }
 
-async function streamScenario(load: LoadProcess, target: HttpTarget, watch: number[], concurrency: number, streams: number, tokens: number, minDurationS = 0): Promise<StreamFigures> {
-  const job: StreamJob = { op: "stream", target, marker: TOKEN_MARKER, concurrency, streams, expectedTokens: tokens, timeoutMs: 60_000, watch, minDurationMs: minDurationS * 1000 };
+async function streamScenario(
+  load: LoadProcess,
+  target: HttpTarget,
+  watch: number[],
+  concurrency: number,
+  streams: number,
+  tokens: number,
+  minDurationS = 0,
+): Promise<StreamFigures> {
+  const job: StreamJob = {
+    op: "stream",
+    target,
+    marker: TOKEN_MARKER,
+    concurrency,
+    streams,
+    expectedTokens: tokens,
+    timeoutMs: 60_000,
+    watch,
+    minDurationMs: minDurationS * 1000,
+  };
   return streamFigures(await load.run<StreamResult>(job));
 }
 
 /** Contender order rotates between runs so that none is always measured first or last. */
 const rotate = <T>(xs: T[], by: number): T[] => xs.map((_, i) => xs[(i + by) % xs.length]!);
 
-async function oneRun(index: number, s: Settings, load: LoadProcess, running: Running[], upstream: { port: number; pid: number }): Promise<RunFigures> {
+async function oneRun(
+  index: number,
+  s: Settings,
+  load: LoadProcess,
+  running: Running[],
+  upstream: { port: number; pid: number },
+): Promise<RunFigures> {
   const fig: RunFigures = { http: {}, stream: {}, loadAverage: loadAverage() };
   const order = rotate(running, index);
   const name = (r: Running) => r.contender.name;
@@ -169,18 +209,39 @@ async function oneRun(index: number, s: Settings, load: LoadProcess, running: Ru
 
   fig.stream["stream-burst"] = {};
   for (const r of order) {
-    fig.stream["stream-burst"][name(r)] = await streamScenario(load, r.targets.stream, watch(r), s.streamBurst.concurrency, s.streamBurst.streams, s.streamBurst.tokens, s.streamBurst.minDurationS);
+    fig.stream["stream-burst"][name(r)] = await streamScenario(
+      load,
+      r.targets.stream,
+      watch(r),
+      s.streamBurst.concurrency,
+      s.streamBurst.streams,
+      s.streamBurst.tokens,
+      s.streamBurst.minDurationS,
+    );
   }
   await configureUpstream(upstream.port, { streamTokens: s.streamPaced.tokens, tokenRate: s.streamPaced.tokenRate, hold: false });
   fig.stream["stream-paced"] = {};
   for (const r of order) {
-    fig.stream["stream-paced"][name(r)] = await streamScenario(load, r.targets.stream, watch(r), 1, s.streamPaced.streams, s.streamPaced.tokens);
+    fig.stream["stream-paced"][name(r)] = await streamScenario(
+      load,
+      r.targets.stream,
+      watch(r),
+      1,
+      s.streamPaced.streams,
+      s.streamPaced.tokens,
+    );
     log(`run ${index + 1} stream-paced ${name(r)}: TTFT p50 ${fig.stream["stream-paced"][name(r)]!.ttftP50.toFixed(2)} ms`);
   }
   return fig;
 }
 
-async function memoryScenario(s: Settings, load: LoadProcess, contenders: Contender[], running: Running[], upstream: { port: number; pid: number }): Promise<PerContender<Record<string, MemoryFigures>>> {
+async function memoryScenario(
+  s: Settings,
+  load: LoadProcess,
+  contenders: Contender[],
+  running: Running[],
+  upstream: { port: number; pid: number },
+): Promise<PerContender<Record<string, MemoryFigures>>> {
   const out: PerContender<Record<string, MemoryFigures>> = {};
   for (const c of contenders) {
     if (!c.spawn) continue; // direct has no process in between
@@ -192,12 +253,28 @@ async function memoryScenario(s: Settings, load: LoadProcess, contenders: Conten
         // Warm the process as a running service would be: JIT, pools, a few streams.
         await configureUpstream(upstream.port, { streamTokens: 50, tokenRate: 0, hold: false });
         await load.run<HttpResult>({ op: "http", target: r.targets.chat, connections: 16, durationS: 1, amount: 2000, watch: [] });
-        await load.run<StreamResult>({ op: "stream", target: r.targets.stream, marker: TOKEN_MARKER, concurrency: 16, streams: 64, expectedTokens: 50, timeoutMs: 30_000, watch: [] });
+        await load.run<StreamResult>({
+          op: "stream",
+          target: r.targets.stream,
+          marker: TOKEN_MARKER,
+          concurrency: 16,
+          streams: 64,
+          expectedTokens: 50,
+          timeoutMs: 30_000,
+          watch: [],
+        });
       }
       await configureUpstream(upstream.port, { streamTokens: 50, tokenRate: 0, hold: true });
       await sleep(s.memory.settleMs);
       const baseline = rssKiB(r.pid);
-      const held = await load.run<{ opened: number; failed: number; errors: string[] }>({ op: "hold", target: r.targets.stream, marker: TOKEN_MARKER, count, batch: s.memory.batch, timeoutMs: 60_000 } satisfies HoldJob);
+      const held = await load.run<{ opened: number; failed: number; errors: string[] }>({
+        op: "hold",
+        target: r.targets.stream,
+        marker: TOKEN_MARKER,
+        count,
+        batch: s.memory.batch,
+        timeoutMs: 60_000,
+      } satisfies HoldJob);
       await sleep(s.memory.settleMs);
       const rss = rssKiB(r.pid);
       await load.run({ op: "release" });
@@ -210,7 +287,9 @@ async function memoryScenario(s: Settings, load: LoadProcess, contenders: Conten
         rssMiB: rss / 1024,
         kbPerStream: held.opened ? (rss - baseline) / held.opened : NaN,
       });
-      log(`memory ${c.name} ${count} streams: ${fig.kbPerStream.toFixed(1)} KB/stream${held.failed ? ` (${held.failed} failed: ${held.errors.join("; ")})` : ""}`);
+      log(
+        `memory ${c.name} ${count} streams: ${fig.kbPerStream.toFixed(1)} KB/stream${held.failed ? ` (${held.failed} failed: ${held.errors.join("; ")})` : ""}`,
+      );
       await sleep(s.memory.settleMs / 3);
     }
   }
@@ -233,7 +312,9 @@ async function coldStartScenario(s: Settings, contenders: Contender[], upstreamP
       fig.healthAllMs = health.map(Math.round);
     }
     out[c.name] = fig;
-    log(`cold start ${c.name}: ${Math.round(fig.chatMs)} ms to the first chat completion${fig.healthMs ? `, ${Math.round(fig.healthMs)} ms to /health` : ""}`);
+    log(
+      `cold start ${c.name}: ${Math.round(fig.chatMs)} ms to the first chat completion${fig.healthMs ? `, ${Math.round(fig.healthMs)} ms to /health` : ""}`,
+    );
   }
   return out;
 }
@@ -248,7 +329,9 @@ export async function runBenchmark(s: Settings, opts: { outDir: string; markdown
   await buildServer();
   const started = new Date();
   const loadStart = loadAverage();
-  log(`load average ${loadStart.join(" ")}${loadStart[0]! > 1.5 && !s.smoke ? " (busy machine: absolute figures will be noisy; ratios travel better)" : ""}`);
+  log(
+    `load average ${loadStart.join(" ")}${loadStart[0]! > 1.5 && !s.smoke ? " (busy machine: absolute figures will be noisy; ratios travel better)" : ""}`,
+  );
   const upPort = await freePort();
   const upProc = spawnNode(["bench/upstream/bench-upstream.ts", String(upPort)], cleanEnv({}), ROOT);
   const upstream = { port: upPort, pid: upProc.pid };

@@ -22,7 +22,12 @@ const PATHS: { name: string; cmd: string; args: string[]; before?: () => void }[
   { name: "node dist/server/main.mjs", cmd: process.execPath, args: ["dist/server/main.mjs"] },
   { name: "node src/main.ts", cmd: process.execPath, args: ["src/main.ts"] },
   // An edited source newer than the bundle: the launcher runs the sources.
-  { name: "npm start (bundle stale → sources)", cmd: npm, args: ["start", "--silent"], before: () => utimesSync(join(ROOT, "src/main.ts"), new Date(), new Date()) },
+  {
+    name: "npm start (bundle stale → sources)",
+    cmd: npm,
+    args: ["start", "--silent"],
+    before: () => utimesSync(join(ROOT, "src/main.ts"), new Date(), new Date()),
+  },
 ];
 
 async function once(cmd: string, args: string[], upPort: number): Promise<number> {
@@ -52,7 +57,10 @@ async function once(cmd: string, args: string[], upPort: number): Promise<number
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${cmd} ${args.join(" ")} exited ${child.exitCode}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status === 200, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) return performance.now() - t0;
       await new Promise((r) => setTimeout(r, 2));
     }

@@ -38,7 +38,11 @@ async function worker(mode: "off" | "on", upPort: number, receiverUrl: string, r
     ...(mode === "on" ? { OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl } : {}),
   };
   // The SDK's credential chain reads these from the process environment, as in production.
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: "AKIABENCHMARKDUMMY01", AWS_SECRET_ACCESS_KEY: "bench/dummy/secret/access/key", AWS_EC2_METADATA_DISABLED: "true" });
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: "AKIABENCHMARKDUMMY01",
+    AWS_SECRET_ACCESS_KEY: "bench/dummy/secret/access/key",
+    AWS_EC2_METADATA_DISABLED: "true",
+  });
   // The access log is written (and discarded) as in production.
   const sink = new Writable({ write: (_c, _e, cb) => cb() });
   const runtime = await createRuntime(loadConfig(env), createLogger("info", sink));
@@ -59,9 +63,11 @@ async function worker(mode: "off" | "on", upPort: number, receiverUrl: string, r
   };
   const load = async (n: number, stream: boolean) => {
     let left = n;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (left-- > 0) await one(stream);
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (left-- > 0) await one(stream);
+      }),
+    );
   };
   const measure = async (n: number, stream: boolean) => {
     await load(Math.min(500, n), stream); // warm-up (JIT, pools)
@@ -93,31 +99,54 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const upPort = await freePort();
 spawnNode(["bench/upstream/bench-upstream.ts", String(upPort)], cleanEnv({}), ROOT);
 await waitFor200({ url: `http://127.0.0.1:${upPort}/__bench/health`, method: "GET", headers: {} }, undefined, 10_000, 10);
-await fetch(`http://127.0.0.1:${upPort}/__bench/config`, { method: "POST", body: JSON.stringify({ streamTokens: 100, tokenRate: 0, hold: false }) });
+await fetch(`http://127.0.0.1:${upPort}/__bench/config`, {
+  method: "POST",
+  body: JSON.stringify({ streamTokens: 100, tokenRate: 0, hold: false }),
+});
 
 // The receiver decodes every export (protobuf, official .proto definitions) in its own process.
-const receiver = spawn(process.execPath, ["--input-type=module", "-e", `
+const receiver = spawn(
+  process.execPath,
+  [
+    "--input-type=module",
+    "-e",
+    `
   const { startOtlpReceiver } = await import(${JSON.stringify(new URL("../test/helpers/otlp-receiver.ts", import.meta.url).href)});
   const rx = await startOtlpReceiver();
   process.stdout.write(rx.url + "\\n");
   process.on("message", () => process.send({ spans: rx.spans.length, metrics: rx.requests.filter((r) => r.path === "/v1/metrics").length }));
-`], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit", "ipc"] });
+`,
+  ],
+  { cwd: ROOT, stdio: ["ignore", "pipe", "inherit", "ipc"] },
+);
 const receiverUrl = await new Promise<string>((resolve) => receiver.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim())));
 
 const results: RunResult[] = [];
 try {
   for (let r = 0; r < rounds; r++) {
     for (const mode of ["off", "on"] as const) {
-      const child = fork(fileURLToPath(import.meta.url), ["--worker", mode, String(upPort), receiverUrl, String(requests), String(streams)], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      const child = fork(
+        fileURLToPath(import.meta.url),
+        ["--worker", mode, String(upPort), receiverUrl, String(requests), String(streams)],
+        { cwd: ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"] },
+      );
       const res = await new Promise<RunResult>((resolve, reject) => {
         child.once("message", (m) => resolve(m as RunResult));
         child.once("exit", (code) => code !== 0 && reject(new Error(`worker exited ${code}`)));
       });
       results.push(res);
-      console.log(JSON.stringify({ round: r + 1, ...res, chatCpuUsPerReq: Math.round(res.chatCpuUsPerReq), streamCpuUsPerStream: Math.round(res.streamCpuUsPerStream) }));
+      console.log(
+        JSON.stringify({
+          round: r + 1,
+          ...res,
+          chatCpuUsPerReq: Math.round(res.chatCpuUsPerReq),
+          streamCpuUsPerStream: Math.round(res.streamCpuUsPerStream),
+        }),
+      );
     }
   }
-  const pick = (mode: "off" | "on", k: "chatCpuUsPerReq" | "streamCpuUsPerStream") => median(results.filter((x) => x.mode === mode).map((x) => x[k]));
+  const pick = (mode: "off" | "on", k: "chatCpuUsPerReq" | "streamCpuUsPerStream") =>
+    median(results.filter((x) => x.mode === mode).map((x) => x[k]));
   const received = await new Promise<{ spans: number; metrics: number }>((resolve) => {
     receiver.once("message", (m) => resolve(m as { spans: number; metrics: number }));
     receiver.send("count");
@@ -126,17 +155,33 @@ try {
   const chatOn = pick("on", "chatCpuUsPerReq");
   const streamOff = pick("off", "streamCpuUsPerStream");
   const streamOn = pick("on", "streamCpuUsPerStream");
-  console.log(JSON.stringify({
-    rounds,
-    requestsPerRun: requests,
-    streamsPerRun: streams,
-    streamTokens: 100,
-    chatCpuUsPerReq: { off: Math.round(chatOff), on: Math.round(chatOn), added: Math.round(chatOn - chatOff), addedPct: +((100 * (chatOn - chatOff)) / chatOff).toFixed(1) },
-    streamCpuUsPerStream: { off: Math.round(streamOff), on: Math.round(streamOn), added: Math.round(streamOn - streamOff), addedPct: +((100 * (streamOn - streamOff)) / streamOff).toFixed(1) },
-    failures: results.reduce((a, x) => a + x.failures, 0),
-    spansReceived: received.spans,
-    metricExports: received.metrics,
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        rounds,
+        requestsPerRun: requests,
+        streamsPerRun: streams,
+        streamTokens: 100,
+        chatCpuUsPerReq: {
+          off: Math.round(chatOff),
+          on: Math.round(chatOn),
+          added: Math.round(chatOn - chatOff),
+          addedPct: +((100 * (chatOn - chatOff)) / chatOff).toFixed(1),
+        },
+        streamCpuUsPerStream: {
+          off: Math.round(streamOff),
+          on: Math.round(streamOn),
+          added: Math.round(streamOn - streamOff),
+          addedPct: +((100 * (streamOn - streamOff)) / streamOff).toFixed(1),
+        },
+        failures: results.reduce((a, x) => a + x.failures, 0),
+        spansReceived: received.spans,
+        metricExports: received.metrics,
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   receiver.kill("SIGKILL");
   stopAll();

@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 export const MIN_NODE = [22, 19, 0];
 
 const have = process.versions.node.split(".").map(Number);
-const older = (a, b) => a[0] !== b[0] ? a[0] < b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2];
+const older = (a, b) => (a[0] !== b[0] ? a[0] < b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2]);
 if (older(have, MIN_NODE)) {
   process.stderr.write(
     `bedrock-gateway needs Node.js ${MIN_NODE.join(".")} or later; this is Node.js ${process.versions.node}.\n` +

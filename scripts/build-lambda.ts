@@ -71,7 +71,11 @@ export function missingUndiciExports(): string[] {
     for (const m of text.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s+from\s+"undici"/g)) {
       if (m[1]) continue;
       for (const spec of m[2]!.split(",")) {
-        const name = spec.trim().replace(/^type\s+/, "").split(/\s+as\s+/)[0]!.trim();
+        const name = spec
+          .trim()
+          .replace(/^type\s+/, "")
+          .split(/\s+as\s+/)[0]!
+          .trim();
         if (name && !spec.trim().startsWith("type ") && !UNDICI_SHIM_EXPORTS.includes(name)) missing.add(name);
       }
     }
@@ -121,7 +125,9 @@ export async function buildLambda(outdir = join(ROOT, "dist", "lambda")): Promis
     metafile: true,
     logLevel: "warning",
     // CommonJS dependencies call require() for Node built-ins; an ES module has none of its own.
-    banner: { js: 'import { createRequire as __gatewayCreateRequire } from "node:module"; const require = __gatewayCreateRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __gatewayCreateRequire } from "node:module"; const require = __gatewayCreateRequire(import.meta.url);',
+    },
   });
 
   const meta = result.metafile;
@@ -131,7 +137,9 @@ export async function buildLambda(outdir = join(ROOT, "dist", "lambda")): Promis
   const abs = (f: string) => resolve(ROOT, f);
   const closure = staticClosure(meta, entryKey);
 
-  const files = outputs.map((f) => ({ file: relative(outdir, abs(f)), bytes: statSync(abs(f)).size })).sort((a, b) => a.file.localeCompare(b.file));
+  const files = outputs
+    .map((f) => ({ file: relative(outdir, abs(f)), bytes: statSync(abs(f)).size }))
+    .sort((a, b) => a.file.localeCompare(b.file));
   const initFiles = [...closure].map((f) => relative(outdir, abs(f)));
   const initInputs = [...new Set([...closure].flatMap((f) => Object.keys(meta.outputs[f]!.inputs)))];
 

@@ -28,7 +28,9 @@ const common: BuildOptions = {
   minifySyntax: true,
   legalComments: "eof",
   logLevel: "warning",
-  banner: { js: 'import { createRequire as __gatewayCreateRequire } from "node:module"; const require = __gatewayCreateRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __gatewayCreateRequire } from "node:module"; const require = __gatewayCreateRequire(import.meta.url);',
+  },
 };
 
 export type PackagePart = "server" | "cli" | "demo";

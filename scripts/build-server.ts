@@ -37,7 +37,9 @@ export async function buildServer(outdir = SERVER_OUTDIR): Promise<string> {
     minifySyntax: true,
     legalComments: "eof",
     logLevel: "warning",
-    banner: { js: 'import { createRequire as __gatewayCreateRequire } from "node:module"; const require = __gatewayCreateRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __gatewayCreateRequire } from "node:module"; const require = __gatewayCreateRequire(import.meta.url);',
+    },
   });
   // The console's own stylesheet and scripts, served as files (src/console/console-assets.ts
   // looks for them in console-assets/ beside the bundle; Chart.js comes from node_modules).

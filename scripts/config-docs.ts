@@ -30,7 +30,7 @@ function typeOf(init: string): string {
   if (init.includes("parseDuration")) return "duration (`250ms`, `30s`, `10m`, `1.5h`, `30d`; a bare number is seconds)";
   if (init.includes("parseByteSize")) return "size (`512KiB`, `20MiB`, `1MB`; a bare number is bytes)";
   if (init.includes("parseBoolean")) return "boolean (`true`/`false`, `1`/`0`, `yes`/`no`)";
-  if (init.includes("parseAliasMap")) return "`alias=model,alias2=model2` or JSON `{\"alias\":\"model\"}`";
+  if (init.includes("parseAliasMap")) return '`alias=model,alias2=model2` or JSON `{"alias":"model"}`';
   if (init.includes("parseKeyList")) return "comma-separated 32-byte keys (base64 or hex)";
   if (init.includes("parseList")) return "comma-separated list";
   if (init.includes("endpointUrl")) return "http(s) URL";
@@ -46,7 +46,12 @@ function typeOf(init: string): string {
 }
 
 function duration(ms: number): string {
-  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const) {
+  for (const [unit, size] of [
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["m", 60_000],
+    ["s", 1000],
+  ] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
@@ -60,7 +65,9 @@ function bytes(n: number): string {
 
 function defaultOf(name: string, init: string): string {
   if (!init.includes(".default(")) return "—";
-  const parsed = (envSchema.shape as Record<string, { safeParse: (v: unknown) => { success: boolean; data?: unknown } }>)[name]!.safeParse(undefined);
+  const parsed = (envSchema.shape as Record<string, { safeParse: (v: unknown) => { success: boolean; data?: unknown } }>)[name]!.safeParse(
+    undefined,
+  );
   const v = parsed.data;
   if (v instanceof Map) return v.size ? `\`${[...v].map(([a, b]) => `${a}=${b}`).join(",")}\`` : "—";
   if (Array.isArray(v)) return v.length ? `\`${v.join(",")}\`` : "—";
@@ -69,14 +76,23 @@ function defaultOf(name: string, init: string): string {
   return `\`${String(v)}\``;
 }
 
-const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ").trim();
+const cell = (s: string) =>
+  s
+    .replace(/\|/g, "\\|")
+    .replace(/\s*\n\s*/g, " ")
+    .trim();
 
 export function readVariables(): Variable[] {
   const text = readFileSync(CONFIG, "utf8");
   const source = ts.createSourceFile(CONFIG, text, ts.ScriptTarget.Latest, true);
   let object: ts.ObjectLiteralExpression | undefined;
   source.forEachChild(function visit(node) {
-    if (ts.isVariableDeclaration(node) && node.name.getText() === "envSchema" && node.initializer && ts.isCallExpression(node.initializer)) {
+    if (
+      ts.isVariableDeclaration(node) &&
+      node.name.getText() === "envSchema" &&
+      node.initializer &&
+      ts.isCallExpression(node.initializer)
+    ) {
       const arg = node.initializer.arguments[0];
       if (arg && ts.isObjectLiteralExpression(arg)) object = arg;
     }
@@ -91,8 +107,18 @@ export function readVariables(): Variable[] {
     let doc = "";
     for (const range of ts.getLeadingCommentRanges(text, prop.getFullStart()) ?? []) {
       const c = text.slice(range.pos, range.end);
-      if (c.startsWith("/**")) doc = c.replace(/^\/\*\*|\*\/$/g, "").split("\n").map((l) => l.replace(/^\s*\* ?/, "")).join(" ").trim();
-      else if (c.startsWith("//")) section = c.replace(/^\/\/\s*/, "").replace(/\s*See README.*$/, "").replace(/\.$/, "");
+      if (c.startsWith("/**"))
+        doc = c
+          .replace(/^\/\*\*|\*\/$/g, "")
+          .split("\n")
+          .map((l) => l.replace(/^\s*\* ?/, ""))
+          .join(" ")
+          .trim();
+      else if (c.startsWith("//"))
+        section = c
+          .replace(/^\/\/\s*/, "")
+          .replace(/\s*See README.*$/, "")
+          .replace(/\.$/, "");
     }
     const init = prop.initializer.getText();
     out.push({ name, section, doc, type: typeOf(init), defaultText: defaultOf(name, init) });
@@ -117,7 +143,12 @@ export function renderConfigDoc(vars: Variable[] = readVariables()): string {
   for (const v of vars) {
     if (v.section !== section) {
       section = v.section;
-      lines.push(`## ${section ?? "Server, AWS, models and requests"}`, "", "| Variable | Type | Default | Description |", "|---|---|---|---|");
+      lines.push(
+        `## ${section ?? "Server, AWS, models and requests"}`,
+        "",
+        "| Variable | Type | Default | Description |",
+        "|---|---|---|---|",
+      );
     }
     lines.push(`| \`${v.name}\` | ${cell(v.type)} | ${cell(v.defaultText)} | ${cell(v.doc) || "—"} |`);
     const next = vars[vars.indexOf(v) + 1];

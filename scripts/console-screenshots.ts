@@ -8,13 +8,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchChromium } from "../test/helpers/browser.ts";
 const dataDir = mkdtempSync(join(tmpdir(), "bgw-shots-"));
-const child = spawn(process.execPath, ["scripts/demo.ts"], { env: { ...process.env, PORT: "18086", ADMIN_API_KEY: "screenshot-admin-key-123456", DATA_DIR: dataDir, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "inherit"] });
+const child = spawn(process.execPath, ["scripts/demo.ts"], {
+  env: { ...process.env, PORT: "18086", ADMIN_API_KEY: "screenshot-admin-key-123456", DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+  stdio: ["ignore", "pipe", "inherit"],
+});
 let out = "";
 // Resolves once the demo has seeded its keys, traffic and history.
-await new Promise<void>((resolve) => child.stdout.on("data", (d) => {
-  out += String(d);
-  if (out.includes("console demo data")) resolve();
-}));
+await new Promise<void>((resolve) =>
+  child.stdout.on("data", (d) => {
+    out += String(d);
+    if (out.includes("console demo data")) resolve();
+  }),
+);
 const b = await launchChromium();
 for (const scheme of ["light", "dark"] as const) {
   const ctx = await b.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });

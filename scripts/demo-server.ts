@@ -22,7 +22,12 @@ export interface Demo {
   close: () => Promise<void>;
 }
 
-export async function startDemo(opts: { port: number; env?: Record<string, string | undefined>; logLevel?: string; seedConsole?: boolean }): Promise<Demo> {
+export async function startDemo(opts: {
+  port: number;
+  env?: Record<string, string | undefined>;
+  logLevel?: string;
+  seedConsole?: boolean;
+}): Promise<Demo> {
   const fake = await startFakeBedrock();
   fake.setDefault(demoReply);
   fake.onInvoke(demoInvoke);
@@ -51,30 +56,42 @@ export async function startDemo(opts: { port: number; env?: Record<string, strin
   await runtime.start();
   await runtime.deps.catalog.ready(5000);
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: createApp(runtime.deps).fetch, port: opts.port, hostname: "127.0.0.1", serverOptions: HTTP_SERVER_OPTIONS }, () => resolve(s));
+    const s = serve(
+      { fetch: createApp(runtime.deps).fetch, port: opts.port, hostname: "127.0.0.1", serverOptions: HTTP_SERVER_OPTIONS },
+      () => resolve(s),
+    );
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   // A little traffic and history for the console's charts (once per data directory).
   const d = runtime.deps;
-  const seeded = d.keys && d.store && d.console && opts.seedConsole !== false
-    ? await seedConsoleDemo({ url, keys: d.keys, store: d.store, catalog: d.catalog, pricing: d.console.pricing, region: d.console.region }).catch((err: unknown) => {
-        logger.warn({ err }, "console demo data not seeded");
-        return { seeded: false, requests: 0 };
-      })
-    : { seeded: false, requests: 0 };
-  const banner = [
-    "",
-    "bedrock-gateway demo: the gateway in front of a local stand-in for Bedrock (no AWS account needed).",
-    "The stand-in is deterministic: it calls tools, fills JSON schemas, reasons, embeds and ranks, but it is not a real model.",
-    `  export OPENAI_BASE_URL=${url}/v1 OPENAI_API_KEY=${DEMO_KEY}`,
-    `  export ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=${DEMO_KEY}`,
-    `  export ADMIN_API_KEY=${config.admin.apiKey}    # /admin/keys, /admin/usage`,
-    '  curl $OPENAI_BASE_URL/models -H "Authorization: Bearer $OPENAI_API_KEY"',
-    `  console: ${url}/console   (log in with the admin key above)`,
-    ...(seeded.seeded ? [`  console demo data: 3 keys, ${seeded.requests} requests, 30 days of generated history`] : []),
-    "",
-  ].join("\n") + "\n";
+  const seeded =
+    d.keys && d.store && d.console && opts.seedConsole !== false
+      ? await seedConsoleDemo({
+          url,
+          keys: d.keys,
+          store: d.store,
+          catalog: d.catalog,
+          pricing: d.console.pricing,
+          region: d.console.region,
+        }).catch((err: unknown) => {
+          logger.warn({ err }, "console demo data not seeded");
+          return { seeded: false, requests: 0 };
+        })
+      : { seeded: false, requests: 0 };
+  const banner =
+    [
+      "",
+      "bedrock-gateway demo: the gateway in front of a local stand-in for Bedrock (no AWS account needed).",
+      "The stand-in is deterministic: it calls tools, fills JSON schemas, reasons, embeds and ranks, but it is not a real model.",
+      `  export OPENAI_BASE_URL=${url}/v1 OPENAI_API_KEY=${DEMO_KEY}`,
+      `  export ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=${DEMO_KEY}`,
+      `  export ADMIN_API_KEY=${config.admin.apiKey}    # /admin/keys, /admin/usage`,
+      '  curl $OPENAI_BASE_URL/models -H "Authorization: Bearer $OPENAI_API_KEY"',
+      `  console: ${url}/console   (log in with the admin key above)`,
+      ...(seeded.seeded ? [`  console demo data: 3 keys, ${seeded.requests} requests, 30 days of generated history`] : []),
+      "",
+    ].join("\n") + "\n";
   return {
     url,
     port,

@@ -61,10 +61,14 @@ async function install(tool: E2eTool): Promise<string> {
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   try {
     // --prefer-offline: a machine that installed it once (npm's own cache) needs no network.
-    await promisify(execFile)(npm, ["install", "--prefix", scratch, "--prefer-offline", "--no-audit", "--no-fund", "--no-save", "--loglevel=error", `${pkg}@${version}`], {
-      maxBuffer: 16 * 1024 * 1024,
-      timeout: 15 * 60_000,
-    });
+    await promisify(execFile)(
+      npm,
+      ["install", "--prefix", scratch, "--prefer-offline", "--no-audit", "--no-fund", "--no-save", "--loglevel=error", `${pkg}@${version}`],
+      {
+        maxBuffer: 16 * 1024 * 1024,
+        timeout: 15 * 60_000,
+      },
+    );
     try {
       renameSync(scratch, final);
     } catch (err) {
@@ -78,7 +82,11 @@ async function install(tool: E2eTool): Promise<string> {
 
 if (import.meta.main) {
   const asked = process.argv.slice(2) as E2eTool[];
-  for (const tool of asked.length ? asked : (Object.keys(E2E_TOOLS) as E2eTool[]).filter((t) => !t.startsWith("node-") || (process.platform === "linux" && process.arch === "x64"))) {
+  for (const tool of asked.length
+    ? asked
+    : (Object.keys(E2E_TOOLS) as E2eTool[]).filter(
+        (t) => !t.startsWith("node-") || (process.platform === "linux" && process.arch === "x64"),
+      )) {
     if (!(tool in E2E_TOOLS)) throw new Error(`unknown tool ${tool}; one of ${Object.keys(E2E_TOOLS).join(", ")}`);
     process.stdout.write(`${tool}: ${await ensureE2eTool(tool)}\n`);
   }

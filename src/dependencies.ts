@@ -82,7 +82,8 @@ function createVerifier(config: Config, region: string, logger: Logger): ApiKeyV
 export async function createRuntime(config: Config, logger: Logger, overrides: DependencyOverrides = {}): Promise<Runtime> {
   const region = await resolveRegion(config);
   // AWS_REGION is checked by config.ts; a region from the AWS profile is checked here.
-  if (!isRegionShaped(region)) throw new ConfigError(`Invalid configuration:\n  region: "${region}" (from the AWS profile) is not an AWS region name`);
+  if (!isRegionShaped(region))
+    throw new ConfigError(`Invalid configuration:\n  region: "${region}" (from the AWS profile) is not an AWS region name`);
   const noBedrock = regionWarning(region);
   if (noBedrock) logger.warn({ region }, noBedrock);
   // Prometheus is imported only when enabled; upstream series exist only with several targets.
@@ -102,14 +103,19 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   const mantleHttp = config.native.enabled
     ? new BedrockHttp(
         config.aws.mantleEndpoint ?? defaultMantleEndpoint(region),
-        config.aws.bearerToken ? createBearerSigner(config.aws.bearerToken) : createSigV4Signer(region, overrides.credentials, "bedrock-mantle"),
+        config.aws.bearerToken
+          ? createBearerSigner(config.aws.bearerToken)
+          : createSigV4Signer(region, overrides.credentials, "bedrock-mantle"),
         config.aws.timeouts,
         retry,
       )
     : undefined;
   const nativeRef: { client?: NativeClient } = {};
   const nativeCatalog = mantleHttp
-    ? { listMantleModels: () => nativeRef.client!.listMantleModels({ signal: AbortSignal.timeout(30_000) }), forceModels: config.native.forceModels }
+    ? {
+        listMantleModels: () => nativeRef.client!.listMantleModels({ signal: AbortSignal.timeout(30_000) }),
+        forceModels: config.native.forceModels,
+      }
     : undefined;
   const upstreams = await createUpstreams(config, region, logger, {
     ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
@@ -126,22 +132,24 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   const pricing = loadPricing(config.usage.pricingFile);
   const store = (await openStore(config.store)) ?? undefined;
   const auth =
-    store && !config.auth.disabled
-      ? storeKeyVerifier(store, staticAuth, { ttlMs: config.limits.keyCacheTtlMs }, logger)
-      : staticAuth;
+    store && !config.auth.disabled ? storeKeyVerifier(store, staticAuth, { ttlMs: config.limits.keyCacheTtlMs }, logger) : staticAuth;
   let limiter: RateLimiter = memoryLimiter();
   if (config.limits.redisUrl) {
     // Imported only when used: ioredis and prom-client stay out of deployments (and bundles) that do not.
     const { redisLimiter } = await import("./limits/redis-limiter.ts");
     const shared = redisLimiter({ url: config.limits.redisUrl, timeoutMs: config.limits.redisTimeoutMs });
     // Start with a connection when Redis is up; if it is not, the fail mode applies until it is.
-    if (!(await shared.ready(5_000))) logger.error({ failMode: config.limits.failMode }, "Redis is not reachable yet: rate limits fail " + config.limits.failMode);
+    if (!(await shared.ready(5_000)))
+      logger.error({ failMode: config.limits.failMode }, "Redis is not reachable yet: rate limits fail " + config.limits.failMode);
     limiter = shared;
   }
   const spend = store ? spendTracker(store, config.limits.keyCacheTtlMs) : undefined;
   const admission = createAdmission(guardLimiter(limiter, config.limits.failMode, logger), spend, config.models.aliases);
   const usage = store
-    ? createUsageRecorder(store, spend, logger, { flushIntervalMs: config.usage.flushIntervalMs, onDropped: (n) => metrics?.usageDropped(n) })
+    ? createUsageRecorder(store, spend, logger, {
+        flushIntervalMs: config.usage.flushIntervalMs,
+        onDropped: (n) => metrics?.usageDropped(n),
+      })
     : undefined;
   // The console's Requests page: a ring of recent requests, only when the console is served.
   const recent = config.console.enabled ? recentRequests(config.console.recentRequests) : undefined;
@@ -162,7 +170,21 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
   // DEBUG=true logs bodies whatever LOG_LEVEL says: a child logger with its own level.
   const bodyLogger = config.log.debugBodies ? logger.child({ kind: "body" }, { level: "debug" }) : undefined;
   const deps: AppDeps = {
-    config, logger, catalog, auth, runtime, upstreams, native, thinkingStore, responses, admission, observers, store, keys, metrics, bodyLogger,
+    config,
+    logger,
+    catalog,
+    auth,
+    runtime,
+    upstreams,
+    native,
+    thinkingStore,
+    responses,
+    admission,
+    observers,
+    store,
+    keys,
+    metrics,
+    bodyLogger,
     console: recent ? { recent, pricing, region } : undefined,
     tracing: telemetry?.requests,
   };
@@ -177,12 +199,28 @@ export async function createRuntime(config: Config, logger: Logger, overrides: D
       import("./batch/batch-poller.ts"),
       import("./batch/object-store.ts"),
     ]);
-    const objects = s3ObjectStore({ bucket: config.batch.bucket, region, endpoint: config.batch.s3Endpoint, credentials: overrides.credentials });
+    const objects = s3ObjectStore({
+      bucket: config.batch.bucket,
+      region,
+      endpoint: config.batch.s3Endpoint,
+      credentials: overrides.credentials,
+    });
     closeObjects = () => objects.close();
     const batchDeps = {
-      config: config.batch, chat: config.chat, models: config.models, logger, catalog, runtime,
-      jobs: createBatchJobsClient(upstreams.targets[0]!.controlHttp), objects, store: store.batches, getKey: (id: string) => store.getKey(id),
-      limiter: guardLimiter(limiter, config.limits.failMode, logger), spend, pricing, region,
+      config: config.batch,
+      chat: config.chat,
+      models: config.models,
+      logger,
+      catalog,
+      runtime,
+      jobs: createBatchJobsClient(upstreams.targets[0]!.controlHttp),
+      objects,
+      store: store.batches,
+      getKey: (id: string) => store.getKey(id),
+      limiter: guardLimiter(limiter, config.limits.failMode, logger),
+      spend,
+      pricing,
+      region,
       recordUsage: (r: UsageRecord) => usage?.add(r),
     };
     deps.batch = createBatchService(batchDeps);

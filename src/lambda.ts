@@ -20,9 +20,15 @@ function lambdaConfig() {
     // Lambda's file system is read-only but for /tmp, and an instance's disk is not shared or
     // kept: keys, usage and stored responses need PostgreSQL (DATABASE_URL); without it stored
     // responses live in memory per instance. There is no process to scrape metrics from.
-    const config = loadConfig(process.env, { DATA_DIR: "/tmp/bedrock-gateway", DATABASE_URL: "none", ENABLE_METRICS: "false", CONSOLE_ENABLED: "false" });
+    const config = loadConfig(process.env, {
+      DATA_DIR: "/tmp/bedrock-gateway",
+      DATABASE_URL: "none",
+      ENABLE_METRICS: "false",
+      CONSOLE_ENABLED: "false",
+    });
     // better-sqlite3 is not in the bundle (a native module).
-    if (config.store.kind === "sqlite") throw new ConfigError("Invalid configuration:\n  DATABASE_URL: SQLite is not available on AWS Lambda; use postgres://… or none");
+    if (config.store.kind === "sqlite")
+      throw new ConfigError("Invalid configuration:\n  DATABASE_URL: SQLite is not available on AWS Lambda; use postgres://… or none");
     // A function URL or API is reachable from outside whatever HOST says: never run it open.
     if (config.auth.disabled) throw new ConfigError("Invalid configuration:\n  DISABLE_AUTH: not allowed on AWS Lambda");
     return config;
@@ -59,7 +65,10 @@ function startOnce(): void {
 // So are the spans and metrics of the invocation when OpenTelemetry is configured.
 const afterResponse = async () => {
   await inflight.idle(STREAM_END_GRACE_MS);
-  await Promise.all([runtime.usage?.flush(), runtime.telemetry?.flush().catch((err: unknown) => logger.warn({ err }, "telemetry flush failed"))]);
+  await Promise.all([
+    runtime.usage?.flush(),
+    runtime.telemetry?.flush().catch((err: unknown) => logger.warn({ err }, "telemetry flush failed")),
+  ]);
 };
 
 // Lambda sends SIGTERM before it shuts a sandbox down when an extension is registered (then it
@@ -74,4 +83,6 @@ process.once("SIGTERM", () => {
     .finally(() => process.exit(0));
 });
 
-export const handler = lambda.streamifyResponse(createStreamHandler(lambda, inflight.wrap(app.fetch), { logger, onInvoke: startOnce, afterResponse }));
+export const handler = lambda.streamifyResponse(
+  createStreamHandler(lambda, inflight.wrap(app.fetch), { logger, onInvoke: startOnce, afterResponse }),
+);

@@ -40,9 +40,21 @@ async function main(): Promise<void> {
   const startPromise = runtime.start();
 
   const serverOptions = httpServerOptions(config.server);
-  const server: ServerType = serve({ fetch: inflight.wrap(app.fetch), port: config.server.port, hostname: config.server.host, serverOptions }, (info) => {
-    logger.info({ version: VERSION, address: info.address, port: info.port, region: runtime.region, ...(runtime.telemetry ? { telemetry: runtime.telemetry.summary } : {}) }, "bedrock-gateway listening");
-  });
+  const server: ServerType = serve(
+    { fetch: inflight.wrap(app.fetch), port: config.server.port, hostname: config.server.host, serverOptions },
+    (info) => {
+      logger.info(
+        {
+          version: VERSION,
+          address: info.address,
+          port: info.port,
+          region: runtime.region,
+          ...(runtime.telemetry ? { telemetry: runtime.telemetry.summary } : {}),
+        },
+        "bedrock-gateway listening",
+      );
+    },
+  );
   drainOnSignals(server, {
     timeoutMs: config.server.shutdownTimeoutMs,
     logger,

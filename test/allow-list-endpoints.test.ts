@@ -16,7 +16,11 @@ describe("allow-lists apply to the model actually called, on every endpoint", ()
   let canvasByAlias: string;
   const bedrockCalls = () => gw.fake.requests.filter((r) => !r.operation.startsWith("List")).length;
   const post = (key: string, path: string, body: unknown) =>
-    gw.request(path, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    gw.request(path, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
 
   before(async () => {
     gw = await startGateway({ env: { MODEL_ALIASES: "canvas-fast=amazon.nova-canvas-v1:0,haiku-rerank=cohere.rerank-v3-5:0" } });

@@ -74,9 +74,17 @@ describe("bad input", () => {
   it("400 naming the parameter for a missing or invalid field", async () => {
     const missing = await expectError(await post(JSON.stringify({ model: "amazon.nova-lite-v1:0" })), 400, "missing_required_parameter");
     assert.equal(missing.param, "messages");
-    const bad = await expectError(await post(JSON.stringify({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "x" }], temperature: 5 })), 400, "invalid_value");
+    const bad = await expectError(
+      await post(JSON.stringify({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "x" }], temperature: 5 })),
+      400,
+      "invalid_value",
+    );
     assert.equal(bad.param, "temperature");
-    const role = await expectError(await post(JSON.stringify({ model: "amazon.nova-lite-v1:0", messages: [{ role: "robot", content: "x" }] })), 400, null);
+    const role = await expectError(
+      await post(JSON.stringify({ model: "amazon.nova-lite-v1:0", messages: [{ role: "robot", content: "x" }] })),
+      400,
+      null,
+    );
     assert.match(role.param ?? "", /^messages\[0\]/);
   });
 
@@ -97,7 +105,11 @@ describe("bad input", () => {
   });
 
   it("404 for an unknown model on chat completions", async () => {
-    const e = await expectError(await post(JSON.stringify({ model: "no-such-model", messages: [{ role: "user", content: "x" }] })), 404, "model_not_found");
+    const e = await expectError(
+      await post(JSON.stringify({ model: "no-such-model", messages: [{ role: "user", content: "x" }] })),
+      404,
+      "model_not_found",
+    );
     assert.equal(e.param, "model");
   });
 
@@ -144,7 +156,11 @@ describe("CORS when configured", () => {
   it("answers preflight for allowed origins only", async () => {
     const gw = await startGateway({ env: { ALLOWED_ORIGINS: "https://app.example" } });
     try {
-      const pre = await gw.request("/v1/models", { method: "OPTIONS", noAuth: true, headers: { origin: "https://app.example", "access-control-request-method": "GET" } });
+      const pre = await gw.request("/v1/models", {
+        method: "OPTIONS",
+        noAuth: true,
+        headers: { origin: "https://app.example", "access-control-request-method": "GET" },
+      });
       assert.equal(pre.headers.get("access-control-allow-origin"), "https://app.example");
       const other = await gw.request("/v1/models", { headers: { origin: "https://evil.example" } });
       assert.equal(other.headers.get("access-control-allow-origin"), null);

@@ -27,7 +27,12 @@ const batchEnv = (fake: FakeBedrock, extra: Record<string, string> = {}) => ({
 });
 
 const chatLine = (i: number, model = HAIKU, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ custom_id: `req-${i}`, method: "POST", url: "/v1/chat/completions", body: { model, messages: [{ role: "user", content: `Question ${i}` }], max_tokens: 64, ...extra } });
+  JSON.stringify({
+    custom_id: `req-${i}`,
+    method: "POST",
+    url: "/v1/chat/completions",
+    body: { model, messages: [{ role: "user", content: `Question ${i}` }], max_tokens: 64, ...extra },
+  });
 
 const jsonl = (lines: string[]) => lines.join("\n") + "\n";
 
@@ -56,7 +61,10 @@ async function waitForStatus(client: OpenAI, id: string, wanted: string[], timeo
 
 async function outputLines(client: OpenAI, fileId: string): Promise<any[]> {
   const text = await (await client.files.content(fileId)).text();
-  return text.trim().split("\n").map((l) => JSON.parse(l));
+  return text
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 }
 
 async function batchUsage(gw: TestGateway) {
@@ -87,7 +95,12 @@ describe("batch through Bedrock batch inference jobs", () => {
     assert.equal(file.bytes, Buffer.byteLength(jsonl(lines)));
     assert.ok(fake.s3.object(BUCKET, `bedrock-gateway/files/${file.id}.jsonl`), "the upload is stored in the bucket");
 
-    const created = await gw.openai.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h", metadata: { run: "t1" } });
+    const created = await gw.openai.batches.create({
+      input_file_id: file.id,
+      endpoint: "/v1/chat/completions",
+      completion_window: "24h",
+      metadata: { run: "t1" },
+    });
     assert.equal(created.status, "validating");
     assert.deepEqual(created.metadata, { run: "t1" });
     assert.equal(created.request_counts?.total, 120);
@@ -96,8 +109,16 @@ describe("batch through Bedrock batch inference jobs", () => {
     assert.equal(job.body.modelId, HAIKU);
     assert.equal(job.body.roleArn, ROLE);
     assert.equal(job.body.modelInvocationType, "Converse");
-    assert.match(job.body.inputDataConfig.s3InputDataConfig.s3Uri, new RegExp(`^s3://${BUCKET}/bedrock-gateway/batches/${created.id}/0/input/records.jsonl$`));
-    const records = fake.s3.object(BUCKET, `bedrock-gateway/batches/${created.id}/0/input/records.jsonl`)!.toString("utf8").trim().split("\n").map((l) => JSON.parse(l));
+    assert.match(
+      job.body.inputDataConfig.s3InputDataConfig.s3Uri,
+      new RegExp(`^s3://${BUCKET}/bedrock-gateway/batches/${created.id}/0/input/records.jsonl$`),
+    );
+    const records = fake.s3
+      .object(BUCKET, `bedrock-gateway/batches/${created.id}/0/input/records.jsonl`)!
+      .toString("utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     assert.equal(records.length, 120);
     assert.deepEqual(records[7].modelInput.messages, [{ role: "user", content: [{ text: "Question 7" }] }]);
     assert.equal(records[7].modelInput.inferenceConfig.maxTokens, 64);
@@ -137,9 +158,17 @@ describe("batch through Bedrock batch inference jobs", () => {
   });
 
   test("lines for two models become two jobs shown as one batch; a failed record goes to the error file", async () => {
-    const lines = [...Array.from({ length: 100 }, (_, i) => chatLine(i, HAIKU)), ...Array.from({ length: 100 }, (_, i) => chatLine(100 + i, MICRO))];
+    const lines = [
+      ...Array.from({ length: 100 }, (_, i) => chatLine(i, HAIKU)),
+      ...Array.from({ length: 100 }, (_, i) => chatLine(100 + i, MICRO)),
+    ];
     // One record the model refuses: the double answers it with Bedrock's error record.
-    lines[150] = JSON.stringify({ custom_id: "req-150", method: "POST", url: "/v1/chat/completions", body: { model: MICRO, messages: [{ role: "user", content: "Question 150" }], max_tokens: 64 } });
+    lines[150] = JSON.stringify({
+      custom_id: "req-150",
+      method: "POST",
+      url: "/v1/chat/completions",
+      body: { model: MICRO, messages: [{ role: "user", content: "Question 150" }], max_tokens: 64 },
+    });
     const before = fake.calls("CreateModelInvocationJob").length;
     fake.setDefault((req) => {
       const text = (req.body?.messages?.[0]?.content?.[0]?.text ?? "") as string;
@@ -156,7 +185,10 @@ describe("batch through Bedrock batch inference jobs", () => {
       assert.deepEqual(done.request_counts, { total: 200, completed: 199, failed: 1 });
       const ok = await outputLines(gw.openai, done.output_file_id!);
       assert.equal(ok.length, 199);
-      assert.deepEqual(ok.map((o) => o.custom_id), lines.map((_, i) => `req-${i}`).filter((id) => id !== "req-150"));
+      assert.deepEqual(
+        ok.map((o) => o.custom_id),
+        lines.map((_, i) => `req-${i}`).filter((id) => id !== "req-150"),
+      );
       const bad = await outputLines(gw.openai, done.error_file_id!);
       assert.equal(bad.length, 1);
       assert.equal(bad[0].custom_id, "req-150");
@@ -170,13 +202,23 @@ describe("batch through Bedrock batch inference jobs", () => {
   test("embeddings lines become InvokeModel records in the family's native body and come back as embeddings", async () => {
     const model = "amazon.titan-embed-text-v2:0";
     const lines = Array.from({ length: 100 }, (_, i) =>
-      JSON.stringify({ custom_id: `e-${i}`, method: "POST", url: "/v1/embeddings", body: { model, input: i === 5 ? [`text ${i}`, "second"] : `text ${i}`, dimensions: 256 } }),
+      JSON.stringify({
+        custom_id: `e-${i}`,
+        method: "POST",
+        url: "/v1/embeddings",
+        body: { model, input: i === 5 ? [`text ${i}`, "second"] : `text ${i}`, dimensions: 256 },
+      }),
     );
     const file = await upload(gw.openai, jsonl(lines));
     const b = await gw.openai.batches.create({ input_file_id: file.id, endpoint: "/v1/embeddings", completion_window: "24h" });
     const job = fake.lastCall("CreateModelInvocationJob")!;
     assert.equal(job.body.modelInvocationType, "InvokeModel");
-    const records = fake.s3.object(BUCKET, `bedrock-gateway/batches/${b.id}/0/input/records.jsonl`)!.toString("utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const records = fake.s3
+      .object(BUCKET, `bedrock-gateway/batches/${b.id}/0/input/records.jsonl`)!
+      .toString("utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     assert.equal(records.length, 101, "Titan takes one text per call: the two-text line is two records");
     assert.deepEqual(records[0].modelInput, { inputText: "text 0", dimensions: 256 });
     const done = await waitForStatus(gw.openai, b.id, ["completed", "failed"]);
@@ -186,7 +228,10 @@ describe("batch through Bedrock batch inference jobs", () => {
     assert.equal(out[0].response.body.object, "list");
     assert.equal(out[0].response.body.data[0].embedding.length, 256);
     assert.equal(out[5].response.body.data.length, 2);
-    assert.deepEqual(out[5].response.body.data.map((d: any) => d.index), [0, 1]);
+    assert.deepEqual(
+      out[5].response.body.data.map((d: any) => d.index),
+      [0, 1],
+    );
   });
 
   test("cancel: the Bedrock job is stopped and the batch ends cancelled", async () => {
@@ -235,7 +280,10 @@ describe("batch through Bedrock batch inference jobs", () => {
     assert.equal(fake.calls("CreateModelInvocationJob").length, jobsBefore, "no Bedrock job for 3 records");
     assert.equal(fake.calls("Converse").length - conversesBefore, 3);
     const out = await outputLines(gw.openai, done.output_file_id!);
-    assert.deepEqual(out.map((o) => o.response.body.choices[0].message.content), ["Answer to Question 1", "Answer to Question 2", "Answer to Question 3"]);
+    assert.deepEqual(
+      out.map((o) => o.response.body.choices[0].message.content),
+      ["Answer to Question 1", "Answer to Question 2", "Answer to Question 3"],
+    );
     const usage = (await batchUsage(gw)).filter((r) => r.requestId.startsWith(b.id));
     assert.equal(usage.length, 3);
     const onDemand = (10 * 0.25 + 4 * 1.25) / 1_000_000;
@@ -263,9 +311,13 @@ describe("batch through Bedrock batch inference jobs", () => {
   test("batches: list with cursor pagination, newest first", async () => {
     const file = await upload(gw.openai, jsonl([chatLine(1)]));
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await gw.openai.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h" })).id);
+    for (let i = 0; i < 3; i++)
+      ids.push((await gw.openai.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h" })).id);
     const first = await gw.openai.batches.list({ limit: 2 });
-    assert.deepEqual(first.data.map((b) => b.id), [ids[2], ids[1]]);
+    assert.deepEqual(
+      first.data.map((b) => b.id),
+      [ids[2], ids[1]],
+    );
     assert.equal(first.has_more, true);
     const next = await gw.openai.batches.list({ limit: 2, after: ids[1] });
     assert.equal(next.data[0]!.id, ids[0]);
@@ -295,9 +347,15 @@ describe("batch input errors are 400s naming the line or the setting", () => {
 
   test("upload: the first bad line is named", async () => {
     await rejects400(upload(gw.openai, jsonl([chatLine(1), chatLine(2), "{not json"])), /^Line 3: not valid JSON/);
-    await rejects400(upload(gw.openai, jsonl([chatLine(1), JSON.stringify({ custom_id: "x", method: "GET", url: "/v1/chat/completions", body: {} })])), /^Line 2: 'method' must be POST/);
+    await rejects400(
+      upload(gw.openai, jsonl([chatLine(1), JSON.stringify({ custom_id: "x", method: "GET", url: "/v1/chat/completions", body: {} })])),
+      /^Line 2: 'method' must be POST/,
+    );
     await rejects400(upload(gw.openai, jsonl([chatLine(1), chatLine(1)])), /^Line 2: custom_id 'req-1' is used by an earlier line/);
-    await rejects400(upload(gw.openai, jsonl([JSON.stringify({ custom_id: "x", method: "POST", url: "/v1/images/generations", body: {} })])), /^Line 1: 'url' must be one of/);
+    await rejects400(
+      upload(gw.openai, jsonl([JSON.stringify({ custom_id: "x", method: "POST", url: "/v1/images/generations", body: {} })])),
+      /^Line 1: 'url' must be one of/,
+    );
     await rejects400(upload(gw.openai, ""), /no requests/);
     const form = new FormData();
     form.set("purpose", "fine-tune");
@@ -320,17 +378,44 @@ describe("batch input errors are 400s naming the line or the setting", () => {
 
   test("create: unknown model, model without batch support, a body the endpoint refuses, a mismatched url", async () => {
     const unknown = await upload(gw.openai, jsonl([chatLine(1), chatLine(2, "no-such-model")]));
-    await rejects400(gw.openai.batches.create({ input_file_id: unknown.id, endpoint: "/v1/chat/completions", completion_window: "24h" }), /^Line 2: The model 'no-such-model' does not exist/);
-    const cohere = await upload(gw.openai, jsonl([JSON.stringify({ custom_id: "e", method: "POST", url: "/v1/embeddings", body: { model: "cohere.embed-english-v3", input: "x" } })]));
-    await rejects400(gw.openai.batches.create({ input_file_id: cohere.id, endpoint: "/v1/embeddings", completion_window: "24h" }), /^Line 1: .*does not support Bedrock batch inference/);
+    await rejects400(
+      gw.openai.batches.create({ input_file_id: unknown.id, endpoint: "/v1/chat/completions", completion_window: "24h" }),
+      /^Line 2: The model 'no-such-model' does not exist/,
+    );
+    const cohere = await upload(
+      gw.openai,
+      jsonl([
+        JSON.stringify({ custom_id: "e", method: "POST", url: "/v1/embeddings", body: { model: "cohere.embed-english-v3", input: "x" } }),
+      ]),
+    );
+    await rejects400(
+      gw.openai.batches.create({ input_file_id: cohere.id, endpoint: "/v1/embeddings", completion_window: "24h" }),
+      /^Line 1: .*does not support Bedrock batch inference/,
+    );
     const bad = await upload(gw.openai, jsonl([chatLine(1), chatLine(2, HAIKU, { temperature: "hot" })]));
-    await rejects400(gw.openai.batches.create({ input_file_id: bad.id, endpoint: "/v1/chat/completions", completion_window: "24h" }), /^Line 2: .*temperature/);
+    await rejects400(
+      gw.openai.batches.create({ input_file_id: bad.id, endpoint: "/v1/chat/completions", completion_window: "24h" }),
+      /^Line 2: .*temperature/,
+    );
     const stream = await upload(gw.openai, jsonl([chatLine(1, HAIKU, { stream: true })]));
-    await rejects400(gw.openai.batches.create({ input_file_id: stream.id, endpoint: "/v1/chat/completions", completion_window: "24h" }), /^Line 1: 'stream' is not supported/);
+    await rejects400(
+      gw.openai.batches.create({ input_file_id: stream.id, endpoint: "/v1/chat/completions", completion_window: "24h" }),
+      /^Line 1: 'stream' is not supported/,
+    );
     const mixed = await upload(gw.openai, jsonl([chatLine(1)]));
-    await rejects400(gw.openai.batches.create({ input_file_id: mixed.id, endpoint: "/v1/embeddings", completion_window: "24h" }), /^Line 1: 'url' is \/v1\/chat\/completions but the batch's endpoint is \/v1\/embeddings/);
-    await rejects400(gw.openai.batches.create({ input_file_id: mixed.id, endpoint: "/v1/chat/completions", completion_window: "48h" as "24h" }), /completion_window/);
-    await rejects400(gw.openai.batches.create({ input_file_id: "file-missing", endpoint: "/v1/chat/completions", completion_window: "24h" }), /No such File object/, 404);
+    await rejects400(
+      gw.openai.batches.create({ input_file_id: mixed.id, endpoint: "/v1/embeddings", completion_window: "24h" }),
+      /^Line 1: 'url' is \/v1\/chat\/completions but the batch's endpoint is \/v1\/embeddings/,
+    );
+    await rejects400(
+      gw.openai.batches.create({ input_file_id: mixed.id, endpoint: "/v1/chat/completions", completion_window: "48h" as "24h" }),
+      /completion_window/,
+    );
+    await rejects400(
+      gw.openai.batches.create({ input_file_id: "file-missing", endpoint: "/v1/chat/completions", completion_window: "24h" }),
+      /No such File object/,
+      404,
+    );
     assert.equal(fake.calls("CreateModelInvocationJob").length, 0, "nothing was submitted");
     assert.equal(fake.calls("Converse").length, 0, "nothing ran");
   });
@@ -339,14 +424,20 @@ describe("batch input errors are 400s naming the line or the setting", () => {
     const noBucket = await startGateway({ fake, env: { BATCH_ROLE_ARN: ROLE } });
     try {
       await rejects400(upload(noBucket.openai, jsonl([chatLine(1)])), /BATCH_S3_BUCKET is not set/);
-      await rejects400(noBucket.openai.batches.create({ input_file_id: "file-x", endpoint: "/v1/chat/completions", completion_window: "24h" }), /BATCH_S3_BUCKET is not set/);
+      await rejects400(
+        noBucket.openai.batches.create({ input_file_id: "file-x", endpoint: "/v1/chat/completions", completion_window: "24h" }),
+        /BATCH_S3_BUCKET is not set/,
+      );
     } finally {
       await noBucket.close();
     }
     const noRole = await startGateway({ fake, env: batchEnv(fake, { BATCH_ROLE_ARN: "" }) });
     try {
       const big = await upload(noRole.openai, jsonl(Array.from({ length: 100 }, (_, i) => chatLine(i))));
-      await rejects400(noRole.openai.batches.create({ input_file_id: big.id, endpoint: "/v1/chat/completions", completion_window: "24h" }), /BATCH_ROLE_ARN is not set/);
+      await rejects400(
+        noRole.openai.batches.create({ input_file_id: big.id, endpoint: "/v1/chat/completions", completion_window: "24h" }),
+        /BATCH_ROLE_ARN is not set/,
+      );
       // A small batch needs no role: it runs on demand.
       const small = await upload(noRole.openai, jsonl([chatLine(1)]));
       const b = await noRole.openai.batches.create({ input_file_id: small.id, endpoint: "/v1/chat/completions", completion_window: "24h" });
@@ -386,7 +477,10 @@ describe("batches are scoped per key and follow the key's policy", () => {
     await assert.rejects(bob.files.retrieve(file.id), notFound);
     await assert.rejects(bob.files.content(file.id), notFound);
     await assert.rejects(bob.files.delete(file.id), notFound);
-    await assert.rejects(bob.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h" }), notFound);
+    await assert.rejects(
+      bob.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h" }),
+      notFound,
+    );
     await assert.rejects(bob.batches.retrieve(batch.id), notFound);
     await assert.rejects(bob.batches.cancel(batch.id), notFound);
     assert.equal((await bob.files.list()).data.length, 0);
@@ -401,11 +495,14 @@ describe("batches are scoped per key and follow the key's policy", () => {
     const client = new OpenAI({ baseURL: gw.baseURL, apiKey: key.secret, maxRetries: 0 });
     const file = await upload(client, jsonl([chatLine(1), chatLine(2), chatLine(3, MICRO)]));
     const converses = fake.calls("Converse").length;
-    await assert.rejects(client.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h" }), (e: any) => {
-      assert.equal(e.status, 403);
-      assert.match(e.error.message, /^Line 3: this API key is not allowed to use the model 'amazon.nova-micro-v1:0'/);
-      return true;
-    });
+    await assert.rejects(
+      client.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h" }),
+      (e: any) => {
+        assert.equal(e.status, 403);
+        assert.match(e.error.message, /^Line 3: this API key is not allowed to use the model 'amazon.nova-micro-v1:0'/);
+        return true;
+      },
+    );
     assert.equal((await client.batches.list()).data.length, 0);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(fake.calls("Converse").length, converses);
@@ -421,7 +518,11 @@ describe("batches are scoped per key and follow the key's policy", () => {
     await new Promise((r) => setTimeout(r, 1500));
     const mid = await client.batches.retrieve(b.id);
     assert.equal(mid.status, "in_progress");
-    const ran = fake.calls("Converse").filter((r) => /Question [123]/.test(JSON.stringify(r.body)) && r.receivedAt >= Date.parse(new Date(b.created_at * 1000).toISOString()));
+    const ran = fake
+      .calls("Converse")
+      .filter(
+        (r) => /Question [123]/.test(JSON.stringify(r.body)) && r.receivedAt >= Date.parse(new Date(b.created_at * 1000).toISOString()),
+      );
     assert.ok(ran.length <= 1, `ran ${ran.length} calls within the RPM`);
     await client.batches.cancel(b.id);
     const done = await waitForStatus(client, b.id, ["cancelled"], 10_000);
@@ -446,7 +547,11 @@ describe("a restart in the middle of a batch", () => {
       try {
         const done = await waitForStatus(second.openai, b.id, ["completed", "failed"]);
         assert.equal(done.status, "completed");
-        assert.equal(done.error_file_id, null, done.error_file_id ? await (await second.openai.files.content(done.error_file_id)).text() : "");
+        assert.equal(
+          done.error_file_id,
+          null,
+          done.error_file_id ? await (await second.openai.files.content(done.error_file_id)).text() : "",
+        );
         assert.equal(fake.calls("CreateModelInvocationJob").length, 1, "the job was not submitted twice");
         const out = await outputLines(second.openai, done.output_file_id!);
         assert.equal(out.length, 100);

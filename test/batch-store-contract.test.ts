@@ -15,15 +15,52 @@ import type { PostgresServer } from "./helpers/postgres-server.ts";
 const T0 = Date.parse("2026-05-01T00:00:00Z");
 
 const file = (id: string, keyId: string, createdAt: number, purpose: StoredFile["purpose"] = "batch"): StoredFile => ({
-  id, keyId, purpose, filename: `${id}.jsonl`, bytes: 10, createdAt, objectKey: `files/${id}.jsonl`, lines: 1,
+  id,
+  keyId,
+  purpose,
+  filename: `${id}.jsonl`,
+  bytes: 10,
+  createdAt,
+  objectKey: `files/${id}.jsonl`,
+  lines: 1,
 });
 
 const batch = (id: string, keyId: string, createdAt: number, status: StoredBatch["status"] = "validating"): StoredBatch => ({
-  id, keyId, version: 0, status, endpoint: "/v1/chat/completions", inputFileId: "file-1", completionWindow: "24h", metadata: { a: "b" },
-  errors: null, outputFileId: null, errorFileId: null, requestCounts: { total: 1, completed: 0, failed: 0 }, createdAt,
-  inProgressAt: null, finalizingAt: null, completedAt: null, failedAt: null, expiredAt: null, cancellingAt: null, cancelledAt: null,
+  id,
+  keyId,
+  version: 0,
+  status,
+  endpoint: "/v1/chat/completions",
+  inputFileId: "file-1",
+  completionWindow: "24h",
+  metadata: { a: "b" },
+  errors: null,
+  outputFileId: null,
+  errorFileId: null,
+  requestCounts: { total: 1, completed: 0, failed: 0 },
+  createdAt,
+  inProgressAt: null,
+  finalizingAt: null,
+  completedAt: null,
+  failedAt: null,
+  expiredAt: null,
+  cancellingAt: null,
+  cancelledAt: null,
   expiresAt: createdAt + 86_400_000,
-  jobs: [{ model: "m", bedrockModel: "m", baseModel: "m", mode: "job", lines: [1], records: 1, status: "Submitted", processed: 0, succeeded: 0, failed: 0 }],
+  jobs: [
+    {
+      model: "m",
+      bedrockModel: "m",
+      baseModel: "m",
+      mode: "job",
+      lines: [1],
+      records: 1,
+      status: "Submitted",
+      processed: 0,
+      succeeded: 0,
+      failed: 0,
+    },
+  ],
 });
 
 function contract(name: string, open: () => Promise<Store>) {
@@ -40,9 +77,18 @@ function contract(name: string, open: () => Promise<Store>) {
       await s.insertFile(file("file-other", "k2", T0 + 10_000));
       assert.equal((await s.getFile("file-1", "k1"))!.filename, "file-1.jsonl");
       assert.equal(await s.getFile("file-1", "k2"), undefined, "another key does not see it");
-      assert.deepEqual((await s.listFiles("k1", { limit: 2 })).map((f) => f.id), ["file-4", "file-3"]);
-      assert.deepEqual((await s.listFiles("k1", { limit: 2, after: "file-3" })).map((f) => f.id), ["file-2", "file-1"]);
-      assert.deepEqual((await s.listFiles("k1", { limit: 10, purpose: "batch_output" })).map((f) => f.id), ["file-4"]);
+      assert.deepEqual(
+        (await s.listFiles("k1", { limit: 2 })).map((f) => f.id),
+        ["file-4", "file-3"],
+      );
+      assert.deepEqual(
+        (await s.listFiles("k1", { limit: 2, after: "file-3" })).map((f) => f.id),
+        ["file-2", "file-1"],
+      );
+      assert.deepEqual(
+        (await s.listFiles("k1", { limit: 10, purpose: "batch_output" })).map((f) => f.id),
+        ["file-4"],
+      );
       assert.deepEqual(await s.listFiles("k1", { limit: 10, after: "file-other" }), [], "a cursor of another key's file gives nothing");
       assert.equal(await s.deleteFile("file-1", "k2"), false);
       assert.equal(await s.deleteFile("file-1", "k1"), true);
@@ -59,14 +105,23 @@ function contract(name: string, open: () => Promise<Store>) {
       assert.deepEqual(a.metadata, { a: "b" });
       assert.equal(await s.getBatch("batch_a", "k2"), undefined);
       assert.equal((await s.getBatch("batch_c"))!.keyId, "k2", "the poller reads any key's batch");
-      assert.deepEqual((await s.listBatches("k1", { limit: 1 })).map((b) => b.id), ["batch_b"]);
-      assert.deepEqual((await s.listBatches("k1", { limit: 5, after: "batch_b" })).map((b) => b.id), ["batch_a"]);
+      assert.deepEqual(
+        (await s.listBatches("k1", { limit: 1 })).map((b) => b.id),
+        ["batch_b"],
+      );
+      assert.deepEqual(
+        (await s.listBatches("k1", { limit: 5, after: "batch_b" })).map((b) => b.id),
+        ["batch_a"],
+      );
 
       assert.equal(await s.updateBatch({ ...a, status: "in_progress" }), true);
       assert.equal(await s.updateBatch({ ...a, status: "cancelling" }), false, "a stale version loses");
       const now = (await s.getBatch("batch_a"))!;
       assert.deepEqual([now.status, now.version], ["in_progress", 1]);
-      assert.deepEqual((await s.activeBatches(10)).map((b) => b.id), ["batch_a", "batch_c"]);
+      assert.deepEqual(
+        (await s.activeBatches(10)).map((b) => b.id),
+        ["batch_a", "batch_c"],
+      );
     });
 
     it("the poller lease: one holder at a time, renewable, taken over after it expires or is released", async () => {

@@ -15,17 +15,25 @@ const msgs = { messages: [{ role: "user" as const, content: [{ text: "hi" }] }] 
 describe("Bedrock transport", () => {
   let fake: FakeBedrock;
   before(async () => {
-    fake = await startFakeBedrock({ bearerToken: "bedrock-api-key-abc", credentials: { ...TEST_CREDENTIALS, sessionToken: "session-token-xyz" } });
+    fake = await startFakeBedrock({
+      bearerToken: "bedrock-api-key-abc",
+      credentials: { ...TEST_CREDENTIALS, sessionToken: "session-token-xyz" },
+    });
   });
   after(() => fake.close());
 
-  const client = (retryMs = 3000, signer = createSigV4Signer("us-east-1", async () => ({ ...TEST_CREDENTIALS, sessionToken: "session-token-xyz" }))) =>
-    createBedrockRuntime(new BedrockHttp(fake.url, signer, timeouts, { maxElapsedMs: retryMs, baseDelayMs: 20, maxDelayMs: 100 }));
+  const client = (
+    retryMs = 3000,
+    signer = createSigV4Signer("us-east-1", async () => ({ ...TEST_CREDENTIALS, sessionToken: "session-token-xyz" })),
+  ) => createBedrockRuntime(new BedrockHttp(fake.url, signer, timeouts, { maxElapsedMs: retryMs, baseDelayMs: 20, maxDelayMs: 100 }));
 
   it("signs with SigV4 including the session token", async () => {
     fake.enqueue({ content: [text("signed")] });
     const out = await client().converse("amazon.nova-lite-v1:0", msgs);
-    assert.equal(out.output.message?.content[0] && "text" in out.output.message.content[0] ? out.output.message.content[0].text : "", "signed");
+    assert.equal(
+      out.output.message?.content[0] && "text" in out.output.message.content[0] ? out.output.message.content[0].text : "",
+      "signed",
+    );
     assert.equal(fake.lastCall()!.headers["x-amz-security-token"], "session-token-xyz");
   });
 
@@ -33,7 +41,10 @@ describe("Bedrock transport", () => {
     const out = await client(0, createBearerSigner("bedrock-api-key-abc")).converse("amazon.nova-lite-v1:0", msgs);
     assert.equal(out.stopReason, "end_turn");
     const bad = client(0, createBearerSigner("wrong"));
-    await assert.rejects(bad.converse("amazon.nova-lite-v1:0", msgs), (e: unknown) => e instanceof BedrockError && e.exception === "UnrecognizedClientException" && e.status === 403);
+    await assert.rejects(
+      bad.converse("amazon.nova-lite-v1:0", msgs),
+      (e: unknown) => e instanceof BedrockError && e.exception === "UnrecognizedClientException" && e.status === 403,
+    );
   });
 
   it("retries throttling with backoff, then succeeds", async () => {
@@ -51,7 +62,10 @@ describe("Bedrock transport", () => {
     fake.reset();
     fake.setDefault({ error: { exception: "ThrottlingException", message: "Too many requests" } });
     const started = Date.now();
-    await assert.rejects(client(300).converse("amazon.nova-lite-v1:0", msgs), (e: unknown) => e instanceof BedrockError && e.exception === "ThrottlingException" && e.status === 429);
+    await assert.rejects(
+      client(300).converse("amazon.nova-lite-v1:0", msgs),
+      (e: unknown) => e instanceof BedrockError && e.exception === "ThrottlingException" && e.status === 429,
+    );
     assert.ok(Date.now() - started < 1000);
     assert.ok(fake.calls("Converse").length >= 2);
     fake.reset();
@@ -59,12 +73,18 @@ describe("Bedrock transport", () => {
 
   it("does not retry validation errors", async () => {
     fake.reset();
-    await assert.rejects(client().converse("amazon.nova-lite-v1:0", { messages: [] }), (e: unknown) => e instanceof BedrockError && e.exception === "ValidationException");
+    await assert.rejects(
+      client().converse("amazon.nova-lite-v1:0", { messages: [] }),
+      (e: unknown) => e instanceof BedrockError && e.exception === "ValidationException",
+    );
     assert.equal(fake.calls("Converse").length, 1);
   });
 
   it("surfaces an exception frame mid-stream, after the events before it", async () => {
-    fake.enqueue({ content: [text("0123456789abcdef")], stream: { textChunk: 4, failAfter: { events: 3, exception: "ModelStreamErrorException", message: "model broke" } } });
+    fake.enqueue({
+      content: [text("0123456789abcdef")],
+      stream: { textChunk: 4, failAfter: { events: 3, exception: "ModelStreamErrorException", message: "model broke" } },
+    });
     const events = await client().converseStream("amazon.nova-lite-v1:0", msgs);
     const seen: string[] = [];
     await assert.rejects(
@@ -114,8 +134,13 @@ describe("Bedrock transport without credentials", () => {
         attempts++;
         throw new Error("Could not load credentials from any providers");
       });
-      const client = createBedrockRuntime(new BedrockHttp(fake.url, noCreds, timeouts, { maxElapsedMs: 5000, baseDelayMs: 20, maxDelayMs: 100 }));
-      await assert.rejects(client.converse("amazon.nova-lite-v1:0", msgs), (e: unknown) => e instanceof BedrockError && e.exception === "CredentialsError" && /could not load AWS credentials/.test(e.message));
+      const client = createBedrockRuntime(
+        new BedrockHttp(fake.url, noCreds, timeouts, { maxElapsedMs: 5000, baseDelayMs: 20, maxDelayMs: 100 }),
+      );
+      await assert.rejects(
+        client.converse("amazon.nova-lite-v1:0", msgs),
+        (e: unknown) => e instanceof BedrockError && e.exception === "CredentialsError" && /could not load AWS credentials/.test(e.message),
+      );
       assert.equal(attempts, 1, "not retried");
       assert.equal(fake.requests.length, 0);
     } finally {

@@ -28,7 +28,10 @@ describe("npm run bench -- --smoke", () => {
     assert.match(svg, /^<svg /);
 
     const all = ["direct", "direct-sdk", "gateway", "portkey", "floor"] as const;
-    assert.deepEqual(r.contenders.map((c) => c.name), [...all]);
+    assert.deepEqual(
+      r.contenders.map((c) => c.name),
+      [...all],
+    );
     const finite = (x: unknown, what: string) => assert.ok(typeof x === "number" && Number.isFinite(x), `${what} = ${String(x)}`);
 
     for (const id of ["chat-c1", "chat-c16", "chat-c64", "chat-c256", "chat-rate64", "embeddings"] as const) {

@@ -21,22 +21,83 @@ function rng(seed: number) {
 const PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 const SEEDS: Record<string, unknown>[] = [
   { model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "hello" }] },
-  { model: "anthropic.claude-sonnet-4-5-20250929-v1:0", messages: [{ role: "system", content: "s" }, { role: "user", content: [{ type: "text", text: "hi" }, { type: "image_url", image_url: { url: PNG } }] }], temperature: 0.3, max_tokens: 50, stream: true },
+  {
+    model: "anthropic.claude-sonnet-4-5-20250929-v1:0",
+    messages: [
+      { role: "system", content: "s" },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "hi" },
+          { type: "image_url", image_url: { url: PNG } },
+        ],
+      },
+    ],
+    temperature: 0.3,
+    max_tokens: 50,
+    stream: true,
+  },
   {
     model: "amazon.nova-pro-v1:0",
     messages: [
       { role: "user", content: "weather?" },
-      { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "w", arguments: '{"c":"x"}' } }] },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "call_1", type: "function", function: { name: "w", arguments: '{"c":"x"}' } }],
+      },
       { role: "tool", tool_call_id: "call_1", content: "sunny" },
     ],
-    tools: [{ type: "function", function: { name: "w", description: "d", parameters: { type: "object", properties: { c: { type: "string" } } } } }],
+    tools: [
+      {
+        type: "function",
+        function: { name: "w", description: "d", parameters: { type: "object", properties: { c: { type: "string" } } } },
+      },
+    ],
     tool_choice: "auto",
     stream_options: { include_usage: true },
   },
-  { model: "mistral.mistral-large-2402-v1:0", messages: [{ role: "developer", content: "d" }, { role: "user", content: "x" }], stop: ["a", "b"], n: 2, top_p: 0.5 },
+  {
+    model: "mistral.mistral-large-2402-v1:0",
+    messages: [
+      { role: "developer", content: "d" },
+      { role: "user", content: "x" },
+    ],
+    stop: ["a", "b"],
+    n: 2,
+    top_p: 0.5,
+  },
 ];
 
-const WEIRD: unknown[] = [null, true, false, 0, -1, 1.5, 1e308, -1e308, "", " ", "\u0000", "💥".repeat(50), "x".repeat(5000), [], [1, 2], {}, { a: { b: { c: [] } } }, "gpt-4o", "user", "assistant", "tool", "function", "none", "required", "data:image/png;base64,AAAA", "data:,", "[DONE]"];
+const WEIRD: unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  1e308,
+  -1e308,
+  "",
+  " ",
+  "\u0000",
+  "💥".repeat(50),
+  "x".repeat(5000),
+  [],
+  [1, 2],
+  {},
+  { a: { b: { c: [] } } },
+  "gpt-4o",
+  "user",
+  "assistant",
+  "tool",
+  "function",
+  "none",
+  "required",
+  "data:image/png;base64,AAAA",
+  "data:,",
+  "[DONE]",
+];
 
 function pick<T>(r: () => number, xs: T[]): T {
   return xs[Math.floor(r() * xs.length)]!;
@@ -65,10 +126,17 @@ function mutate(seed: unknown, r: () => number): unknown {
     else if (op < 0.45) {
       if (Array.isArray(parent)) parent.splice(Number(key), 1);
       else delete parent[key];
-    } else if (op < 0.6) parent[key] = structuredClone(pick(r, all.map((p) => p.reduce((o: any, k) => o?.[k], doc))));
+    } else if (op < 0.6)
+      parent[key] = structuredClone(
+        pick(
+          r,
+          all.map((p) => p.reduce((o: any, k) => o?.[k], doc)),
+        ),
+      );
     else if (op < 0.7 && Array.isArray(parent)) parent.push(structuredClone(parent[Number(key)]));
     else if (op < 0.8) parent[`x_${Math.floor(r() * 1000)}`] = pick(r, WEIRD);
-    else if (op < 0.9 && typeof parent[key] === "string") parent[key] = (parent[key]).split("").reverse().join("") + pick(r, ["'", '"', "\\", "{", "\n"]);
+    else if (op < 0.9 && typeof parent[key] === "string")
+      parent[key] = parent[key].split("").reverse().join("") + pick(r, ["'", '"', "\\", "{", "\n"]);
     else parent[key] = typeof parent[key] === "number" ? -parent[key] * 1000 : String(parent[key]);
   }
   return doc;
@@ -87,7 +155,12 @@ describe("chat completions fuzzing", () => {
     for (let i = 0; i < 1200; i++) {
       const body = mutate(pick(r, SEEDS), r);
       const raw = r() < 0.03 ? JSON.stringify(body).slice(0, -3) : JSON.stringify(body);
-      const res = await gw.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: raw, signal: AbortSignal.timeout(10_000) });
+      const res = await gw.request("/v1/chat/completions", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: raw,
+        signal: AbortSignal.timeout(10_000),
+      });
       const text = await res.text();
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       assert.ok(res.status < 500, `#${i} status ${res.status} for ${raw.slice(0, 400)}\n${text}`);

@@ -25,7 +25,8 @@ before(async () => {
     if (req.url === "/anim.gif") return void res.writeHead(200, { "content-type": "application/octet-stream" }).end(GIF);
     if (req.url === "/redirect") return void res.writeHead(302, { location: "/cat.png" }).end();
     if (req.url === "/loop") return void res.writeHead(302, { location: "/loop" }).end();
-    if (req.url === "/big.png") return void res.writeHead(200, { "content-type": "image/png" }).end(Buffer.concat([PNG, Buffer.alloc(4_000_000)]));
+    if (req.url === "/big.png")
+      return void res.writeHead(200, { "content-type": "image/png" }).end(Buffer.concat([PNG, Buffer.alloc(4_000_000)]));
     if (req.url === "/page.html") return void res.writeHead(200, { "content-type": "text/html" }).end("<html></html>");
     res.writeHead(404).end();
   });
@@ -35,7 +36,18 @@ before(async () => {
 after(() => new Promise<void>((r) => server.close(() => r())));
 
 const ask = (gw: TestGateway, url: string, model = "anthropic.claude-3-5-sonnet-20240620-v1:0") =>
-  gw.openai.chat.completions.create({ model, messages: [{ role: "user", content: [{ type: "text", text: "Describe" }, { type: "image_url", image_url: { url } }] }] });
+  gw.openai.chat.completions.create({
+    model,
+    messages: [
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "Describe" },
+          { type: "image_url", image_url: { url } },
+        ],
+      },
+    ],
+  });
 
 describe("images from URLs with ALLOW_PRIVATE_IMAGE_URLS=true", () => {
   let gw: TestGateway;
@@ -54,10 +66,21 @@ describe("images from URLs with ALLOW_PRIVATE_IMAGE_URLS=true", () => {
   it("follows redirects and fetches several images concurrently", async () => {
     await gw.openai.chat.completions.create({
       model: "anthropic.claude-3-5-sonnet-20240620-v1:0",
-      messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: `${base}/redirect` } }, { type: "image_url", image_url: { url: `${base}/anim.gif` } }] }],
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "image_url", image_url: { url: `${base}/redirect` } },
+            { type: "image_url", image_url: { url: `${base}/anim.gif` } },
+          ],
+        },
+      ],
     });
     const blocks = gw.fake.lastCall()!.body.messages[0].content;
-    assert.deepEqual(blocks.map((b: any) => b.image.format), ["png", "gif"]);
+    assert.deepEqual(
+      blocks.map((b: any) => b.image.format),
+      ["png", "gif"],
+    );
   });
 
   it("answers 400 naming the problem for every failed fetch", async () => {
@@ -89,8 +112,20 @@ describe("images from URLs by default (private addresses refused)", () => {
 
   it("refuses loopback, private, link-local and metadata addresses without fetching", async () => {
     hits = [];
-    for (const url of [`${base}/cat.png`, "http://localhost/x.png", "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/x.png", "http://[::1]/x.png", "http://[fd00:ec2::254]/x.png", "http://100.64.0.1/x.png"]) {
-      await assert.rejects(ask(gw, url), (e: unknown) => e instanceof OpenAI.BadRequestError && /non-public address|localhost/.test(e.message), url);
+    for (const url of [
+      `${base}/cat.png`,
+      "http://localhost/x.png",
+      "http://169.254.169.254/latest/meta-data/",
+      "http://10.0.0.1/x.png",
+      "http://[::1]/x.png",
+      "http://[fd00:ec2::254]/x.png",
+      "http://100.64.0.1/x.png",
+    ]) {
+      await assert.rejects(
+        ask(gw, url),
+        (e: unknown) => e instanceof OpenAI.BadRequestError && /non-public address|localhost/.test(e.message),
+        url,
+      );
     }
     assert.deepEqual(hits, [], "nothing was fetched");
   });
@@ -101,13 +136,30 @@ describe("images from URLs by default (private addresses refused)", () => {
   });
 
   it("refuses images for a model without image input, naming the model", async () => {
-    await assert.rejects(ask(gw, `data:image/png;base64,${PNG.toString("base64")}`, "amazon.nova-micro-v1:0"), (e: unknown) => e instanceof OpenAI.BadRequestError && /amazon\.nova-micro-v1:0/.test(e.message));
+    await assert.rejects(
+      ask(gw, `data:image/png;base64,${PNG.toString("base64")}`, "amazon.nova-micro-v1:0"),
+      (e: unknown) => e instanceof OpenAI.BadRequestError && /amazon\.nova-micro-v1:0/.test(e.message),
+    );
   });
 });
 
 describe("address classification", () => {
   it("treats only global unicast as public", () => {
-    for (const a of ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00:ec2::254", "::ffff:127.0.0.1", "224.0.0.1", "255.255.255.255"]) {
+    for (const a of [
+      "127.0.0.1",
+      "10.1.2.3",
+      "172.16.0.1",
+      "192.168.1.1",
+      "169.254.169.254",
+      "100.64.0.1",
+      "0.0.0.0",
+      "::1",
+      "fe80::1",
+      "fd00:ec2::254",
+      "::ffff:127.0.0.1",
+      "224.0.0.1",
+      "255.255.255.255",
+    ]) {
       assert.equal(isPublicAddress(a), false, a);
     }
     for (const a of ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"]) assert.equal(isPublicAddress(a), true, a);

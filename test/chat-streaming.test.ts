@@ -8,7 +8,10 @@ import { openaiSchemaErrors } from "./helpers/openapi-schemas.ts";
 import { startGateway, TEST_API_KEY } from "./helpers/gateway.ts";
 import type { TestGateway } from "./helpers/gateway.ts";
 
-const tool = { type: "function" as const, function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } };
+const tool = {
+  type: "function" as const,
+  function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } },
+};
 
 async function collect(stream: AsyncIterable<OpenAI.ChatCompletionChunk>) {
   const chunks: OpenAI.ChatCompletionChunk[] = [];
@@ -25,9 +28,18 @@ describe("chat completions (streaming)", () => {
   beforeEach(() => gw.fake.reset());
 
   it("streams content with one id/created, role first, finish, usage chunk, [DONE]", async () => {
-    gw.fake.enqueue({ content: [text("The quick brown fox jumps over the lazy dog.")], usage: { inputTokens: 9, outputTokens: 11 }, stream: { textChunk: 5 } });
+    gw.fake.enqueue({
+      content: [text("The quick brown fox jumps over the lazy dog.")],
+      usage: { inputTokens: 9, outputTokens: 11 },
+      stream: { textChunk: 5 },
+    });
     const chunks = await collect(
-      await gw.openai.chat.completions.create({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "x" }], stream: true, stream_options: { include_usage: true } }),
+      await gw.openai.chat.completions.create({
+        model: "amazon.nova-lite-v1:0",
+        messages: [{ role: "user", content: "x" }],
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
     );
     assert.equal(new Set(chunks.map((c) => c.id)).size, 1);
     assert.equal(new Set(chunks.map((c) => c.created)).size, 1);
@@ -39,12 +51,21 @@ describe("chat completions (streaming)", () => {
     assert.equal(finish[0]!.choices[0]!.finish_reason, "stop");
     const last = chunks.at(-1)!;
     assert.deepEqual(last.choices, []);
-    assert.deepEqual(last.usage, { prompt_tokens: 9, completion_tokens: 11, total_tokens: 20, prompt_tokens_details: { cached_tokens: 0 } });
+    assert.deepEqual(last.usage, {
+      prompt_tokens: 9,
+      completion_tokens: 11,
+      total_tokens: 20,
+      prompt_tokens_details: { cached_tokens: 0 },
+    });
     for (const c of chunks) assert.deepEqual(openaiSchemaErrors("CreateChatCompletionStreamResponse", c), [], JSON.stringify(c));
   });
 
   it("ends with data: [DONE] on the wire and sends no usage chunk unless asked", async () => {
-    const res = await gw.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "x" }], stream: true }) });
+    const res = await gw.request("/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "x" }], stream: true }),
+    });
     assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
     const body = await res.text();
     assert.ok(body.endsWith("data: [DONE]\n\n"));
@@ -52,8 +73,18 @@ describe("chat completions (streaming)", () => {
   });
 
   it("streams parallel tool calls with dense indexes, id and name first, arguments after", async () => {
-    gw.fake.enqueue({ content: [text("Let me check."), toolUse("get_weather", { city: "Paris" }), toolUse("get_weather", { city: "Rome" })], stream: { toolChunk: 4 } });
-    const chunks = await collect(await gw.openai.chat.completions.create({ model: "amazon.nova-pro-v1:0", messages: [{ role: "user", content: "x" }], tools: [tool], stream: true }));
+    gw.fake.enqueue({
+      content: [text("Let me check."), toolUse("get_weather", { city: "Paris" }), toolUse("get_weather", { city: "Rome" })],
+      stream: { toolChunk: 4 },
+    });
+    const chunks = await collect(
+      await gw.openai.chat.completions.create({
+        model: "amazon.nova-pro-v1:0",
+        messages: [{ role: "user", content: "x" }],
+        tools: [tool],
+        stream: true,
+      }),
+    );
     const deltas = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
     assert.deepEqual([...new Set(deltas.map((d) => d.index))], [0, 1]);
     for (const i of [0, 1]) {
@@ -61,31 +92,58 @@ describe("chat completions (streaming)", () => {
       assert.ok(mine[0]!.id && mine[0]!.type === "function" && mine[0]!.function!.name === "get_weather");
       assert.ok(mine.slice(1).every((d) => d.id === undefined && d.function!.name === undefined));
     }
-    assert.deepEqual(JSON.parse(deltas.filter((d) => d.index === 1).map((d) => d.function!.arguments).join("")), { city: "Rome" });
+    assert.deepEqual(
+      JSON.parse(
+        deltas
+          .filter((d) => d.index === 1)
+          .map((d) => d.function!.arguments)
+          .join(""),
+      ),
+      { city: "Rome" },
+    );
     assert.equal(chunks.find((c) => c.choices[0]?.finish_reason)!.choices[0]!.finish_reason, "tool_calls");
     // The SDK's own accumulator agrees.
     gw.fake.enqueue({ content: [toolUse("get_weather", { city: "Paris" }), toolUse("get_weather", { city: "Rome" })] });
-    const final = await gw.openai.chat.completions.stream({ model: "amazon.nova-pro-v1:0", messages: [{ role: "user", content: "x" }], tools: [tool] }).finalChatCompletion();
+    const final = await gw.openai.chat.completions
+      .stream({ model: "amazon.nova-pro-v1:0", messages: [{ role: "user", content: "x" }], tools: [tool] })
+      .finalChatCompletion();
     assert.equal(final.choices[0]!.message.tool_calls!.length, 2);
   });
 
   it("handles metadata before messageStop", async () => {
     gw.fake.enqueue({ content: [text("hi")], stream: { metadataBeforeStop: true }, usage: { inputTokens: 3, outputTokens: 1 } });
-    const chunks = await collect(await gw.openai.chat.completions.create({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "x" }], stream: true, stream_options: { include_usage: true } }));
+    const chunks = await collect(
+      await gw.openai.chat.completions.create({
+        model: "amazon.nova-lite-v1:0",
+        messages: [{ role: "user", content: "x" }],
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+    );
     assert.equal(chunks.at(-1)!.usage!.total_tokens, 4);
     assert.equal(chunks.filter((c) => c.choices[0]?.finish_reason === "stop").length, 1);
   });
 
   it("streams reasoning as reasoning_content, never in content", async () => {
     gw.fake.enqueue({ content: [thinking("Let me think about this carefully."), text("42")] });
-    const chunks = await collect(await gw.openai.chat.completions.create({ model: "anthropic.claude-sonnet-4-5-20250929-v1:0", messages: [{ role: "user", content: "x" }], stream: true }));
-    const reasoning = chunks.map((c) => (c.choices[0]?.delta as { reasoning_content?: string } | undefined)?.reasoning_content ?? "").join("");
+    const chunks = await collect(
+      await gw.openai.chat.completions.create({
+        model: "anthropic.claude-sonnet-4-5-20250929-v1:0",
+        messages: [{ role: "user", content: "x" }],
+        stream: true,
+      }),
+    );
+    const reasoning = chunks
+      .map((c) => (c.choices[0]?.delta as { reasoning_content?: string } | undefined)?.reasoning_content ?? "")
+      .join("");
     assert.equal(reasoning, "Let me think about this carefully.");
     assert.equal(chunks.map((c) => c.choices[0]?.delta.content ?? "").join(""), "42");
   });
 
   it("an error before the first byte is a normal HTTP error", async () => {
-    gw.fake.enqueue({ error: { exception: "AccessDeniedException", message: "You don't have access to the model with the specified model ID." } });
+    gw.fake.enqueue({
+      error: { exception: "AccessDeniedException", message: "You don't have access to the model with the specified model ID." },
+    });
     await assert.rejects(
       gw.openai.chat.completions.create({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "x" }], stream: true }),
       (e: unknown) => e instanceof OpenAI.PermissionDeniedError && /access to the model/.test(e.message),
@@ -93,8 +151,15 @@ describe("chat completions (streaming)", () => {
   });
 
   it("an error during the stream is a data: {error} line the SDK raises as APIError", async () => {
-    gw.fake.enqueue({ content: [text("partial answer that will break")], stream: { textChunk: 4, failAfter: { events: 4, exception: "ModelStreamErrorException", message: "The model stopped unexpectedly" } } });
-    const stream = await gw.openai.chat.completions.create({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "x" }], stream: true });
+    gw.fake.enqueue({
+      content: [text("partial answer that will break")],
+      stream: { textChunk: 4, failAfter: { events: 4, exception: "ModelStreamErrorException", message: "The model stopped unexpectedly" } },
+    });
+    const stream = await gw.openai.chat.completions.create({
+      model: "amazon.nova-lite-v1:0",
+      messages: [{ role: "user", content: "x" }],
+      stream: true,
+    });
     const seen: string[] = [];
     await assert.rejects(
       (async () => {
@@ -108,15 +173,26 @@ describe("chat completions (streaming)", () => {
   });
 
   it("throttling mid-stream is not retried (output was already sent)", async () => {
-    gw.fake.enqueue({ content: [text("abcdefghijkl")], stream: { textChunk: 3, failAfter: { events: 2, exception: "ThrottlingException", message: "slow down" } } });
-    const stream = await gw.openai.chat.completions.create({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "x" }], stream: true });
+    gw.fake.enqueue({
+      content: [text("abcdefghijkl")],
+      stream: { textChunk: 3, failAfter: { events: 2, exception: "ThrottlingException", message: "slow down" } },
+    });
+    const stream = await gw.openai.chat.completions.create({
+      model: "amazon.nova-lite-v1:0",
+      messages: [{ role: "user", content: "x" }],
+      stream: true,
+    });
     await assert.rejects(collect(stream), OpenAI.APIError);
     assert.equal(gw.fake.calls("ConverseStream").length, 1);
   });
 
   it("sends SSE keep-alive comments during long silences", async () => {
     gw.fake.enqueue({ content: [text("late")], stream: { firstEventDelayMs: 450 } });
-    const res = await gw.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "x" }], stream: true }) });
+    const res = await gw.request("/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "x" }], stream: true }),
+    });
     const body = await res.text();
     assert.ok((body.match(/^: keep-alive$/gm) ?? []).length >= 2, body);
     assert.ok(body.includes('"content":"late"'));
@@ -167,9 +243,20 @@ describe("chat completions (streaming)", () => {
 
   it("n > 1 streams interleave by choice index", async () => {
     gw.fake.setDefault({ content: [text("abcdefgh")], stream: { textChunk: 2, delayMs: 5 } });
-    const chunks = await collect(await gw.openai.chat.completions.create({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "x" }], stream: true, n: 2, stream_options: { include_usage: true } }));
+    const chunks = await collect(
+      await gw.openai.chat.completions.create({
+        model: "amazon.nova-lite-v1:0",
+        messages: [{ role: "user", content: "x" }],
+        stream: true,
+        n: 2,
+        stream_options: { include_usage: true },
+      }),
+    );
     for (const i of [0, 1]) {
-      assert.equal(chunks.flatMap((c) => c.choices.filter((ch) => ch.index === i).map((ch) => ch.delta.content ?? "")).join(""), "abcdefgh");
+      assert.equal(
+        chunks.flatMap((c) => c.choices.filter((ch) => ch.index === i).map((ch) => ch.delta.content ?? "")).join(""),
+        "abcdefgh",
+      );
       assert.equal(chunks.filter((c) => c.choices[0]?.index === i && c.choices[0]?.finish_reason === "stop").length, 1);
     }
     assert.equal(gw.fake.calls("ConverseStream").length, 2);
@@ -177,7 +264,14 @@ describe("chat completions (streaming)", () => {
 
   it("models that cannot stream tool use are called with Converse and still stream", async () => {
     gw.fake.enqueue({ content: [text("Calling."), toolUse("get_weather", { city: "Lyon" }, "abcDEF123")] });
-    const chunks = await collect(await gw.openai.chat.completions.create({ model: "mistral.mistral-large-2402-v1:0", messages: [{ role: "user", content: "x" }], tools: [tool], stream: true }));
+    const chunks = await collect(
+      await gw.openai.chat.completions.create({
+        model: "mistral.mistral-large-2402-v1:0",
+        messages: [{ role: "user", content: "x" }],
+        tools: [tool],
+        stream: true,
+      }),
+    );
     assert.equal(gw.fake.calls("ConverseStream").length, 0);
     assert.equal(gw.fake.calls("Converse").length, 1);
     const deltas = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);

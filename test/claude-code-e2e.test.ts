@@ -13,7 +13,13 @@ import type { RecordedRequest } from "./fake-bedrock/fake-bedrock.ts";
 import { startGateway, TEST_API_KEY } from "./helpers/gateway.ts";
 import type { TestGateway } from "./helpers/gateway.ts";
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -40,9 +46,12 @@ describe("Claude Code end to end", () => {
   let claudeBin: string;
   // Claude Code is not a dependency (~400 MB): installed on first use into .cache/e2e-tools.
   // Installed on first use (minutes on a cold npm cache, seconds after): not a project dependency.
-  before(async () => {
-    claudeBin = await ensureE2eTool("claude-code");
-  }, { timeout: 15 * 60_000 });
+  before(
+    async () => {
+      claudeBin = await ensureE2eTool("claude-code");
+    },
+    { timeout: 15 * 60_000 },
+  );
   before(async () => {
     gw = await startGateway();
     dir = mkdtempSync(join(tmpdir(), "claude-code-e2e-"));
@@ -70,7 +79,22 @@ describe("Claude Code end to end", () => {
       DISABLE_TELEMETRY: "1",
       CI: "1",
     };
-    const out = await run(claudeBin, ["-p", "What is the secret word in notes.txt?", "--output-format", "json", "--model", "anthropic.claude-sonnet-4-5-20250929-v1:0", "--allowedTools", "Read"], env, dir, 100_000);
+    const out = await run(
+      claudeBin,
+      [
+        "-p",
+        "What is the secret word in notes.txt?",
+        "--output-format",
+        "json",
+        "--model",
+        "anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "--allowedTools",
+        "Read",
+      ],
+      env,
+      dir,
+      100_000,
+    );
     assert.equal(out.code, 0, `claude exited ${out.code}\n${out.stderr}\n${out.stdout}`);
     const result = JSON.parse(out.stdout.trim().split("\n").pop()!);
     assert.equal(result.is_error, false, out.stdout);
@@ -84,6 +108,12 @@ describe("Claude Code end to end", () => {
     assert.match(JSON.stringify(toolResult.content), /pineapple/, "Claude Code really ran the Read tool");
     assert.ok(msgs.at(-2).content[0].reasoningContent, "the signed thinking was replayed before the tool use");
     assert.ok(gw.logs.some((l) => l.path === "/v1/messages" && l.status === 200));
-    if (process.env.E2E_DEBUG) console.log(out.stdout, JSON.stringify(calls.map((c) => [c.operation, c.body.inferenceConfig, c.body.additionalModelRequestFields, c.body.messages.length])));
+    if (process.env.E2E_DEBUG)
+      console.log(
+        out.stdout,
+        JSON.stringify(
+          calls.map((c) => [c.operation, c.body.inferenceConfig, c.body.additionalModelRequestFields, c.body.messages.length]),
+        ),
+      );
   });
 });

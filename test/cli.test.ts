@@ -36,7 +36,24 @@ describe("bedrock-gateway CLI", () => {
   });
 
   it("creates a key with the issue's example flags and prints the secret once", async () => {
-    const r = await cli("keys", "create", "--name", "team-a", "--models", "anthropic.*,us.amazon.nova-*", "--rpm", "60", "--tpm", "100000", "--budget", "50/month", "--expires", "2099-01-01", "--metadata", "team=ml,owner=ana");
+    const r = await cli(
+      "keys",
+      "create",
+      "--name",
+      "team-a",
+      "--models",
+      "anthropic.*,us.amazon.nova-*",
+      "--rpm",
+      "60",
+      "--tpm",
+      "100000",
+      "--budget",
+      "50/month",
+      "--expires",
+      "2099-01-01",
+      "--metadata",
+      "team=ml,owner=ana",
+    );
     assert.equal(r.code, 0, r.stderr);
     const secret = /^\s+(sk-bgw-\S+)$/m.exec(r.stdout)?.[1];
     assert.ok(secret, r.stdout);
@@ -140,7 +157,9 @@ describe("bedrock-gateway CLI without a store", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "bgw-cli-empty-"));
   after(() => rmSync(dataDir, { recursive: true, force: true }));
   const cli = async (...args: string[]) =>
-    run("npx", ["--no-install", "bedrock-gateway", ...args], { env: { ...process.env, DATA_DIR: join(dataDir, "nowhere"), DATABASE_URL: undefined } }).then(
+    run("npx", ["--no-install", "bedrock-gateway", ...args], {
+      env: { ...process.env, DATA_DIR: join(dataDir, "nowhere"), DATABASE_URL: undefined },
+    }).then(
       (r) => ({ code: 0, ...r }),
       (e: { code: number; stdout: string; stderr: string }) => e,
     );

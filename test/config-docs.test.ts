@@ -15,8 +15,15 @@ describe("configuration reference (docs/configuration.md)", () => {
 
   it("lists every variable the gateway reads, each with a description", () => {
     const vars = readVariables();
-    assert.deepEqual(vars.map((v) => v.name), [...CONFIG_VARIABLES]);
-    assert.deepEqual(vars.filter((v) => !v.doc).map((v) => v.name), [], "variables without a /** doc comment */ in config.ts");
+    assert.deepEqual(
+      vars.map((v) => v.name),
+      [...CONFIG_VARIABLES],
+    );
+    assert.deepEqual(
+      vars.filter((v) => !v.doc).map((v) => v.name),
+      [],
+      "variables without a /** doc comment */ in config.ts",
+    );
   });
 
   it("shows defaults in the units people write them in", () => {

@@ -16,13 +16,26 @@ describe("store and limits configuration", () => {
   });
 
   it("reads DATABASE_URL as PostgreSQL, SQLite or none", () => {
-    assert.deepEqual(loadConfig({ ...base, DATABASE_URL: "postgres://u:p@db:5432/gw", DATABASE_POOL_SIZE: "9" }).store, { kind: "postgres", url: "postgres://u:p@db:5432/gw", poolSize: 9 });
+    assert.deepEqual(loadConfig({ ...base, DATABASE_URL: "postgres://u:p@db:5432/gw", DATABASE_POOL_SIZE: "9" }).store, {
+      kind: "postgres",
+      url: "postgres://u:p@db:5432/gw",
+      poolSize: 9,
+    });
     assert.equal(loadConfig({ ...base, DATABASE_URL: "postgresql://db/gw" }).store.kind, "postgres");
-    assert.deepEqual(loadConfig({ ...base, DATABASE_URL: "sqlite:/var/lib/gw/keys.db" }).store, { kind: "sqlite", path: "/var/lib/gw/keys.db" });
-    assert.deepEqual(loadConfig({ ...base, DATABASE_URL: "sqlite:///var/lib/gw/keys.db" }).store, { kind: "sqlite", path: "/var/lib/gw/keys.db" });
+    assert.deepEqual(loadConfig({ ...base, DATABASE_URL: "sqlite:/var/lib/gw/keys.db" }).store, {
+      kind: "sqlite",
+      path: "/var/lib/gw/keys.db",
+    });
+    assert.deepEqual(loadConfig({ ...base, DATABASE_URL: "sqlite:///var/lib/gw/keys.db" }).store, {
+      kind: "sqlite",
+      path: "/var/lib/gw/keys.db",
+    });
     assert.deepEqual(loadConfig({ ...base, DATA_DIR: "/srv/gw" }).store, { kind: "sqlite", path: "/srv/gw/gateway.db" });
     assert.deepEqual(loadConfig({ ...base, DATABASE_URL: "none" }).store, { kind: "none" });
-    assert.throws(() => loadConfig({ ...base, DATABASE_URL: "mysql://db" }), (e: unknown) => e instanceof ConfigError && /DATABASE_URL/.test(e.message));
+    assert.throws(
+      () => loadConfig({ ...base, DATABASE_URL: "mysql://db" }),
+      (e: unknown) => e instanceof ConfigError && /DATABASE_URL/.test(e.message),
+    );
   });
 
   it("names bad values", () => {
@@ -33,7 +46,11 @@ describe("store and limits configuration", () => {
       [{ ENABLE_METRICS: "perhaps" }, /ENABLE_METRICS/],
       [{ DATABASE_POOL_SIZE: "0" }, /DATABASE_POOL_SIZE/],
     ] as const) {
-      assert.throws(() => loadConfig({ ...base, ...env }), (e: unknown) => e instanceof ConfigError && re.test(e.message), JSON.stringify(env));
+      assert.throws(
+        () => loadConfig({ ...base, ...env }),
+        (e: unknown) => e instanceof ConfigError && re.test(e.message),
+        JSON.stringify(env),
+      );
     }
   });
 

@@ -53,17 +53,29 @@ describe("loadConfig", () => {
 
   it("falls back to AWS_ENDPOINT_URL and honours AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", () => {
     assert.equal(loadConfig({ ...base, AWS_ENDPOINT_URL: "http://h:1" }).aws.controlPlaneEndpoint, "http://h:1");
-    assert.equal(loadConfig({ ...base, AWS_ENDPOINT_URL: "http://h:1", AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" }).aws.runtimeEndpoint, undefined);
+    assert.equal(
+      loadConfig({ ...base, AWS_ENDPOINT_URL: "http://h:1", AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" }).aws.runtimeEndpoint,
+      undefined,
+    );
   });
 
   it("reads the native endpoint settings (on by default; Mantle's URL only from its own variable)", () => {
     const d = loadConfig({ ...base, AWS_ENDPOINT_URL: "http://h:1" });
     assert.deepEqual(d.native, { enabled: true, forceModels: [] });
     assert.equal(d.aws.mantleEndpoint, undefined, "AWS_ENDPOINT_URL names the runtime and control plane, not Mantle");
-    const c = loadConfig({ ...base, ENABLE_NATIVE_ENDPOINTS: "false", NATIVE_MODELS: "openai.gpt-oss-*, qwen.*", AWS_ENDPOINT_URL_BEDROCK_MANTLE: "https://vpce-1.bedrock-mantle.us-east-1.vpce.amazonaws.com/" });
+    const c = loadConfig({
+      ...base,
+      ENABLE_NATIVE_ENDPOINTS: "false",
+      NATIVE_MODELS: "openai.gpt-oss-*, qwen.*",
+      AWS_ENDPOINT_URL_BEDROCK_MANTLE: "https://vpce-1.bedrock-mantle.us-east-1.vpce.amazonaws.com/",
+    });
     assert.deepEqual(c.native, { enabled: false, forceModels: ["openai.gpt-oss-*", "qwen.*"] });
     assert.equal(c.aws.mantleEndpoint, "https://vpce-1.bedrock-mantle.us-east-1.vpce.amazonaws.com");
-    assert.equal(loadConfig({ ...base, AWS_ENDPOINT_URL_BEDROCK_MANTLE: "http://m:1", AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" }).aws.mantleEndpoint, undefined);
+    assert.equal(
+      loadConfig({ ...base, AWS_ENDPOINT_URL_BEDROCK_MANTLE: "http://m:1", AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" }).aws
+        .mantleEndpoint,
+      undefined,
+    );
     assert.throws(() => loadConfig({ ...base, AWS_ENDPOINT_URL_BEDROCK_MANTLE: "ftp://x" }), /AWS_ENDPOINT_URL_BEDROCK_MANTLE/);
     assert.throws(() => loadConfig({ ...base, ENABLE_NATIVE_ENDPOINTS: "maybe" }), /ENABLE_NATIVE_ENDPOINTS/);
   });
@@ -81,7 +93,11 @@ describe("loadConfig", () => {
       [{ ...base, API_ROUTE_PREFIX: "no-slash" }, /API_ROUTE_PREFIX/],
     ];
     for (const [env, re] of cases) {
-      assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && re.test(e.message), JSON.stringify(env));
+      assert.throws(
+        () => loadConfig(env),
+        (e: unknown) => e instanceof ConfigError && re.test(e.message),
+        JSON.stringify(env),
+      );
     }
   });
 
@@ -118,7 +134,13 @@ describe("value parsers", () => {
   });
   it("parses alias maps in both forms", () => {
     assert.deepEqual([...parseAliasMap('{"a":"b"}')], [["a", "b"]]);
-    assert.deepEqual([...parseAliasMap("a=b, c = d")], [["a", "b"], ["c", "d"]]);
+    assert.deepEqual(
+      [...parseAliasMap("a=b, c = d")],
+      [
+        ["a", "b"],
+        ["c", "d"],
+      ],
+    );
     assert.throws(() => parseAliasMap("a"), /not of the form alias=model/);
     assert.throws(() => parseAliasMap('{"a":1}'), /must map to a non-empty string/);
   });

@@ -116,7 +116,9 @@ describe("operator console in Chromium", { timeout: 180_000 }, () => {
     // Usage records are written in batches; the hour view reads them.
     await until(async () => (await gw.runtime.deps.store!.usageRecords({ from: 0, to: Date.now() + 1000, keyId })).length === 3);
     await page.goto(`${gw.url}/console/overview?range=hour`);
-    await page.waitForFunction(() => (globalThis as any).Chart?.getChart((globalThis as any).document.getElementById("chart-requests")) !== undefined);
+    await page.waitForFunction(
+      () => (globalThis as any).Chart?.getChart((globalThis as any).document.getElementById("chart-requests")) !== undefined,
+    );
     const charted = await page.evaluate(() => {
       const chart = (globalThis as any).Chart.getChart((globalThis as any).document.getElementById("chart-requests"));
       return { requests: chart.data.datasets[0].data.reduce((a: number, b: number) => a + b, 0), type: chart.config.type };
@@ -173,11 +175,16 @@ describe("operator console in Chromium", { timeout: 180_000 }, () => {
     await page.goto(`${gw.url}/console/usage?group_by=model&key=${keyId}`);
     const table = (await page.locator("table").textContent())!;
     assert.match(table, new RegExp(MODEL.replaceAll(".", "\\.")));
-    await page.waitForFunction(() => (globalThis as any).Chart?.getChart((globalThis as any).document.getElementById("chart-usage")) !== undefined);
+    await page.waitForFunction(
+      () => (globalThis as any).Chart?.getChart((globalThis as any).document.getElementById("chart-usage")) !== undefined,
+    );
     await page.screenshot({ path: screenshotPath("usage"), fullPage: true });
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#csv-export")]);
     const csv = readFileSync(await download.path(), "utf8").split("\r\n");
-    assert.equal(csv[0], "group,name,requests,errors,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,unpriced_requests,mean_latency_ms");
+    assert.equal(
+      csv[0],
+      "group,name,requests,errors,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,unpriced_requests,mean_latency_ms",
+    );
     const line = csv.find((l) => l.startsWith(MODEL))!;
     assert.ok(line, "the model's row is exported");
     const cells = line.split(",");
@@ -212,7 +219,9 @@ describe("operator console in Chromium", { timeout: 180_000 }, () => {
 
   it("takes screenshots of the overview and keys pages", async () => {
     await page.goto(`${gw.url}/console/overview?range=hour`);
-    await page.waitForFunction(() => (globalThis as any).Chart?.getChart((globalThis as any).document.getElementById("chart-cost")) !== undefined);
+    await page.waitForFunction(
+      () => (globalThis as any).Chart?.getChart((globalThis as any).document.getElementById("chart-cost")) !== undefined,
+    );
     await page.screenshot({ path: screenshotPath("overview"), fullPage: true });
     await page.goto(`${gw.url}/console/keys`);
     await page.screenshot({ path: screenshotPath("keys"), fullPage: true });

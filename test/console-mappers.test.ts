@@ -14,23 +14,45 @@ import { hourlyRollup } from "../src/store/usage-rollup.ts";
 
 const H = 3_600_000;
 const rec = (over: Partial<UsageRecord>): UsageRecord => ({
-  ts: 10 * H, requestId: "r", keyId: "vk_1", endpoint: "chat.completions", model: "m", bedrockModel: "b", baseModel: "b",
-  inputTokens: 1, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0, latencyMs: 10, ttftMs: null, status: 200, stream: false,
-  aborted: false, errorType: null, costUsd: 0.25, ...over,
+  ts: 10 * H,
+  requestId: "r",
+  keyId: "vk_1",
+  endpoint: "chat.completions",
+  model: "m",
+  bedrockModel: "b",
+  baseModel: "b",
+  inputTokens: 1,
+  outputTokens: 2,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  latencyMs: 10,
+  ttftMs: null,
+  status: 200,
+  stream: false,
+  aborted: false,
+  errorType: null,
+  costUsd: 0.25,
+  ...over,
 });
 
 describe("hourlyRollup", () => {
   it("sums a batch per hour, key and model, with no-key as '' and unpriced counted apart", () => {
     const rows = hourlyRollup([
-      rec({}), rec({ ts: 10 * H + 59 * 60_000, status: 500, costUsd: null }), rec({ ts: 11 * H }),
-      rec({ keyId: null, bedrockModel: null, model: null }), rec({ bedrockModel: null, model: "alias" }),
+      rec({}),
+      rec({ ts: 10 * H + 59 * 60_000, status: 500, costUsd: null }),
+      rec({ ts: 11 * H }),
+      rec({ keyId: null, bedrockModel: null, model: null }),
+      rec({ bedrockModel: null, model: "alias" }),
     ]);
-    assert.deepEqual(rows.map((r) => [r.hour / H, r.keyId, r.model, r.requests, r.errors, r.unpriced, r.costUsd, r.latencyMs]), [
-      [10, "", "(none)", 1, 0, 0, 0.25, 10],
-      [10, "vk_1", "alias", 1, 0, 0, 0.25, 10],
-      [10, "vk_1", "b", 2, 1, 1, 0.25, 20],
-      [11, "vk_1", "b", 1, 0, 0, 0.25, 10],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.hour / H, r.keyId, r.model, r.requests, r.errors, r.unpriced, r.costUsd, r.latencyMs]),
+      [
+        [10, "", "(none)", 1, 0, 0, 0.25, 10],
+        [10, "vk_1", "alias", 1, 0, 0, 0.25, 10],
+        [10, "vk_1", "b", 2, 1, 1, 0.25, 20],
+        [11, "vk_1", "b", 1, 0, 0, 0.25, 10],
+      ],
+    );
   });
 });
 
@@ -62,13 +84,56 @@ describe("usageAggregateSql", () => {
 
 describe("keySpecFromForm", () => {
   it("creates with only what was filled in", () => {
-    const r = keySpecFromForm({ name: " team ", models: "anthropic.*, us.amazon.nova-*", rpm: "60", tpm: "", budget_usd: "25", budget_period: "day", expires_at: "" }, "create");
-    assert.deepEqual(r, { spec: { name: "team", models: ["anthropic.*", "us.amazon.nova-*"], rpm: 60, tpm: undefined, budget: { usd: 25, period: "day" }, expiresAt: undefined, enabled: undefined, metadata: undefined } });
+    const r = keySpecFromForm(
+      {
+        name: " team ",
+        models: "anthropic.*, us.amazon.nova-*",
+        rpm: "60",
+        tpm: "",
+        budget_usd: "25",
+        budget_period: "day",
+        expires_at: "",
+      },
+      "create",
+    );
+    assert.deepEqual(r, {
+      spec: {
+        name: "team",
+        models: ["anthropic.*", "us.amazon.nova-*"],
+        rpm: 60,
+        tpm: undefined,
+        budget: { usd: 25, period: "day" },
+        expiresAt: undefined,
+        enabled: undefined,
+        metadata: undefined,
+      },
+    });
   });
   it("edits: blank means no limit, the checkbox sets enabled", () => {
-    const r = keySpecFromForm({ name: "team", models: "", rpm: "", tpm: "5000", budget_usd: "", expires_at: "2027-01-01", enabled_field: "1", metadata: "team=ml, owner=ana" }, "edit");
+    const r = keySpecFromForm(
+      {
+        name: "team",
+        models: "",
+        rpm: "",
+        tpm: "5000",
+        budget_usd: "",
+        expires_at: "2027-01-01",
+        enabled_field: "1",
+        metadata: "team=ml, owner=ana",
+      },
+      "edit",
+    );
     assert.ok("spec" in r);
-    assert.deepEqual(r.spec, { name: "team", models: null, rpm: null, tpm: 5000, budget: null, expiresAt: Date.parse("2027-01-01T00:00:00Z"), enabled: false, metadata: { team: "ml", owner: "ana" } });
+    assert.deepEqual(r.spec, {
+      name: "team",
+      models: null,
+      rpm: null,
+      tpm: 5000,
+      budget: null,
+      expiresAt: Date.parse("2027-01-01T00:00:00Z"),
+      enabled: false,
+      metadata: { team: "ml", owner: "ana" },
+    });
     assert.deepEqual(keySpecFromForm({ name: "x", metadata: "oops" }, "edit"), { error: 'metadata: "oops" is not of the form name=value' });
   });
   it("reports the first bad field", () => {
@@ -80,18 +145,39 @@ describe("keySpecFromForm", () => {
 
 describe("recentRequests", () => {
   const done = (i: number, over: Partial<FinishedRequest> = {}): FinishedRequest => ({
-    requestId: `req_${i}`, method: "POST", path: "/v1/chat/completions", status: i % 3 === 0 ? 429 : 200, startedAt: i, latencyMs: 5, streamed: false,
-    principal: { keyId: i % 2 ? "vk_odd" : "vk_even" }, fields: {}, ...over,
+    requestId: `req_${i}`,
+    method: "POST",
+    path: "/v1/chat/completions",
+    status: i % 3 === 0 ? 429 : 200,
+    startedAt: i,
+    latencyMs: 5,
+    streamed: false,
+    principal: { keyId: i % 2 ? "vk_odd" : "vk_even" },
+    fields: {},
+    ...over,
   });
   it("keeps the newest N, newest first, filtered, after a sequence number", () => {
     const ring = recentRequests(10);
-    for (let i = 1; i <= 25; i++) ring.add(done(i), i % 5 === 0 ? undefined : rec({ requestId: `req_${i}`, bedrockModel: "b", costUsd: 0.5 }));
+    for (let i = 1; i <= 25; i++)
+      ring.add(done(i), i % 5 === 0 ? undefined : rec({ requestId: `req_${i}`, bedrockModel: "b", costUsd: 0.5 }));
     ring.add(done(99, { path: "/console/requests/feed" }), undefined);
     const all = ring.list({});
-    assert.deepEqual(all.map((e) => e.seq), [25, 24, 23, 22, 21, 20, 19, 18, 17, 16]);
-    assert.deepEqual(ring.list({}, 23).map((e) => e.requestId), ["req_25", "req_24"]);
-    assert.deepEqual(ring.list({ status: "4xx" }).map((e) => e.seq), [24, 21, 18]);
-    assert.deepEqual(ring.list({ status: "200", keyId: "vk_odd" }).map((e) => e.seq), [25, 23, 19, 17]);
+    assert.deepEqual(
+      all.map((e) => e.seq),
+      [25, 24, 23, 22, 21, 20, 19, 18, 17, 16],
+    );
+    assert.deepEqual(
+      ring.list({}, 23).map((e) => e.requestId),
+      ["req_25", "req_24"],
+    );
+    assert.deepEqual(
+      ring.list({ status: "4xx" }).map((e) => e.seq),
+      [24, 21, 18],
+    );
+    assert.deepEqual(
+      ring.list({ status: "200", keyId: "vk_odd" }).map((e) => e.seq),
+      [25, 23, 19, 17],
+    );
     assert.equal(ring.list({ requestId: "req_20" })[0]!.costUsd, null, "no usage record: no cost");
     assert.equal(ring.list({ requestId: "req_22" })[0]!.costUsd, 0.5);
     assert.equal(ring.list({}, 0, 3).length, 3);
@@ -104,7 +190,21 @@ describe("formatting", () => {
     assert.equal(csvField("=HYPERLINK(1)"), "'=HYPERLINK(1)");
     assert.equal(csvField(-5), "-5");
     assert.equal(csvField(null), "");
-    const csv = usageCsv([{ group: "vk_1", name: "team, ml", requests: 2, errors: 0, inputTokens: 3, outputTokens: 4, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.123456789, unpricedRequests: 1, meanLatencyMs: 10.4 }]);
+    const csv = usageCsv([
+      {
+        group: "vk_1",
+        name: "team, ml",
+        requests: 2,
+        errors: 0,
+        inputTokens: 3,
+        outputTokens: 4,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        costUsd: 0.123456789,
+        unpricedRequests: 1,
+        meanLatencyMs: 10.4,
+      },
+    ]);
     assert.equal(csv.split("\r\n")[1], 'vk_1,"team, ml",2,0,3,4,0,0,0.12345679,1,10');
   });
   it("keeps JSON inside a script element inert", () => {
@@ -113,9 +213,26 @@ describe("formatting", () => {
   it("fills every bucket of the window", () => {
     const w = rangeWindow("day", 5 * H + 10);
     assert.deepEqual([w.from, w.to, w.bucketMs], [-18 * H, 6 * H, H]);
-    const s = fillSeries(w, [{ group: String(2 * H), name: null, requests: 4, errors: 1, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 1, unpricedRequests: 0, meanLatencyMs: 0 }]);
+    const s = fillSeries(w, [
+      {
+        group: String(2 * H),
+        name: null,
+        requests: 4,
+        errors: 1,
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        costUsd: 1,
+        unpricedRequests: 0,
+        meanLatencyMs: 0,
+      },
+    ]);
     assert.equal(s.length, 24);
     assert.equal(s[20]!.requests, 4);
-    assert.equal(s.reduce((a, p) => a + p.requests, 0), 4);
+    assert.equal(
+      s.reduce((a, p) => a + p.requests, 0),
+      4,
+    );
   });
 });

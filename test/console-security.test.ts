@@ -12,13 +12,29 @@ import { startGateway } from "./helpers/gateway.ts";
 import type { TestGateway } from "./helpers/gateway.ts";
 
 const ADMIN = "console-security-admin-key-0123456789";
-const PAGES = ["/console", "/console/overview", "/console/overview?range=month", "/console/keys", "/console/usage", "/console/models", "/console/requests", "/console/playground"];
+const PAGES = [
+  "/console",
+  "/console/overview",
+  "/console/overview?range=month",
+  "/console/keys",
+  "/console/usage",
+  "/console/models",
+  "/console/requests",
+  "/console/playground",
+];
 const DATA = ["/console/usage.csv", "/console/requests/feed"];
-const POSTS = ["/console/keys", "/console/keys/vk_0123456789ab", "/console/keys/vk_0123456789ab/rotate", "/console/keys/vk_0123456789ab/revoke", "/console/logout"];
+const POSTS = [
+  "/console/keys",
+  "/console/keys/vk_0123456789ab",
+  "/console/keys/vk_0123456789ab/rotate",
+  "/console/keys/vk_0123456789ab/revoke",
+  "/console/logout",
+];
 
 async function login(url: string, key = ADMIN): Promise<{ cookie: string; csrf: string }> {
   const res = await fetch(`${url}/console/login`, {
-    method: "POST", redirect: "manual",
+    method: "POST",
+    redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", origin: url },
     body: new URLSearchParams({ admin_key: key }).toString(),
   });
@@ -30,7 +46,8 @@ async function login(url: string, key = ADMIN): Promise<{ cookie: string; csrf: 
 }
 
 const form = (url: string, cookie: string, fields: Record<string, string>, headers: Record<string, string> = {}) => ({
-  method: "POST", redirect: "manual" as const,
+  method: "POST",
+  redirect: "manual" as const,
   headers: { "content-type": "application/x-www-form-urlencoded", origin: url, cookie, ...headers },
   body: new URLSearchParams(fields).toString(),
 });
@@ -93,9 +110,15 @@ describe("console security", () => {
       assert.equal(((await res.json()) as any).error.code, "csrf_check_failed");
     }
     // From another site (the browser says so in Origin / Sec-Fetch-Site): refused before anything else.
-    const cross = await fetch(`${gw.url}/console/keys`, form(gw.url, cookie, { name: "cross", _csrf: csrf }, { origin: "https://evil.example" }));
+    const cross = await fetch(
+      `${gw.url}/console/keys`,
+      form(gw.url, cookie, { name: "cross", _csrf: csrf }, { origin: "https://evil.example" }),
+    );
     assert.equal(cross.status, 403);
-    const crossSite = await fetch(`${gw.url}/console/keys`, form(gw.url, cookie, { name: "cross", _csrf: csrf }, { origin: "", "sec-fetch-site": "cross-site" }));
+    const crossSite = await fetch(
+      `${gw.url}/console/keys`,
+      form(gw.url, cookie, { name: "cross", _csrf: csrf }, { origin: "", "sec-fetch-site": "cross-site" }),
+    );
     assert.equal(crossSite.status, 403);
     assert.equal((await gw.runtime.deps.store!.listKeys()).length, before, "no key was created");
     // Another session's token is not this session's.
@@ -113,7 +136,15 @@ describe("console security", () => {
       const res = await fetch(gw.url + path, { headers: { cookie } });
       assert.equal(res.status, 200, path);
       const csp = res.headers.get("content-security-policy") ?? "";
-      for (const d of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'"]) {
+      for (const d of [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "base-uri 'none'",
+      ]) {
         assert.ok(csp.includes(d), `${path}: ${d} in ${csp}`);
       }
       assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:/, path);
@@ -153,7 +184,10 @@ describe("console security", () => {
       const res = await fetch(`${gw.url}/console/login`, form(gw.url, "", { admin_key: ADMIN, next }));
       assert.equal(res.headers.get("location"), "/console/overview", next);
     }
-    const res = await fetch(`${gw.url}/console/login`, form(gw.url, "", { admin_key: ADMIN, next: "/console/usage?group_by=day" }, { "x-forwarded-proto": "https" }));
+    const res = await fetch(
+      `${gw.url}/console/login`,
+      form(gw.url, "", { admin_key: ADMIN, next: "/console/usage?group_by=day" }, { "x-forwarded-proto": "https" }),
+    );
     assert.equal(res.headers.get("location"), "/console/usage?group_by=day");
     assert.match(res.headers.get("set-cookie")!, /; Secure/);
     assert.match(res.headers.get("set-cookie")!, /HttpOnly/);

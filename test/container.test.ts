@@ -105,7 +105,9 @@ describe("container image", () => {
         const end = Date.now() + 5000;
         let models: { data: unknown[] } = { data: [] };
         while (models.data.length === 0 && Date.now() < end) {
-          models = (await (await fetch(`${server.url}/v1/models`, { headers: { authorization: "Bearer sk-container-test" } })).json()) as typeof models;
+          models = (await (
+            await fetch(`${server.url}/v1/models`, { headers: { authorization: "Bearer sk-container-test" } })
+          ).json()) as typeof models;
         }
         assert.ok(models.data.length > 20, "the catalog came from the double");
         // The console's files travel with the bundle (console-assets/) and Chart.js with node_modules.

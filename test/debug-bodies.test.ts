@@ -41,11 +41,22 @@ describe("DEBUG=true body logging", () => {
 
     gw.fake.enqueue({ content: [text("Let me check."), toolUse("get_weather", { city: "Paris" })], stopReason: "tool_use" });
     const anthropic = new Anthropic({ baseURL: gw.url, apiKey: TEST_API_KEY });
-    await anthropic.messages.stream({ model: CLAUDE, max_tokens: 100, messages: [{ role: "user", content: "Weather?" }], tools: [{ name: "get_weather", input_schema: { type: "object" } }] }).finalMessage();
+    await anthropic.messages
+      .stream({
+        model: CLAUDE,
+        max_tokens: 100,
+        messages: [{ role: "user", content: "Weather?" }],
+        tools: [{ name: "get_weather", input_schema: { type: "object" } }],
+      })
+      .finalMessage();
     const streamed = await waitFor(() => bodies(gw, "response body", "messages")[0]);
-    const choice = (streamed.body as { choices: { text: string; toolCalls: { name: string; arguments: string }[]; stopReason: string }[] }).choices[0]!;
+    const choice = (streamed.body as { choices: { text: string; toolCalls: { name: string; arguments: string }[]; stopReason: string }[] })
+      .choices[0]!;
     assert.equal(choice.text, "Let me check.");
-    assert.deepEqual(choice.toolCalls.map((t) => [t.name, JSON.parse(t.arguments)]), [["get_weather", { city: "Paris" }]]);
+    assert.deepEqual(
+      choice.toolCalls.map((t) => [t.name, JSON.parse(t.arguments)]),
+      [["get_weather", { city: "Paris" }]],
+    );
     assert.equal(choice.stopReason, "tool_use");
     assert.ok(!gw.logText().includes(TEST_API_KEY), "the API key never appears");
   });

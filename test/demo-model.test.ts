@@ -27,14 +27,43 @@ const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0
 
 describe("demo model (pure)", () => {
   it("fills JSON Schemas with valid instances, taking values from the prompt", () => {
-    const weather = { type: "object", properties: { city: { type: "string" }, unit: { type: "string", enum: ["celsius", "fahrenheit"] }, days: { type: "integer", minimum: 1, maximum: 7 } }, required: ["city"], additionalProperties: false };
+    const weather = {
+      type: "object",
+      properties: {
+        city: { type: "string" },
+        unit: { type: "string", enum: ["celsius", "fahrenheit"] },
+        days: { type: "integer", minimum: 1, maximum: 7 },
+      },
+      required: ["city"],
+      additionalProperties: false,
+    };
     const w = instanceOf(weather, "Weather in Lisbon in fahrenheit for 3 days") as Record<string, unknown>;
     valid(weather, w);
     assert.deepEqual(w, { city: "Lisbon", unit: "fahrenheit", days: 3 });
     const schemas: object[] = [
-      { type: "object", properties: { tags: { type: "array", items: { type: "string", minLength: 2 }, minItems: 2 }, when: { type: "string", format: "date-time" }, email: { type: "string", format: "email" } }, required: ["tags", "when", "email"] },
-      { type: "object", properties: { choice: { anyOf: [{ type: "null" }, { type: "number", exclusiveMinimum: 5 }] }, nested: { type: "object", properties: { ok: { type: "boolean" }, c: { const: "x" } }, required: ["ok", "c"] } }, required: ["choice", "nested"] },
-      { $defs: { item: { type: "object", properties: { sku: { type: "string", maxLength: 4 } }, required: ["sku"] } }, type: "object", properties: { items: { type: "array", items: { $ref: "#/$defs/item" } } }, required: ["items"] },
+      {
+        type: "object",
+        properties: {
+          tags: { type: "array", items: { type: "string", minLength: 2 }, minItems: 2 },
+          when: { type: "string", format: "date-time" },
+          email: { type: "string", format: "email" },
+        },
+        required: ["tags", "when", "email"],
+      },
+      {
+        type: "object",
+        properties: {
+          choice: { anyOf: [{ type: "null" }, { type: "number", exclusiveMinimum: 5 }] },
+          nested: { type: "object", properties: { ok: { type: "boolean" }, c: { const: "x" } }, required: ["ok", "c"] },
+        },
+        required: ["choice", "nested"],
+      },
+      {
+        $defs: { item: { type: "object", properties: { sku: { type: "string", maxLength: 4 } }, required: ["sku"] } },
+        type: "object",
+        properties: { items: { type: "array", items: { $ref: "#/$defs/item" } } },
+        required: ["items"],
+      },
       { type: ["string", "null"], minLength: 40 },
     ];
     for (const s of schemas) valid(s, instanceOf(s, "make it so, Number One, 42 times"));
@@ -75,8 +104,22 @@ describe("the demo server (npm run demo) through the SDKs", () => {
 
   it("calls the tool the prompt asks for, then answers with its result", async () => {
     const tools: OpenAI.ChatCompletionTool[] = [
-      { type: "function", function: { name: "get_time", description: "Current time in a timezone", parameters: { type: "object", properties: { tz: { type: "string" } }, required: ["tz"] } } },
-      { type: "function", function: { name: "get_weather", description: "Current weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } },
+      {
+        type: "function",
+        function: {
+          name: "get_time",
+          description: "Current time in a timezone",
+          parameters: { type: "object", properties: { tz: { type: "string" } }, required: ["tz"] },
+        },
+      },
+      {
+        type: "function",
+        function: {
+          name: "get_weather",
+          description: "Current weather for a city",
+          parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+        },
+      },
     ];
     const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "What's the weather in Paris?" }];
     const first = await openai.chat.completions.create({ model: "claude-sonnet-4-5", messages, tools });
@@ -90,31 +133,56 @@ describe("the demo server (npm run demo) through the SDKs", () => {
   });
 
   it("answers response_format json_schema with a valid instance (forced tool and prompt modes)", async () => {
-    const schema = { type: "object", properties: { name: { type: "string" }, age: { type: "integer" } }, required: ["name", "age"], additionalProperties: false };
+    const schema = {
+      type: "object",
+      properties: { name: { type: "string" }, age: { type: "integer" } },
+      required: ["name", "age"],
+      additionalProperties: false,
+    };
     for (const model of ["claude-sonnet-4-5", "meta.llama3-1-8b-instruct-v1:0"]) {
-      const r = await openai.chat.completions.create({ model, messages: [{ role: "user", content: "Ana is 31" }], response_format: { type: "json_schema", json_schema: { name: "person", schema } } });
+      const r = await openai.chat.completions.create({
+        model,
+        messages: [{ role: "user", content: "Ana is 31" }],
+        response_format: { type: "json_schema", json_schema: { name: "person", schema } },
+      });
       valid(schema, JSON.parse(r.choices[0]!.message.content!));
     }
   });
 
   it("reasons when asked to, through the Anthropic SDK", async () => {
     const anthropic = new Anthropic({ baseURL: demo.url, apiKey: DEMO_KEY, maxRetries: 0 });
-    const msg = await anthropic.messages.create({ model: "claude-sonnet-4-5", max_tokens: 2048, thinking: { type: "enabled", budget_tokens: 1024 }, messages: [{ role: "user", content: "Is 17 prime?" }] });
+    const msg = await anthropic.messages.create({
+      model: "claude-sonnet-4-5",
+      max_tokens: 2048,
+      thinking: { type: "enabled", budget_tokens: 1024 },
+      messages: [{ role: "user", content: "Is 17 prime?" }],
+    });
     assert.equal(msg.content[0]!.type, "thinking");
     assert.equal(msg.content.at(-1)!.type, "text");
-    const plain = await anthropic.messages.create({ model: "claude-haiku-4-5", max_tokens: 100, messages: [{ role: "user", content: "Hi" }] });
+    const plain = await anthropic.messages.create({
+      model: "claude-haiku-4-5",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "Hi" }],
+    });
     assert.ok(plain.content.every((b) => b.type === "text"));
   });
 
   it("embeds, ranks and draws meaningfully", async () => {
-    const e = await openai.embeddings.create({ model: "text-embedding-3-small", input: ["the cat sat on the mat", "a cat sat on a mat", "stock prices fell sharply"] });
+    const e = await openai.embeddings.create({
+      model: "text-embedding-3-small",
+      input: ["the cat sat on the mat", "a cat sat on a mat", "stock prices fell sharply"],
+    });
     const [a, b, c] = e.data.map((d) => d.embedding) as [number[], number[], number[]];
     assert.ok(dot(a, b) > dot(a, c) + 0.3);
     const rr: any = await (
       await fetch(`${demo.url}/v1/rerank`, {
         method: "POST",
         headers: { authorization: `Bearer ${DEMO_KEY}`, "content-type": "application/json" },
-        body: JSON.stringify({ model: "cohere.rerank-v3-5:0", query: "capital of France", documents: ["Bananas are yellow.", "Paris is the capital of France."] }),
+        body: JSON.stringify({
+          model: "cohere.rerank-v3-5:0",
+          query: "capital of France",
+          documents: ["Bananas are yellow.", "Paris is the capital of France."],
+        }),
       })
     ).json();
     assert.equal(rr.results[0].index, 1);

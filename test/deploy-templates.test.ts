@@ -126,7 +126,8 @@ for (const [name, t] of Object.entries({ lambda, fargate })) {
           used.add(node.Ref);
           assert.ok(known.has(node.Ref) || node.Ref.startsWith("AWS::"), `Ref ${node.Ref} at ${path.join(".")}`);
         }
-        if (Array.isArray(node["Fn::GetAtt"])) assert.ok(t.Resources[node["Fn::GetAtt"][0] as string], `GetAtt ${str(node["Fn::GetAtt"][0])}`);
+        if (Array.isArray(node["Fn::GetAtt"]))
+          assert.ok(t.Resources[node["Fn::GetAtt"][0] as string], `GetAtt ${str(node["Fn::GetAtt"][0])}`);
         if (node["Fn::Sub"] !== undefined) {
           const text = typeof node["Fn::Sub"] === "string" ? node["Fn::Sub"] : ((node["Fn::Sub"] as Json[])[0] as string);
           for (const m of text.matchAll(/\$\{([^!}][^}]*)\}/g)) {
@@ -136,7 +137,8 @@ for (const [name, t] of Object.entries({ lambda, fargate })) {
           }
         }
         if (Array.isArray(node["Fn::If"])) assert.ok(conditions.has(node["Fn::If"][0] as string), `Fn::If ${str(node["Fn::If"][0])}`);
-        if (typeof node.Condition === "string" && path.at(-1) !== "PolicyDocument") assert.ok(conditions.has(node.Condition), `Condition ${node.Condition} at ${path.join(".")}`);
+        if (typeof node.Condition === "string" && path.at(-1) !== "PolicyDocument")
+          assert.ok(conditions.has(node.Condition), `Condition ${node.Condition} at ${path.join(".")}`);
       }
       for (const p of Object.keys(t.Parameters)) assert.ok(used.has(p), `parameter ${p} is never used`);
       for (const [rname, r] of Object.entries(t.Resources)) {
@@ -199,7 +201,10 @@ for (const [name, t] of Object.entries({ lambda, fargate })) {
       const invoke = mine.find((s) => s.Action.includes("bedrock:InvokeModel"))!;
       assert.ok(invoke.Action.includes("bedrock:InvokeModelWithResponseStream"));
       const arns = invoke.Resource.map((r) => (isObject(r) ? str(r["Fn::Sub"]) : str(r)));
-      assert.ok(arns.every((a) => /^arn:\$\{AWS::Partition\}:bedrock:\*:(\$\{AWS::AccountId\})?:[a-z-]+\/\*$/.test(a)), arns.join("\n"));
+      assert.ok(
+        arns.every((a) => /^arn:\$\{AWS::Partition\}:bedrock:\*:(\$\{AWS::AccountId\})?:[a-z-]+\/\*$/.test(a)),
+        arns.join("\n"),
+      );
       assert.ok(arns.some((a) => a.endsWith(":foundation-model/*")) && arns.some((a) => a.endsWith(":inference-profile/*")));
       assert.ok(arns.some((a) => a.endsWith(":application-inference-profile/*")));
     });
@@ -262,7 +267,9 @@ describe("lambda template: function and front doors", () => {
     assert.deepEqual(fn.Timeout, { Ref: "FunctionTimeout" });
     assert.equal(lambda.Parameters.FunctionTimeout!.Default, 900);
     assert.equal(lambda.Parameters.FunctionTimeout!.MaxValue, 900);
-    assert.deepEqual(fn.ReservedConcurrentExecutions, { "Fn::If": ["HasReservedConcurrency", { Ref: "ReservedConcurrency" }, { Ref: "AWS::NoValue" }] });
+    assert.deepEqual(fn.ReservedConcurrentExecutions, {
+      "Fn::If": ["HasReservedConcurrency", { Ref: "ReservedConcurrency" }, { Ref: "AWS::NoValue" }],
+    });
     assert.deepEqual(lambda.Conditions.HasReservedConcurrency, { "Fn::Not": [{ "Fn::Equals": [{ Ref: "ReservedConcurrency" }, -1] }] });
     assert.deepEqual(fn.LoggingConfig, { LogGroup: { Ref: "LogGroup" } });
     assert.deepEqual(lambda.Parameters.Architecture!.AllowedValues, ["arm64", "x86_64"]);
@@ -276,8 +283,12 @@ describe("lambda template: function and front doors", () => {
     assert.deepEqual(url.Properties!.AuthType, { Ref: "FunctionUrlAuthType" });
     assert.deepEqual(lambda.Parameters.FunctionUrlAuthType!.AllowedValues, ["NONE", "AWS_IAM"]);
     // The public invoke permissions exist only for AuthType NONE; with AWS_IAM nothing is public.
-    assert.deepEqual(lambda.Conditions.PublicFunctionUrl, { "Fn::And": [{ Condition: "UseFunctionUrl" }, { "Fn::Equals": [{ Ref: "FunctionUrlAuthType" }, "NONE"] }] });
-    const perms = Object.values(lambda.Resources).filter((r) => r.Type === "AWS::Lambda::Permission" && r.Condition === "PublicFunctionUrl");
+    assert.deepEqual(lambda.Conditions.PublicFunctionUrl, {
+      "Fn::And": [{ Condition: "UseFunctionUrl" }, { "Fn::Equals": [{ Ref: "FunctionUrlAuthType" }, "NONE"] }],
+    });
+    const perms = Object.values(lambda.Resources).filter(
+      (r) => r.Type === "AWS::Lambda::Permission" && r.Condition === "PublicFunctionUrl",
+    );
     assert.deepEqual(perms.map((p) => p.Properties!.Action).sort(), ["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"]);
     assert.ok(perms.some((p) => p.Properties!.InvokedViaFunctionUrl === true));
   });
@@ -291,7 +302,10 @@ describe("lambda template: function and front doors", () => {
       assert.equal(integration.Type, "AWS_PROXY");
       assert.equal(integration.ResponseTransferMode, "STREAM");
       assert.equal(integration.TimeoutInMillis, 900_000);
-      assert.match(str((integration.Uri as JsonObject)["Fn::Sub"]), /lambda:path\/2021-11-15\/functions\/\$\{Function\.Arn\}\/response-streaming-invocations$/);
+      assert.match(
+        str((integration.Uri as JsonObject)["Fn::Sub"]),
+        /lambda:path\/2021-11-15\/functions\/\$\{Function\.Arn\}\/response-streaming-invocations$/,
+      );
     }
     assert.deepEqual((props(lambda, "RestApi").EndpointConfiguration as JsonObject).Types, ["REGIONAL"]);
     assert.equal(props(lambda, "ApiInvokePermission").Principal, "apigateway.amazonaws.com");
@@ -305,7 +319,11 @@ describe("fargate template: load balancer, network, scaling", () => {
     assert.equal(https.Properties!.Protocol, "HTTPS");
     assert.deepEqual(https.Properties!.Certificates, [{ CertificateArn: { Ref: "CertificateArn" } }]);
     assert.match(str(https.Properties!.SslPolicy), /TLS13/);
-    const [cond, withCert, withoutCert] = (props(fargate, "HttpListener").DefaultActions as JsonObject)["Fn::If"] as [string, JsonObject[], JsonObject[]];
+    const [cond, withCert, withoutCert] = (props(fargate, "HttpListener").DefaultActions as JsonObject)["Fn::If"] as [
+      string,
+      JsonObject[],
+      JsonObject[],
+    ];
     assert.equal(cond, "HasCertificate");
     assert.equal(withCert[0]!.Type, "redirect");
     assert.deepEqual(withCert[0]!.RedirectConfig, { Protocol: "HTTPS", Port: "443", StatusCode: "HTTP_301" });
@@ -321,15 +339,19 @@ describe("fargate template: load balancer, network, scaling", () => {
     const tg = props(fargate, "TargetGroup");
     assert.equal(tg.HealthCheckPath, "/health");
     assert.equal(tg.Port, 8080);
-    assert.deepEqual((tg.TargetGroupAttributes as JsonObject[]).find((a) => a.Key === "deregistration_delay.timeout_seconds")?.Value, { Ref: "DeregistrationDelaySeconds" });
+    assert.deepEqual((tg.TargetGroupAttributes as JsonObject[]).find((a) => a.Key === "deregistration_delay.timeout_seconds")?.Value, {
+      Ref: "DeregistrationDelaySeconds",
+    });
   });
 
   it("uses an existing VPC and subnets, or creates one; tasks in public or private subnets", () => {
     for (const p of ["VpcId", "LoadBalancerSubnetIds", "TaskSubnetIds", "TasksInPrivateSubnets"]) assert.ok(fargate.Parameters[p], p);
     assert.equal(fargate.Parameters.VpcId!.Default, "");
-    for (const r of ["Vpc", "InternetGateway", "PublicSubnet1", "PublicSubnet2", "PublicDefaultRoute"]) assert.equal(resource(fargate, r).Condition, "CreateVpc", r);
-    for (const r of ["PrivateSubnet1", "PrivateSubnet2", "NatGateway", "PrivateDefaultRoute"]) assert.equal(resource(fargate, r).Condition, "CreateNat", r);
-    const net = ((props(fargate, "Service").NetworkConfiguration as JsonObject).AwsvpcConfiguration as JsonObject);
+    for (const r of ["Vpc", "InternetGateway", "PublicSubnet1", "PublicSubnet2", "PublicDefaultRoute"])
+      assert.equal(resource(fargate, r).Condition, "CreateVpc", r);
+    for (const r of ["PrivateSubnet1", "PrivateSubnet2", "NatGateway", "PrivateDefaultRoute"])
+      assert.equal(resource(fargate, r).Condition, "CreateNat", r);
+    const net = (props(fargate, "Service").NetworkConfiguration as JsonObject).AwsvpcConfiguration as JsonObject;
     assert.deepEqual(net.AssignPublicIp, { "Fn::If": ["PrivateTasks", "DISABLED", "ENABLED"] });
     assert.ok(JSON.stringify(net.Subnets).includes("PrivateSubnet1") && JSON.stringify(net.Subnets).includes("TaskSubnetIds"));
     assert.ok(fargate.Rules?.ExistingVpcNeedsSubnets && fargate.Rules.PrivateTasksInExistingVpcNeedSubnets);
@@ -345,7 +367,11 @@ describe("fargate template: load balancer, network, scaling", () => {
     assert.deepEqual(props(fargate, "Service").DesiredCount, { Ref: "MinTasks" });
     const metrics = Object.values(fargate.Resources)
       .filter((r) => r.Type === "AWS::ApplicationAutoScaling::ScalingPolicy")
-      .map((r) => ((r.Properties!.TargetTrackingScalingPolicyConfiguration as JsonObject).PredefinedMetricSpecification as JsonObject).PredefinedMetricType);
+      .map(
+        (r) =>
+          ((r.Properties!.TargetTrackingScalingPolicyConfiguration as JsonObject).PredefinedMetricSpecification as JsonObject)
+            .PredefinedMetricType,
+      );
     assert.deepEqual(metrics.sort(), ["ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization"]);
   });
 
@@ -371,31 +397,47 @@ describe("deploy hardening (issue 14, findings 14-18)", () => {
     const rule = fargate.Rules!.HttpsOrExplicitPlainHttp as JsonObject;
     assert.deepEqual(rule.RuleCondition, { "Fn::Equals": [{ Ref: "CertificateArn" }, ""] });
     const assertion = (rule.Assertions as JsonObject[])[0]!.Assert;
-    assert.deepEqual(assertion, { "Fn::Or": [{ "Fn::Equals": [{ Ref: "LoadBalancerScheme" }, "internal"] }, { "Fn::Equals": [{ Ref: "AllowPlainHttp" }, "true"] }] });
+    assert.deepEqual(assertion, {
+      "Fn::Or": [{ "Fn::Equals": [{ Ref: "LoadBalancerScheme" }, "internal"] }, { "Fn::Equals": [{ Ref: "AllowPlainHttp" }, "true"] }],
+    });
     assert.equal(fargate.Parameters.AllowPlainHttp!.Default, "false");
   });
 
   it("fargate: egress to the database and Redis opens only when they are configured, to their group or port", () => {
-    const egress = Object.entries(fargate.Resources).filter(([, r]) => r.Type === "AWS::EC2::SecurityGroupEgress" && r.Properties!.GroupId && JSON.stringify(r.Properties!.GroupId).includes("TaskSecurityGroup"));
+    const egress = Object.entries(fargate.Resources).filter(
+      ([, r]) =>
+        r.Type === "AWS::EC2::SecurityGroupEgress" &&
+        r.Properties!.GroupId &&
+        JSON.stringify(r.Properties!.GroupId).includes("TaskSecurityGroup"),
+    );
     const byName = Object.fromEntries(egress);
     assert.deepEqual(Object.keys(byName).sort(), ["TasksToDatabaseGroup", "TasksToDatabasePort", "TasksToRedisGroup", "TasksToRedisPort"]);
     assert.deepEqual(byName.TasksToDatabaseGroup!.Properties!.DestinationSecurityGroupId, { Ref: "DatabaseSecurityGroupId" });
     assert.deepEqual(byName.TasksToDatabasePort!.Properties!.FromPort, { Ref: "DatabasePort" });
     assert.deepEqual(byName.TasksToRedisGroup!.Properties!.DestinationSecurityGroupId, { Ref: "RedisSecurityGroupId" });
     for (const [n, r] of egress) assert.ok(r.Condition, `${n} is conditional`);
-    assert.deepEqual(fargate.Conditions.DatabaseByPort, { "Fn::And": [{ Condition: "HasDatabaseSecret" }, { "Fn::Equals": [{ Ref: "DatabaseSecurityGroupId" }, ""] }] });
+    assert.deepEqual(fargate.Conditions.DatabaseByPort, {
+      "Fn::And": [{ Condition: "HasDatabaseSecret" }, { "Fn::Equals": [{ Ref: "DatabaseSecurityGroupId" }, ""] }],
+    });
     assert.deepEqual([fargate.Parameters.DatabasePort!.Default, fargate.Parameters.RedisPort!.Default], [5432, 6379]);
     // By default only HTTPS leaves the tasks.
-    assert.deepEqual((props(fargate, "TaskSecurityGroup").SecurityGroupEgress as JsonObject[]).map((e) => e.FromPort), [443]);
+    assert.deepEqual(
+      (props(fargate, "TaskSecurityGroup").SecurityGroupEgress as JsonObject[]).map((e) => e.FromPort),
+      [443],
+    );
   });
 
   it("fargate: ADMIN_API_KEY, METRICS_API_KEY and REDIS_URL come from Secrets Manager ARNs", () => {
     const container = (props(fargate, "TaskDefinition").ContainerDefinitions as JsonObject[])[0]!;
     const secrets = (container.Secrets as Json[]).flatMap(branches) as JsonObject[];
     assert.deepEqual(secrets.map((x) => [x.Name, (x.ValueFrom as JsonObject).Ref]).sort(), [
-      ["ADMIN_API_KEY", "AdminApiKeySecretArn"], ["DATABASE_URL", "DatabaseUrlSecretArn"], ["METRICS_API_KEY", "MetricsApiKeySecretArn"], ["REDIS_URL", "RedisUrlSecretArn"],
+      ["ADMIN_API_KEY", "AdminApiKeySecretArn"],
+      ["DATABASE_URL", "DatabaseUrlSecretArn"],
+      ["METRICS_API_KEY", "MetricsApiKeySecretArn"],
+      ["REDIS_URL", "RedisUrlSecretArn"],
     ]);
-    for (const [, name] of secrets.map((x) => [x.Name, x.Name] as const)) assert.ok(CONFIG_VARIABLES.includes(name as string), `${str(name)} is read by the gateway`);
+    for (const [, name] of secrets.map((x) => [x.Name, x.Name] as const))
+      assert.ok(CONFIG_VARIABLES.includes(name as string), `${str(name)} is read by the gateway`);
     for (const p of ["AdminApiKeySecretArn", "MetricsApiKeySecretArn", "RedisUrlSecretArn", "DatabaseUrlSecretArn"]) {
       assert.match(str(fargate.Parameters[p]!.AllowedPattern), /secretsmanager/, `${p} takes a secret ARN`);
     }
@@ -404,7 +446,10 @@ describe("deploy hardening (issue 14, findings 14-18)", () => {
   it("fargate: /admin and /metrics are answered 404 at the load balancer unless ExposeAdminAndMetrics", () => {
     assert.equal(fargate.Parameters.ExposeAdminAndMetrics!.Default, "false");
     const rules = Object.values(fargate.Resources).filter((r) => r.Type === "AWS::ElasticLoadBalancingV2::ListenerRule");
-    assert.deepEqual(rules.map((r) => [r.Condition, (r.Properties!.ListenerArn as JsonObject).Ref]).sort(), [["HideAdminOnHttp", "HttpListener"], ["HideAdminOnHttps", "HttpsListener"]]);
+    assert.deepEqual(rules.map((r) => [r.Condition, (r.Properties!.ListenerArn as JsonObject).Ref]).sort(), [
+      ["HideAdminOnHttp", "HttpListener"],
+      ["HideAdminOnHttps", "HttpsListener"],
+    ]);
     for (const r of rules) {
       const paths = ((r.Properties!.Conditions as JsonObject[])[0]!.PathPatternConfig as JsonObject).Values as string[];
       for (const path of ["/admin", "/admin/*", "/metrics"]) assert.ok(paths.includes(path), path);
@@ -423,10 +468,20 @@ describe("deploy hardening (issue 14, findings 14-18)", () => {
   it("lambda: reserved concurrency by default, throttled API Gateway stage and usage plan", () => {
     assert.ok(Number(lambda.Parameters.ReservedConcurrency!.Default) > 0, "a cap by default");
     const stage = props(lambda, "ApiStage");
-    assert.deepEqual(stage.MethodSettings, [{ ResourcePath: "/*", HttpMethod: "*", ThrottlingRateLimit: { Ref: "ApiThrottleRateLimit" }, ThrottlingBurstLimit: { Ref: "ApiThrottleBurstLimit" } }]);
+    assert.deepEqual(stage.MethodSettings, [
+      {
+        ResourcePath: "/*",
+        HttpMethod: "*",
+        ThrottlingRateLimit: { Ref: "ApiThrottleRateLimit" },
+        ThrottlingBurstLimit: { Ref: "ApiThrottleBurstLimit" },
+      },
+    ]);
     const plan = resource(lambda, "ApiUsagePlan");
     assert.equal(plan.Condition, "UseApiGateway");
-    assert.deepEqual(plan.Properties!.Throttle, { RateLimit: { Ref: "ApiThrottleRateLimit" }, BurstLimit: { Ref: "ApiThrottleBurstLimit" } });
+    assert.deepEqual(plan.Properties!.Throttle, {
+      RateLimit: { Ref: "ApiThrottleRateLimit" },
+      BurstLimit: { Ref: "ApiThrottleBurstLimit" },
+    });
     assert.deepEqual(plan.Properties!.ApiStages, [{ ApiId: { Ref: "RestApi" }, Stage: { Ref: "ApiStage" } }]);
   });
 
@@ -450,8 +505,17 @@ describe("batch inference resources (issue 20)", () => {
       assert.equal(bucket.Condition, "BatchEnabled");
       assert.equal(t.Parameters.EnableBatch!.Default, "false");
       const p = bucket.Properties!;
-      assert.equal(((p.BucketEncryption as JsonObject).ServerSideEncryptionConfiguration as JsonObject[])[0]!.ServerSideEncryptionByDefault !== undefined, true);
-      assert.deepEqual(p.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      assert.equal(
+        ((p.BucketEncryption as JsonObject).ServerSideEncryptionConfiguration as JsonObject[])[0]!.ServerSideEncryptionByDefault !==
+          undefined,
+        true,
+      );
+      assert.deepEqual(p.PublicAccessBlockConfiguration, {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
       const rule = ((p.LifecycleConfiguration as JsonObject).Rules as JsonObject[])[0]!;
       assert.deepEqual([rule.Status, rule.ExpirationInDays], ["Enabled", { Ref: "BatchRetentionDays" }]);
       const deny = ((props(t, "BatchBucketPolicy").PolicyDocument as JsonObject).Statement as JsonObject[])[0]!;
@@ -465,10 +529,17 @@ describe("batch inference resources (issue 20)", () => {
       assert.deepEqual((trust.Condition as JsonObject).StringEquals, { "aws:SourceAccount": { Ref: "AWS::AccountId" } });
       assert.match(str(((trust.Condition as JsonObject).ArnEquals as JsonObject)["aws:SourceArn"]), /model-invocation-job\/\*/);
       const statements = policyStatements(t).filter((s) => s.role === "BatchServiceRole");
-      assert.deepEqual([...new Set(statements.flatMap((s) => s.Action))].sort(), ["bedrock:InvokeModel", "s3:GetObject", "s3:ListBucket", "s3:PutObject"]);
+      assert.deepEqual([...new Set(statements.flatMap((s) => s.Action))].sort(), [
+        "bedrock:InvokeModel",
+        "s3:GetObject",
+        "s3:ListBucket",
+        "s3:PutObject",
+      ]);
       const objects = statements.find((s) => s.Action.includes("s3:GetObject"))!;
       assert.deepEqual(objects.Resource, [{ "Fn::Sub": "${BatchBucket.Arn}/bedrock-gateway/batches/*" }]);
-      assert.deepEqual(statements.find((s) => s.Action.includes("s3:ListBucket"))!.Condition, { StringLike: { "s3:prefix": "bedrock-gateway/batches/*" } });
+      assert.deepEqual(statements.find((s) => s.Action.includes("s3:ListBucket"))!.Condition, {
+        StringLike: { "s3:prefix": "bedrock-gateway/batches/*" },
+      });
       const pass = policyStatements(t).find((s) => s.Action.includes("iam:PassRole"))!;
       assert.deepEqual(pass.Resource, [{ "Fn::GetAtt": ["BatchServiceRole", "Arn"] }]);
       assert.deepEqual(pass.Condition, { StringEquals: { "iam:PassedToService": "bedrock.amazonaws.com" } });

@@ -22,7 +22,13 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const exec = promisify(execFile);
 const ADMIN_KEY = "demo-admin-key";
 
-const files = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)];
+const files = [
+  "README.md",
+  ...readdirSync(join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 const blocks: DocBlock[] = files.flatMap((f) => docBlocks(f, readFileSync(join(ROOT, f), "utf8")));
 
 describe("doc examples run against the demo", () => {
@@ -30,7 +36,8 @@ describe("doc examples run against the demo", () => {
   let env: NodeJS.ProcessEnv;
   const dataDir = mkdtempSync(join(tmpdir(), "bgw-doc-tests-"));
   const scratch = join(ROOT, ".cache", "doc-tests", String(process.pid));
-  const local = (code: string) => code.replace(/http:\/\/localhost:8080/g, demo.url).replace(/localhost:8080/g, demo.url.replace("http://", ""));
+  const local = (code: string) =>
+    code.replace(/http:\/\/localhost:8080/g, demo.url).replace(/localhost:8080/g, demo.url.replace("http://", ""));
 
   before(async () => {
     demo = await startDemo({ port: 0, logLevel: "silent", env: { DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN_KEY } });
@@ -55,7 +62,10 @@ describe("doc examples run against the demo", () => {
   });
 
   it("every code block follows the convention (docs/contributing.md)", () => {
-    assert.deepEqual(blocks.filter((b) => b.problem).map((b) => `${b.file}:${b.line}: ${b.problem}`), []);
+    assert.deepEqual(
+      blocks.filter((b) => b.problem).map((b) => `${b.file}:${b.line}: ${b.problem}`),
+      [],
+    );
     assert.ok(blocks.filter((b) => b.action === "shell" || b.action === "node").length >= 10, "the docs have runnable examples");
   });
 
@@ -74,26 +84,45 @@ describe("doc examples run against the demo", () => {
       if (b.action === "shell") {
         const file = join(scratch, `block-${b.line}.sh`);
         writeFileSync(file, `set -euo pipefail\ncurl() { command curl --fail-with-body -sS "$@"; }\n${local(b.code)}\n`);
-        const r = await exec("bash", [file], { cwd: ROOT, env, timeout: 200_000, maxBuffer: 16 * 1024 * 1024 }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+        const r = await exec("bash", [file], { cwd: ROOT, env, timeout: 200_000, maxBuffer: 16 * 1024 * 1024 }).catch(
+          (e: { code: number; stdout: string; stderr: string }) => e,
+        );
         assert.ok(!("code" in r) || r.code === 0, `${where} failed:\n${r.stdout}\n${r.stderr}`);
         return;
       }
       if (b.action === "node") {
-        const file = join(scratch, `block-${b.file.replace(/\W/g, "_")}-${b.line}.${b.lang.startsWith("j") || b.lang === "mjs" ? "mjs" : "mts"}`);
+        const file = join(
+          scratch,
+          `block-${b.file.replace(/\W/g, "_")}-${b.line}.${b.lang.startsWith("j") || b.lang === "mjs" ? "mjs" : "mts"}`,
+        );
         writeFileSync(file, local(b.code));
-        const r = await exec(process.execPath, [file], { cwd: ROOT, env, timeout: 200_000, maxBuffer: 16 * 1024 * 1024 }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+        const r = await exec(process.execPath, [file], { cwd: ROOT, env, timeout: 200_000, maxBuffer: 16 * 1024 * 1024 }).catch(
+          (e: { code: number; stdout: string; stderr: string }) => e,
+        );
         assert.ok(!("code" in r) || r.code === 0, `${where} failed:\n${r.stdout}\n${r.stderr}`);
         return;
       }
       // server: the block's last command starts a server; it must answer /health, then stop on SIGTERM.
-      const command = b.code.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#")).at(-1)!;
+      const command = b.code
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith("#"))
+        .at(-1)!;
       const port = await freePort();
-      const child = spawn("bash", ["-c", `exec ${command}`], { cwd: ROOT, env: { ...env, PORT: String(port), DATA_DIR: join(dataDir, `server-${b.line}`) }, stdio: "ignore", detached: true });
+      const child = spawn("bash", ["-c", `exec ${command}`], {
+        cwd: ROOT,
+        env: { ...env, PORT: String(port), DATA_DIR: join(dataDir, `server-${b.line}`) },
+        stdio: "ignore",
+        detached: true,
+      });
       try {
         const end = Date.now() + 60_000;
         let ok = false;
         while (!ok && Date.now() < end && child.exitCode === null) {
-          ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status === 200, () => false);
+          ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+            (r) => r.status === 200,
+            () => false,
+          );
           if (!ok) await new Promise((r) => setTimeout(r, 200));
         }
         assert.ok(ok, `${where}: \`${command}\` did not answer /health (exit ${child.exitCode})`);

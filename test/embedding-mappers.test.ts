@@ -2,9 +2,19 @@
 // classification, dimensions, base64 encoding and the order-keeping concurrent map.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { buildCohereEmbedBody, cohereEmbedV3, cohereEmbedV4, parseCohereEmbedResponse } from "../src/bedrock/embeddings/cohere-embeddings.ts";
+import {
+  buildCohereEmbedBody,
+  cohereEmbedV3,
+  cohereEmbedV4,
+  parseCohereEmbedResponse,
+} from "../src/bedrock/embeddings/cohere-embeddings.ts";
 import { EMBEDDING_FAMILIES } from "../src/bedrock/embeddings/embedding-families.ts";
-import { buildNovaEmbeddingBody, novaEmbeddings, novaPurpose, parseNovaEmbeddingResponse } from "../src/bedrock/embeddings/nova-embeddings.ts";
+import {
+  buildNovaEmbeddingBody,
+  novaEmbeddings,
+  novaPurpose,
+  parseNovaEmbeddingResponse,
+} from "../src/bedrock/embeddings/nova-embeddings.ts";
 import { buildTitanMultimodalBody, titanMultimodal } from "../src/bedrock/embeddings/titan-multimodal-embeddings.ts";
 import { buildTitanTextBody, parseTitanTextResponse, titanTextV1, titanTextV2 } from "../src/bedrock/embeddings/titan-text-embeddings.ts";
 import { familyFor } from "../src/bedrock/family-table.ts";
@@ -26,10 +36,19 @@ describe("Titan embeddings mapping", () => {
   });
 
   it("reads embedding and inputTextTokenCount, or embeddingsByType.float", () => {
-    assert.deepEqual(parseTitanTextResponse({ embedding: [0.1, 0.2], inputTextTokenCount: 3, embeddingsByType: { float: [0.1, 0.2] } }), { vectors: [[0.1, 0.2]], inputTokens: 3 });
+    assert.deepEqual(parseTitanTextResponse({ embedding: [0.1, 0.2], inputTextTokenCount: 3, embeddingsByType: { float: [0.1, 0.2] } }), {
+      vectors: [[0.1, 0.2]],
+      inputTokens: 3,
+    });
     assert.deepEqual(parseTitanTextResponse({ embeddingsByType: { float: [0.5] } }), { vectors: [[0.5]], inputTokens: undefined });
-    assert.throws(() => parseTitanTextResponse({ embeddingsByType: { binary: [1] } }), (e: unknown) => e instanceof GatewayError && e.status === 502);
-    assert.throws(() => parseTitanTextResponse({ embedding: "nope" }), (e: unknown) => e instanceof GatewayError && e.code === "upstream_invalid_response");
+    assert.throws(
+      () => parseTitanTextResponse({ embeddingsByType: { binary: [1] } }),
+      (e: unknown) => e instanceof GatewayError && e.status === 502,
+    );
+    assert.throws(
+      () => parseTitanTextResponse({ embedding: "nope" }),
+      (e: unknown) => e instanceof GatewayError && e.code === "upstream_invalid_response",
+    );
   });
 });
 
@@ -53,8 +72,14 @@ describe("Cohere embeddings mapping", () => {
   });
 
   it("reads embeddings by type and the older bare list, and checks the count", () => {
-    assert.deepEqual(parseCohereEmbedResponse({ id: "1", embeddings: { float: [[1], [2]] }, texts: ["a", "b"], response_type: "embeddings_by_type" }, 2), { vectors: [[1], [2]], inputTokens: undefined });
-    assert.deepEqual(parseCohereEmbedResponse({ id: "1", embeddings: [[3]], texts: ["a"], response_type: "embeddings_floats" }, 1).vectors, [[3]]);
+    assert.deepEqual(
+      parseCohereEmbedResponse({ id: "1", embeddings: { float: [[1], [2]] }, texts: ["a", "b"], response_type: "embeddings_by_type" }, 2),
+      { vectors: [[1], [2]], inputTokens: undefined },
+    );
+    assert.deepEqual(
+      parseCohereEmbedResponse({ id: "1", embeddings: [[3]], texts: ["a"], response_type: "embeddings_floats" }, 1).vectors,
+      [[3]],
+    );
     assert.throws(() => parseCohereEmbedResponse({ embeddings: [[3]] }, 2), /1 embeddings for 2 inputs/);
   });
 });
@@ -64,9 +89,19 @@ describe("Nova embeddings mapping", () => {
     assert.deepEqual(buildNovaEmbeddingBody(["hi"], { dimensions: 1024, inputType: "search_query" }), {
       schemaVersion: "nova-multimodal-embed-v1",
       taskType: "SINGLE_EMBEDDING",
-      singleEmbeddingParams: { embeddingPurpose: "GENERIC_RETRIEVAL", embeddingDimension: 1024, text: { truncationMode: "NONE", value: "hi" } },
+      singleEmbeddingParams: {
+        embeddingPurpose: "GENERIC_RETRIEVAL",
+        embeddingDimension: 1024,
+        text: { truncationMode: "NONE", value: "hi" },
+      },
     });
-    assert.equal(Object.hasOwn((novaEmbeddings.buildBody(["x"], opts) as { singleEmbeddingParams: object }).singleEmbeddingParams, "embeddingDimension"), false);
+    assert.equal(
+      Object.hasOwn(
+        (novaEmbeddings.buildBody(["x"], opts) as { singleEmbeddingParams: object }).singleEmbeddingParams,
+        "embeddingDimension",
+      ),
+      false,
+    );
     assert.deepEqual(
       ["search_document", "search_query", "classification", "clustering"].map((t) => novaPurpose(t as "search_document")),
       ["GENERIC_INDEX", "GENERIC_RETRIEVAL", "CLASSIFICATION", "CLUSTERING"],
@@ -74,7 +109,10 @@ describe("Nova embeddings mapping", () => {
   });
 
   it("reads the embeddings list", () => {
-    assert.deepEqual(parseNovaEmbeddingResponse({ embeddings: [{ embeddingType: "TEXT", embedding: [0.25, -0.5] }] }, 1), { vectors: [[0.25, -0.5]], inputTokens: undefined });
+    assert.deepEqual(parseNovaEmbeddingResponse({ embeddings: [{ embeddingType: "TEXT", embedding: [0.25, -0.5] }] }, 1), {
+      vectors: [[0.25, -0.5]],
+      inputTokens: undefined,
+    });
   });
 });
 

@@ -21,7 +21,11 @@ function decodeBase64Float32(b64: string): number[] {
 }
 
 async function post(gw: TestGateway, body: unknown) {
-  const res = await gw.request("/v1/embeddings", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await gw.request("/v1/embeddings", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 
@@ -39,8 +43,14 @@ describe("POST /v1/embeddings", () => {
     // The SDK's default: it asks for base64 and decodes the float32 bytes itself.
     const viaBase64 = await gw.openai.embeddings.create({ model: TITAN_V2, input });
     assert.equal(gw.fake.calls("InvokeModel").at(-1)?.status, 200);
-    assert.deepEqual(viaBase64.data.map((d) => d.embedding), floats.data.map((d) => d.embedding));
-    assert.deepEqual(floats.data.map((d) => d.embedding), input.map((t) => fakeVector(t, 1024)));
+    assert.deepEqual(
+      viaBase64.data.map((d) => d.embedding),
+      floats.data.map((d) => d.embedding),
+    );
+    assert.deepEqual(
+      floats.data.map((d) => d.embedding),
+      input.map((t) => fakeVector(t, 1024)),
+    );
 
     const raw = await post(gw, { model: TITAN_V2, input, encoding_format: "base64" });
     assert.equal(typeof raw.body.data[0].embedding, "string");
@@ -63,8 +73,14 @@ describe("POST /v1/embeddings", () => {
     const input = Array.from({ length: 60 }, (_, i) => `document number ${i}`);
     const res = await gw.openai.embeddings.create({ model: TITAN_V2, input, encoding_format: "float" });
     assert.equal(gw.fake.calls("InvokeModel").length, 60, "Titan takes one text per call");
-    assert.deepEqual(res.data.map((d) => d.index), input.map((_, i) => i));
-    assert.deepEqual(res.data.map((d) => d.embedding), input.map((t) => fakeVector(t, 1024)));
+    assert.deepEqual(
+      res.data.map((d) => d.index),
+      input.map((_, i) => i),
+    );
+    assert.deepEqual(
+      res.data.map((d) => d.embedding),
+      input.map((t) => fakeVector(t, 1024)),
+    );
   });
 
   it("chunks Cohere input into calls of at most 96 texts, in order", async () => {
@@ -72,10 +88,19 @@ describe("POST /v1/embeddings", () => {
     const res = await gw.openai.embeddings.create({ model: COHERE_V3, input, encoding_format: "float" });
     const calls = gw.fake.calls("InvokeModel");
     assert.equal(calls.length, Math.ceil(200 / 96));
-    assert.deepEqual(calls.map((c) => c.body.texts.length).sort((a, b) => b - a), [96, 96, 8]);
+    assert.deepEqual(
+      calls.map((c) => c.body.texts.length).sort((a, b) => b - a),
+      [96, 96, 8],
+    );
     assert.deepEqual(calls.flatMap((c) => c.body.texts).sort(), [...input].sort());
-    assert.deepEqual(res.data.map((d) => d.embedding), input.map((t) => fakeVector(t, 1024)));
-    assert.ok(calls.every((c) => c.body.input_type === "search_document"), "search_document by default");
+    assert.deepEqual(
+      res.data.map((d) => d.embedding),
+      input.map((t) => fakeVector(t, 1024)),
+    );
+    assert.ok(
+      calls.every((c) => c.body.input_type === "search_document"),
+      "search_document by default",
+    );
   });
 
   it("passes the input_type extra field to Cohere and maps it to Nova's embedding purpose", async () => {
@@ -133,7 +158,14 @@ describe("POST /v1/embeddings", () => {
     assert.deepEqual(one.data[0]!.embedding, fakeVector("Hello world", 1024));
     await gw.openai.embeddings.create({ model: COHERE_V3, input: [[9906, 1917], [15339], [71647, 527, 23728]] });
     assert.deepEqual(gw.fake.lastCall("InvokeModel")?.body.texts, ["Hello world", "hello", " embeddings are vectors"]);
-    await post(gw, { model: COHERE_V3, input: [[13225, 2375], [174989, 553, 52254]], token_encoding: "o200k_base" });
+    await post(gw, {
+      model: COHERE_V3,
+      input: [
+        [13225, 2375],
+        [174989, 553, 52254],
+      ],
+      token_encoding: "o200k_base",
+    });
     assert.deepEqual(gw.fake.lastCall("InvokeModel")?.body.texts, ["Hello world", " embeddings are vectors"]);
 
     const bad = await post(gw, { model: COHERE_V3, input: [[9906], [150000]] });
@@ -163,7 +195,10 @@ describe("POST /v1/embeddings", () => {
 
   it("estimates usage only when Bedrock reports no count, and says so in the log", async () => {
     gw.fake.onInvoke((id, body, model) => ({ ...defaultInvoke(id, body, model), headers: {} }));
-    const res = await gw.openai.embeddings.create({ model: COHERE_V3, input: ["twelve chars", "x"] }, { headers: { "x-request-id": "emb-est-1" } });
+    const res = await gw.openai.embeddings.create(
+      { model: COHERE_V3, input: ["twelve chars", "x"] },
+      { headers: { "x-request-id": "emb-est-1" } },
+    );
     assert.deepEqual(res.usage, { prompt_tokens: 3 + 1, total_tokens: 4 });
     assert.equal(gw.logs.find((l) => l.requestId === "emb-est-1")?.tokensEstimated, true);
   });

@@ -10,7 +10,11 @@ import type { TestGateway } from "./helpers/gateway.ts";
 const TITAN_V2 = "amazon.titan-embed-text-v2:0";
 
 async function expectError(gw: TestGateway, body: unknown, status: number, code: string | null, param?: string | null) {
-  const res = await gw.request("/v1/embeddings", { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  const res = await gw.request("/v1/embeddings", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   assert.equal(res.status, status, text);
   const json = JSON.parse(text);
@@ -71,7 +75,13 @@ describe("embeddings errors", () => {
     assert.match(image.message, /image model.*\/v1\/images\/generations/);
     await expectError(gw, { model: "cohere.rerank-v3-5:0", input: "x" }, 400, "model_not_supported", "model");
     await expectError(gw, { model: "no-such-embedder", input: "x" }, 404, "model_not_found", "model");
-    const arn = await expectError(gw, { model: "arn:aws:bedrock:us-east-1:111122223333:provisioned-model/abc123", input: "x" }, 400, "model_not_supported", "model");
+    const arn = await expectError(
+      gw,
+      { model: "arn:aws:bedrock:us-east-1:111122223333:provisioned-model/abc123", input: "x" },
+      400,
+      "model_not_supported",
+      "model",
+    );
     assert.match(arn.message, /no embeddings mapping/);
     assert.equal(gw.fake.calls("InvokeModel").length, 0);
     await assert.rejects(gw.openai.embeddings.create({ model: "amazon.nova-lite-v1:0", input: "x" }), (err: unknown) => {
@@ -89,7 +99,11 @@ describe("embeddings errors", () => {
     await expectError(gw, "{not json", 400, "invalid_json");
     await expectError(gw, "[1,2]", 400, "invalid_type");
     // OpenAI SDKs may send null for "not set".
-    const ok = await gw.request("/v1/embeddings", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: TITAN_V2, input: "x", dimensions: null, encoding_format: null, user: "u1" }) });
+    const ok = await gw.request("/v1/embeddings", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: TITAN_V2, input: "x", dimensions: null, encoding_format: null, user: "u1" }),
+    });
     assert.equal(ok.status, 200);
   });
 
@@ -100,13 +114,25 @@ describe("embeddings errors", () => {
   });
 
   it("maps Bedrock errors: throttling → 429, access denied → 403, a broken body → 502", async () => {
-    gw.fake.onInvoke(() => ({ error: { exception: "ThrottlingException", message: "Too many requests, please wait before trying again.", status: 429 } }));
-    const throttled = await gw.request("/v1/embeddings", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: TITAN_V2, input: ["a", "b", "c"] }) });
+    gw.fake.onInvoke(() => ({
+      error: { exception: "ThrottlingException", message: "Too many requests, please wait before trying again.", status: 429 },
+    }));
+    const throttled = await gw.request("/v1/embeddings", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: TITAN_V2, input: ["a", "b", "c"] }),
+    });
     assert.equal(throttled.status, 429);
     assert.equal(throttled.headers.get("x-should-retry"), "true");
     assert.equal(((await throttled.json()) as any).error.code, "rate_limit_exceeded");
 
-    gw.fake.onInvoke(() => ({ error: { exception: "AccessDeniedException", message: "You don't have access to the model with the specified model ID.", status: 403 } }));
+    gw.fake.onInvoke(() => ({
+      error: {
+        exception: "AccessDeniedException",
+        message: "You don't have access to the model with the specified model ID.",
+        status: 403,
+      },
+    }));
     await expectError(gw, { model: TITAN_V2, input: "x" }, 403, "bedrock_access_denied");
 
     gw.fake.onInvoke(() => ({ body: { vector: [1, 2, 3] } }));

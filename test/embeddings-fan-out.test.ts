@@ -30,7 +30,10 @@ describe("embeddings fan-out", () => {
       const res = await gw.openai.embeddings.create({ model, input, dimensions: 256 });
       assert.equal(peak, 4);
       assert.equal(gw.fake.calls("InvokeModel").length, 24);
-      assert.deepEqual(res.data.map((d) => d.embedding), input.map((t) => fakeVector(t, 256)));
+      assert.deepEqual(
+        res.data.map((d) => d.embedding),
+        input.map((t) => fakeVector(t, 256)),
+      );
     });
   }
 
@@ -73,7 +76,10 @@ describe("embeddings fan-out when the client goes away", () => {
       await new Promise((r) => setTimeout(r, 300));
       const calls = gw.fake.calls("InvokeModel");
       assert.equal(calls.length, 4, "only the first wave was sent");
-      assert.ok(calls.every((c) => c.clientClosedAt !== undefined), "the calls in flight were cancelled");
+      assert.ok(
+        calls.every((c) => c.clientClosedAt !== undefined),
+        "the calls in flight were cancelled",
+      );
     } finally {
       await gw.close();
     }
@@ -85,7 +91,10 @@ describe("EMBEDDINGS_CONCURRENCY", () => {
     assert.equal(loadConfig({ API_KEY: "k" }).embeddings.concurrency, 16);
     assert.equal(loadConfig({ API_KEY: "k", EMBEDDINGS_CONCURRENCY: "64" }).embeddings.concurrency, 64);
     for (const bad of ["0", "300", "2.5", "many"]) {
-      assert.throws(() => loadConfig({ API_KEY: "k", EMBEDDINGS_CONCURRENCY: bad }), (e: unknown) => e instanceof ConfigError && /EMBEDDINGS_CONCURRENCY/.test(e.message));
+      assert.throws(
+        () => loadConfig({ API_KEY: "k", EMBEDDINGS_CONCURRENCY: bad }),
+        (e: unknown) => e instanceof ConfigError && /EMBEDDINGS_CONCURRENCY/.test(e.message),
+      );
     }
   });
 });

@@ -3,8 +3,23 @@
 // must accept what they send (SigV4 for `s3` and `bedrock`, aws-chunked uploads with checksums).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { BedrockClient, CreateModelInvocationJobCommand, GetModelInvocationJobCommand, ListModelInvocationJobsCommand, StopModelInvocationJobCommand, ValidationException } from "@aws-sdk/client-bedrock";
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import {
+  BedrockClient,
+  CreateModelInvocationJobCommand,
+  GetModelInvocationJobCommand,
+  ListModelInvocationJobsCommand,
+  StopModelInvocationJobCommand,
+  ValidationException,
+} from "@aws-sdk/client-bedrock";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { startFakeBedrock, TEST_CREDENTIALS } from "./fake-bedrock/fake-bedrock.ts";
 import type { FakeBedrock } from "./fake-bedrock/fake-bedrock.ts";
@@ -20,7 +35,13 @@ describe("S3 and batch job doubles with the official AWS SDK", () => {
     fake.s3.createBucket(BUCKET);
     fake.s3.pageSize = 2;
     s3 = new S3Client({ region: "us-east-1", endpoint: fake.url, forcePathStyle: true, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
-    bedrock = new BedrockClient({ region: "us-east-1", endpoint: fake.url, credentials: TEST_CREDENTIALS, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+    bedrock = new BedrockClient({
+      region: "us-east-1",
+      endpoint: fake.url,
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler(),
+    });
   });
   after(async () => {
     s3.destroy();
@@ -48,15 +69,29 @@ describe("S3 and batch job doubles with the official AWS SDK", () => {
   });
 
   it("S3: a wrong secret is refused with SignatureDoesNotMatch, an unknown bucket with NoSuchBucket", async () => {
-    const wrong = new S3Client({ region: "us-east-1", endpoint: fake.url, forcePathStyle: true, credentials: { ...TEST_CREDENTIALS, secretAccessKey: "not-the-secret" }, maxAttempts: 1 });
-    await assert.rejects(wrong.send(new GetObjectCommand({ Bucket: BUCKET, Key: "b/x.jsonl" })), (e) => e instanceof S3ServiceException && e.name === "SignatureDoesNotMatch");
+    const wrong = new S3Client({
+      region: "us-east-1",
+      endpoint: fake.url,
+      forcePathStyle: true,
+      credentials: { ...TEST_CREDENTIALS, secretAccessKey: "not-the-secret" },
+      maxAttempts: 1,
+    });
+    await assert.rejects(
+      wrong.send(new GetObjectCommand({ Bucket: BUCKET, Key: "b/x.jsonl" })),
+      (e) => e instanceof S3ServiceException && e.name === "SignatureDoesNotMatch",
+    );
     wrong.destroy();
-    await assert.rejects(s3.send(new GetObjectCommand({ Bucket: "no-such-bucket", Key: "x" })), (e) => e instanceof S3ServiceException && e.name === "NoSuchBucket");
+    await assert.rejects(
+      s3.send(new GetObjectCommand({ Bucket: "no-such-bucket", Key: "x" })),
+      (e) => e instanceof S3ServiceException && e.name === "NoSuchBucket",
+    );
   });
 
   it("batch jobs: create (idempotent), get through to Completed with output records, list, stop, minimum records", async () => {
     fake.batch.script.delayMs = 400;
-    const records = Array.from({ length: 100 }, (_, i) => JSON.stringify({ recordId: `R${i}`, modelInput: { messages: [{ role: "user", content: [{ text: `q${i}` }] }] } })).join("\n");
+    const records = Array.from({ length: 100 }, (_, i) =>
+      JSON.stringify({ recordId: `R${i}`, modelInput: { messages: [{ role: "user", content: [{ text: `q${i}` }] }] } }),
+    ).join("\n");
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "jobs/in/records.jsonl", Body: records }));
     const input = {
       jobName: "fidelity-job",
@@ -80,7 +115,12 @@ describe("S3 and batch job doubles with the official AWS SDK", () => {
     assert.equal(job.status, "Completed");
     assert.equal(job.successRecordCount, 100);
     const jobId = jobArn!.split("/").pop();
-    const out = fake.s3.object(BUCKET, `jobs/out/${jobId}/records.jsonl.out`)!.toString().trim().split("\n").map((l) => JSON.parse(l));
+    const out = fake.s3
+      .object(BUCKET, `jobs/out/${jobId}/records.jsonl.out`)!
+      .toString()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     assert.equal(out.length, 100);
     assert.equal(out[3].recordId, "R3");
     assert.equal(out[3].modelOutput.output.message.role, "assistant");
@@ -89,14 +129,24 @@ describe("S3 and batch job doubles with the official AWS SDK", () => {
     assert.ok(listed.invocationJobSummaries!.some((s) => s.jobArn === jobArn));
 
     fake.batch.script.delayMs = 60_000;
-    const second = await bedrock.send(new CreateModelInvocationJobCommand({ ...input, clientRequestToken: "tokenfidelity2", jobName: "fidelity-job-2" }));
+    const second = await bedrock.send(
+      new CreateModelInvocationJobCommand({ ...input, clientRequestToken: "tokenfidelity2", jobName: "fidelity-job-2" }),
+    );
     await bedrock.send(new StopModelInvocationJobCommand({ jobIdentifier: second.jobArn }));
     await new Promise((r) => setTimeout(r, 150));
     assert.equal((await bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: second.jobArn }))).status, "Stopped");
 
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "jobs/small/records.jsonl", Body: records.split("\n").slice(0, 5).join("\n") }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: "jobs/small/records.jsonl", Body: records.split("\n").slice(0, 5).join("\n") }),
+    );
     await assert.rejects(
-      bedrock.send(new CreateModelInvocationJobCommand({ ...input, clientRequestToken: "tokenfidelity3", inputDataConfig: { s3InputDataConfig: { s3Uri: `s3://${BUCKET}/jobs/small/records.jsonl` } } })),
+      bedrock.send(
+        new CreateModelInvocationJobCommand({
+          ...input,
+          clientRequestToken: "tokenfidelity3",
+          inputDataConfig: { s3InputDataConfig: { s3Uri: `s3://${BUCKET}/jobs/small/records.jsonl` } },
+        }),
+      ),
       (e) => e instanceof ValidationException && /minimum of 100 records/.test(e.message),
     );
   });

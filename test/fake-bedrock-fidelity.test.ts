@@ -3,7 +3,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { BedrockClient, ListFoundationModelsCommand, ListInferenceProfilesCommand } from "@aws-sdk/client-bedrock";
-import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, ThrottlingException, ValidationException } from "@aws-sdk/client-bedrock-runtime";
+import {
+  BedrockRuntimeClient,
+  ConverseCommand,
+  ConverseStreamCommand,
+  ThrottlingException,
+  ValidationException,
+} from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { startFakeBedrock, TEST_CREDENTIALS, text, thinking, toolUse } from "./fake-bedrock/fake-bedrock.ts";
 import type { FakeBedrock } from "./fake-bedrock/fake-bedrock.ts";
@@ -14,7 +20,13 @@ describe("test double fidelity with the official AWS SDK", () => {
   before(async () => {
     fake = await startFakeBedrock();
     // The SDK defaults to HTTP/2 for this service; the double speaks HTTP/1.1 (as Bedrock also does).
-    runtime = new BedrockRuntimeClient({ region: "us-east-1", endpoint: fake.url, credentials: TEST_CREDENTIALS, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+    runtime = new BedrockRuntimeClient({
+      region: "us-east-1",
+      endpoint: fake.url,
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler(),
+    });
   });
   after(async () => {
     runtime.destroy();
@@ -66,8 +78,13 @@ describe("test double fidelity with the official AWS SDK", () => {
       runtime.send(new ConverseCommand({ modelId: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: [{ text: "x" }] }] })),
       (e: unknown) => e instanceof ThrottlingException && e.$metadata.httpStatusCode === 429,
     );
-    fake.enqueue({ content: [text("abcdefghijklmnopqrstuvwxyz")], stream: { failAfter: { events: 3, exception: "ValidationException", message: "bad mid-stream" } } });
-    const out = await runtime.send(new ConverseStreamCommand({ modelId: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: [{ text: "x" }] }] }));
+    fake.enqueue({
+      content: [text("abcdefghijklmnopqrstuvwxyz")],
+      stream: { failAfter: { events: 3, exception: "ValidationException", message: "bad mid-stream" } },
+    });
+    const out = await runtime.send(
+      new ConverseStreamCommand({ modelId: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: [{ text: "x" }] }] }),
+    );
     await assert.rejects(
       (async () => {
         for await (const _ of out.stream!) {
@@ -80,14 +97,32 @@ describe("test double fidelity with the official AWS SDK", () => {
 
   it("validates requests like Bedrock (alternation, blank text, on-demand base id)", async () => {
     const send = (modelId: string, messages: any[]) => runtime.send(new ConverseCommand({ modelId, messages }));
-    await assert.rejects(send("amazon.nova-lite-v1:0", [{ role: "assistant", content: [{ text: "x" }] }]), /must start with a user message/);
-    await assert.rejects(send("amazon.nova-lite-v1:0", [{ role: "user", content: [{ text: "a" }] }, { role: "user", content: [{ text: "b" }] }]), /alternate/);
+    await assert.rejects(
+      send("amazon.nova-lite-v1:0", [{ role: "assistant", content: [{ text: "x" }] }]),
+      /must start with a user message/,
+    );
+    await assert.rejects(
+      send("amazon.nova-lite-v1:0", [
+        { role: "user", content: [{ text: "a" }] },
+        { role: "user", content: [{ text: "b" }] },
+      ]),
+      /alternate/,
+    );
     await assert.rejects(send("amazon.nova-lite-v1:0", [{ role: "user", content: [{ text: "  " }] }]), /is blank/);
-    await assert.rejects(send("anthropic.claude-sonnet-4-5-20250929-v1:0", [{ role: "user", content: [{ text: "a" }] }]), /on-demand throughput isn’t supported/);
+    await assert.rejects(
+      send("anthropic.claude-sonnet-4-5-20250929-v1:0", [{ role: "user", content: [{ text: "a" }] }]),
+      /on-demand throughput isn’t supported/,
+    );
   });
 
   it("rejects a wrong secret key like AWS does", async () => {
-    const wrong = new BedrockRuntimeClient({ region: "us-east-1", endpoint: fake.url, credentials: { ...TEST_CREDENTIALS, secretAccessKey: "nope" }, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+    const wrong = new BedrockRuntimeClient({
+      region: "us-east-1",
+      endpoint: fake.url,
+      credentials: { ...TEST_CREDENTIALS, secretAccessKey: "nope" },
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler(),
+    });
     await assert.rejects(
       wrong.send(new ConverseCommand({ modelId: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: [{ text: "x" }] }] })),
       (e: any) => e.name === "InvalidSignatureException" && e.$metadata.httpStatusCode === 403,
@@ -102,7 +137,9 @@ describe("test double fidelity with the official AWS SDK", () => {
     const first = await cp.send(new ListInferenceProfilesCommand({ maxResults: 3, typeEquals: "SYSTEM_DEFINED" }));
     assert.equal(first.inferenceProfileSummaries!.length, 3);
     assert.ok(first.nextToken);
-    const second = await cp.send(new ListInferenceProfilesCommand({ maxResults: 3, typeEquals: "SYSTEM_DEFINED", nextToken: first.nextToken }));
+    const second = await cp.send(
+      new ListInferenceProfilesCommand({ maxResults: 3, typeEquals: "SYSTEM_DEFINED", nextToken: first.nextToken }),
+    );
     assert.notEqual(second.inferenceProfileSummaries![0]!.inferenceProfileId, first.inferenceProfileSummaries![0]!.inferenceProfileId);
     assert.ok(first.inferenceProfileSummaries![0]!.createdAt instanceof Date);
     cp.destroy();

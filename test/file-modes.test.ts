@@ -19,7 +19,11 @@ describe("data file modes", () => {
     const dataDir = join(root, "fresh", "data");
     const gw = await startGateway({ env: { DATA_DIR: dataDir } });
     try {
-      const res = await gw.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "us.amazon.nova-lite-v1:0", messages: [{ role: "user", content: "hi" }] }) });
+      const res = await gw.request("/v1/chat/completions", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "us.amazon.nova-lite-v1:0", messages: [{ role: "user", content: "hi" }] }),
+      });
       assert.equal(res.status, 200);
       await gw.runtime.usage!.flush();
       assert.equal(mode(dataDir), 0o700);

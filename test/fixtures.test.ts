@@ -28,7 +28,12 @@ interface Fixture {
   request: Record<string, unknown>;
   /** Media URL → base64 bytes, standing in for the fetched images. */
   media?: Record<string, string>;
-  expect?: { error?: { status: number; param: string | null; code: string | null }; plannedMaxTokens?: number | null; converse?: unknown; headers?: Record<string, string> };
+  expect?: {
+    error?: { status: number; param: string | null; code: string | null };
+    plannedMaxTokens?: number | null;
+    converse?: unknown;
+    headers?: Record<string, string>;
+  };
   answer?: ConverseResponse;
   answerExpect?: unknown;
   stream?: ConverseStreamEvent[];
@@ -43,7 +48,11 @@ const sealer = new ReasoningSealer([Buffer.alloc(32, 7)]);
 function codecs(): Record<string, ConversationCodec<any, any, any>> {
   let n = 0;
   // Predictable ids, and a sealer with a fixed key (its output is random: compared by opening it).
-  const responses = responsesCodec({ seal: (b) => sealer.seal(b), openReasoning: (blob) => sealer.open(blob), newId: (p) => `${p}_${++n}` });
+  const responses = responsesCodec({
+    seal: (b) => sealer.seal(b),
+    openReasoning: (blob) => sealer.open(blob),
+    newId: (p) => `${p}_${++n}`,
+  });
   return { chat: chatCodec, messages: messagesCodec, responses };
 }
 
@@ -68,10 +77,28 @@ function runCase(door: string, f: Fixture): Fixture {
     const decoded = codec.decode(structuredClone(f.request));
     out.expect!.plannedMaxTokens = planOutputTokens(decoded.settings, caps) ?? null;
     const media = new Map(Object.entries(f.media ?? {}).map(([u, b64]) => [u, Buffer.from(b64, "base64")]));
-    built = codec.build(decoded, { caps, modelName: modelOf(f), fetchedImages: media, strictParams: false, streaming: decoded.stream, recallThinking: () => undefined, autoCache: false, history: [] });
+    built = codec.build(decoded, {
+      caps,
+      modelName: modelOf(f),
+      fetchedImages: media,
+      strictParams: false,
+      streaming: decoded.stream,
+      recallThinking: () => undefined,
+      autoCache: false,
+      history: [],
+    });
     out.expect!.converse = built.request;
     out.expect!.headers = parameterHeaders(built, codec.droppedTools?.(built) ?? []);
-    ctx = { decoded, built, id: "fixture-id", created: 1_700_000_000, model: modelOf(f), requestId: "req-fixture", reasoningOutput: "reasoning_content", estimatedInputTokens: 10 };
+    ctx = {
+      decoded,
+      built,
+      id: "fixture-id",
+      created: 1_700_000_000,
+      model: modelOf(f),
+      requestId: "req-fixture",
+      reasoningOutput: "reasoning_content",
+      estimatedInputTokens: 10,
+    };
   } catch (err) {
     if (!(err instanceof GatewayError)) throw err;
     out.expect = { error: { status: err.status, param: err.param, code: err.code } };
@@ -97,7 +124,9 @@ function runCase(door: string, f: Fixture): Fixture {
 const doors = ["chat", "messages", "responses"];
 let total = 0;
 for (const door of doors) {
-  const files = readdirSync(new URL(`${door}/`, DIR)).filter((f) => f.endsWith(".json")).sort();
+  const files = readdirSync(new URL(`${door}/`, DIR))
+    .filter((f) => f.endsWith(".json"))
+    .sort();
   total += files.length;
   describe(`${door} fixtures`, () => {
     for (const file of files) {

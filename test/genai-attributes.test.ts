@@ -74,7 +74,12 @@ describe("span attributes", () => {
   });
 
   it("response: the prompt router's chosen model is the response model", () => {
-    const res: ConverseResponse = { output: {}, stopReason: "max_tokens", usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 }, trace: { promptRouter: { invokedModelId: "arn:…:anthropic.claude-3-haiku" } } };
+    const res: ConverseResponse = {
+      output: {},
+      stopReason: "max_tokens",
+      usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
+      trace: { promptRouter: { invokedModelId: "arn:…:anthropic.claude-3-haiku" } },
+    };
     const a = converseResponseAttributes("router-arn", res);
     assert.equal(a["gen_ai.response.model"], "arn:…:anthropic.claude-3-haiku");
     assert.deepEqual(a["gen_ai.response.finish_reasons"], ["max_tokens"]);
@@ -85,22 +90,48 @@ describe("span attributes", () => {
 describe("message content (opt-in)", () => {
   it("maps every Converse block to the conventions' parts, never exporting media bytes", () => {
     assert.deepEqual(contentPart({ text: "hi" }), { type: "text", content: "hi" });
-    assert.deepEqual(contentPart({ toolUse: { toolUseId: "t1", name: "f", input: { a: 1 } } }), { type: "tool_call", id: "t1", name: "f", arguments: { a: 1 } });
-    assert.deepEqual(contentPart({ toolResult: { toolUseId: "t1", content: [{ json: { ok: true } }] } }), { type: "tool_call_response", id: "t1", response: { ok: true } });
-    assert.deepEqual(contentPart({ reasoningContent: { reasoningText: { text: "hmm", signature: "sig" } } }), { type: "reasoning", content: "hmm" });
+    assert.deepEqual(contentPart({ toolUse: { toolUseId: "t1", name: "f", input: { a: 1 } } }), {
+      type: "tool_call",
+      id: "t1",
+      name: "f",
+      arguments: { a: 1 },
+    });
+    assert.deepEqual(contentPart({ toolResult: { toolUseId: "t1", content: [{ json: { ok: true } }] } }), {
+      type: "tool_call_response",
+      id: "t1",
+      response: { ok: true },
+    });
+    assert.deepEqual(contentPart({ reasoningContent: { reasoningText: { text: "hmm", signature: "sig" } } }), {
+      type: "reasoning",
+      content: "hmm",
+    });
     assert.deepEqual(contentPart({ reasoningContent: { redactedContent: "AAAA" } }), { type: "reasoning", content: "[redacted]" });
-    assert.deepEqual(contentPart({ image: { format: "png", source: { bytes: "iVBORw0KGgo=" } } }), { type: "blob", modality: "image", mime_type: "image/png" });
-    assert.deepEqual(contentPart({ image: { format: "jpeg", source: { s3Location: { uri: "s3://b/k.jpg" } } } }), { type: "blob", modality: "image", mime_type: "image/jpeg", uri: "s3://b/k.jpg" });
+    assert.deepEqual(contentPart({ image: { format: "png", source: { bytes: "iVBORw0KGgo=" } } }), {
+      type: "blob",
+      modality: "image",
+      mime_type: "image/png",
+    });
+    assert.deepEqual(contentPart({ image: { format: "jpeg", source: { s3Location: { uri: "s3://b/k.jpg" } } } }), {
+      type: "blob",
+      modality: "image",
+      mime_type: "image/jpeg",
+      uri: "s3://b/k.jpg",
+    });
     assert.deepEqual(contentPart({ document: { name: "d", format: "txt", source: { text: "body" } } }), { type: "text", content: "body" });
     assert.equal(contentPart({ cachePoint: { type: "default" } }), undefined);
   });
 
   it("input, system and output messages as JSON strings", () => {
-    const a = inputContentAttributes({ system: [{ text: "sys" }, { cachePoint: { type: "default" } }], messages: [{ role: "user", content: [{ text: "q" }, { cachePoint: { type: "default" } }] }] });
+    const a = inputContentAttributes({
+      system: [{ text: "sys" }, { cachePoint: { type: "default" } }],
+      messages: [{ role: "user", content: [{ text: "q" }, { cachePoint: { type: "default" } }] }],
+    });
     assert.deepEqual(JSON.parse(String(a["gen_ai.input.messages"])), [{ role: "user", parts: [{ type: "text", content: "q" }] }]);
     assert.deepEqual(JSON.parse(String(a["gen_ai.system_instructions"])), [{ type: "text", content: "sys" }]);
     const o = outputContentAttributes({ role: "assistant", content: [{ text: "a" }] }, "end_turn");
-    assert.deepEqual(JSON.parse(String(o["gen_ai.output.messages"])), [{ role: "assistant", parts: [{ type: "text", content: "a" }], finish_reason: "end_turn" }]);
+    assert.deepEqual(JSON.parse(String(o["gen_ai.output.messages"])), [
+      { role: "assistant", parts: [{ type: "text", content: "a" }], finish_reason: "end_turn" },
+    ]);
   });
 
   it("long content is cut to a bound and says so", () => {
@@ -131,7 +162,11 @@ describe("StreamObserver", () => {
     assert.equal(o.usage?.outputTokens, 9);
     assert.deepEqual(o.message(), {
       role: "assistant",
-      content: [{ reasoningContent: { reasoningText: { text: "think" } } }, { text: "Hello" }, { toolUse: { toolUseId: "t9", name: "f", input: { a: 1 } } }],
+      content: [
+        { reasoningContent: { reasoningText: { text: "think" } } },
+        { text: "Hello" },
+        { toolUse: { toolUseId: "t9", name: "f", input: { a: 1 } } },
+      ],
     });
   });
 

@@ -101,7 +101,10 @@ describe("graceful shutdown", () => {
   });
 
   it("refuses to start with a clear message naming the variable", async () => {
-    const child = spawn(process.execPath, ["src/main.ts"], { env: { PATH: process.env.PATH, API_KEY: "k", PORT: "nope" }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, ["src/main.ts"], {
+      env: { PATH: process.env.PATH, API_KEY: "k", PORT: "nope" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const [code] = await once(child, "exit");

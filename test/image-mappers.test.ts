@@ -11,7 +11,15 @@ import { prepareTitanImage, titanImage } from "../src/bedrock/images/titan-image
 import { GatewayError } from "../src/errors/gateway-error.ts";
 import { imageMediaType, imageOptionsFrom, seedsFor, splitCount } from "../src/images/image-plan.ts";
 
-const base: ImageOptions = { prompt: "p", negativePrompt: undefined, size: undefined, quality: undefined, style: undefined, cfgScale: undefined, outputFormat: undefined };
+const base: ImageOptions = {
+  prompt: "p",
+  negativePrompt: undefined,
+  size: undefined,
+  quality: undefined,
+  style: undefined,
+  cfgScale: undefined,
+  outputFormat: undefined,
+};
 const code = (fn: () => unknown) => {
   try {
     fn();
@@ -23,9 +31,18 @@ const code = (fn: () => unknown) => {
 
 describe("image options from OpenAI's request", () => {
   it("maps quality, drops vivid/natural, keeps Bedrock extras", () => {
-    assert.deepEqual(imageOptionsFrom({ prompt: "p", quality: "hd", style: "natural", negative_prompt: "", seed: 3, cfg_scale: 5, size: "512x512" }), {
-      prompt: "p", negativePrompt: undefined, size: "512x512", quality: "premium", style: undefined, cfgScale: 5, outputFormat: undefined,
-    });
+    assert.deepEqual(
+      imageOptionsFrom({ prompt: "p", quality: "hd", style: "natural", negative_prompt: "", seed: 3, cfg_scale: 5, size: "512x512" }),
+      {
+        prompt: "p",
+        negativePrompt: undefined,
+        size: "512x512",
+        quality: "premium",
+        style: undefined,
+        cfgScale: 5,
+        outputFormat: undefined,
+      },
+    );
     assert.equal(imageOptionsFrom({ prompt: "p", quality: "low" }).quality, "standard");
     assert.equal(imageOptionsFrom({ prompt: "p", quality: "auto" }).quality, undefined);
     assert.equal(imageOptionsFrom({ prompt: "p", style: "MAXIMALISM" }).style, "MAXIMALISM");
@@ -39,7 +56,10 @@ describe("image options from OpenAI's request", () => {
     assert.deepEqual(seedsFor(1, 4, 10), [4]);
     assert.deepEqual(seedsFor(3, 9, 10), [9, 10, 0]);
     const r = [0.1, 0.5];
-    assert.deepEqual(seedsFor(2, undefined, 99, () => r.shift()!), [10, 50]);
+    assert.deepEqual(
+      seedsFor(2, undefined, 99, () => r.shift()!),
+      [10, 50],
+    );
   });
 
   it("tells PNG, JPEG and WebP apart by their first bytes", () => {
@@ -59,21 +79,41 @@ describe("Titan Image Generator mapping", () => {
       imageGenerationConfig: { numberOfImages: 2, width: 768, height: 1152, quality: "premium", cfgScale: 8, seed: 11 },
     });
     assert.deepEqual(prepareTitanImage(base).build(1, undefined), {
-      taskType: "TEXT_IMAGE", textToImageParams: { text: "p" }, imageGenerationConfig: { numberOfImages: 1, width: 1024, height: 1024 },
+      taskType: "TEXT_IMAGE",
+      textToImageParams: { text: "p" },
+      imageGenerationConfig: { numberOfImages: 1, width: 1024, height: 1024 },
     });
   });
 
   it("accepts only its listed sizes, PNG and no style", () => {
-    assert.equal(code(() => prepareTitanImage({ ...base, size: "1792x1024" })), "400 size");
-    assert.equal(code(() => prepareTitanImage({ ...base, size: "1173x640" })), "ok");
-    assert.equal(code(() => prepareTitanImage({ ...base, outputFormat: "webp" })), "400 output_format");
-    assert.equal(code(() => prepareTitanImage({ ...base, style: "DESIGN_SKETCH" })), "400 style");
+    assert.equal(
+      code(() => prepareTitanImage({ ...base, size: "1792x1024" })),
+      "400 size",
+    );
+    assert.equal(
+      code(() => prepareTitanImage({ ...base, size: "1173x640" })),
+      "ok",
+    );
+    assert.equal(
+      code(() => prepareTitanImage({ ...base, outputFormat: "webp" })),
+      "400 output_format",
+    );
+    assert.equal(
+      code(() => prepareTitanImage({ ...base, style: "DESIGN_SKETCH" })),
+      "400 style",
+    );
   });
 
   it("reads images, and reports the model's error field as a content-policy refusal", () => {
     assert.deepEqual(titanImage.parseResponse({ images: ["a", "b"], error: null }), ["a", "b"]);
-    assert.throws(() => titanImage.parseResponse({ images: [], error: "blocked" }), (e: unknown) => e instanceof GatewayError && e.code === "content_policy_violation");
-    assert.throws(() => titanImage.parseResponse({ images: "x" }), (e: unknown) => e instanceof GatewayError && e.status === 502);
+    assert.throws(
+      () => titanImage.parseResponse({ images: [], error: "blocked" }),
+      (e: unknown) => e instanceof GatewayError && e.code === "content_policy_violation",
+    );
+    assert.throws(
+      () => titanImage.parseResponse({ images: "x" }),
+      (e: unknown) => e instanceof GatewayError && e.status === 502,
+    );
   });
 });
 
@@ -90,7 +130,10 @@ describe("Nova Canvas mapping", () => {
   it("sends its visual style", () => {
     const body = prepareNovaCanvas({ ...base, style: "PHOTOREALISM" }).build(1, undefined) as { textToImageParams: unknown };
     assert.deepEqual(body.textToImageParams, { text: "p", style: "PHOTOREALISM" });
-    assert.equal(code(() => prepareNovaCanvas({ ...base, style: "photorealism" })), "400 style");
+    assert.equal(
+      code(() => prepareNovaCanvas({ ...base, style: "photorealism" })),
+      "400 style",
+    );
     assert.equal(novaCanvas.maxPerCall, 5);
   });
 });
@@ -102,15 +145,24 @@ describe("Stability mapping", () => {
     assert.equal(aspectRatioFor("1024x1792"), "9:16");
     assert.equal(aspectRatioFor("1536x1024"), "3:2");
     assert.equal(aspectRatioFor("1280x1024"), "5:4");
-    assert.equal(code(() => aspectRatioFor("1000x100")), "400 size");
+    assert.equal(
+      code(() => aspectRatioFor("1000x100")),
+      "400 size",
+    );
   });
 
   it("builds one-image bodies and reads finish reasons", () => {
     const { build } = prepareStabilityImage({ ...base, size: "1024x1024", negativePrompt: "n", outputFormat: "webp" });
     assert.deepEqual(build(1, 9), { prompt: "p", aspect_ratio: "1:1", output_format: "webp", negative_prompt: "n", seed: 9 });
     assert.deepEqual(parseStabilityResponse({ seeds: [1], finish_reasons: [null], images: ["x"] }), ["x"]);
-    assert.throws(() => parseStabilityResponse({ finish_reasons: ["Filter reason: output image"] }), (e: unknown) => e instanceof GatewayError && e.code === "content_policy_violation");
-    assert.throws(() => parseStabilityResponse({ finish_reasons: ["Inference error"] }), (e: unknown) => e instanceof GatewayError && e.status === 502);
+    assert.throws(
+      () => parseStabilityResponse({ finish_reasons: ["Filter reason: output image"] }),
+      (e: unknown) => e instanceof GatewayError && e.code === "content_policy_violation",
+    );
+    assert.throws(
+      () => parseStabilityResponse({ finish_reasons: ["Inference error"] }),
+      (e: unknown) => e instanceof GatewayError && e.status === 502,
+    );
     assert.equal(stabilityImage.maxPerCall, 1);
   });
 });

@@ -23,7 +23,11 @@ function described(b64: string): Record<string, unknown> {
 }
 
 async function post(gw: TestGateway, body: unknown) {
-  const res = await gw.request("/v1/images/generations", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await gw.request("/v1/images/generations", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 
@@ -52,21 +56,42 @@ describe("POST /v1/images/generations", () => {
   }
 
   it("maps size, quality, negative prompt, seed and cfg_scale into Titan's body", async () => {
-    await post(gw, { model: TITAN, prompt: "a red bicycle", size: "1152x768", quality: "hd", negative_prompt: "people", seed: 7, cfg_scale: 6.5, n: 3 });
+    await post(gw, {
+      model: TITAN,
+      prompt: "a red bicycle",
+      size: "1152x768",
+      quality: "hd",
+      negative_prompt: "people",
+      seed: 7,
+      cfg_scale: 6.5,
+      n: 3,
+    });
     assert.deepEqual(gw.fake.lastCall("InvokeModel")?.body, {
       taskType: "TEXT_IMAGE",
       textToImageParams: { text: "a red bicycle", negativeText: "people" },
       imageGenerationConfig: { numberOfImages: 3, width: 1152, height: 768, quality: "premium", cfgScale: 6.5, seed: 7 },
     });
     await post(gw, { model: TITAN, prompt: "a red bicycle", quality: "standard" });
-    assert.deepEqual(gw.fake.lastCall("InvokeModel")?.body.imageGenerationConfig, { numberOfImages: 1, width: 1024, height: 1024, quality: "standard" });
+    assert.deepEqual(gw.fake.lastCall("InvokeModel")?.body.imageGenerationConfig, {
+      numberOfImages: 1,
+      width: 1024,
+      height: 1024,
+      quality: "standard",
+    });
   });
 
   it("passes Nova Canvas styles and any valid Nova Canvas size; OpenAI's vivid/natural have no equivalent", async () => {
     const { status, body } = await post(gw, { model: NOVA, prompt: "a fox", style: "PHOTOREALISM", size: "1792x1024" });
     assert.equal(status, 200);
     assert.deepEqual(described(body.data[0].b64_json), {
-      model: NOVA, prompt: "a fox", negative: null, style: "PHOTOREALISM", size: "1792x1024", quality: "standard", seed: 12, index: 0,
+      model: NOVA,
+      prompt: "a fox",
+      negative: null,
+      style: "PHOTOREALISM",
+      size: "1792x1024",
+      quality: "standard",
+      seed: 12,
+      index: 0,
     });
     await post(gw, { model: NOVA, prompt: "a fox", style: "vivid" });
     assert.equal(gw.fake.lastCall("InvokeModel")?.body.textToImageParams.style, undefined);
@@ -78,7 +103,12 @@ describe("POST /v1/images/generations", () => {
     assert.deepEqual(gw.fake.lastCall("InvokeModel")?.body, { prompt: "mountains", aspect_ratio: "16:9", output_format: "jpeg" });
     assert.match(wide.body.data[0].url, /^data:image\/jpeg;base64,\/9j\//);
     await post(gw, { model: CORE, prompt: "mountains", size: "1024x1536", negative_prompt: "fog" });
-    assert.deepEqual(gw.fake.lastCall("InvokeModel")?.body, { prompt: "mountains", aspect_ratio: "2:3", output_format: "png", negative_prompt: "fog" });
+    assert.deepEqual(gw.fake.lastCall("InvokeModel")?.body, {
+      prompt: "mountains",
+      aspect_ratio: "2:3",
+      output_format: "png",
+      negative_prompt: "fog",
+    });
   });
 
   it("answers response_format url with data: URLs", async () => {
@@ -92,7 +122,16 @@ describe("POST /v1/images/generations", () => {
     // Titan makes at most 5 per call: 7 → 5 + 2, with seed, seed+1.
     const seeded = await post(gw, { model: TITAN, prompt: "stars", n: 7, seed: 100 });
     assert.equal(seeded.body.data.length, 7);
-    assert.deepEqual(gw.fake.calls("InvokeModel").map((c) => [c.body.imageGenerationConfig.numberOfImages, c.body.imageGenerationConfig.seed]).sort(), [[2, 101], [5, 100]]);
+    assert.deepEqual(
+      gw.fake
+        .calls("InvokeModel")
+        .map((c) => [c.body.imageGenerationConfig.numberOfImages, c.body.imageGenerationConfig.seed])
+        .sort(),
+      [
+        [2, 101],
+        [5, 100],
+      ],
+    );
     gw.fake.reset();
     // Without a seed every call gets its own random one (Titan's default seed is fixed).
     await post(gw, { model: TITAN, prompt: "stars", n: 10 });
@@ -106,7 +145,10 @@ describe("POST /v1/images/generations", () => {
   });
 
   it("records the image count, size and quality in the request log", async () => {
-    await gw.openai.images.generate({ model: NOVA, prompt: "log me", n: 2, size: "512x512", quality: "high" }, { headers: { "x-request-id": "img-log-1" } });
+    await gw.openai.images.generate(
+      { model: NOVA, prompt: "log me", n: 2, size: "512x512", quality: "high" },
+      { headers: { "x-request-id": "img-log-1" } },
+    );
     const line = gw.logs.find((l) => l.requestId === "img-log-1");
     assert.ok(line);
     assert.equal(line.endpoint, "images.generations");
@@ -172,11 +214,19 @@ describe("images errors", () => {
     assert.match(chat.message, /chat model.*\/v1\/chat\/completions/);
     await expectError({ model: "amazon.titan-embed-text-v2:0", prompt: "x" }, 400, "model_not_supported", "model");
     // A provisioned-throughput ARN is passed through; the gateway cannot tell its body format.
-    const arn = await expectError({ model: "arn:aws:bedrock:us-east-1:111122223333:provisioned-model/abc123", prompt: "x" }, 400, "model_not_supported", "model");
+    const arn = await expectError(
+      { model: "arn:aws:bedrock:us-east-1:111122223333:provisioned-model/abc123", prompt: "x" },
+      400,
+      "model_not_supported",
+      "model",
+    );
     assert.match(arn.message, /no image-generation mapping.*Supported: amazon\.titan-image-generator-v2\*/);
     await expectError({ prompt: "x" }, 400, "missing_required_parameter", "model");
     await expectError({ model: "dall-e-3", prompt: "x" }, 404, "model_not_found", "model");
-    await assert.rejects(gw.openai.images.generate({ model: "amazon.nova-lite-v1:0", prompt: "x" }), (e: unknown) => e instanceof OpenAI.BadRequestError);
+    await assert.rejects(
+      gw.openai.images.generate({ model: "amazon.nova-lite-v1:0", prompt: "x" }),
+      (e: unknown) => e instanceof OpenAI.BadRequestError,
+    );
   });
 
   it("reports filtered prompts: Stability's finish reason as content_policy_violation, Bedrock's refusal as 400", async () => {

@@ -12,7 +12,8 @@ describe("key cache on the instance that changes a key", () => {
   const admin = (path: string, init: RequestInit = {}) =>
     gw.request(`/admin${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" } });
   const status = async (key: string) => (await gw.request("/v1/models", { headers: { authorization: `Bearer ${key}` } })).status;
-  const create = async (body: unknown) => (await (await admin("/keys", { method: "POST", body: JSON.stringify(body) })).json()) as { id: string; secret: string };
+  const create = async (body: unknown) =>
+    (await (await admin("/keys", { method: "POST", body: JSON.stringify(body) })).json()) as { id: string; secret: string };
 
   before(async () => {
     // An hour: without invalidation, a cached key would keep its old state for the whole test.

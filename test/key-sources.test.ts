@@ -60,7 +60,10 @@ describe("key sources", () => {
   });
 
   it("answers 503 (retryable) while the key cannot be loaded, and recovers without a restart", async () => {
-    const gw = await startGateway({ fake, env: { API_KEY: undefined, API_KEY_PARAM_NAME: "/missing/key", API_KEY_REFRESH_INTERVAL: "1s" } });
+    const gw = await startGateway({
+      fake,
+      env: { API_KEY: undefined, API_KEY_PARAM_NAME: "/missing/key", API_KEY_REFRESH_INTERVAL: "1s" },
+    });
     try {
       const res = await gw.request("/v1/models", { headers: { authorization: "Bearer sk-late" } });
       assert.equal(res.status, 503);

@@ -55,7 +55,11 @@ describe("key tokens", () => {
 describe("model allow-lists", () => {
   const allow = compileModelPatterns(parseModelPatterns("anthropic.*, us.amazon.nova-* ,fast"));
   it("match any name a model goes by", () => {
-    assert.equal(allow(["us.anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic.claude-sonnet-4-5-20250929-v1:0"]), true, "base id matches anthropic.*");
+    assert.equal(
+      allow(["us.anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic.claude-sonnet-4-5-20250929-v1:0"]),
+      true,
+      "base id matches anthropic.*",
+    );
     assert.equal(allow(["us.amazon.nova-lite-v1:0"]), true);
     assert.equal(allow(["amazon.nova-lite-v1:0"]), false, "only the US profiles of Nova");
     assert.equal(allow(["fast"]), true, "an alias named in the list");
@@ -95,8 +99,20 @@ describe("budgets and expiry", () => {
   });
   it("say why a key cannot be used", () => {
     const base: KeyRecord = {
-      id: "vk_000000000000", name: "k", secretHash: "", hint: "", models: null, rpm: null, tpm: null, budget: null,
-      expiresAt: null, enabled: true, revokedAt: null, metadata: {}, createdAt: 0, updatedAt: 0,
+      id: "vk_000000000000",
+      name: "k",
+      secretHash: "",
+      hint: "",
+      models: null,
+      rpm: null,
+      tpm: null,
+      budget: null,
+      expiresAt: null,
+      enabled: true,
+      revokedAt: null,
+      metadata: {},
+      createdAt: 0,
+      updatedAt: 0,
     };
     assert.equal(keyUnusableReason(base, 1000), undefined);
     assert.match(keyUnusableReason({ ...base, enabled: false }, 1000)!, /disabled/);

@@ -22,7 +22,10 @@ async function until(check: () => Promise<boolean>, timeoutMs = 5000) {
 describe("API keys through the gateway", () => {
   let gw: TestGateway;
   const admin = (path: string, init: RequestInit = {}) =>
-    gw.request(`/admin${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json", ...(init.headers as Record<string, string>) } });
+    gw.request(`/admin${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json", ...(init.headers as Record<string, string>) },
+    });
   const createKey = async (body: unknown) => {
     const res = await admin("/keys", { method: "POST", body: JSON.stringify(body) });
     assert.equal(res.status, 201, await res.clone().text());
@@ -48,7 +51,15 @@ describe("API keys through the gateway", () => {
   });
 
   it("creates a key with its limits; the secret is shown once and never listed", async () => {
-    const k = await createKey({ name: "team-a", models: ["anthropic.*", "us.amazon.nova-*"], rpm: 60, tpm: 100000, budget: "50/month", expires_at: "2099-01-01", metadata: { team: "a", owner: "ana" } });
+    const k = await createKey({
+      name: "team-a",
+      models: ["anthropic.*", "us.amazon.nova-*"],
+      rpm: 60,
+      tpm: 100000,
+      budget: "50/month",
+      expires_at: "2099-01-01",
+      metadata: { team: "a", owner: "ana" },
+    });
     assert.match(k.id, /^vk_[0-9a-f]{12}$/);
     assert.match(k.secret, /^sk-bgw-[0-9a-f]{12}-[0-9A-Za-z]{49}$/);
     assert.equal(k.status, "active");
@@ -63,7 +74,13 @@ describe("API keys through the gateway", () => {
   });
 
   it("validates admin input in OpenAI's error shape", async () => {
-    for (const body of [{}, { name: "x", rpm: -1 }, { name: "x", budget: "lots" }, { name: "x", models: 5 }, { name: "x", unknown: true }]) {
+    for (const body of [
+      {},
+      { name: "x", rpm: -1 },
+      { name: "x", budget: "lots" },
+      { name: "x", models: 5 },
+      { name: "x", unknown: true },
+    ]) {
       const res = await admin("/keys", { method: "POST", body: JSON.stringify(body) });
       assert.equal(res.status, 400, JSON.stringify(body));
       const err: any = await res.json();
@@ -78,7 +95,8 @@ describe("API keys through the gateway", () => {
     const ids: string[] = [];
     const targets: string[] = [];
     // Aliases (built-in Claude names, MODEL_ALIASES) are listed as entries pointing at their target.
-    for await (const m of client(k.secret).models.list()) (("alias_for" in m) ? targets : ids).push((m as { alias_for?: string }).alias_for ?? m.id);
+    for await (const m of client(k.secret).models.list())
+      ("alias_for" in m ? targets : ids).push((m as { alias_for?: string }).alias_for ?? m.id);
     assert.ok(ids.length > 3);
     assert.ok(targets.length > 0 && targets.every((t) => ids.includes(t)), "aliases are listed only when their target is");
     assert.ok(ids.includes("us.anthropic.claude-sonnet-4-5-20250929-v1:0"));
@@ -86,7 +104,12 @@ describe("API keys through the gateway", () => {
     assert.ok(ids.includes("us.amazon.nova-lite-v1:0"));
     assert.ok(!ids.includes("amazon.nova-lite-v1:0"));
     assert.ok(ids.includes("team-a-claude"), "an application profile of a Claude model is a Claude model");
-    assert.ok(ids.every((id) => id.includes("anthropic.") || id.startsWith("us.amazon.nova-") || id === "team-a-claude" || id === "amazon.nova-micro-v1:0"), ids.join(","));
+    assert.ok(
+      ids.every(
+        (id) => id.includes("anthropic.") || id.startsWith("us.amazon.nova-") || id === "team-a-claude" || id === "amazon.nova-micro-v1:0",
+      ),
+      ids.join(","),
+    );
     assert.ok(ids.includes("amazon.nova-micro-v1:0"), "the alias fast names it");
     // The static key still sees everything.
     const all: string[] = [];
@@ -104,14 +127,17 @@ describe("API keys through the gateway", () => {
     const target = await c.chat.completions.create({ model: "amazon.nova-micro-v1:0", messages: [{ role: "user", content: "hi" }] });
     assert.ok(target.choices[0], "allowing an alias allows the model behind it");
     const before = gw.fake.calls("Converse").length;
-    await assert.rejects(c.chat.completions.create({ model: "anthropic.claude-sonnet-4-5-20250929-v1:0", messages: [{ role: "user", content: "hi" }] }), (e: unknown) => {
-      assert.ok(e instanceof OpenAI.PermissionDeniedError);
-      assert.equal(e.status, 403);
-      assert.equal(e.code, "permission_denied");
-      assert.equal(e.param, "model");
-      assert.match(e.message, /anthropic\.claude-sonnet-4-5-20250929-v1:0/);
-      return true;
-    });
+    await assert.rejects(
+      c.chat.completions.create({ model: "anthropic.claude-sonnet-4-5-20250929-v1:0", messages: [{ role: "user", content: "hi" }] }),
+      (e: unknown) => {
+        assert.ok(e instanceof OpenAI.PermissionDeniedError);
+        assert.equal(e.status, 403);
+        assert.equal(e.code, "permission_denied");
+        assert.equal(e.param, "model");
+        assert.match(e.message, /anthropic\.claude-sonnet-4-5-20250929-v1:0/);
+        return true;
+      },
+    );
     assert.equal(gw.fake.calls("Converse").length, before, "Bedrock is never called");
     await assert.rejects(c.models.retrieve("amazon.nova-lite-v1:0"), (e: unknown) => e instanceof OpenAI.PermissionDeniedError);
     assert.equal((await c.models.retrieve("us.amazon.nova-lite-v1:0")).id, "us.amazon.nova-lite-v1:0");
@@ -139,7 +165,11 @@ describe("API keys through the gateway", () => {
     await admin(`/keys/${k.id}`, { method: "PATCH", body: JSON.stringify({ enabled: true, models: ["fast"] }) });
     await until(async () => (await status()) === 200, 2000);
     const body: any = await (await gw.request("/v1/models", { headers: { authorization: `Bearer ${k.secret}` } })).json();
-    assert.deepEqual(body.data.map((m: { id: string }) => m.id), ["amazon.nova-micro-v1:0", "fast"], "the alias allows its target (and is listed as an entry pointing at it)");
+    assert.deepEqual(
+      body.data.map((m: { id: string }) => m.id),
+      ["amazon.nova-micro-v1:0", "fast"],
+      "the alias allows its target (and is listed as an entry pointing at it)",
+    );
     await admin(`/keys/${k.id}`, { method: "PATCH", body: JSON.stringify({ expires_at: new Date(Date.now() - 1000).toISOString() }) });
     await until(async () => (await status()) === 401, 2000);
     const err: any = await (await gw.request("/v1/models", { headers: { authorization: `Bearer ${k.secret}` } })).json();
@@ -184,7 +214,11 @@ describe("a gateway with keys only in the store (no API_KEY)", () => {
   it("starts and authenticates store keys", async () => {
     const gw = await startGateway({ env: { API_KEY: undefined, ADMIN_API_KEY: ADMIN } });
     try {
-      const res = await gw.request("/admin/keys", { method: "POST", headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" }, body: JSON.stringify({ name: "only" }) });
+      const res = await gw.request("/admin/keys", {
+        method: "POST",
+        headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: "only" }),
+      });
       const k: any = await res.json();
       assert.equal((await gw.request("/v1/models", { headers: { authorization: `Bearer ${k.secret}` } })).status, 200);
       assert.equal((await gw.request("/v1/models", { headers: { authorization: `Bearer ${TEST_API_KEY}` } })).status, 401);

@@ -15,7 +15,14 @@ import type { LambdaBuild } from "../scripts/build-lambda.ts";
 import { startFakeBedrock, text } from "./fake-bedrock/fake-bedrock.ts";
 import type { FakeBedrock } from "./fake-bedrock/fake-bedrock.ts";
 import { useTestCredentials } from "./helpers/gateway.ts";
-import { FakeResponseStream, functionUrlEvent, installFakeAwsLambda, invoke, isStreamingHandler, restApiEvent } from "./helpers/lambda-runtime.ts";
+import {
+  FakeResponseStream,
+  functionUrlEvent,
+  installFakeAwsLambda,
+  invoke,
+  isStreamingHandler,
+  restApiEvent,
+} from "./helpers/lambda-runtime.ts";
 import type { RecordedWrite } from "./helpers/lambda-runtime.ts";
 
 const KEY = "sk-lambda-test-key-0123456789";
@@ -92,11 +99,24 @@ describe("Lambda bundle", () => {
     const zipped = readZip(readFileSync(built.zip));
     assert.deepEqual([...zipped.keys()].sort(), built.files.map((f) => f.file).sort());
     assert.deepEqual(zipped.get(LAMBDA_ENTRY_FILE), readFileSync(built.entry));
-    const lazy = ["client-secrets-manager", "client-ssm", "credential-provider-sso", "credential-provider-ini", "credential-provider-web-identity", "credential-provider-process"].map((p) => `@aws-sdk/${p}/`);
+    const lazy = [
+      "client-secrets-manager",
+      "client-ssm",
+      "credential-provider-sso",
+      "credential-provider-ini",
+      "credential-provider-web-identity",
+      "credential-provider-process",
+    ].map((p) => `@aws-sdk/${p}/`);
     for (const pkg of [...lazy, "gpt-tokenizer/"]) {
-      assert.ok(!built.initInputs.some((i) => i.includes(`node_modules/${pkg}`) && !i.endsWith("package.json")), `${pkg} is loaded at init`);
+      assert.ok(
+        !built.initInputs.some((i) => i.includes(`node_modules/${pkg}`) && !i.endsWith("package.json")),
+        `${pkg} is loaded at init`,
+      );
     }
-    assert.ok(built.files.some((f) => f.file.startsWith("chunks/")), "lazy chunks exist");
+    assert.ok(
+      built.files.some((f) => f.file.startsWith("chunks/")),
+      "lazy chunks exist",
+    );
     assert.ok(built.initInputs.some((i) => i.includes("src/lambda.ts")));
   });
 
@@ -105,7 +125,13 @@ describe("Lambda bundle", () => {
   it("initialises in a fresh process (module evaluation + handler creation)", (t) => {
     const runs = [0, 1, 2].map(() => {
       const r = spawnSync(process.execPath, ["bench/lambda-init-child.ts", built.entry], {
-        env: { ...process.env, ...baseEnv(), AWS_ENDPOINT_URL_BEDROCK: "http://127.0.0.1:9", AWS_ENDPOINT_URL_BEDROCK_RUNTIME: "http://127.0.0.1:9", AWS_ENDPOINT_URL_BEDROCK_MANTLE: "http://127.0.0.1:9" },
+        env: {
+          ...process.env,
+          ...baseEnv(),
+          AWS_ENDPOINT_URL_BEDROCK: "http://127.0.0.1:9",
+          AWS_ENDPOINT_URL_BEDROCK_RUNTIME: "http://127.0.0.1:9",
+          AWS_ENDPOINT_URL_BEDROCK_MANTLE: "http://127.0.0.1:9",
+        },
         encoding: "utf8",
       });
       assert.equal(r.status, 0, r.stderr);
@@ -165,12 +191,15 @@ describe("Lambda bundle", () => {
     await wrong.done;
     const parsed = wrong.stream.parse();
     assert.equal(parsed.metadata.statusCode, 401);
-    assert.equal((JSON.parse(parsed.body)).error.code, "invalid_api_key");
+    assert.equal(JSON.parse(parsed.body).error.code, "invalid_api_key");
   });
 
   it("fails init with a message naming the variable, and refuses DISABLE_AUTH", async () => {
     await assert.rejects(loadHandler({ ...baseEnv(), API_KEY: undefined }), /API_KEY: no client key source is configured/);
-    await assert.rejects(loadHandler({ ...baseEnv(), API_KEY: undefined, DISABLE_AUTH: "true", HOST: "127.0.0.1" }), /DISABLE_AUTH: not allowed on AWS Lambda/);
+    await assert.rejects(
+      loadHandler({ ...baseEnv(), API_KEY: undefined, DISABLE_AUTH: "true", HOST: "127.0.0.1" }),
+      /DISABLE_AUTH: not allowed on AWS Lambda/,
+    );
     delete process.env.DISABLE_AUTH;
     delete process.env.HOST;
   });
@@ -191,15 +220,15 @@ describe("Lambda bundle", () => {
     it("serves /health without a key and errors in OpenAI's shape", async () => {
       const health = await call(functionUrlEvent("GET", "/health"));
       assert.equal(health.metadata.statusCode, 200);
-      assert.ok(["ok", "degraded"].includes((JSON.parse(health.body)).status));
+      assert.ok(["ok", "degraded"].includes(JSON.parse(health.body).status));
 
       const noKey = await call(functionUrlEvent("GET", "/v1/models"));
       assert.equal(noKey.metadata.statusCode, 401);
-      assert.equal((JSON.parse(noKey.body)).error.code, "missing_api_key");
+      assert.equal(JSON.parse(noKey.body).error.code, "missing_api_key");
 
       const unknown = await call(restApiEvent("GET", "/v1/nothing-here", { headers: auth }));
       assert.equal(unknown.metadata.statusCode, 404);
-      assert.equal((JSON.parse(unknown.body)).error.code, "unknown_url");
+      assert.equal(JSON.parse(unknown.body).error.code, "unknown_url");
 
       const wrongMethod = await call(functionUrlEvent("DELETE", "/v1/models", { headers: auth }));
       assert.equal(wrongMethod.metadata.statusCode, 405);
@@ -210,17 +239,20 @@ describe("Lambda bundle", () => {
       const id = "anthropic.claude-3-haiku-20240307-v1:0";
       const viaUrl = await call(functionUrlEvent("GET", `/api/v1/models/${encodeURIComponent(id)}`, { headers: auth }));
       assert.equal(viaUrl.metadata.statusCode, 200, viaUrl.body);
-      assert.equal((JSON.parse(viaUrl.body)).id, id);
+      assert.equal(JSON.parse(viaUrl.body).id, id);
       // API Gateway REST hands the path over decoded.
       const viaRest = await call(restApiEvent("GET", `/v1/models/${id}`, { headers: auth }));
       assert.equal(viaRest.metadata.statusCode, 200, viaRest.body);
     });
 
     it("refuses Application Load Balancer events (an ALB cannot read a streamed response)", async () => {
-      const alb = { ...restApiEvent("GET", "/v1/models", { headers: auth }), requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:..." } } };
+      const alb = {
+        ...restApiEvent("GET", "/v1/models", { headers: auth }),
+        requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:..." } },
+      };
       const res = await call(alb);
       assert.equal(res.metadata.statusCode, 400);
-      assert.match((JSON.parse(res.body)).error.message, /Load Balancer/);
+      assert.match(JSON.parse(res.body).error.message, /Load Balancer/);
     });
   });
   describe("chat completions through the bundled handler", () => {
@@ -234,7 +266,9 @@ describe("Lambda bundle", () => {
     const chat = (body: object, via: "url" | "rest" = "url") => {
       const headers = { ...auth, "content-type": "application/json" };
       const json = JSON.stringify({ model: "amazon.nova-lite-v1:0", messages: [{ role: "user", content: "x" }], ...body });
-      return via === "url" ? functionUrlEvent("POST", "/v1/chat/completions", { headers, body: json }) : restApiEvent("POST", "/v1/chat/completions", { headers, body: json });
+      return via === "url"
+        ? functionUrlEvent("POST", "/v1/chat/completions", { headers, body: json })
+        : restApiEvent("POST", "/v1/chat/completions", { headers, body: json });
     };
     const sseData = (body: string) =>
       body
@@ -258,7 +292,8 @@ describe("Lambda bundle", () => {
       let finished = false;
       void done.finally(() => (finished = true));
       while (!finished && upstreamDoneAtFirstDelta === undefined) {
-        if (stream.writes.some((w) => w.bytes.includes('"content":"The'))) upstreamDoneAtFirstDelta = fake.lastCall("ConverseStream")?.status !== undefined;
+        if (stream.writes.some((w) => w.bytes.includes('"content":"The')))
+          upstreamDoneAtFirstDelta = fake.lastCall("ConverseStream")?.status !== undefined;
         await new Promise((r) => setTimeout(r, 5));
       }
       await done;
@@ -271,7 +306,10 @@ describe("Lambda bundle", () => {
 
       const deltas = bodyWrites.filter((w) => contentOf(w) !== "");
       assert.ok(deltas.length >= 7, `${deltas.length} writes carried content`);
-      assert.ok(deltas.every((w) => sseData(w.bytes.toString("utf8")).length === 1), "one SSE event per write");
+      assert.ok(
+        deltas.every((w) => sseData(w.bytes.toString("utf8")).length === 1),
+        "one SSE event per write",
+      );
       // Spaced like Bedrock's events (60 ms apart), not delivered together at the end.
       const gaps = deltas.slice(1).map((w, i) => w.at - deltas[i]!.at);
       assert.ok(gaps.filter((g) => g >= 30).length >= gaps.length / 2, `gaps between writes: ${gaps.map(Math.round).join(", ")} ms`);
@@ -303,18 +341,27 @@ describe("Lambda bundle", () => {
       assert.equal(metadata.statusCode, 429);
       assert.equal(metadata.headers["x-should-retry"], "true");
       assert.ok(metadata.headers["retry-after"]);
-      assert.equal((JSON.parse(body)).error.type, "rate_limit_error");
+      assert.equal(JSON.parse(body).error.type, "rate_limit_error");
     });
 
     it("delivers an error inside the stream as a data: {error} event and ends the invocation cleanly", async () => {
-      fake.enqueue({ content: [text("partial answer that will break")], stream: { textChunk: 4, failAfter: { events: 4, exception: "ModelStreamErrorException", message: "The model stopped unexpectedly" } } });
+      fake.enqueue({
+        content: [text("partial answer that will break")],
+        stream: {
+          textChunk: 4,
+          failAfter: { events: 4, exception: "ModelStreamErrorException", message: "The model stopped unexpectedly" },
+        },
+      });
       const { stream, done } = invoke(handler, chat({ stream: true }));
       await done;
       const { metadata, body } = stream.parse();
       assert.equal(metadata.statusCode, 200);
       const data = sseData(body);
-      assert.ok(data.some((d) => d !== "[DONE]" && (JSON.parse(d)).choices?.[0]?.delta?.content), "content before the error");
-      const err = data.map((d) => (d === "[DONE]" ? {} : (JSON.parse(d)))).find((d) => d.error);
+      assert.ok(
+        data.some((d) => d !== "[DONE]" && JSON.parse(d).choices?.[0]?.delta?.content),
+        "content before the error",
+      );
+      const err = data.map((d) => (d === "[DONE]" ? {} : JSON.parse(d))).find((d) => d.error);
       assert.match(err.error.message, /The model stopped unexpectedly/);
       assert.ok(stream.writableFinished);
     });
@@ -322,8 +369,19 @@ describe("Lambda bundle", () => {
     it("streams the Anthropic Messages API too (x-api-key, named SSE events)", async () => {
       // Frames apart in time: events that arrive together are written together (one write).
       fake.enqueue({ content: [text("Bonjour tout le monde")], stream: { textChunk: 4, delayMs: 15 } });
-      const body = JSON.stringify({ model: "anthropic.claude-3-haiku-20240307-v1:0", max_tokens: 100, stream: true, messages: [{ role: "user", content: "x" }] });
-      const { stream, done } = invoke(handler, functionUrlEvent("POST", "/v1/messages", { headers: { "x-api-key": KEY, "anthropic-version": "2023-06-01", "content-type": "application/json" }, body }));
+      const body = JSON.stringify({
+        model: "anthropic.claude-3-haiku-20240307-v1:0",
+        max_tokens: 100,
+        stream: true,
+        messages: [{ role: "user", content: "x" }],
+      });
+      const { stream, done } = invoke(
+        handler,
+        functionUrlEvent("POST", "/v1/messages", {
+          headers: { "x-api-key": KEY, "anthropic-version": "2023-06-01", "content-type": "application/json" },
+          body,
+        }),
+      );
       await done;
       const { metadata, body: sse, bodyWrites } = stream.parse();
       assert.equal(metadata.statusCode, 200, sse);
@@ -337,7 +395,10 @@ describe("Lambda bundle", () => {
 
     it("loads the tokenizer chunk on demand for token-id embedding inputs", async () => {
       const body = JSON.stringify({ model: "cohere.embed-english-v3", input: [9906, 1917], encoding_format: "float" });
-      const { stream, done } = invoke(handler, functionUrlEvent("POST", "/v1/embeddings", { headers: { ...auth, "content-type": "application/json" }, body }));
+      const { stream, done } = invoke(
+        handler,
+        functionUrlEvent("POST", "/v1/embeddings", { headers: { ...auth, "content-type": "application/json" }, body }),
+      );
       await done;
       const res = stream.parse();
       assert.equal(res.metadata.statusCode, 200, res.body);
@@ -349,7 +410,8 @@ describe("Lambda bundle", () => {
       const stream = new FakeResponseStream();
       const { done } = invoke(handler, chat({ stream: true }), stream);
       const end = Date.now() + 3000;
-      while (stream.writes.filter((w) => w.bytes.includes('"content":"0')).length < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      while (stream.writes.filter((w) => w.bytes.includes('"content":"0')).length < 1 && Date.now() < end)
+        await new Promise((r) => setTimeout(r, 10));
       const closedAt = Date.now();
       stream.destroy();
       await done;

@@ -251,7 +251,15 @@ describe("Lambda event → Request", () => {
   const signal = new AbortController().signal;
 
   it("reads a Function URL event: method, path, query, headers, cookies, base64 body", async () => {
-    const event = { ...functionUrlEvent("POST", "/v1/chat/completions", { body: '{"a":"é"}', base64: true, query: "x=1&y=2", headers: { "content-length": "999" } }), cookies: ["c1=1", "c2=2"] };
+    const event = {
+      ...functionUrlEvent("POST", "/v1/chat/completions", {
+        body: '{"a":"é"}',
+        base64: true,
+        query: "x=1&y=2",
+        headers: { "content-length": "999" },
+      }),
+      cookies: ["c1=1", "c2=2"],
+    };
     const req = eventToRequest(event, signal);
     assert.equal(req.method, "POST");
     assert.equal(req.url, "https://abcdefghij.lambda-url.us-east-1.on.aws/v1/chat/completions?x=1&y=2");
@@ -262,7 +270,11 @@ describe("Lambda event → Request", () => {
   });
 
   it("reads an API Gateway REST event: multi-value query and headers, path without the stage", async () => {
-    const event = restApiEvent("POST", "/v1/models/a b?c", { body: "{}", query: { tag: ["a", "b"], q: ["x y"] }, headers: { "X-Multi": "one" } });
+    const event = restApiEvent("POST", "/v1/models/a b?c", {
+      body: "{}",
+      query: { tag: ["a", "b"], q: ["x y"] },
+      headers: { "X-Multi": "one" },
+    });
     event.multiValueHeaders["X-Multi"] = ["one", "two"];
     const req = eventToRequest(event, signal);
     assert.equal(req.url, "https://abc123.execute-api.us-east-1.amazonaws.com/v1/models/a%20b%3Fc?tag=a&tag=b&q=x+y");

@@ -15,7 +15,11 @@ const SONNET = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
 describe("limits through the gateway", () => {
   let gw: TestGateway;
   const chat = (key: string, body: string, headers: Record<string, string> = {}) =>
-    gw.request("/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers }, body });
+    gw.request("/v1/chat/completions", {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
+      body,
+    });
 
   before(async () => {
     gw = await startGateway();
@@ -58,7 +62,11 @@ describe("limits through the gateway", () => {
   });
 
   it("leaves unrestricted keys (the static key, a store key without limits) without rate-limit headers", async () => {
-    const res = await gw.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: chatBody(NOVA, "hi") });
+    const res = await gw.request("/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: chatBody(NOVA, "hi"),
+    });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get("x-ratelimit-limit-requests"), null);
     const k = await createKey(gw, { name: "free" });
@@ -128,7 +136,10 @@ describe("limits through the gateway", () => {
     assert.match(body.error.message, /0\.01 USD per day/);
     const sdk = new OpenAI({ baseURL: gw.baseURL, apiKey: k.secret });
     const started = Date.now();
-    await assert.rejects(sdk.chat.completions.create({ model: SONNET, messages: [{ role: "user", content: "x" }] }), (e: unknown) => e instanceof OpenAI.RateLimitError && e.code === "insufficient_quota");
+    await assert.rejects(
+      sdk.chat.completions.create({ model: SONNET, messages: [{ role: "user", content: "x" }] }),
+      (e: unknown) => e instanceof OpenAI.RateLimitError && e.code === "insufficient_quota",
+    );
     assert.ok(Date.now() - started < 2000, "the SDK does not retry");
     // Raising the budget lets the key through again.
     await gw.runtime.deps.keys!.update(k.id, { budget: { usd: 100, period: "day" } });
@@ -138,9 +149,26 @@ describe("limits through the gateway", () => {
     const k = await createKey(gw, { name: "budget-history", budget: { usd: 0.5, period: "month" } });
     await gw.runtime.deps.store!.insertUsage([
       {
-        ts: Date.now() - 1000, requestId: "old", keyId: k.id, endpoint: "chat.completions", model: SONNET, bedrockModel: SONNET,
-        baseModel: "anthropic.claude-sonnet-4-5-20250929-v1:0", inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0,
-        latencyMs: 1, ttftMs: null, status: 200, stream: false, aborted: false, errorType: null, costUsd: 0.6, abortReason: null, usageEstimated: false,
+        ts: Date.now() - 1000,
+        requestId: "old",
+        keyId: k.id,
+        endpoint: "chat.completions",
+        model: SONNET,
+        bedrockModel: SONNET,
+        baseModel: "anthropic.claude-sonnet-4-5-20250929-v1:0",
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        latencyMs: 1,
+        ttftMs: null,
+        status: 200,
+        stream: false,
+        aborted: false,
+        errorType: null,
+        costUsd: 0.6,
+        abortReason: null,
+        usageEstimated: false,
       },
     ]);
     const res = await chat(k.secret, chatBody(NOVA, "hi"));
@@ -197,7 +225,11 @@ describe("limits on the Responses API", () => {
   it("applies the allow-list and RPM before Bedrock, and records usage", async () => {
     const k = await createKey(gw, { name: "codex", models: ["anthropic.*"], rpm: 1 });
     const create = (model: string) =>
-      gw.request("/v1/responses", { method: "POST", headers: { authorization: `Bearer ${k.secret}`, "content-type": "application/json" }, body: JSON.stringify({ model, input: "hi", store: false }) });
+      gw.request("/v1/responses", {
+        method: "POST",
+        headers: { authorization: `Bearer ${k.secret}`, "content-type": "application/json" },
+        body: JSON.stringify({ model, input: "hi", store: false }),
+      });
     const denied = await create(NOVA);
     assert.equal(denied.status, 403);
     assert.equal(((await denied.json()) as any).error.code, "permission_denied");
@@ -209,7 +241,14 @@ describe("limits on the Responses API", () => {
     assert.equal(gw.fake.calls("Converse").length, calls);
     await gw.runtime.usage!.flush();
     const records = await gw.runtime.deps.store!.usageRecords({ from: 0, to: Date.now() + 1000, keyId: k.id });
-    assert.deepEqual(records.map((r) => [r.endpoint, r.status]), [["responses", 403], ["responses", 200], ["responses", 429]]);
+    assert.deepEqual(
+      records.map((r) => [r.endpoint, r.status]),
+      [
+        ["responses", 403],
+        ["responses", 200],
+        ["responses", 429],
+      ],
+    );
     assert.ok(records[1]!.costUsd! > 0);
   });
 });

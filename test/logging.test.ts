@@ -54,12 +54,18 @@ describe("logging", () => {
   it("redacts credentials in access lines and in every other line", async () => {
     const { target, writes } = recorder();
     const logger = createLogger("info", new TickBatchedDestination(target));
-    accessLogger(logger).info({ requestId: "r1", authorization: "Bearer sk-secret", apiKey: "k1", "x-api-key": "k2", status: 200 }, "request");
+    accessLogger(logger).info(
+      { requestId: "r1", authorization: "Bearer sk-secret", apiKey: "k1", "x-api-key": "k2", status: 200 },
+      "request",
+    );
     logger.info({ headers: { authorization: "Bearer sk-secret" }, err: { apiKey: "k3" } }, "other");
     await tick();
     const text = writes.join("");
     for (const secret of ["sk-secret", "k1", "k2", "k3"]) assert.ok(!text.includes(secret), `${secret} leaked: ${text}`);
-    const [access] = text.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [access] = text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(access!.requestId, "r1");
     assert.equal(access!.authorization, "[redacted]");
     assert.equal(access!.service, "bedrock-gateway");

@@ -71,7 +71,9 @@ class ImageHost {
 const chatWithImages = (urls: string[]) =>
   JSON.stringify({
     model: CLAUDE,
-    messages: [{ role: "user", content: [{ type: "text", text: "Describe" }, ...urls.map((url) => ({ type: "image_url", image_url: { url } }))] }],
+    messages: [
+      { role: "user", content: [{ type: "text", text: "Describe" }, ...urls.map((url) => ({ type: "image_url", image_url: { url } }))] },
+    ],
   });
 
 describe("bounded media fetching", () => {
@@ -105,13 +107,27 @@ describe("bounded media fetching", () => {
     assert.equal(host.hits, 0, "nothing was fetched");
     const anthropic = await post(
       "/v1/messages",
-      JSON.stringify({ model: CLAUDE, max_tokens: 5, messages: [{ role: "user", content: Array.from({ length: 25 }, (_, i) => ({ type: "image", source: { type: "url", url: `${host.base}/a/${i}` } })) }] }),
+      JSON.stringify({
+        model: CLAUDE,
+        max_tokens: 5,
+        messages: [
+          {
+            role: "user",
+            content: Array.from({ length: 25 }, (_, i) => ({ type: "image", source: { type: "url", url: `${host.base}/a/${i}` } })),
+          },
+        ],
+      }),
     );
     assert.equal(anthropic.status, 400);
     assert.match(((await anthropic.json()) as any).error.message, /MAX_MEDIA_URLS/);
     const responses = await post(
       "/v1/responses",
-      JSON.stringify({ model: CLAUDE, input: [{ role: "user", content: Array.from({ length: 25 }, (_, i) => ({ type: "input_image", image_url: `${host.base}/r/${i}` })) }] }),
+      JSON.stringify({
+        model: CLAUDE,
+        input: [
+          { role: "user", content: Array.from({ length: 25 }, (_, i) => ({ type: "input_image", image_url: `${host.base}/r/${i}` })) },
+        ],
+      }),
     );
     assert.equal(responses.status, 400);
     assert.equal(((await responses.json()) as any).error.code, "too_many_media_urls");
@@ -139,7 +155,11 @@ describe("bounded media fetching", () => {
 
   it("aborts the fetches when the client leaves", async () => {
     const ac = new AbortController();
-    const pending = post("/v1/chat/completions", chatWithImages(Array.from({ length: 10 }, (_, i) => `${host.base}/silent/${i}`)), ac.signal).catch(() => undefined);
+    const pending = post(
+      "/v1/chat/completions",
+      chatWithImages(Array.from({ length: 10 }, (_, i) => `${host.base}/silent/${i}`)),
+      ac.signal,
+    ).catch(() => undefined);
     const end = Date.now() + 3000;
     while (host.open < 4 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
     assert.equal(host.open, 4);
@@ -168,9 +188,16 @@ describe("process-wide fetch cap", () => {
     const gw = await startGateway({ env: { ALLOW_PRIVATE_IMAGE_URLS: "true", MEDIA_FETCH_GLOBAL_CONCURRENCY: "3" } });
     try {
       const one = (k: number) =>
-        gw.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: chatWithImages(Array.from({ length: 4 }, (_, i) => `${host.base}/slow/${k}-${i}`)) });
+        gw.request("/v1/chat/completions", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: chatWithImages(Array.from({ length: 4 }, (_, i) => `${host.base}/slow/${k}-${i}`)),
+        });
       const results = await Promise.all([one(1), one(2), one(3)]);
-      assert.deepEqual(results.map((r) => r.status), [200, 200, 200]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        [200, 200, 200],
+      );
       assert.equal(host.hits, 12);
       assert.equal(host.maxOpen, 3);
     } finally {
@@ -182,7 +209,8 @@ describe("process-wide fetch cap", () => {
 
 describe("SSRF guard: IPv4-compatible IPv6", () => {
   it("classifies ::a.b.c.d like a.b.c.d", () => {
-    for (const a of ["::127.0.0.1", "::7f00:1", "::a9fe:a9fe", "::10.0.0.1", "::c0a8:101", "::"]) assert.equal(isPublicAddress(a), false, a);
+    for (const a of ["::127.0.0.1", "::7f00:1", "::a9fe:a9fe", "::10.0.0.1", "::c0a8:101", "::"])
+      assert.equal(isPublicAddress(a), false, a);
     assert.equal(isPublicAddress("::808:808"), true, "::8.8.8.8 is 8.8.8.8");
   });
 
@@ -193,7 +221,11 @@ describe("SSRF guard: IPv4-compatible IPv6", () => {
     try {
       const port = new URL(host.base).port;
       for (const h of ["[::127.0.0.1]", "[::7f00:1]", "[::ffff:127.0.0.1]"]) {
-        const res = await gw.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: chatWithImages([`http://${h}:${port}/x.png`]) });
+        const res = await gw.request("/v1/chat/completions", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: chatWithImages([`http://${h}:${port}/x.png`]),
+        });
         const body: any = await res.json();
         assert.equal(res.status, 400, h);
         assert.equal(body.error.code, "invalid_image_url");

@@ -30,7 +30,9 @@ describe("/metrics access", () => {
   });
 
   it("takes METRICS_API_KEY or ADMIN_API_KEY as a bearer token, and nothing else", async () => {
-    const gw = await startGateway({ env: { METRICS_API_KEY: "scrape-key-1234567890", ADMIN_API_KEY: "admin-key-1234567890", METRICS_PUBLIC: "true" } });
+    const gw = await startGateway({
+      env: { METRICS_API_KEY: "scrape-key-1234567890", ADMIN_API_KEY: "admin-key-1234567890", METRICS_PUBLIC: "true" },
+    });
     try {
       const get = (key?: string) => gw.request("/metrics", key ? { headers: { authorization: `Bearer ${key}` } } : { noAuth: true });
       assert.equal((await get()).status, 401, "METRICS_PUBLIC does not open a page a key guards");
@@ -46,7 +48,16 @@ describe("/metrics access", () => {
   it("labels the static key `static`, never with a hash of the secret", async () => {
     const gw = await startGateway({ env: { METRICS_PUBLIC: "true" } });
     try {
-      assert.equal((await gw.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: chatBody(NOVA, "hi") })).status, 200);
+      assert.equal(
+        (
+          await gw.request("/v1/chat/completions", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: chatBody(NOVA, "hi"),
+          })
+        ).status,
+        200,
+      );
       const page = await (await gw.request("/metrics", { noAuth: true })).text();
       const samples = parsePrometheus(page);
       assert.ok(samples.some((s) => s.name === "bedrock_gateway_requests_total" && s.labels.key === "static" && s.labels.status === "200"));
@@ -68,7 +79,11 @@ describe("metric cardinality", () => {
       const refusedKey = await createKey(gw, { name: "nova-only", models: ["us.amazon.nova-*"] });
       const arn = (i: number) => `arn:aws:bedrock:us-east-1:123456789012:provisioned-model/fuzz${i}`;
       const post = (key: string, model: string) =>
-        gw.request("/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: chatBody(model, "hi") });
+        gw.request("/v1/chat/completions", {
+          method: "POST",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: chatBody(model, "hi"),
+        });
       // Distinct ARNs: the static key gets them called (the double answers 4xx), a limited key is refused.
       const statuses = new Set<number>();
       for (let i = 0; i < 150; i++) {
@@ -79,14 +94,20 @@ describe("metric cardinality", () => {
       assert.equal((await post(TEST_API_KEY, "fast")).status, 200);
       const page = await scrape();
       assert.ok(!page.includes("provisioned-model/fuzz"), "no client-chosen ARN becomes a label");
-      const models = new Set(parsePrometheus(page).filter((s) => s.labels.model !== undefined).map((s) => s.labels.model));
+      const models = new Set(
+        parsePrometheus(page)
+          .filter((s) => s.labels.model !== undefined)
+          .map((s) => s.labels.model),
+      );
       assert.ok(models.has(NOVA), [...models].join(","));
       assert.ok(models.has("amazon.nova-micro-v1:0"), [...models].join(","));
       assert.ok(models.has("other"), `the static key's calls count under other (${[...statuses].join(",")})`);
       assert.ok(models.size <= 5, [...models].join(","));
       const durationSeries = parsePrometheus(page).filter((s) => s.name === "bedrock_gateway_request_duration_seconds_count");
       assert.ok(durationSeries.length <= 8, `${durationSeries.length} latency series`);
-      const refused = parsePrometheus(page).find((s) => s.name === "bedrock_gateway_request_duration_seconds_count" && s.labels.model === "none");
+      const refused = parsePrometheus(page).find(
+        (s) => s.name === "bedrock_gateway_request_duration_seconds_count" && s.labels.model === "none",
+      );
       assert.ok(refused && refused.value >= 150, "refused requests are counted without a model");
     } finally {
       await gw.close();

@@ -23,7 +23,15 @@ describe("models by kind", () => {
   it("lists embedding, image and rerank models in /v1/models", async () => {
     const ids: string[] = [];
     for await (const m of gw.openai.models.list()) ids.push(m.id);
-    for (const id of ["amazon.titan-embed-text-v2:0", "cohere.embed-v4:0", "amazon.nova-2-multimodal-embeddings-v1:0", "amazon.titan-image-generator-v2:0", "stability.sd3-5-large-v1:0", "cohere.rerank-v3-5:0", "amazon.rerank-v1:0"]) {
+    for (const id of [
+      "amazon.titan-embed-text-v2:0",
+      "cohere.embed-v4:0",
+      "amazon.nova-2-multimodal-embeddings-v1:0",
+      "amazon.titan-image-generator-v2:0",
+      "stability.sd3-5-large-v1:0",
+      "cohere.rerank-v3-5:0",
+      "amazon.rerank-v1:0",
+    ]) {
       assert.ok(ids.includes(id), id);
     }
   });
@@ -38,7 +46,11 @@ describe("models by kind", () => {
     for (const m of sample) {
       for (const [kind, ep] of Object.entries(ENDPOINTS) as [ModelKind, (typeof ENDPOINTS)[ModelKind]][]) {
         const before = gw.fake.calls(kind === "chat" ? "Converse" : "InvokeModel").length;
-        const res = await gw.request(ep.path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ep.body(m.id)) });
+        const res = await gw.request(ep.path, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(ep.body(m.id)),
+        });
         const body: any = await res.json();
         if (kind === m.kind) {
           assert.equal(res.status, 200, `${m.id} on ${ep.path}: ${JSON.stringify(body)}`);

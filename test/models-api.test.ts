@@ -80,14 +80,19 @@ describe("Models API through the openai SDK", () => {
 
 describe("Models API with profile listing switched off", () => {
   it("hides system and application profiles", async () => {
-    const gw = await startGateway({ env: { ENABLE_CROSS_REGION_INFERENCE: "false", ENABLE_APPLICATION_INFERENCE_PROFILES: "false", API_ROUTE_PREFIX: "/gw/v1" } });
+    const gw = await startGateway({
+      env: { ENABLE_CROSS_REGION_INFERENCE: "false", ENABLE_APPLICATION_INFERENCE_PROFILES: "false", API_ROUTE_PREFIX: "/gw/v1" },
+    });
     try {
       const body: any = await (await gw.request("/gw/v1/models")).json();
       const ids: string[] = body.data.map((m: { id: string }) => m.id);
       assert.ok(ids.includes("amazon.nova-lite-v1:0"));
       assert.ok(!ids.some((id) => id.startsWith("us.") || id.startsWith("global.")));
       assert.ok(!ids.includes("team-a-claude"));
-      assert.equal(gw.fake.calls("ListInferenceProfiles").every((r) => r.query.type === "SYSTEM_DEFINED"), true);
+      assert.equal(
+        gw.fake.calls("ListInferenceProfiles").every((r) => r.query.type === "SYSTEM_DEFINED"),
+        true,
+      );
     } finally {
       await gw.close();
     }

@@ -16,7 +16,13 @@ const SONNET = "anthropic.claude-sonnet-4-5-20250929-v1:0";
 
 describe("multi-region routing and failover", () => {
   it("one region throttling 100%: no client errors, every call served by the other, its breaker opens", async () => {
-    const m = await startMultiRegion([{ name: "east", region: "us-east-1" }, { name: "west", region: "us-west-2" }], { METRICS_PUBLIC: "true" });
+    const m = await startMultiRegion(
+      [
+        { name: "east", region: "us-east-1" },
+        { name: "west", region: "us-west-2" },
+      ],
+      { METRICS_PUBLIC: "true" },
+    );
     try {
       m.fakes.east!.setDefault(THROTTLED);
       const served: string[] = [];
@@ -28,7 +34,9 @@ describe("multi-region routing and failover", () => {
       }
       // Streams through the real OpenAI SDK fail over too.
       for (let i = 0; i < 5; i++) {
-        const { data: stream, response } = await m.gw.openai.chat.completions.create({ model: NOVA, messages: [{ role: "user", content: "hi" }], stream: true }).withResponse();
+        const { data: stream, response } = await m.gw.openai.chat.completions
+          .create({ model: NOVA, messages: [{ role: "user", content: "hi" }], stream: true })
+          .withResponse();
         let text = "";
         for await (const ch of stream) text += ch.choices[0]?.delta.content ?? "";
         assert.match(text, /test double/);
@@ -43,14 +51,23 @@ describe("multi-region routing and failover", () => {
       assert.equal(health.status, "degraded");
       const east = health.targets.find((t: any) => t.name === "east");
       assert.equal(east.region, "us-east-1");
-      assert.deepEqual(east.breakers.map((b: any) => [b.model, b.state]), [[NOVA, "open"]]);
+      assert.deepEqual(
+        east.breakers.map((b: any) => [b.model, b.state]),
+        [[NOVA, "open"]],
+      );
       assert.equal(health.targets.find((t: any) => t.name === "west").breakers[0].state, "closed");
       assert.ok(!JSON.stringify(health).includes(m.fakes.east!.url), "/health does not reveal endpoints");
       const metrics = parsePrometheus(await (await m.gw.request("/metrics", { noAuth: true })).text());
       assert.equal(sampleValue(metrics, "bedrock_gateway_circuit_breaker_state", { target: "east", model: NOVA }), 2);
       assert.equal(sampleValue(metrics, "bedrock_gateway_circuit_breaker_state", { target: "west", model: NOVA }), 0);
-      assert.equal(sampleValue(metrics, "bedrock_gateway_upstream_failovers_total", { target: "east", reason: "ThrottlingException" }), eastCalls);
-      assert.equal(sampleValue(metrics, "bedrock_gateway_upstream_served_total", { target: "west", region: "us-west-2", fallback: "false" }), 25);
+      assert.equal(
+        sampleValue(metrics, "bedrock_gateway_upstream_failovers_total", { target: "east", reason: "ThrottlingException" }),
+        eastCalls,
+      );
+      assert.equal(
+        sampleValue(metrics, "bedrock_gateway_upstream_served_total", { target: "west", region: "us-west-2", fallback: "false" }),
+        25,
+      );
       assert.ok(m.gw.logs.some((l) => l.msg === "circuit breaker open" && l.target === "east" && l.model === NOVA));
     } finally {
       await m.close();
@@ -58,12 +75,18 @@ describe("multi-region routing and failover", () => {
   });
 
   it("one region hanging: its breaker opens within the window and later requests skip it without waiting", async () => {
-    const m = await startMultiRegion([{ name: "east", region: "us-east-1" }, { name: "west", region: "us-west-2" }], {
-      UPSTREAM_FIRST_BYTE_TIMEOUT: "300ms",
-      CIRCUIT_BREAKER_FAILURES: "2",
-      CIRCUIT_BREAKER_WINDOW: "10s",
-      CIRCUIT_BREAKER_COOLDOWN: "60s",
-    });
+    const m = await startMultiRegion(
+      [
+        { name: "east", region: "us-east-1" },
+        { name: "west", region: "us-west-2" },
+      ],
+      {
+        UPSTREAM_FIRST_BYTE_TIMEOUT: "300ms",
+        CIRCUIT_BREAKER_FAILURES: "2",
+        CIRCUIT_BREAKER_WINDOW: "10s",
+        CIRCUIT_BREAKER_COOLDOWN: "60s",
+      },
+    );
     try {
       m.fakes.east!.setDefault({ delayMs: 30_000, content: [{ text: "too late" }] });
       const t0 = Date.now();
@@ -92,11 +115,17 @@ describe("multi-region routing and failover", () => {
   });
 
   it("both regions down: 429 / 503 in the front door's error shape with retry-after, fast once the breakers are open", async () => {
-    const m = await startMultiRegion([{ name: "east", region: "us-east-1" }, { name: "west", region: "us-west-2" }], {
-      UPSTREAM_RETRY_MAX_TIME: "400ms",
-      CIRCUIT_BREAKER_FAILURES: "3",
-      CIRCUIT_BREAKER_COOLDOWN: "45s",
-    });
+    const m = await startMultiRegion(
+      [
+        { name: "east", region: "us-east-1" },
+        { name: "west", region: "us-west-2" },
+      ],
+      {
+        UPSTREAM_RETRY_MAX_TIME: "400ms",
+        CIRCUIT_BREAKER_FAILURES: "3",
+        CIRCUIT_BREAKER_COOLDOWN: "45s",
+      },
+    );
     try {
       m.fakes.east!.setDefault(THROTTLED);
       m.fakes.west!.setDefault(THROTTLED);
@@ -107,13 +136,16 @@ describe("multi-region routing and failover", () => {
       assert.ok(Number(r.headers.get("retry-after")) >= 1);
       // Anthropic's shape on /v1/messages, through the real SDK.
       const anthropic = new Anthropic({ baseURL: m.gw.url, apiKey: TEST_API_KEY, maxRetries: 0 });
-      await assert.rejects(anthropic.messages.create({ model: NOVA, max_tokens: 50, messages: [{ role: "user", content: "hi" }] }), (e: any) => {
-        assert.equal(e.status, 429);
-        assert.equal(e.error.type, "error");
-        assert.equal(e.error.error.type, "rate_limit_error");
-        assert.ok(Number(e.headers.get("retry-after")) >= 1);
-        return true;
-      });
+      await assert.rejects(
+        anthropic.messages.create({ model: NOVA, max_tokens: 50, messages: [{ role: "user", content: "hi" }] }),
+        (e: any) => {
+          assert.equal(e.status, 429);
+          assert.equal(e.error.type, "error");
+          assert.equal(e.error.error.type, "rate_limit_error");
+          assert.ok(Number(e.headers.get("retry-after")) >= 1);
+          return true;
+        },
+      );
       // Keep going until every breaker is open: then the gateway answers at once, touching no region.
       for (let i = 0; i < 6; i++) await chat(m.gw, NOVA);
       const before = modelCalls(m.fakes.east!) + modelCalls(m.fakes.west!);
@@ -132,11 +164,20 @@ describe("multi-region routing and failover", () => {
 
   it("assumed-role credentials sign that target's calls (the double accepts only them), assumed once", async () => {
     const roleArn = "arn:aws:iam::210987654321:role/bedrock-gateway";
-    const assumed = { accessKeyId: "ASIAASSUMEDROLE00001", secretAccessKey: "assumed/secret/for/the/other/account", sessionToken: "FwoGZXIvYXdzEAssumedSessionToken" };
+    const assumed = {
+      accessKeyId: "ASIAASSUMEDROLE00001",
+      secretAccessKey: "assumed/secret/for/the/other/account",
+      sessionToken: "FwoGZXIvYXdzEAssumedSessionToken",
+    };
     const sts = await startFakeSts(TEST_CREDENTIALS, { [roleArn]: { credentials: assumed, externalId: "ext-7f3a" } });
     const m = await startMultiRegion([
       { name: "home", region: "us-east-1", weight: 0 },
-      { name: "partner", region: "us-west-2", fake: { credentials: assumed }, extra: { roleArn, externalId: "ext-7f3a", endpoints: { sts: sts.url } } },
+      {
+        name: "partner",
+        region: "us-west-2",
+        fake: { credentials: assumed },
+        extra: { roleArn, externalId: "ext-7f3a", endpoints: { sts: sts.url } },
+      },
     ]);
     try {
       for (let i = 0; i < 4; i++) {
@@ -145,7 +186,17 @@ describe("multi-region routing and failover", () => {
         assert.equal(r.headers.get("x-bedrock-gateway-target"), "partner");
       }
       assert.equal(sts.calls.length, 1, "credentials are cached until shortly before they expire");
-      assert.deepEqual({ ...sts.calls[0], at: 0 }, { roleArn, roleSessionName: "bedrock-gateway-partner", externalId: "ext-7f3a", accessKeyId: TEST_CREDENTIALS.accessKeyId, region: "us-west-2", at: 0 });
+      assert.deepEqual(
+        { ...sts.calls[0], at: 0 },
+        {
+          roleArn,
+          roleSessionName: "bedrock-gateway-partner",
+          externalId: "ext-7f3a",
+          accessKeyId: TEST_CREDENTIALS.accessKeyId,
+          region: "us-west-2",
+          at: 0,
+        },
+      );
       const signed = m.fakes.partner!.requests.filter((r) => r.operation === "Converse");
       assert.equal(signed.length, 4);
       for (const r of signed) {
@@ -167,11 +218,20 @@ describe("multi-region routing and failover", () => {
 
   it("a role the target account refuses (wrong external id) fails that target only; no secret is logged", async () => {
     const roleArn = "arn:aws:iam::210987654321:role/bedrock-gateway";
-    const assumed = { accessKeyId: "ASIAASSUMEDROLE00002", secretAccessKey: "assumed/secret/never/issued", sessionToken: "token-never-issued" };
+    const assumed = {
+      accessKeyId: "ASIAASSUMEDROLE00002",
+      secretAccessKey: "assumed/secret/never/issued",
+      sessionToken: "token-never-issued",
+    };
     const sts = await startFakeSts(TEST_CREDENTIALS, { [roleArn]: { credentials: assumed, externalId: "the-right-one" } });
     const m = await startMultiRegion([
       { name: "home", region: "us-east-1", weight: 0 },
-      { name: "partner", region: "us-west-2", fake: { credentials: assumed }, extra: { roleArn, externalId: "a-wrong-one", endpoints: { sts: sts.url } } },
+      {
+        name: "partner",
+        region: "us-west-2",
+        fake: { credentials: assumed },
+        extra: { roleArn, externalId: "a-wrong-one", endpoints: { sts: sts.url } },
+      },
     ]);
     try {
       const r = await chat(m.gw, NOVA);
@@ -187,11 +247,19 @@ describe("multi-region routing and failover", () => {
   });
 
   it("a stream fails over only before its first byte", async () => {
-    const m = await startMultiRegion([{ name: "east", region: "us-east-1" }, { name: "west", region: "us-west-2", weight: 0 }]);
+    const m = await startMultiRegion([
+      { name: "east", region: "us-east-1" },
+      { name: "west", region: "us-west-2", weight: 0 },
+    ]);
     try {
       // Bedrock may answer 200 and then throttle in the first frame: nothing reached the client yet.
-      m.fakes.east!.enqueue({ content: [{ text: "unused" }], stream: { failAfter: { events: 0, exception: "throttlingException", message: "Rate exceeded" } } });
-      const { data: s1, response } = await m.gw.openai.chat.completions.create({ model: NOVA, messages: [{ role: "user", content: "hi" }], stream: true }).withResponse();
+      m.fakes.east!.enqueue({
+        content: [{ text: "unused" }],
+        stream: { failAfter: { events: 0, exception: "throttlingException", message: "Rate exceeded" } },
+      });
+      const { data: s1, response } = await m.gw.openai.chat.completions
+        .create({ model: NOVA, messages: [{ role: "user", content: "hi" }], stream: true })
+        .withResponse();
       let text = "";
       for await (const ch of s1) text += ch.choices[0]?.delta.content ?? "";
       assert.equal(text, "Hello from the Bedrock test double.");
@@ -199,7 +267,10 @@ describe("multi-region routing and failover", () => {
       assert.equal(m.fakes.west!.calls("ConverseStream").length, 1);
 
       // After the first event the stream belongs to east: a failure is reported in the stream.
-      m.fakes.east!.enqueue({ content: [{ text: "one two three four five six" }], stream: { failAfter: { events: 3, exception: "throttlingException", message: "Rate exceeded" } } });
+      m.fakes.east!.enqueue({
+        content: [{ text: "one two three four five six" }],
+        stream: { failAfter: { events: 3, exception: "throttlingException", message: "Rate exceeded" } },
+      });
       const s2 = await m.gw.openai.chat.completions.create({ model: NOVA, messages: [{ role: "user", content: "hi" }], stream: true });
       let partial = "";
       await assert.rejects(async () => {
@@ -213,7 +284,10 @@ describe("multi-region routing and failover", () => {
   });
 
   it("weights hold within ±10% over 1,000 requests", async () => {
-    const m = await startMultiRegion([{ name: "east", region: "us-east-1", weight: 3 }, { name: "west", region: "us-west-2", weight: 1 }]);
+    const m = await startMultiRegion([
+      { name: "east", region: "us-east-1", weight: 3 },
+      { name: "west", region: "us-west-2", weight: 1 },
+    ]);
     try {
       const counts: Record<string, number> = { east: 0, west: 0 };
       let next = 0;
@@ -236,7 +310,11 @@ describe("multi-region routing and failover", () => {
   });
 
   it("an affinity key keeps calls on one healthy target, and moves only when it fails", async () => {
-    const m = await startMultiRegion([{ name: "a", region: "us-east-1" }, { name: "b", region: "us-west-2" }, { name: "c", region: "us-east-2" }]);
+    const m = await startMultiRegion([
+      { name: "a", region: "us-east-1" },
+      { name: "b", region: "us-west-2" },
+      { name: "c", region: "us-east-2" },
+    ]);
     try {
       const runtime = m.gw.runtime.deps.runtime;
       const request = { messages: [{ role: "user" as const, content: [{ text: "hi" }] }] };
@@ -284,13 +362,20 @@ describe("multi-region routing and failover", () => {
   });
 
   it("model fallbacks respect the key's allow-list; the response and the usage record say what served", async () => {
-    const m = await startMultiRegion([{ name: "east", region: "us-east-1" }, { name: "west", region: "us-west-2" }], {
-      MODEL_FALLBACKS: JSON.stringify({ "amazon.nova-pro-v1:0": ["amazon.nova-micro-v1:0", NOVA] }),
-      UPSTREAM_RETRY_MAX_TIME: "300ms",
-      CIRCUIT_BREAKER_FAILURES: "1000",
-    });
+    const m = await startMultiRegion(
+      [
+        { name: "east", region: "us-east-1" },
+        { name: "west", region: "us-west-2" },
+      ],
+      {
+        MODEL_FALLBACKS: JSON.stringify({ "amazon.nova-pro-v1:0": ["amazon.nova-micro-v1:0", NOVA] }),
+        UPSTREAM_RETRY_MAX_TIME: "300ms",
+        CIRCUIT_BREAKER_FAILURES: "1000",
+      },
+    );
     try {
-      const proThrottled = (req: { modelId?: string }) => (req.modelId?.includes("nova-pro") ? THROTTLED : { content: [{ text: `served by ${req.modelId}` }] });
+      const proThrottled = (req: { modelId?: string }) =>
+        req.modelId?.includes("nova-pro") ? THROTTLED : { content: [{ text: `served by ${req.modelId}` }] };
       m.fakes.east!.setDefault(proThrottled);
       m.fakes.west!.setDefault(proThrottled);
       const liteOnly = await createKey(m.gw, { name: "lite-fallback", models: ["amazon.nova-pro-v1:0", NOVA] });
@@ -301,7 +386,9 @@ describe("multi-region routing and failover", () => {
       assert.equal(a.body.model, NOVA);
       assert.equal(a.headers.get("x-bedrock-gateway-fallback"), NOVA);
       assert.equal(a.body.choices[0].message.content, `served by ${NOVA}`);
-      const microCalls = [m.fakes.east!, m.fakes.west!].flatMap((f) => f.calls("Converse")).filter((c) => c.modelId?.includes("nova-micro"));
+      const microCalls = [m.fakes.east!, m.fakes.west!]
+        .flatMap((f) => f.calls("Converse"))
+        .filter((c) => c.modelId?.includes("nova-micro"));
       assert.equal(microCalls.length, 0, "the key may not use nova-micro, so it is never called");
 
       const b = await chat(m.gw, "amazon.nova-pro-v1:0", {}, { authorization: `Bearer ${noFallback.secret}` });

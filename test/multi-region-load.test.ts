@@ -13,11 +13,17 @@ const CONCURRENCY = 12;
 
 describe("load with one region flapping", () => {
   it("loses no request", async (t) => {
-    const m = await startMultiRegion([{ name: "flappy", region: "us-east-1", weight: 2 }, { name: "steady", region: "us-west-2" }], {
-      CIRCUIT_BREAKER_FAILURES: "3",
-      CIRCUIT_BREAKER_WINDOW: "1s",
-      CIRCUIT_BREAKER_COOLDOWN: "200ms",
-    });
+    const m = await startMultiRegion(
+      [
+        { name: "flappy", region: "us-east-1", weight: 2 },
+        { name: "steady", region: "us-west-2" },
+      ],
+      {
+        CIRCUIT_BREAKER_FAILURES: "3",
+        CIRCUIT_BREAKER_WINDOW: "1s",
+        CIRCUIT_BREAKER_COOLDOWN: "200ms",
+      },
+    );
     try {
       const started = Date.now();
       const failures = [
@@ -31,7 +37,10 @@ describe("load with one region flapping", () => {
         if (!failing) return { content: [{ text: "ok from flappy" }] };
         n++;
         if (req.operation === "ConverseStream" && n % 2 === 0) {
-          return { content: [{ text: "never sent" }], stream: { failAfter: { events: 0, exception: "throttlingException", message: "Rate exceeded" } } };
+          return {
+            content: [{ text: "never sent" }],
+            stream: { failAfter: { events: 0, exception: "throttlingException", message: "Rate exceeded" } },
+          };
         }
         return failures[n % failures.length]!;
       });
@@ -45,14 +54,18 @@ describe("load with one region flapping", () => {
         const t0 = performance.now();
         try {
           if (i % 4 === 0) {
-            const { data, response } = await m.gw.openai.chat.completions.create({ model: NOVA, messages: [{ role: "user", content: "hi" }], stream: true }).withResponse();
+            const { data, response } = await m.gw.openai.chat.completions
+              .create({ model: NOVA, messages: [{ role: "user", content: "hi" }], stream: true })
+              .withResponse();
             let text = "";
             for await (const ch of data) text += ch.choices[0]?.delta.content ?? "";
             if (!/^ok from /.test(text)) lost.push(`stream ${i}: ${text}`);
             const target = response.headers.get("x-bedrock-gateway-target")!;
             served[target] = (served[target] ?? 0) + 1;
           } else {
-            const { data, response } = await m.gw.openai.chat.completions.create({ model: NOVA, messages: [{ role: "user", content: "hi" }] }).withResponse();
+            const { data, response } = await m.gw.openai.chat.completions
+              .create({ model: NOVA, messages: [{ role: "user", content: "hi" }] })
+              .withResponse();
             if (!/^ok from /.test(data.choices[0]?.message.content ?? "")) lost.push(`call ${i}`);
             const target = response.headers.get("x-bedrock-gateway-target")!;
             served[target] = (served[target] ?? 0) + 1;

@@ -15,9 +15,16 @@ import type { TestGateway } from "./helpers/gateway.ts";
 const MODEL = "openai.gpt-5.5";
 const codexBin = join(createRequire(import.meta.url).resolve("@openai/codex/package.json"), "..", "bin", "codex.js");
 
-function runCodex(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCodex(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [codexBin, ...args], { env: { PATH: process.env.PATH ?? "", HOME: env.CODEX_HOME!, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [codexBin, ...args], {
+      env: { PATH: process.env.PATH ?? "", HOME: env.CODEX_HOME!, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -76,10 +83,18 @@ describe("Codex CLI on a native-only GPT-5.x model", () => {
 
   it("runs a tool-using turn through the gateway and Mantle's Responses API", { timeout: 120_000 }, async () => {
     gw.fake.native.enqueue(
-      { reasoning: "I will write the marker file with a shell command.", toolCalls: [{ name: "exec_command", arguments: JSON.stringify({ cmd: "echo codex-on-gpt5 > marker.txt" }) }], usage: { input: 900, output: 40 } },
+      {
+        reasoning: "I will write the marker file with a shell command.",
+        toolCalls: [{ name: "exec_command", arguments: JSON.stringify({ cmd: "echo codex-on-gpt5 > marker.txt" }) }],
+        usage: { input: 900, output: 40 },
+      },
       { text: "Done: I wrote marker.txt.", usage: { input: 1000, output: 12 } },
     );
-    const { code, stdout, stderr } = await runCodex(["exec", "--skip-git-repo-check", "-C", work, "Create marker.txt"], { CODEX_HOME: home, BEDROCK_GATEWAY_API_KEY: TEST_API_KEY, RUST_LOG: "error" }, 90_000);
+    const { code, stdout, stderr } = await runCodex(
+      ["exec", "--skip-git-repo-check", "-C", work, "Create marker.txt"],
+      { CODEX_HOME: home, BEDROCK_GATEWAY_API_KEY: TEST_API_KEY, RUST_LOG: "error" },
+      90_000,
+    );
     assert.equal(code, 0, `codex failed:\n${stdout}\n${stderr.slice(-3000)}`);
     assert.match(stdout, /Done: I wrote marker\.txt\./);
     assert.equal(readFileSync(join(work, "marker.txt"), "utf8").trim(), "codex-on-gpt5");
@@ -88,10 +103,18 @@ describe("Codex CLI on a native-only GPT-5.x model", () => {
     assert.equal(calls.length, 2, "one upstream Responses call per turn");
     assert.ok(calls.every((c) => c.path === "/openai/v1/responses" && c.body.stream === true && c.body.store === false));
     assert.equal(gw.fake.calls("ConverseStream").length, 0);
-    const output = (calls[1]!.body.input as { type?: string; call_id?: string; output?: unknown }[]).find((i) => i.type === "function_call_output");
+    const output = (calls[1]!.body.input as { type?: string; call_id?: string; output?: unknown }[]).find(
+      (i) => i.type === "function_call_output",
+    );
     assert.ok(output, "the command's output went back to the model");
     const logs = gw.logs.filter((l) => l.path === "/v1/responses");
     assert.equal(logs.length, 2);
-    assert.deepEqual(logs.map((l) => [l.model, l.inputTokens, l.upstream]), [[MODEL, 900, "bedrock-mantle"], [MODEL, 1000, "bedrock-mantle"]]);
+    assert.deepEqual(
+      logs.map((l) => [l.model, l.inputTokens, l.upstream]),
+      [
+        [MODEL, 900, "bedrock-mantle"],
+        [MODEL, 1000, "bedrock-mantle"],
+      ],
+    );
   });
 });

@@ -83,11 +83,16 @@ describe("native endpoints: chat completions", () => {
   });
 
   it("streams tool calls and the usage chunk when asked", async () => {
-    gw.fake.native.enqueue({ toolCalls: [{ name: "get_weather", arguments: '{"city":"Paris"}', id: "call_w1" }], usage: { input: 20, output: 7 } });
+    gw.fake.native.enqueue({
+      toolCalls: [{ name: "get_weather", arguments: '{"city":"Paris"}', id: "call_w1" }],
+      usage: { input: 20, output: 7 },
+    });
     const stream = await gw.openai.chat.completions.create({
       model: GEMMA,
       messages: [{ role: "user", content: "weather?" }],
-      tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }],
+      tools: [
+        { type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } },
+      ],
       stream: true,
       stream_options: { include_usage: true },
     });
@@ -113,7 +118,13 @@ describe("native endpoints: chat completions", () => {
     const res = await gw.openai.chat.completions.create({ model: KIMI, messages: [{ role: "user", content: "hi" }] });
     assert.equal(res.choices[0]!.message.content, "Hello from the native endpoint of the test double.");
     const calls = gw.fake.native.calls("NativeChat");
-    assert.deepEqual(calls.map((c) => [c.path, c.status]), [["/v1/chat/completions", 400], ["/openai/v1/chat/completions", 200]]);
+    assert.deepEqual(
+      calls.map((c) => [c.path, c.status]),
+      [
+        ["/v1/chat/completions", 400],
+        ["/openai/v1/chat/completions", 200],
+      ],
+    );
     // Learned: the next call goes straight to /openai/v1.
     await gw.openai.chat.completions.create({ model: KIMI, messages: [{ role: "user", content: "again" }] });
     assert.equal(gw.fake.native.calls("NativeChat").length, 3);
@@ -125,7 +136,16 @@ describe("native endpoints: chat completions", () => {
     const res = await gw.request("/v1/chat/completions", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: GPT5, messages: [{ role: "system", content: "be brief" }, { role: "user", content: "hi" }], max_tokens: 50, seed: 7, reasoning_effort: "low" }),
+      body: JSON.stringify({
+        model: GPT5,
+        messages: [
+          { role: "system", content: "be brief" },
+          { role: "user", content: "hi" },
+        ],
+        max_tokens: 50,
+        seed: 7,
+        reasoning_effort: "low",
+      }),
     });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get("x-bedrock-gateway-dropped-params"), "seed");
@@ -146,7 +166,11 @@ describe("native endpoints: chat completions", () => {
     const body: Record<string, unknown> = { model: GPT5, messages: [{ role: "user", content: "hi" }] };
     for (let i = 0; i < 200; i++) body[`unknown_field_${i}_${"x".repeat(40)}`] = i;
     body["bad\r\nx-injected: 1"] = 1;
-    const res = await gw.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const res = await gw.request("/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     assert.equal(res.status, 200);
     const header = res.headers.get("x-bedrock-gateway-dropped-params")!;
     assert.ok(header.length <= 1024, `header of ${header.length} bytes`);
@@ -155,8 +179,17 @@ describe("native endpoints: chat completions", () => {
   });
 
   it("translates a Responses stream into chat chunks for a Responses-only model", async () => {
-    gw.fake.native.enqueue({ text: "streamed GPT-5", toolCalls: [{ name: "lookup", arguments: '{"q":"x"}', id: "call_9" }], usage: { input: 5, output: 9 } });
-    const stream = await gw.openai.chat.completions.create({ model: GPT5, messages: [{ role: "user", content: "hi" }], stream: true, stream_options: { include_usage: true } });
+    gw.fake.native.enqueue({
+      text: "streamed GPT-5",
+      toolCalls: [{ name: "lookup", arguments: '{"q":"x"}', id: "call_9" }],
+      usage: { input: 5, output: 9 },
+    });
+    const stream = await gw.openai.chat.completions.create({
+      model: GPT5,
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = "";
     let args = "";
     let usage: OpenAI.CompletionUsage | undefined;
@@ -189,7 +222,11 @@ describe("native endpoints: chat completions", () => {
     );
     // Throttling is retried before the first byte, then reported as a 429 in OpenAI's shape.
     gw.fake.native.setDefault({ error: { status: 429, message: "Too many requests, please wait.", type: "rate_limit_error" } });
-    const res = await gw.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: GEMMA, messages: [{ role: "user", content: "hi" }] }) });
+    const res = await gw.request("/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: GEMMA, messages: [{ role: "user", content: "hi" }] }),
+    });
     assert.equal(res.status, 429);
     assert.equal(res.headers.get("x-should-retry"), "true");
     const body = (await res.json()) as { error: { type: string; message: string } };
@@ -201,9 +238,12 @@ describe("native endpoints: chat completions", () => {
   it("closes a broken stream with an error event the SDK raises", async () => {
     gw.fake.native.enqueue({ text: "this will be cut off halfway", stream: { cutAfter: 3 } });
     const stream = await gw.openai.chat.completions.create({ model: GEMMA, messages: [{ role: "user", content: "hi" }], stream: true });
-    await assert.rejects(async () => {
-      for await (const _ of stream);
-    }, (err: Error) => err instanceof OpenAI.APIError);
+    await assert.rejects(
+      async () => {
+        for await (const _ of stream);
+      },
+      (err: Error) => err instanceof OpenAI.APIError,
+    );
   });
 
   it("aborts the upstream stream when the client goes away, and records an estimate", async () => {
@@ -222,7 +262,10 @@ describe("native endpoints: chat completions", () => {
     const call = gw.fake.native.lastCall("NativeChat")!;
     const end = Date.now() + 2000;
     while (call.clientClosedAt === undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    assert.ok(call.clientClosedAt !== undefined && call.clientClosedAt - leftAt < 1000, "the upstream connection was closed within a second");
+    assert.ok(
+      call.clientClosedAt !== undefined && call.clientClosedAt - leftAt < 1000,
+      "the upstream connection was closed within a second",
+    );
     const line = await waitForLog(gw, (l) => l.requestId === "native-abort-1");
     assert.equal(line.aborted, true);
     assert.ok(Number(line.inputTokens) > 0);
@@ -232,7 +275,13 @@ describe("native endpoints: chat completions", () => {
     await gw.request("/v1/chat/completions", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: GEMMA, messages: [{ role: "user", content: "hi" }], extra_body: { model: "openai.gpt-5.5" }, store: true, stream_options: { include_usage: false } }),
+      body: JSON.stringify({
+        model: GEMMA,
+        messages: [{ role: "user", content: "hi" }],
+        extra_body: { model: "openai.gpt-5.5" },
+        store: true,
+        stream_options: { include_usage: false },
+      }),
     });
     const call = gw.fake.native.lastCall("NativeChat")!;
     assert.equal(call.body.model, GEMMA);
@@ -245,7 +294,18 @@ describe("native endpoints: chat completions", () => {
     const res = await gw.request("/v1/chat/completions", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: GEMMA, messages: [{ role: "user", content: [{ type: "text", text: "what is this" }, { type: "image_url", image_url: { url: "http://169.254.169.254/latest/meta-data/x.png" } }] }] }),
+      body: JSON.stringify({
+        model: GEMMA,
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "what is this" },
+              { type: "image_url", image_url: { url: "http://169.254.169.254/latest/meta-data/x.png" } },
+            ],
+          },
+        ],
+      }),
     });
     assert.equal(res.status, 400);
     const body = (await res.json()) as { error: { code: string; param: string } };
@@ -266,16 +326,28 @@ describe("native endpoints: chat completions", () => {
   });
 
   it("requires the client's key like every other route", async () => {
-    const res = await gw.request("/v1/chat/completions", { method: "POST", noAuth: true, headers: { "content-type": "application/json" }, body: JSON.stringify({ model: GEMMA, messages: [{ role: "user", content: "hi" }] }) });
+    const res = await gw.request("/v1/chat/completions", {
+      method: "POST",
+      noAuth: true,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: GEMMA, messages: [{ role: "user", content: "hi" }] }),
+    });
     assert.equal(res.status, 401);
     assert.equal(gw.fake.native.calls("NativeChat").length, 0);
     const wrong = new OpenAI({ baseURL: gw.baseURL, apiKey: "sk-wrong", maxRetries: 0 });
-    await assert.rejects(wrong.chat.completions.create({ model: GEMMA, messages: [{ role: "user", content: "hi" }] }), (e: InstanceType<typeof OpenAI.APIError>) => e.status === 401);
+    await assert.rejects(
+      wrong.chat.completions.create({ model: GEMMA, messages: [{ role: "user", content: "hi" }] }),
+      (e: InstanceType<typeof OpenAI.APIError>) => e.status === 401,
+    );
     assert.equal(TEST_API_KEY.length > 0, true);
   });
 });
 
-async function waitForLog(gw: TestGateway, pred: (l: Record<string, unknown>) => boolean, timeoutMs = 3000): Promise<Record<string, unknown>> {
+async function waitForLog(
+  gw: TestGateway,
+  pred: (l: Record<string, unknown>) => boolean,
+  timeoutMs = 3000,
+): Promise<Record<string, unknown>> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const hit = gw.logs.findLast((l) => l.msg === "request" && pred(l)) ?? gw.logs.findLast((l) => pred(l) && "latencyMs" in l);
@@ -292,7 +364,9 @@ describe("native endpoints: image URLs fetched by the gateway", () => {
   let base: string;
   before(async () => {
     const { createServer } = await import("node:http");
-    server = createServer((req, res) => (req.url === "/cat.png" ? res.writeHead(200, { "content-type": "image/png" }).end(PNG) : res.writeHead(404).end()));
+    server = createServer((req, res) =>
+      req.url === "/cat.png" ? res.writeHead(200, { "content-type": "image/png" }).end(PNG) : res.writeHead(404).end(),
+    );
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     base = `http://127.0.0.1:${(server.address() as import("node:net").AddressInfo).port}`;
     gw = await startGateway({ env: { ALLOW_PRIVATE_IMAGE_URLS: "true" } });
@@ -303,10 +377,32 @@ describe("native endpoints: image URLs fetched by the gateway", () => {
   });
 
   it("sends the fetched bytes as a data URL, on chat pass-through and on Responses", async () => {
-    await gw.openai.chat.completions.create({ model: GEMMA, messages: [{ role: "user", content: [{ type: "text", text: "what?" }, { type: "image_url", image_url: { url: `${base}/cat.png` } }] }] });
+    await gw.openai.chat.completions.create({
+      model: GEMMA,
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "what?" },
+            { type: "image_url", image_url: { url: `${base}/cat.png` } },
+          ],
+        },
+      ],
+    });
     const part = gw.fake.native.lastCall("NativeChat")!.body.messages[0].content[1];
     assert.equal(part.image_url.url, `data:image/png;base64,${PNG.toString("base64")}`);
-    await gw.openai.responses.create({ model: GPT5, input: [{ role: "user", content: [{ type: "input_text", text: "what?" }, { type: "input_image", image_url: `${base}/cat.png`, detail: "auto" }] }] });
+    await gw.openai.responses.create({
+      model: GPT5,
+      input: [
+        {
+          role: "user",
+          content: [
+            { type: "input_text", text: "what?" },
+            { type: "input_image", image_url: `${base}/cat.png`, detail: "auto" },
+          ],
+        },
+      ],
+    });
     const item = gw.fake.native.lastCall("NativeResponses")!.body.input[0];
     assert.equal(item.content[1].image_url, `data:image/png;base64,${PNG.toString("base64")}`);
   });

@@ -50,7 +50,11 @@ describe("native endpoints: Responses API", () => {
   });
 
   it("streams events with tools and reasoning through, stores the completed response", async () => {
-    gw.fake.native.enqueue({ reasoning: "consider the tool", toolCalls: [{ name: "shell", arguments: '{"cmd":"ls"}', id: "call_s1" }], usage: { input: 40, output: 10 } });
+    gw.fake.native.enqueue({
+      reasoning: "consider the tool",
+      toolCalls: [{ name: "shell", arguments: '{"cmd":"ls"}', id: "call_s1" }],
+      usage: { input: 40, output: 10 },
+    });
     const stream = await gw.openai.responses.create({
       model: GPT5,
       input: [{ role: "user", content: "list files" }],
@@ -74,10 +78,17 @@ describe("native endpoints: Responses API", () => {
 
     // The tool result continues the stored conversation (reasoning items are not replayed upstream).
     gw.fake.native.enqueue({ text: "two files" });
-    const next = await gw.openai.responses.create({ model: GPT5, previous_response_id: completed!.id, input: [{ type: "function_call_output", call_id: "call_s1", output: "a.txt b.txt" }] });
+    const next = await gw.openai.responses.create({
+      model: GPT5,
+      previous_response_id: completed!.id,
+      input: [{ type: "function_call_output", call_id: "call_s1", output: "a.txt b.txt" }],
+    });
     assert.equal(next.output_text, "two files");
     const input = gw.fake.native.lastCall("NativeResponses")!.body.input as { type?: string }[];
-    assert.deepEqual(input.map((i) => i.type ?? "message"), ["message", "function_call", "function_call_output"]);
+    assert.deepEqual(
+      input.map((i) => i.type ?? "message"),
+      ["message", "function_call", "function_call_output"],
+    );
   });
 
   it("does not store with store: false", async () => {
@@ -89,7 +100,10 @@ describe("native endpoints: Responses API", () => {
 
   it("passes an upstream error event through (the SDK raises it) and records the error", async () => {
     gw.fake.native.enqueue({ text: "partial output that fails", stream: { failAfter: 4 } });
-    const stream = await gw.openai.responses.create({ model: GPT5, input: "hi", stream: true }, { headers: { "x-request-id": "native-fail-1" } });
+    const stream = await gw.openai.responses.create(
+      { model: GPT5, input: "hi", stream: true },
+      { headers: { "x-request-id": "native-fail-1" } },
+    );
     const types: string[] = [];
     await assert.rejects(
       async () => {
@@ -105,9 +119,12 @@ describe("native endpoints: Responses API", () => {
   it("closes a stream cut mid-way with an error event", async () => {
     gw.fake.native.enqueue({ text: "cut off in the middle of the answer", stream: { cutAfter: 5 } });
     const stream = await gw.openai.responses.create({ model: GEMMA, input: "hi", stream: true });
-    await assert.rejects(async () => {
-      for await (const _ of stream);
-    }, (e: Error) => e instanceof OpenAI.APIError);
+    await assert.rejects(
+      async () => {
+        for await (const _ of stream);
+      },
+      (e: Error) => e instanceof OpenAI.APIError,
+    );
   });
 });
 
@@ -118,12 +135,21 @@ describe("native endpoints: same governance as Converse", () => {
   beforeEach(() => gw.fake.reset());
 
   const post = (path: string, secret: string, body: string, requestId: string = crypto.randomUUID()) =>
-    gw.request(path, { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": "application/json", "x-request-id": requestId }, body });
+    gw.request(path, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json", "x-request-id": requestId },
+      body,
+    });
 
   it("applies the key's allow-list to the native model id, in /v1/models and on calls", async () => {
     const key = await createKey(gw, { name: "converse-only", models: ["anthropic.*"] });
-    const list = (await (await gw.request("/v1/models", { headers: { authorization: `Bearer ${key.secret}` } })).json()) as { data: { id: string }[] };
-    assert.equal(list.data.some((m) => m.id === GPT5), false);
+    const list = (await (await gw.request("/v1/models", { headers: { authorization: `Bearer ${key.secret}` } })).json()) as {
+      data: { id: string }[];
+    };
+    assert.equal(
+      list.data.some((m) => m.id === GPT5),
+      false,
+    );
     const res = await post("/v1/responses", key.secret, JSON.stringify({ model: GPT5, input: "hi" }));
     assert.equal(res.status, 403);
     const chat = await post("/v1/chat/completions", key.secret, chatBody(GPT5, "hi"));
@@ -185,9 +211,15 @@ describe("native endpoints: switches", () => {
     const gw = await startGateway({ env: { ENABLE_NATIVE_ENDPOINTS: "false" } });
     try {
       const list = await gw.openai.models.list();
-      assert.equal(list.data.some((m) => m.id === GPT5), false);
+      assert.equal(
+        list.data.some((m) => m.id === GPT5),
+        false,
+      );
       assert.ok(list.data.every((m) => (m as unknown as { endpoint: string }).endpoint === "converse"));
-      await assert.rejects(gw.openai.responses.create({ model: GPT5, input: "hi" }), (e: InstanceType<typeof OpenAI.APIError>) => e.status === 404);
+      await assert.rejects(
+        gw.openai.responses.create({ model: GPT5, input: "hi" }),
+        (e: InstanceType<typeof OpenAI.APIError>) => e.status === 404,
+      );
       assert.equal(gw.fake.native.requests.length, 0);
     } finally {
       await gw.close();
@@ -200,7 +232,10 @@ describe("native endpoints: switches", () => {
       const list = await gw.openai.models.list();
       const oss = list.data.find((m) => m.id === "openai.gpt-oss-120b-1:0") as unknown as { endpoint: string };
       assert.equal(oss.endpoint, "openai-native");
-      const res = await gw.openai.chat.completions.create({ model: "openai.gpt-oss-120b-1:0", messages: [{ role: "user", content: "hi" }] });
+      const res = await gw.openai.chat.completions.create({
+        model: "openai.gpt-oss-120b-1:0",
+        messages: [{ role: "user", content: "hi" }],
+      });
       assert.equal(res.choices[0]!.message.content, "Hello from the native endpoint of the test double.");
       const call = gw.fake.native.lastCall("NativeChat")!;
       assert.equal(call.host, "runtime");
@@ -211,7 +246,10 @@ describe("native endpoints: switches", () => {
       const r = await gw.openai.responses.create({ model: "openai.gpt-oss-120b-1:0", input: "hi" });
       assert.equal(r.output_text, "Hello from the Bedrock test double.");
       // Other Converse models are unaffected.
-      await gw.openai.chat.completions.create({ model: "anthropic.claude-3-haiku-20240307-v1:0", messages: [{ role: "user", content: "hi" }] });
+      await gw.openai.chat.completions.create({
+        model: "anthropic.claude-3-haiku-20240307-v1:0",
+        messages: [{ role: "user", content: "hi" }],
+      });
       assert.equal(gw.fake.lastCall("Converse")?.modelId, "anthropic.claude-3-haiku-20240307-v1:0");
     } finally {
       await gw.close();
@@ -253,7 +291,10 @@ describe("native endpoints: switches", () => {
       await gw.runtime.deps.catalog.ready(1000);
       await (gw.runtime.deps.catalog as unknown as { refresh(): Promise<void> }).refresh();
       const list = await gw.openai.models.list();
-      assert.ok(list.data.some((m) => m.id === GPT5), "kept from the last good list");
+      assert.ok(
+        list.data.some((m) => m.id === GPT5),
+        "kept from the last good list",
+      );
       assert.ok(list.data.some((m) => m.id === "anthropic.claude-3-haiku-20240307-v1:0"));
       assert.ok(gw.logs.some((l) => l.msg === "Mantle model list failed; keeping the previous list"));
     } finally {
@@ -270,14 +311,20 @@ describe("native endpoints: switches", () => {
       const first = await gw.openai.models.list();
       assert.ok(Date.now() - started < 3800, "published before Mantle answered");
       assert.ok(first.data.some((m) => m.id === "anthropic.claude-3-haiku-20240307-v1:0"));
-      assert.equal(first.data.some((m) => m.id === GPT5), false);
+      assert.equal(
+        first.data.some((m) => m.id === GPT5),
+        false,
+      );
       const end = Date.now() + 6000;
       let later = first;
       while (!later.data.some((m) => m.id === GPT5) && Date.now() < end) {
         await new Promise((r) => setTimeout(r, 200));
         later = await gw.openai.models.list();
       }
-      assert.ok(later.data.some((m) => m.id === GPT5), "added once Mantle answered");
+      assert.ok(
+        later.data.some((m) => m.id === GPT5),
+        "added once Mantle answered",
+      );
     } finally {
       await gw.close();
       await fake.close();

@@ -21,9 +21,12 @@ describe("Node.js version check", { skip: supported ? false : "Node builds from 
   let tooOld: string;
   let minimum: string;
   const dataDir = mkdtempSync(join(tmpdir(), "bgw-node-min-"));
-  before(async () => {
-    [tooOld, minimum] = await Promise.all([ensureE2eTool("node-22.12"), ensureE2eTool("node-22.19")]);
-  }, { timeout: 10 * 60_000 });
+  before(
+    async () => {
+      [tooOld, minimum] = await Promise.all([ensureE2eTool("node-22.12"), ensureE2eTool("node-22.19")]);
+    },
+    { timeout: 10 * 60_000 },
+  );
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("engines, the launcher and the README agree on 22.19", () => {
@@ -34,10 +37,16 @@ describe("Node.js version check", { skip: supported ? false : "Node builds from 
   });
 
   it("Node 22.12: the sources cannot even load, and the launcher says what to install", async () => {
-    const raw = await exec(tooOld, ["src/main.ts"], { cwd: ROOT }).then(() => ({ stderr: "" }), (e: { stderr: string }) => e);
+    const raw = await exec(tooOld, ["src/main.ts"], { cwd: ROOT }).then(
+      () => ({ stderr: "" }),
+      (e: { stderr: string }) => e,
+    );
     assert.match(raw.stderr, /ERR_UNKNOWN_FILE_EXTENSION/);
     for (const args of [["bin/bedrock-gateway.mjs"], ["bin/bedrock-gateway.mjs", "demo"], ["bin/bedrock-gateway.mjs", "keys", "list"]]) {
-      const r = await exec(tooOld, args, { cwd: ROOT }).then(() => ({ code: 0, stderr: "" }), (e: { code: number; stderr: string }) => e);
+      const r = await exec(tooOld, args, { cwd: ROOT }).then(
+        () => ({ code: 0, stderr: "" }),
+        (e: { code: number; stderr: string }) => e,
+      );
       assert.equal(r.code, 1);
       assert.match(r.stderr, /needs Node\.js 22\.19\.0 or later; this is Node\.js 22\.12\.0/);
       assert.match(r.stderr, /Install Node\.js 24/);
@@ -46,11 +55,18 @@ describe("Node.js version check", { skip: supported ? false : "Node builds from 
 
   it("Node 22.19: the demo runs from the TypeScript sources and answers", { timeout: 60_000 }, async () => {
     const port = await freePort();
-    const child = spawn(minimum, ["bin/bedrock-gateway.mjs", "demo"], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), DATA_DIR: dataDir }, stdio: "ignore" });
+    const child = spawn(minimum, ["bin/bedrock-gateway.mjs", "demo"], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), DATA_DIR: dataDir },
+      stdio: "ignore",
+    });
     try {
       let ok = false;
       for (let i = 0; i < 400 && !ok && child.exitCode === null; i++) {
-        ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status === 200, () => false);
+        ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
         if (!ok) await new Promise((r) => setTimeout(r, 100));
       }
       assert.ok(ok, `no /health 200 on Node 22.19 (exit ${child.exitCode})`);

@@ -13,7 +13,11 @@ import { freePort } from "./helpers/free-port.ts";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const childrenOf = (pid: number): number[] => {
   try {
-    return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).trim().split("\n").filter(Boolean).map(Number);
+    return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -31,8 +35,16 @@ describe("signals through npm", { skip: process.platform === "win32" ? "POSIX pr
   it("SIGTERM to npm alone stops the gateway it started", { timeout: 90_000 }, async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), "bgw-npm-signal-"));
-    const npm = spawn("npm", ["run", "demo", "--silent"], { cwd: ROOT, env: { ...process.env, PORT: String(port), DATA_DIR: dataDir }, stdio: "ignore" });
-    const health = () => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status === 200, () => false);
+    const npm = spawn("npm", ["run", "demo", "--silent"], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir },
+      stdio: "ignore",
+    });
+    const health = () =>
+      fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
     let gateway: number[] = [];
     try {
       let up = false;

@@ -40,19 +40,30 @@ describe("npm pack → install in an empty folder → bin commands", () => {
   let bin: string;
   let fake: FakeBedrock;
 
-  before(async () => {
-    // Stage exactly the package's "files" (plus package.json), build the bundles into it, pack it.
-    mkdirSync(stage);
-    for (const f of [...pkg.files.filter((f) => !f.startsWith("dist/")), "package.json"]) cpSync(join(ROOT, f), join(stage, f), { recursive: true });
-    await buildPackage(stage);
-    const { stdout } = await exec("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], { cwd: stage, maxBuffer: 8 * 1024 * 1024 });
-    const tarball = join(work, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
-    mkdirSync(app);
-    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "try-bedrock-gateway", private: true }));
-    await exec("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", tarball], { cwd: app, maxBuffer: 8 * 1024 * 1024, timeout: 10 * 60_000 });
-    bin = join(app, "node_modules", ".bin", "bedrock-gateway");
-    fake = await startFakeBedrock();
-  }, { timeout: 12 * 60_000 });
+  before(
+    async () => {
+      // Stage exactly the package's "files" (plus package.json), build the bundles into it, pack it.
+      mkdirSync(stage);
+      for (const f of [...pkg.files.filter((f) => !f.startsWith("dist/")), "package.json"])
+        cpSync(join(ROOT, f), join(stage, f), { recursive: true });
+      await buildPackage(stage);
+      const { stdout } = await exec("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], {
+        cwd: stage,
+        maxBuffer: 8 * 1024 * 1024,
+      });
+      const tarball = join(work, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
+      mkdirSync(app);
+      writeFileSync(join(app, "package.json"), JSON.stringify({ name: "try-bedrock-gateway", private: true }));
+      await exec("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", tarball], {
+        cwd: app,
+        maxBuffer: 8 * 1024 * 1024,
+        timeout: 10 * 60_000,
+      });
+      bin = join(app, "node_modules", ".bin", "bedrock-gateway");
+      fake = await startFakeBedrock();
+    },
+    { timeout: 12 * 60_000 },
+  );
   after(async () => {
     await fake?.close();
     rmSync(work, { recursive: true, force: true });
@@ -67,8 +78,15 @@ describe("npm pack → install in an empty folder → bin commands", () => {
   it("ships compiled JavaScript only, no TypeScript sources or tests", () => {
     const installed = join(app, "node_modules", "bedrock-gateway");
     const all = readdirSync(installed, { recursive: true }) as string[];
-    assert.ok(all.includes(join("dist", "server", "main.mjs")) && all.includes(join("dist", "cli", "main.mjs")) && all.includes(join("dist", "demo", "main.mjs")));
-    assert.deepEqual(all.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")), []);
+    assert.ok(
+      all.includes(join("dist", "server", "main.mjs")) &&
+        all.includes(join("dist", "cli", "main.mjs")) &&
+        all.includes(join("dist", "demo", "main.mjs")),
+    );
+    assert.deepEqual(
+      all.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")),
+      [],
+    );
     assert.ok(!existsSync(join(installed, "src")) && !existsSync(join(installed, "test")));
     assert.ok(!existsSync(join(app, "node_modules", "typescript")), "no dev dependencies");
   });
@@ -114,7 +132,9 @@ describe("npm pack → install in an empty folder → bin commands", () => {
     });
     try {
       await waitHealthy(`http://127.0.0.1:${port}`, child, 20_000);
-      const models = await fetch(`http://127.0.0.1:${port}/v1/models`, { headers: { authorization: "Bearer sk-packaged-gateway-test-key" } });
+      const models = await fetch(`http://127.0.0.1:${port}/v1/models`, {
+        headers: { authorization: "Bearer sk-packaged-gateway-test-key" },
+      });
       assert.equal(models.status, 200);
     } finally {
       child.kill("SIGTERM");
@@ -125,7 +145,11 @@ describe("npm pack → install in an empty folder → bin commands", () => {
 
   it("demo: a gateway that answers without AWS", async () => {
     const port = await freePort();
-    const child = spawn(bin, ["demo"], { cwd: app, env: { PATH: process.env.PATH ?? "", HOME: app, PORT: String(port), DATA_DIR: join(app, "demo-data") }, stdio: "ignore" });
+    const child = spawn(bin, ["demo"], {
+      cwd: app,
+      env: { PATH: process.env.PATH ?? "", HOME: app, PORT: String(port), DATA_DIR: join(app, "demo-data") },
+      stdio: "ignore",
+    });
     try {
       await waitHealthy(`http://127.0.0.1:${port}`, child, 20_000);
       const res = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {

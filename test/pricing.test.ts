@@ -8,7 +8,12 @@ import { describe, it } from "node:test";
 import { costOf, loadPricing, profileKindOf } from "../src/usage/pricing.ts";
 
 const SONNET = "anthropic.claude-sonnet-4-5-20250929-v1:0";
-const tokens = (inputTokens: number, outputTokens: number, cacheReadTokens = 0, cacheWriteTokens = 0) => ({ inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens });
+const tokens = (inputTokens: number, outputTokens: number, cacheReadTokens = 0, cacheWriteTokens = 0) => ({
+  inputTokens,
+  outputTokens,
+  cacheReadTokens,
+  cacheWriteTokens,
+});
 const close = (a: number | null, b: number) => assert.ok(a !== null && Math.abs(a - b) < 1e-12, `${a} ≈ ${b}`);
 
 describe("pricing", () => {
@@ -41,7 +46,10 @@ describe("pricing", () => {
     assert.equal(pricing.cost("acme.mystery-v1:0", "acme.mystery-v1:0", "us-east-1", tokens(10, 10)), null);
     assert.equal(pricing.cost(undefined, undefined, "us-east-1", tokens(10, 0)), null);
     // Claude 3 Haiku has no cache prices in the table: a cache read makes the cost unknown.
-    assert.equal(pricing.cost("anthropic.claude-3-haiku-20240307-v1:0", "anthropic.claude-3-haiku-20240307-v1:0", "us-east-1", tokens(10, 10, 5)), null);
+    assert.equal(
+      pricing.cost("anthropic.claude-3-haiku-20240307-v1:0", "anthropic.claude-3-haiku-20240307-v1:0", "us-east-1", tokens(10, 10, 5)),
+      null,
+    );
     assert.equal(pricing.cost("acme.mystery-v1:0", "acme.mystery-v1:0", "us-east-1", tokens(0, 0)), 0, "no tokens, no cost");
   });
 
@@ -53,7 +61,12 @@ describe("pricing", () => {
       JSON.stringify({
         models: {
           "acme.mystery-v1:0": { input: 1, output: 2 },
-          "amazon.nova-lite-v1:0": { input: 0.1, output: 0.4, regions: { "eu-west-1": { input: 0.2 } }, global: { input: 0.05, output: 0.2 } },
+          "amazon.nova-lite-v1:0": {
+            input: 0.1,
+            output: 0.4,
+            regions: { "eu-west-1": { input: 0.2 } },
+            global: { input: 0.05, output: 0.2 },
+          },
         },
       }),
     );

@@ -59,7 +59,10 @@ describe("token buckets (pure)", () => {
     assert.equal(formatResetDuration(1500), "1.5s");
     assert.equal(formatResetDuration(360_000), "6m0s");
     assert.equal(formatResetDuration(61_250), "1m1.25s");
-    const h = rateLimitHeaders({ rpm: 60, tpm: null }, { allowed: true, retryAfterMs: 0, remainingRequests: 59, remainingTokens: 0, resetRequestsMs: 1000, resetTokensMs: 0 });
+    const h = rateLimitHeaders(
+      { rpm: 60, tpm: null },
+      { allowed: true, retryAfterMs: 0, remainingRequests: 59, remainingTokens: 0, resetRequestsMs: 1000, resetTokensMs: 0 },
+    );
     assert.deepEqual(h, { "x-ratelimit-limit-requests": "60", "x-ratelimit-remaining-requests": "59", "x-ratelimit-reset-requests": "1s" });
   });
 
@@ -163,14 +166,18 @@ describe("limiters sharing one Redis", () => {
       assert.equal(await open.take("k", limits, 0), undefined, "fail open: admitted without a decision");
       assert.equal(await open.take("k", limits, 0), undefined);
       assert.ok(Date.now() - started < 2000, "fails fast, does not queue");
-      await assert.rejects(closed.take("k", limits, 0), (e: unknown) => e instanceof GatewayError && e.status === 503 && e.code === "rate_limiter_unavailable");
+      await assert.rejects(
+        closed.take("k", limits, 0),
+        (e: unknown) => e instanceof GatewayError && e.status === 503 && e.code === "rate_limiter_unavailable",
+      );
       assert.equal(await open.peek("k", limits), undefined);
       const outage = lines.filter((l) => l.includes("rate limiter unavailable"));
       assert.equal(outage.length, 1, "logged once per outage, not per request");
       await own.restart();
       const end = Date.now() + 5000;
       let back: boolean | undefined;
-      while (Date.now() < end && (back = (await open.take("k2", limits, 0))?.allowed) === undefined) await new Promise((r) => setTimeout(r, 100));
+      while (Date.now() < end && (back = (await open.take("k2", limits, 0))?.allowed) === undefined)
+        await new Promise((r) => setTimeout(r, 100));
       assert.equal(back, true, "reconnects by itself");
       assert.ok(lines.some((l) => l.includes("rate limiter available again")));
     } finally {

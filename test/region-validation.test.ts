@@ -10,13 +10,27 @@ import { startGateway } from "./helpers/gateway.ts";
 
 describe("AWS region validation", () => {
   it("accepts region names and refuses typos, naming the variable", () => {
-    for (const r of ["us-east-1", "us-west-2", "eu-central-2", "ap-southeast-7", "us-gov-west-1", "ca-west-1", "il-central-1", "us-isob-east-1", "cn-north-1"]) {
+    for (const r of [
+      "us-east-1",
+      "us-west-2",
+      "eu-central-2",
+      "ap-southeast-7",
+      "us-gov-west-1",
+      "ca-west-1",
+      "il-central-1",
+      "us-isob-east-1",
+      "cn-north-1",
+    ]) {
       assert.equal(isRegionShaped(r), true, r);
       assert.equal(loadConfig({ API_KEY: "k", AWS_REGION: r }).aws.region, r);
     }
     for (const r of ["us-west2", "mars-north-9", "uswest-2", "US-EAST-1", "us-east-1a", "us-east-", "us east 1", "https://x"]) {
       assert.equal(isRegionShaped(r), false, r);
-      assert.throws(() => loadConfig({ API_KEY: "k", AWS_REGION: r }), (e: unknown) => e instanceof ConfigError && /AWS_REGION: is not an AWS region name/.test(e.message), r);
+      assert.throws(
+        () => loadConfig({ API_KEY: "k", AWS_REGION: r }),
+        (e: unknown) => e instanceof ConfigError && /AWS_REGION: is not an AWS region name/.test(e.message),
+        r,
+      );
     }
     assert.throws(() => loadConfig({ API_KEY: "k", AWS_DEFAULT_REGION: "us-west2" }), /AWS_DEFAULT_REGION/);
   });

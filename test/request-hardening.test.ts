@@ -70,7 +70,12 @@ describe("header values and nesting through the gateway", () => {
     const many: Record<string, unknown> = { model: NOVA, messages: [{ role: "user", content: "hi" }] };
     for (let i = 0; i < 20_000; i++) many[`unknown_field_${i}`] = i;
     for (const path of ["/v1/chat/completions", "/v1/messages", "/v1/responses"]) {
-      const body = path === "/v1/responses" ? { ...many, messages: undefined, input: "hi" } : path === "/v1/messages" ? { ...many, max_tokens: 5 } : many;
+      const body =
+        path === "/v1/responses"
+          ? { ...many, messages: undefined, input: "hi" }
+          : path === "/v1/messages"
+            ? { ...many, max_tokens: 5 }
+            : many;
       const r = await post(path, JSON.stringify(body));
       assert.equal(r.status, 200, `${path}: ${await r.clone().text()}`);
       const h = r.headers.get("x-bedrock-gateway-dropped-params")!;
@@ -78,12 +83,7 @@ describe("header values and nesting through the gateway", () => {
       assert.match(h, /\+\d+ more$/);
     }
 
-    const tools = [
-      { type: "x".repeat(100_000) },
-      { type: "web\r\nsearch" },
-      { type: "hosted_ünïcode" },
-      { type: "code_interpreter" },
-    ];
+    const tools = [{ type: "x".repeat(100_000) }, { type: "web\r\nsearch" }, { type: "hosted_ünïcode" }, { type: "code_interpreter" }];
     const r = await post("/v1/responses", JSON.stringify({ model: NOVA, input: "hi", tools }));
     assert.equal(r.status, 200, await r.clone().text());
     assert.equal(r.headers.get("x-bedrock-gateway-dropped-tools"), "code_interpreter,...+3 more");
@@ -93,12 +93,42 @@ describe("header values and nesting through the gateway", () => {
     for (const levels of [3_000, 100_000]) {
       const schema = nestedSchemaText(levels);
       const cases: [string, string, "openai" | "anthropic", string][] = [
-        ["/v1/chat/completions", `{"model":"${NOVA}","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":${schema}}}]}`, "openai", "tools[0].function.parameters"],
-        ["/v1/messages", `{"model":"${CLAUDE}","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f","input_schema":${schema}}]}`, "anthropic", "tools[0].input_schema"],
-        ["/v1/messages/count_tokens", `{"model":"${CLAUDE}","messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f","input_schema":${schema}}]}`, "anthropic", "tools[0].input_schema"],
-        ["/v1/responses", `{"model":"${NOVA}","input":"hi","tools":[{"type":"function","name":"f","parameters":${schema}}]}`, "openai", "tools[0].parameters"],
-        ["/v1/responses/input_tokens", `{"model":"${NOVA}","input":"hi","tools":[{"type":"function","name":"f","parameters":${schema}}]}`, "openai", "tools[0].parameters"],
-        ["/v1/chat/completions", `{"model":"${NOVA}","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":${schema}}}}`, "openai", "response_format.json_schema.schema"],
+        [
+          "/v1/chat/completions",
+          `{"model":"${NOVA}","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":${schema}}}]}`,
+          "openai",
+          "tools[0].function.parameters",
+        ],
+        [
+          "/v1/messages",
+          `{"model":"${CLAUDE}","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f","input_schema":${schema}}]}`,
+          "anthropic",
+          "tools[0].input_schema",
+        ],
+        [
+          "/v1/messages/count_tokens",
+          `{"model":"${CLAUDE}","messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f","input_schema":${schema}}]}`,
+          "anthropic",
+          "tools[0].input_schema",
+        ],
+        [
+          "/v1/responses",
+          `{"model":"${NOVA}","input":"hi","tools":[{"type":"function","name":"f","parameters":${schema}}]}`,
+          "openai",
+          "tools[0].parameters",
+        ],
+        [
+          "/v1/responses/input_tokens",
+          `{"model":"${NOVA}","input":"hi","tools":[{"type":"function","name":"f","parameters":${schema}}]}`,
+          "openai",
+          "tools[0].parameters",
+        ],
+        [
+          "/v1/chat/completions",
+          `{"model":"${NOVA}","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":${schema}}}}`,
+          "openai",
+          "response_format.json_schema.schema",
+        ],
       ];
       for (const [path, body, shape, param] of cases) {
         const res = await post(path, body);

@@ -72,7 +72,11 @@ describe("REQUEST_TIMEOUT", () => {
   it("does not cut a response stream that lasts longer than the timeout", async () => {
     gw.fake.enqueue({ content: [text("x".repeat(60))], stream: { textChunk: 1, delayMs: 40 } });
     const started = Date.now();
-    const stream = await gw.openai.chat.completions.create({ model: "us.amazon.nova-lite-v1:0", messages: [{ role: "user", content: "hi" }], stream: true });
+    const stream = await gw.openai.chat.completions.create({
+      model: "us.amazon.nova-lite-v1:0",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+    });
     let out = "";
     for await (const chunk of stream) out += chunk.choices[0]?.delta.content ?? "";
     assert.equal(out, "x".repeat(60));

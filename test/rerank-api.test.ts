@@ -20,7 +20,11 @@ const DOCS = [
 ];
 
 async function rerank(gw: TestGateway, body: unknown, headers: Record<string, string> = {}) {
-  const res = await gw.request("/v1/rerank", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const res = await gw.request("/v1/rerank", {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 
@@ -36,7 +40,9 @@ describe("POST /v1/rerank", () => {
     it(`ranks documents by descending relevance with their original indexes (${model})`, async () => {
       const { status, body } = await rerank(gw, { model, query: QUERY, documents: DOCS });
       assert.equal(status, 200);
-      const expected = DOCS.map((d, index) => ({ index, relevance_score: fakeRelevance(QUERY, d) })).sort((a, b) => b.relevance_score - a.relevance_score || a.index - b.index);
+      const expected = DOCS.map((d, index) => ({ index, relevance_score: fakeRelevance(QUERY, d) })).sort(
+        (a, b) => b.relevance_score - a.relevance_score || a.index - b.index,
+      );
       assert.deepEqual(body.results, expected);
       assert.equal(body.results[0].index, 2, "Washington first");
       assert.equal(body.model, model);
@@ -48,21 +54,34 @@ describe("POST /v1/rerank", () => {
 
   it("sends each family's native body", async () => {
     await rerank(gw, { model: COHERE, query: QUERY, documents: DOCS, top_n: 2, max_tokens_per_doc: 512 });
-    assert.deepEqual(gw.fake.lastCall("InvokeModel")?.body, { query: QUERY, documents: DOCS, api_version: 2, top_n: 2, max_tokens_per_doc: 512 });
+    assert.deepEqual(gw.fake.lastCall("InvokeModel")?.body, {
+      query: QUERY,
+      documents: DOCS,
+      api_version: 2,
+      top_n: 2,
+      max_tokens_per_doc: 512,
+    });
     await rerank(gw, { model: AMAZON, query: QUERY, documents: DOCS, top_n: 3 });
     assert.deepEqual(gw.fake.lastCall("InvokeModel")?.body, { query: QUERY, documents: DOCS, top_n: 3 });
   });
 
   it("returns top_n results, all of them when top_n exceeds the documents", async () => {
     const top = await rerank(gw, { model: AMAZON, query: QUERY, documents: DOCS, top_n: 2 });
-    assert.deepEqual(top.body.results.map((r: any) => r.index), [2, 0]);
+    assert.deepEqual(
+      top.body.results.map((r: any) => r.index),
+      [2, 0],
+    );
     const all = await rerank(gw, { model: COHERE, query: QUERY, documents: DOCS, top_n: 50 });
     assert.equal(all.body.results.length, DOCS.length);
     assert.equal(gw.fake.lastCall("InvokeModel")?.body.top_n, DOCS.length);
   });
 
   it("returns the documents when asked, strings as {text} and objects as given", async () => {
-    const docs = [{ text: "Paris is in France.", id: "a" }, "Washington is the capital of the United States.", { title: "capital of the United States", body: "Washington" }];
+    const docs = [
+      { text: "Paris is in France.", id: "a" },
+      "Washington is the capital of the United States.",
+      { title: "capital of the United States", body: "Washington" },
+    ];
     const { body } = await rerank(gw, { model: COHERE, query: QUERY, documents: docs, return_documents: true });
     assert.deepEqual(gw.fake.lastCall("InvokeModel")?.body.documents, ["Paris is in France.", docs[1], JSON.stringify(docs[2])]);
     for (const r of body.results) assert.deepEqual(r.document, typeof docs[r.index] === "string" ? { text: docs[r.index] } : docs[r.index]);
@@ -71,16 +90,34 @@ describe("POST /v1/rerank", () => {
   });
 
   it("ranks objects by the rank_fields asked for", async () => {
-    const docs = [{ title: "Bananas", body: "yellow fruit", year: 2020 }, { title: "Capitals", body: "Washington is the capital of the United States", year: 2021 }];
+    const docs = [
+      { title: "Bananas", body: "yellow fruit", year: 2020 },
+      { title: "Capitals", body: "Washington is the capital of the United States", year: 2021 },
+    ];
     const { body } = await rerank(gw, { model: AMAZON, query: QUERY, documents: docs, rank_fields: ["title", "body"] });
-    assert.deepEqual(gw.fake.lastCall("InvokeModel")?.body.documents, ["title: Bananas\nbody: yellow fruit", "title: Capitals\nbody: Washington is the capital of the United States"]);
+    assert.deepEqual(gw.fake.lastCall("InvokeModel")?.body.documents, [
+      "title: Bananas\nbody: yellow fruit",
+      "title: Capitals\nbody: Washington is the capital of the United States",
+    ]);
     assert.equal(body.results[0].index, 1);
   });
 
   it("orders results itself when Bedrock's are not sorted, ties by original position", async () => {
-    gw.fake.onInvoke(() => ({ body: { results: [{ index: 3, relevance_score: 0.2 }, { index: 0, relevance_score: 0.9 }, { index: 2, relevance_score: 0.2 }, { index: 1, relevance_score: 0.5 }] } }));
+    gw.fake.onInvoke(() => ({
+      body: {
+        results: [
+          { index: 3, relevance_score: 0.2 },
+          { index: 0, relevance_score: 0.9 },
+          { index: 2, relevance_score: 0.2 },
+          { index: 1, relevance_score: 0.5 },
+        ],
+      },
+    }));
     const { body } = await rerank(gw, { model: AMAZON, query: "q", documents: ["a", "b", "c", "d"] });
-    assert.deepEqual(body.results.map((r: any) => r.index), [0, 1, 2, 3]);
+    assert.deepEqual(
+      body.results.map((r: any) => r.index),
+      [0, 1, 2, 3],
+    );
   });
 
   it("logs the rerank fields, with Bedrock's token count", async () => {
@@ -123,16 +160,31 @@ describe("rerank errors", () => {
     const bad = await expectError({ model: COHERE, query: QUERY, documents: ["ok", 7] }, 400, "invalid_type", "documents[1]");
     assert.match(bad.message, /a string or an object/);
     await expectError({ model: COHERE, query: QUERY, documents: [{ text: "ok" }, [1]] }, 400, "invalid_type", "documents[1]");
-    const many = await expectError({ model: COHERE, query: QUERY, documents: Array.from({ length: 1001 }, (_, i) => `d${i}`) }, 400, "invalid_value", "documents");
+    const many = await expectError(
+      { model: COHERE, query: QUERY, documents: Array.from({ length: 1001 }, (_, i) => `d${i}`) },
+      400,
+      "invalid_value",
+      "documents",
+    );
     assert.match(many.message, /at most 1000/);
     assert.equal(gw.fake.calls("InvokeModel").length, 0);
   });
 
   it("400 for invalid or unsupported options", async () => {
     await expectError({ model: COHERE, query: QUERY, documents: DOCS, top_n: 0 }, 400, "invalid_value", "top_n");
-    await expectError({ model: AMAZON, query: QUERY, documents: DOCS, max_tokens_per_doc: 100 }, 400, "invalid_value", "max_tokens_per_doc");
+    await expectError(
+      { model: AMAZON, query: QUERY, documents: DOCS, max_tokens_per_doc: 100 },
+      400,
+      "invalid_value",
+      "max_tokens_per_doc",
+    );
     await expectError({ model: COHERE, query: QUERY, documents: DOCS, return_documents: "yes" }, 400, "invalid_type", "return_documents");
-    await expectError({ model: COHERE, query: QUERY, documents: DOCS, max_chunks_per_doc: 3 }, 400, "unknown_parameter", "max_chunks_per_doc");
+    await expectError(
+      { model: COHERE, query: QUERY, documents: DOCS, max_chunks_per_doc: 3 },
+      400,
+      "unknown_parameter",
+      "max_chunks_per_doc",
+    );
   });
 
   it("400 for a model of another kind, 404 for an unknown one", async () => {

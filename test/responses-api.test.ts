@@ -12,7 +12,13 @@ import type { TestGateway } from "./helpers/gateway.ts";
 
 const CLAUDE = "anthropic.claude-sonnet-4-5-20250929-v1:0";
 const NOVA = "amazon.nova-pro-v1:0";
-const weather = { type: "function" as const, name: "get_weather", description: "Weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] }, strict: false };
+const weather = {
+  type: "function" as const,
+  name: "get_weather",
+  description: "Weather for a city",
+  parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  strict: false,
+};
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
 type Ev = OpenAI.Responses.ResponseStreamEvent;
@@ -80,8 +86,20 @@ describe("responses API", () => {
     assert.equal(r.status, "completed");
     assert.equal(r.output_text, "Bonjour !");
     assert.equal(r.model, NOVA);
-    assert.deepEqual(r.output[0], { type: "message", id: (r.output[0] as { id: string }).id, status: "completed", role: "assistant", content: [{ type: "output_text", text: "Bonjour !", annotations: [], logprobs: [] }] });
-    assert.deepEqual(r.usage, { input_tokens: 17, input_tokens_details: { cached_tokens: 5, cache_write_tokens: 0 }, output_tokens: 3, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 20 });
+    assert.deepEqual(r.output[0], {
+      type: "message",
+      id: (r.output[0] as { id: string }).id,
+      status: "completed",
+      role: "assistant",
+      content: [{ type: "output_text", text: "Bonjour !", annotations: [], logprobs: [] }],
+    });
+    assert.deepEqual(r.usage, {
+      input_tokens: 17,
+      input_tokens_details: { cached_tokens: 5, cache_write_tokens: 0 },
+      output_tokens: 3,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: 20,
+    });
     assert.deepEqual(openaiSchemaErrors("Response", r), []);
     const sent = gw.fake.lastCall()!.body;
     assert.deepEqual(sent.system, [{ text: "Answer briefly." }]);
@@ -99,29 +117,45 @@ describe("responses API", () => {
         { type: "message", role: "developer", content: [{ type: "input_text", text: "You are terse." }] },
         { role: "developer", content: "Never use emoji." },
         { role: "user", content: [{ type: "input_text", text: "Hi" }] },
-        { type: "message", role: "assistant", id: "msg_1", status: "completed", content: [{ type: "output_text", text: "Hello.", annotations: [] }] },
+        {
+          type: "message",
+          role: "assistant",
+          id: "msg_1",
+          status: "completed",
+          content: [{ type: "output_text", text: "Hello.", annotations: [] }],
+        },
         { role: "user", content: "How are you?" },
       ],
     });
     const sent = gw.fake.lastCall()!.body;
     assert.deepEqual(sent.system, [{ text: "You are terse." }, { text: "Never use emoji." }]);
-    assert.deepEqual(sent.messages.map((m: any) => [m.role, m.content[0].text]), [["user", "Hi"], ["assistant", "Hello."], ["user", "How are you?"]]);
+    assert.deepEqual(
+      sent.messages.map((m: any) => [m.role, m.content[0].text]),
+      [
+        ["user", "Hi"],
+        ["assistant", "Hello."],
+        ["user", "How are you?"],
+      ],
+    );
   });
 
   it("streams every event in order with sequence numbers, valid against the spec", async () => {
     gw.fake.enqueue({ content: [text("The quick brown fox.")], stream: { textChunk: 5 }, usage: { inputTokens: 4, outputTokens: 5 } });
     const events = await collect(await gw.openai.responses.create({ model: NOVA, input: "x", stream: true }));
-    assert.deepEqual(events.map((e) => e.type), [
-      "response.created",
-      "response.in_progress",
-      "response.output_item.added",
-      "response.content_part.added",
-      ...Array(4).fill("response.output_text.delta"),
-      "response.output_text.done",
-      "response.content_part.done",
-      "response.output_item.done",
-      "response.completed",
-    ]);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      [
+        "response.created",
+        "response.in_progress",
+        "response.output_item.added",
+        "response.content_part.added",
+        ...Array(4).fill("response.output_text.delta"),
+        "response.output_text.done",
+        "response.content_part.done",
+        "response.output_item.done",
+        "response.completed",
+      ],
+    );
     assertValidEvents(events);
     const done = events.at(-1) as OpenAI.Responses.ResponseCompletedEvent;
     assert.equal(done.response.output_text, "The quick brown fox.");
@@ -132,7 +166,11 @@ describe("responses API", () => {
   });
 
   it("writes event: lines equal to the type on the wire", async () => {
-    const res = await gw.request("/v1/responses", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: NOVA, input: "x", stream: true }) });
+    const res = await gw.request("/v1/responses", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: NOVA, input: "x", stream: true }),
+    });
     assert.match(res.headers.get("content-type")!, /^text\/event-stream/);
     const frames = (await res.text()).trim().split("\n\n");
     for (const f of frames) {
@@ -154,7 +192,10 @@ describe("responses API", () => {
   for (const stream of [false, true]) {
     it(`round-trips function calls and their outputs (${stream ? "streamed" : "non-streamed"})`, async () => {
       gw.fake.enqueue(
-        { content: [text("Checking."), toolUse("get_weather", { city: "Paris" }), toolUse("get_weather", { city: "Rome" })], stream: { toolChunk: 4 } },
+        {
+          content: [text("Checking."), toolUse("get_weather", { city: "Paris" }), toolUse("get_weather", { city: "Rome" })],
+          stream: { toolChunk: 4 },
+        },
         { content: [text("Paris is sunny, Rome is rainy.")] },
       );
       let output: OpenAI.Responses.ResponseOutputItem[];
@@ -169,9 +210,18 @@ describe("responses API", () => {
         assert.deepEqual(openaiSchemaErrors("Response", r), []);
         output = r.output;
       }
-      assert.deepEqual(output.map((o) => o.type), ["message", "function_call", "function_call"]);
+      assert.deepEqual(
+        output.map((o) => o.type),
+        ["message", "function_call", "function_call"],
+      );
       const calls = output.filter((o): o is OpenAI.Responses.ResponseFunctionToolCall => o.type === "function_call");
-      assert.deepEqual(calls.map((c) => [c.name, JSON.parse(c.arguments)]), [["get_weather", { city: "Paris" }], ["get_weather", { city: "Rome" }]]);
+      assert.deepEqual(
+        calls.map((c) => [c.name, JSON.parse(c.arguments)]),
+        [
+          ["get_weather", { city: "Paris" }],
+          ["get_weather", { city: "Rome" }],
+        ],
+      );
       const second = await gw.openai.responses.create({
         model: NOVA,
         tools: [weather],
@@ -184,8 +234,14 @@ describe("responses API", () => {
       });
       assert.equal(second.output_text, "Paris is sunny, Rome is rainy.");
       const sent = gw.fake.lastCall()!.body;
-      assert.deepEqual(sent.messages[1].content.map((b: any) => Object.keys(b)[0]), ["text", "toolUse", "toolUse"]);
-      assert.deepEqual(sent.messages[2].content.map((b: any) => b.toolResult.content[0].text), ["sunny", "rainy"]);
+      assert.deepEqual(
+        sent.messages[1].content.map((b: any) => Object.keys(b)[0]),
+        ["text", "toolUse", "toolUse"],
+      );
+      assert.deepEqual(
+        sent.messages[2].content.map((b: any) => b.toolResult.content[0].text),
+        ["sunny", "rainy"],
+      );
     });
   }
 
@@ -193,25 +249,59 @@ describe("responses API", () => {
     gw.fake.enqueue({ content: [toolUse("files__read_file", { path: "a.txt" })] }, { content: [text("Read it.")] });
     const tools = [
       weather,
-      { type: "namespace", name: "files", description: "File tools", tools: [{ type: "function", name: "read_file", description: "Read a file", parameters: { type: "object", properties: { path: { type: "string" } } }, strict: false }] },
+      {
+        type: "namespace",
+        name: "files",
+        description: "File tools",
+        tools: [
+          {
+            type: "function",
+            name: "read_file",
+            description: "Read a file",
+            parameters: { type: "object", properties: { path: { type: "string" } } },
+            strict: false,
+          },
+        ],
+      },
     ] as unknown as OpenAI.Responses.Tool[];
     const r = await gw.openai.responses.create({ model: NOVA, input: "read a.txt", tools });
-    assert.deepEqual(gw.fake.lastCall()!.body.toolConfig.tools.map((t: any) => t.toolSpec.name), ["get_weather", "files__read_file"]);
+    assert.deepEqual(
+      gw.fake.lastCall()!.body.toolConfig.tools.map((t: any) => t.toolSpec.name),
+      ["get_weather", "files__read_file"],
+    );
     const call = r.output[0] as OpenAI.Responses.ResponseFunctionToolCall & { namespace?: string };
     assert.equal(call.name, "read_file");
     assert.equal(call.namespace, "files");
-    await gw.openai.responses.create({ model: NOVA, tools, input: [{ role: "user", content: "read a.txt" }, call, { type: "function_call_output", call_id: call.call_id, output: "hello" }] as OpenAI.Responses.ResponseInput });
+    await gw.openai.responses.create({
+      model: NOVA,
+      tools,
+      input: [
+        { role: "user", content: "read a.txt" },
+        call,
+        { type: "function_call_output", call_id: call.call_id, output: "hello" },
+      ] as OpenAI.Responses.ResponseInput,
+    });
     assert.equal(gw.fake.lastCall()!.body.messages[1].content[0].toolUse.name, "files__read_file");
   });
 
   it("drops built-in tools Bedrock cannot run and names them in a header", async () => {
     const { data, response } = await gw.openai.responses
-      .create({ model: NOVA, input: "x", tools: [weather, { type: "web_search" }, { type: "file_search", vector_store_ids: ["vs_1"] }] as OpenAI.Responses.Tool[] })
+      .create({
+        model: NOVA,
+        input: "x",
+        tools: [weather, { type: "web_search" }, { type: "file_search", vector_store_ids: ["vs_1"] }] as OpenAI.Responses.Tool[],
+      })
       .withResponse();
     assert.equal(response.headers.get("x-bedrock-gateway-dropped-tools"), "web_search,file_search");
     assert.match(response.headers.get("x-bedrock-gateway-dropped-params")!, /tools\[1\],tools\[2\]/);
-    assert.deepEqual(gw.fake.lastCall()!.body.toolConfig.tools.map((t: any) => t.toolSpec.name), ["get_weather"]);
-    assert.deepEqual((data.tools as { name?: string }[]).map((t) => t.name), ["get_weather"]);
+    assert.deepEqual(
+      gw.fake.lastCall()!.body.toolConfig.tools.map((t: any) => t.toolSpec.name),
+      ["get_weather"],
+    );
+    assert.deepEqual(
+      (data.tools as { name?: string }[]).map((t) => t.name),
+      ["get_weather"],
+    );
   });
 
   it("refuses dropped tools and unknown fields under STRICT_PARAMS", async () => {
@@ -221,7 +311,10 @@ describe("responses API", () => {
         strict.openai.responses.create({ model: NOVA, input: "x", tools: [{ type: "web_search" }] as OpenAI.Responses.Tool[] }),
         (e: unknown) => e instanceof OpenAI.BadRequestError && (e.error as { param?: string }).param === "tools[0]",
       );
-      await assert.rejects(strict.openai.responses.create({ model: NOVA, input: "x", frobnicate: 1 } as any), (e: unknown) => e instanceof OpenAI.BadRequestError && (e.error as { param?: string }).param === "frobnicate");
+      await assert.rejects(
+        strict.openai.responses.create({ model: NOVA, input: "x", frobnicate: 1 } as any),
+        (e: unknown) => e instanceof OpenAI.BadRequestError && (e.error as { param?: string }).param === "frobnicate",
+      );
       // Codex's own telemetry is not a model parameter: accepted even under STRICT_PARAMS.
       await strict.openai.responses.create({ model: NOVA, input: "x", client_metadata: { thread_id: "t" } } as any);
     } finally {
@@ -231,7 +324,9 @@ describe("responses API", () => {
 
   it("maps reasoning effort to Claude thinking with room above the budget when no max_output_tokens is given", async () => {
     gw.fake.enqueue({ content: [thinking("Two plus two is four."), text("4")] });
-    const { data, response } = await gw.openai.responses.create({ model: CLAUDE, input: "2+2?", reasoning: { effort: "high", summary: "auto" } }).withResponse();
+    const { data, response } = await gw.openai.responses
+      .create({ model: CLAUDE, input: "2+2?", reasoning: { effort: "high", summary: "auto" } })
+      .withResponse();
     const sent = gw.fake.lastCall()!.body;
     assert.deepEqual(sent.additionalModelRequestFields.thinking, { type: "enabled", budget_tokens: 20_000 });
     assert.ok(sent.inferenceConfig.maxTokens > 20_000);
@@ -247,20 +342,41 @@ describe("responses API", () => {
 
   it("streams reasoning as summary events, or as reasoning_text without a summary request", async () => {
     gw.fake.enqueue({ content: [thinking("Step one. Step two."), text("Done.")] }, { content: [thinking("Raw thoughts."), text("Done.")] });
-    const summary = await collect(await gw.openai.responses.create({ model: CLAUDE, input: "x", reasoning: { effort: "low", summary: "detailed" }, stream: true }));
+    const summary = await collect(
+      await gw.openai.responses.create({ model: CLAUDE, input: "x", reasoning: { effort: "low", summary: "detailed" }, stream: true }),
+    );
     assertValidEvents(summary);
     const types = summary.map((e) => e.type);
-    for (const t of ["response.reasoning_summary_part.added", "response.reasoning_summary_text.delta", "response.reasoning_summary_text.done", "response.reasoning_summary_part.done"]) assert.ok(types.includes(t as Ev["type"]), t);
-    assert.ok(types.indexOf("response.reasoning_summary_part.done") < types.indexOf("response.output_text.delta"), "reasoning item closes before the message opens");
+    for (const t of [
+      "response.reasoning_summary_part.added",
+      "response.reasoning_summary_text.delta",
+      "response.reasoning_summary_text.done",
+      "response.reasoning_summary_part.done",
+    ])
+      assert.ok(types.includes(t as Ev["type"]), t);
+    assert.ok(
+      types.indexOf("response.reasoning_summary_part.done") < types.indexOf("response.output_text.delta"),
+      "reasoning item closes before the message opens",
+    );
     const raw = await collect(await gw.openai.responses.create({ model: CLAUDE, input: "x", reasoning: { effort: "low" }, stream: true }));
     assertValidEvents(raw);
-    assert.equal(raw.filter((e) => e.type === "response.reasoning_text.delta").map((e) => (e as { delta: string }).delta).join(""), "Raw thoughts.");
+    assert.equal(
+      raw
+        .filter((e) => e.type === "response.reasoning_text.delta")
+        .map((e) => (e as { delta: string }).delta)
+        .join(""),
+      "Raw thoughts.",
+    );
   });
 
   it("maps reasoning effort per family and reports it dropped where it cannot apply", async () => {
     await gw.openai.responses.create({ model: "us.amazon.nova-2-lite-v1:0", input: "x", reasoning: { effort: "medium" } });
-    assert.deepEqual(gw.fake.lastCall()!.body.additionalModelRequestFields, { reasoningConfig: { type: "enabled", maxReasoningEffort: "medium" } });
-    const { response } = await gw.openai.responses.create({ model: "meta.llama3-3-70b-instruct-v1:0", input: "x", reasoning: { effort: "high" } }).withResponse();
+    assert.deepEqual(gw.fake.lastCall()!.body.additionalModelRequestFields, {
+      reasoningConfig: { type: "enabled", maxReasoningEffort: "medium" },
+    });
+    const { response } = await gw.openai.responses
+      .create({ model: "meta.llama3-3-70b-instruct-v1:0", input: "x", reasoning: { effort: "high" } })
+      .withResponse();
     assert.equal(response.headers.get("x-bedrock-gateway-dropped-params"), "reasoning.effort");
   });
 
@@ -269,7 +385,14 @@ describe("responses API", () => {
     const r = await gw.openai.responses.create({
       model: CLAUDE,
       input: "Weather in Paris as JSON",
-      text: { format: { type: "json_schema", name: "weather", schema: { type: "object", properties: { city: { type: "string" }, celsius: { type: "number" } }, required: ["city", "celsius"] }, strict: true } },
+      text: {
+        format: {
+          type: "json_schema",
+          name: "weather",
+          schema: { type: "object", properties: { city: { type: "string" }, celsius: { type: "number" } }, required: ["city", "celsius"] },
+          strict: true,
+        },
+      },
     });
     assert.deepEqual(JSON.parse(r.output_text), { city: "Paris", celsius: 21 });
     const sent = gw.fake.lastCall()!.body;
@@ -281,11 +404,17 @@ describe("responses API", () => {
     gw.fake.enqueue({ content: [toolUse("json_response", { answer: 42 })] });
     const r = await gw.openai.responses.create({ model: NOVA, input: "JSON please", text: { format: { type: "json_object" } } });
     assert.deepEqual(JSON.parse(r.output_text), { answer: 42 });
-    assert.deepEqual(r.output.map((o) => o.type), ["message"]);
+    assert.deepEqual(
+      r.output.map((o) => o.type),
+      ["message"],
+    );
   });
 
   it("reports max_output_tokens as incomplete, streamed and not", async () => {
-    gw.fake.enqueue({ content: [text("A long answer that was cut")], stopReason: "max_tokens" }, { content: [text("Cut again")], stopReason: "max_tokens" });
+    gw.fake.enqueue(
+      { content: [text("A long answer that was cut")], stopReason: "max_tokens" },
+      { content: [text("Cut again")], stopReason: "max_tokens" },
+    );
     const r = await gw.openai.responses.create({ model: NOVA, input: "x", max_output_tokens: 16 });
     assert.equal(gw.fake.lastCall()!.body.inferenceConfig.maxTokens, 16);
     assert.equal(r.status, "incomplete");
@@ -298,7 +427,15 @@ describe("responses API", () => {
   });
 
   it("maps service_tier, metadata and user, and turns prompt_cache_key into cache points", async () => {
-    const r = await gw.openai.responses.create({ model: CLAUDE, input: "x", instructions: "Long stable prompt", service_tier: "flex", metadata: { team: "search", "bad key!": "v" }, user: "u-1", prompt_cache_key: "session-42" });
+    const r = await gw.openai.responses.create({
+      model: CLAUDE,
+      input: "x",
+      instructions: "Long stable prompt",
+      service_tier: "flex",
+      metadata: { team: "search", "bad key!": "v" },
+      user: "u-1",
+      prompt_cache_key: "session-42",
+    });
     const sent = gw.fake.lastCall()!.body;
     assert.deepEqual(sent.serviceTier, { type: "flex" });
     assert.deepEqual(sent.requestMetadata, { user: "u-1", team: "search", "bad key_": "v" });
@@ -317,22 +454,50 @@ describe("responses API", () => {
   });
 
   it("sends images as image blocks and refuses private image URLs", async () => {
-    await gw.openai.responses.create({ model: NOVA, input: [{ role: "user", content: [{ type: "input_text", text: "What is this?" }, { type: "input_image", image_url: `data:image/png;base64,${PNG}`, detail: "auto" }] }] });
+    await gw.openai.responses.create({
+      model: NOVA,
+      input: [
+        {
+          role: "user",
+          content: [
+            { type: "input_text", text: "What is this?" },
+            { type: "input_image", image_url: `data:image/png;base64,${PNG}`, detail: "auto" },
+          ],
+        },
+      ],
+    });
     const block = gw.fake.lastCall()!.body.messages[0].content[1];
     assert.equal(block.image.format, "png");
     await assert.rejects(
-      gw.openai.responses.create({ model: NOVA, input: [{ role: "user", content: [{ type: "input_image", image_url: "http://169.254.169.254/latest/meta-data", detail: "auto" }] }] }),
+      gw.openai.responses.create({
+        model: NOVA,
+        input: [{ role: "user", content: [{ type: "input_image", image_url: "http://169.254.169.254/latest/meta-data", detail: "auto" }] }],
+      }),
       (e: unknown) => e instanceof OpenAI.BadRequestError && (e.error as { param?: string }).param === "input[0].content[0].image_url",
     );
     await assert.rejects(
-      gw.openai.responses.create({ model: "meta.llama3-3-70b-instruct-v1:0", input: [{ role: "user", content: [{ type: "input_image", image_url: `data:image/png;base64,${PNG}`, detail: "auto" }] }] }),
+      gw.openai.responses.create({
+        model: "meta.llama3-3-70b-instruct-v1:0",
+        input: [{ role: "user", content: [{ type: "input_image", image_url: `data:image/png;base64,${PNG}`, detail: "auto" }] }],
+      }),
       (e: unknown) => e instanceof OpenAI.BadRequestError && /does not accept image input/.test(e.message),
     );
   });
 
   it("sends input_file PDFs as documents", async () => {
     const pdf = Buffer.from("%PDF-1.4 tiny").toString("base64");
-    await gw.openai.responses.create({ model: CLAUDE, input: [{ role: "user", content: [{ type: "input_file", filename: "report.pdf", file_data: `data:application/pdf;base64,${pdf}` }, { type: "input_text", text: "Summarise" }] }] });
+    await gw.openai.responses.create({
+      model: CLAUDE,
+      input: [
+        {
+          role: "user",
+          content: [
+            { type: "input_file", filename: "report.pdf", file_data: `data:application/pdf;base64,${pdf}` },
+            { type: "input_text", text: "Summarise" },
+          ],
+        },
+      ],
+    });
     const doc = gw.fake.lastCall()!.body.messages[0].content[0].document;
     assert.equal(doc.format, "pdf");
     assert.equal(doc.name, "report");
@@ -348,13 +513,21 @@ describe("responses API", () => {
       [{ model: NOVA, input: "x", text: { format: { type: "json_schema", schema: {} } } }, 400, "text.format.name"],
       [{ model: NOVA, input: "x", background: true }, 400, "background"],
       [{ model: NOVA, input: [{ type: "item_reference", id: "msg_1" }] }, 400, "input[0].id"],
-      [{ model: NOVA, input: [{ role: "user", content: [{ type: "input_image", file_id: "file_1" }] }] }, 400, "input[0].content[0].image_url"],
+      [
+        { model: NOVA, input: [{ role: "user", content: [{ type: "input_image", file_id: "file_1" }] }] },
+        400,
+        "input[0].content[0].image_url",
+      ],
       [{ model: NOVA, input: "x", service_tier: "turbo" }, 400, "service_tier"],
       [{ model: "no-such-model", input: "x" }, 404, "model"],
       [{ model: NOVA, input: "x", previous_response_id: "resp_missing" }, 404, "previous_response_id"],
     ];
     for (const [body, status, param] of bad) {
-      const res = await gw.request("/v1/responses", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const res = await gw.request("/v1/responses", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       const json = (await res.json()) as { error: { param: string | null; type: string; message: string } };
       assert.equal(res.status, status, JSON.stringify(body));
       assert.equal(json.error.param, param, `${JSON.stringify(body)}: ${json.error.message}`);
@@ -366,13 +539,19 @@ describe("responses API", () => {
 
   it("relays Bedrock errors before the first byte as HTTP errors", async () => {
     gw.fake.enqueue({ error: { exception: "ValidationException", message: "Input is too long for requested model." } });
-    await assert.rejects(gw.openai.responses.create({ model: NOVA, input: "x", stream: true }), (e: unknown) => e instanceof OpenAI.BadRequestError && /too long/.test(e.message));
+    await assert.rejects(
+      gw.openai.responses.create({ model: NOVA, input: "x", stream: true }),
+      (e: unknown) => e instanceof OpenAI.BadRequestError && /too long/.test(e.message),
+    );
     gw.fake.enqueue({ error: { exception: "AccessDeniedException", message: "no access" } });
     await assert.rejects(gw.openai.responses.create({ model: NOVA, input: "x" }), OpenAI.PermissionDeniedError);
   });
 
   it("turns a Bedrock exception mid-stream into response.failed, then ends the stream", async () => {
-    gw.fake.enqueue({ content: [text("Partial answer that will break")], stream: { textChunk: 4, failAfter: { events: 3, exception: "modelStreamErrorException", message: "The model crashed" } } });
+    gw.fake.enqueue({
+      content: [text("Partial answer that will break")],
+      stream: { textChunk: 4, failAfter: { events: 3, exception: "modelStreamErrorException", message: "The model crashed" } },
+    });
     const events = await collect(await gw.openai.responses.create({ model: NOVA, input: "x", stream: true }));
     assertValidEvents(events);
     const last = events.at(-1) as OpenAI.Responses.ResponseFailedEvent;
@@ -406,14 +585,27 @@ describe("responses API", () => {
   });
 
   it("counts input tokens with Bedrock CountTokens for Claude, and estimates for others", async () => {
-    const claude = await gw.request("/v1/responses/input_tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "anthropic.claude-3-5-sonnet-20240620-v1:0", input: "Hello there", instructions: "Be kind", tools: [weather] }) });
+    const claude = await gw.request("/v1/responses/input_tokens", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "anthropic.claude-3-5-sonnet-20240620-v1:0",
+        input: "Hello there",
+        instructions: "Be kind",
+        tools: [weather],
+      }),
+    });
     const body = (await claude.json()) as { object: string; input_tokens: number };
     assert.equal(claude.headers.get("x-bedrock-gateway-token-count"), null, "counted by Bedrock, not estimated");
     assert.equal(body.object, "response.input_tokens");
     assert.ok(body.input_tokens > 0);
     assert.equal(gw.fake.lastCall("CountTokens")!.body.input.converse.system[0].text, "Be kind");
     assert.deepEqual(openaiSchemaErrors("TokenCountsResource", body), []);
-    const nova = await gw.request("/v1/responses/input_tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: NOVA, input: "Hello there" }) });
+    const nova = await gw.request("/v1/responses/input_tokens", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: NOVA, input: "Hello there" }),
+    });
     assert.equal(nova.headers.get("x-bedrock-gateway-token-count"), "estimated");
     assert.ok(((await nova.json()) as { input_tokens: number }).input_tokens > 0);
   });

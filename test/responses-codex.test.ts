@@ -18,9 +18,16 @@ import type { TestGateway } from "./helpers/gateway.ts";
 const MODEL = "anthropic.claude-sonnet-4-5-20250929-v1:0";
 let codexBin = "";
 
-function runCodex(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCodex(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [codexBin, ...args], { env: { PATH: process.env.PATH ?? "", HOME: env.CODEX_HOME!, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [codexBin, ...args], {
+      env: { PATH: process.env.PATH ?? "", HOME: env.CODEX_HOME!, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -39,9 +46,12 @@ describe("Codex CLI end to end", () => {
   let home: string;
   let work: string;
   // Installed on first use (minutes on a cold npm cache, seconds after): not a project dependency.
-  before(async () => {
-    codexBin = await ensureE2eTool("codex");
-  }, { timeout: 15 * 60_000 });
+  before(
+    async () => {
+      codexBin = await ensureE2eTool("codex");
+    },
+    { timeout: 15 * 60_000 },
+  );
   before(async () => {
     // No server-side thinking store: the signed thinking can only come back in encrypted_content.
     gw = await startGateway({ env: { THINKING_STORE_MAX_ENTRIES: "0" } });
@@ -81,32 +91,52 @@ describe("Codex CLI end to end", () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it("runs a tool-using turn through the gateway: exec_command, its output back, signed thinking replayed", { timeout: 120_000 }, async () => {
-    gw.fake.enqueue(
-      { content: [thinking("I will write the marker file with a shell command."), toolUse("exec_command", { cmd: "echo codex-was-here > marker.txt" })] },
-      { content: [text("Done: I wrote marker.txt.")] },
-    );
-    const { code, stdout, stderr } = await runCodex(["exec", "--skip-git-repo-check", "-C", work, "Create marker.txt"], { CODEX_HOME: home, BEDROCK_GATEWAY_API_KEY: TEST_API_KEY, RUST_LOG: "error" }, 90_000);
-    assert.equal(code, 0, `codex failed:\n${stdout}\n${stderr.slice(-3000)}`);
-    assert.match(stdout, /Done: I wrote marker\.txt\./);
-    assert.ok(existsSync(join(work, "marker.txt")), "Codex ran the command the model asked for");
-    assert.equal(readFileSync(join(work, "marker.txt"), "utf8").trim(), "codex-was-here");
+  it(
+    "runs a tool-using turn through the gateway: exec_command, its output back, signed thinking replayed",
+    { timeout: 120_000 },
+    async () => {
+      gw.fake.enqueue(
+        {
+          content: [
+            thinking("I will write the marker file with a shell command."),
+            toolUse("exec_command", { cmd: "echo codex-was-here > marker.txt" }),
+          ],
+        },
+        { content: [text("Done: I wrote marker.txt.")] },
+      );
+      const { code, stdout, stderr } = await runCodex(
+        ["exec", "--skip-git-repo-check", "-C", work, "Create marker.txt"],
+        { CODEX_HOME: home, BEDROCK_GATEWAY_API_KEY: TEST_API_KEY, RUST_LOG: "error" },
+        90_000,
+      );
+      assert.equal(code, 0, `codex failed:\n${stdout}\n${stderr.slice(-3000)}`);
+      assert.match(stdout, /Done: I wrote marker\.txt\./);
+      assert.ok(existsSync(join(work, "marker.txt")), "Codex ran the command the model asked for");
+      assert.equal(readFileSync(join(work, "marker.txt"), "utf8").trim(), "codex-was-here");
 
-    const calls = gw.fake.calls("ConverseStream");
-    assert.equal(calls.length, 2, "one streamed Bedrock call per turn");
-    const first = calls[0]!.body;
-    assert.ok(first.additionalModelRequestFields.thinking, "reasoning effort → Claude thinking");
-    assert.ok(first.inferenceConfig.maxTokens > first.additionalModelRequestFields.thinking.budget_tokens, "maxTokens above the budget without max_output_tokens");
-    assert.ok(first.toolConfig.tools.some((t: any) => t.toolSpec?.name === "exec_command"));
-    assert.ok(!first.toolConfig.tools.some((t: any) => t.toolSpec?.name === "web_search"), "built-in web_search dropped");
-    const second = calls[1]!.body;
-    const turn = second.messages.find((m: any) => m.role === "assistant" && m.content.some((b: any) => b.toolUse));
-    assert.equal(turn.content[0].reasoningContent.reasoningText.text, "I will write the marker file with a shell command.", "Codex replayed the sealed thinking");
-    const result = second.messages.at(-1).content.find((b: any) => b.toolResult);
-    assert.ok(result, "the command's output went back as a tool result");
+      const calls = gw.fake.calls("ConverseStream");
+      assert.equal(calls.length, 2, "one streamed Bedrock call per turn");
+      const first = calls[0]!.body;
+      assert.ok(first.additionalModelRequestFields.thinking, "reasoning effort → Claude thinking");
+      assert.ok(
+        first.inferenceConfig.maxTokens > first.additionalModelRequestFields.thinking.budget_tokens,
+        "maxTokens above the budget without max_output_tokens",
+      );
+      assert.ok(first.toolConfig.tools.some((t: any) => t.toolSpec?.name === "exec_command"));
+      assert.ok(!first.toolConfig.tools.some((t: any) => t.toolSpec?.name === "web_search"), "built-in web_search dropped");
+      const second = calls[1]!.body;
+      const turn = second.messages.find((m: any) => m.role === "assistant" && m.content.some((b: any) => b.toolUse));
+      assert.equal(
+        turn.content[0].reasoningContent.reasoningText.text,
+        "I will write the marker file with a shell command.",
+        "Codex replayed the sealed thinking",
+      );
+      const result = second.messages.at(-1).content.find((b: any) => b.toolResult);
+      assert.ok(result, "the command's output went back as a tool result");
 
-    const logs = gw.logs.filter((l) => l.path === "/v1/responses");
-    assert.equal(logs.length, 2);
-    for (const l of logs) assert.equal(l.stream, true, "Codex always streams");
-  });
+      const logs = gw.logs.filter((l) => l.path === "/v1/responses");
+      assert.equal(logs.length, 2);
+      for (const l of logs) assert.equal(l.stream, true, "Codex always streams");
+    },
+  );
 });

@@ -17,13 +17,23 @@ import type { TestGateway } from "./helpers/gateway.ts";
 const CLAUDE = "anthropic.claude-sonnet-4-5-20250929-v1:0";
 const NOVA = "amazon.nova-pro-v1:0";
 const OTHER_KEY = "sk-test-other-team-key-9876543210";
-const weather = { type: "function" as const, name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } }, strict: false };
+const weather = {
+  type: "function" as const,
+  name: "get_weather",
+  parameters: { type: "object", properties: { city: { type: "string" } } },
+  strict: false,
+};
 
 /** Two teams' keys (the static key source knows one; this stands in for the keys store). */
 const twoKeys: ApiKeyVerifier = {
-  verify: (k) => (k === TEST_API_KEY ? { ok: true, principal: { keyId: "key_team_a" } } : k === OTHER_KEY ? { ok: true, principal: { keyId: "key_team_b" } } : { ok: false, reason: "invalid" }),
+  verify: (k) =>
+    k === TEST_API_KEY
+      ? { ok: true, principal: { keyId: "key_team_a" } }
+      : k === OTHER_KEY
+        ? { ok: true, principal: { keyId: "key_team_b" } }
+        : { ok: false, reason: "invalid" },
   start: async () => {},
-      ready: async () => {},
+  ready: async () => {},
   stop: () => {},
 };
 
@@ -38,32 +48,62 @@ describe("stored responses", () => {
   beforeEach(() => gw.fake.reset());
 
   it("chains previous_response_id: Bedrock receives the full history, instructions are not carried over", async () => {
-    gw.fake.enqueue({ content: [text("Paris.")] }, { content: [toolUse("get_weather", { city: "Paris" })] }, { content: [text("Sunny in Paris.")] });
+    gw.fake.enqueue(
+      { content: [text("Paris.")] },
+      { content: [toolUse("get_weather", { city: "Paris" })] },
+      { content: [text("Sunny in Paris.")] },
+    );
     const first = await gw.openai.responses.create({ model: NOVA, input: "Capital of France?", instructions: "Be brief." });
-    const second = await gw.openai.responses.create({ model: NOVA, input: "Weather there?", previous_response_id: first.id, tools: [weather] });
+    const second = await gw.openai.responses.create({
+      model: NOVA,
+      input: "Weather there?",
+      previous_response_id: first.id,
+      tools: [weather],
+    });
     const call = second.output[0] as OpenAI.Responses.ResponseFunctionToolCall;
-    const third = await gw.openai.responses.create({ model: NOVA, previous_response_id: second.id, tools: [weather], input: [{ type: "function_call_output", call_id: call.call_id, output: "sunny" }] });
+    const third = await gw.openai.responses.create({
+      model: NOVA,
+      previous_response_id: second.id,
+      tools: [weather],
+      input: [{ type: "function_call_output", call_id: call.call_id, output: "sunny" }],
+    });
     assert.equal(third.output_text, "Sunny in Paris.");
     assert.equal(third.previous_response_id, second.id);
     const sent = gw.fake.lastCall()!.body;
     assert.equal(sent.system, undefined, "instructions of an earlier response are not carried over");
-    assert.deepEqual(sent.messages.map((m: any) => [m.role, Object.keys(m.content[0])[0]]), [
-      ["user", "text"],
-      ["assistant", "text"],
-      ["user", "text"],
-      ["assistant", "toolUse"],
-      ["user", "toolResult"],
-    ]);
+    assert.deepEqual(
+      sent.messages.map((m: any) => [m.role, Object.keys(m.content[0])[0]]),
+      [
+        ["user", "text"],
+        ["assistant", "text"],
+        ["user", "text"],
+        ["assistant", "toolUse"],
+        ["user", "toolResult"],
+      ],
+    );
     assert.equal(sent.messages[1].content[0].text, "Paris.");
   });
 
   it("retrieves, lists input items and deletes a stored response", async () => {
-    const r = await gw.openai.responses.create({ model: NOVA, input: [{ role: "developer", content: "Be kind" }, { role: "user", content: "Hi" }], metadata: { team: "a" } });
+    const r = await gw.openai.responses.create({
+      model: NOVA,
+      input: [
+        { role: "developer", content: "Be kind" },
+        { role: "user", content: "Hi" },
+      ],
+      metadata: { team: "a" },
+    });
     const got = await gw.openai.responses.retrieve(r.id);
     assert.deepEqual(got, r);
     assert.deepEqual(openaiSchemaErrors("Response", got), []);
     const items = await gw.openai.responses.inputItems.list(r.id, { order: "asc" });
-    assert.deepEqual(items.data.map((i) => [i.type, (i as { role?: string }).role]), [["message", "developer"], ["message", "user"]]);
+    assert.deepEqual(
+      items.data.map((i) => [i.type, (i as { role?: string }).role]),
+      [
+        ["message", "developer"],
+        ["message", "user"],
+      ],
+    );
     for (const i of items.data) assert.match(i.id, /^msg_/);
     const page = (await gw.request(`/v1/responses/${r.id}/input_items?limit=1`).then((res) => res.json())) as any;
     assert.equal(page.object, "list");
@@ -109,10 +149,24 @@ describe("stored responses", () => {
   });
 
   it("replays signed thinking through previous_response_id (the double checks the signature)", async () => {
-    gw.fake.enqueue({ content: [thinking("Need the weather tool."), toolUse("get_weather", { city: "Oslo" })] }, { content: [text("Cold.")] });
-    const first = await gw.openai.responses.create({ model: CLAUDE, input: "Weather in Oslo?", tools: [weather], reasoning: { effort: "low" } });
+    gw.fake.enqueue(
+      { content: [thinking("Need the weather tool."), toolUse("get_weather", { city: "Oslo" })] },
+      { content: [text("Cold.")] },
+    );
+    const first = await gw.openai.responses.create({
+      model: CLAUDE,
+      input: "Weather in Oslo?",
+      tools: [weather],
+      reasoning: { effort: "low" },
+    });
     const call = first.output.find((o) => o.type === "function_call")!;
-    const second = await gw.openai.responses.create({ model: CLAUDE, previous_response_id: first.id, tools: [weather], reasoning: { effort: "low" }, input: [{ type: "function_call_output", call_id: call.call_id, output: "-5°C" }] });
+    const second = await gw.openai.responses.create({
+      model: CLAUDE,
+      previous_response_id: first.id,
+      tools: [weather],
+      reasoning: { effort: "low" },
+      input: [{ type: "function_call_output", call_id: call.call_id, output: "-5°C" }],
+    });
     assert.equal(second.output_text, "Cold.");
     const replayed = gw.fake.lastCall()!.body.messages[1].content[0];
     assert.equal(replayed.reasoningContent.reasoningText.text, "Need the weather tool.");
@@ -130,10 +184,18 @@ describe("store: false with encrypted reasoning (Codex's way)", () => {
 
   async function firstTurn(stream: boolean) {
     gw.fake.enqueue({ content: [thinking("The user wants Paris weather; call the tool."), toolUse("get_weather", { city: "Paris" })] });
-    const params = { model: CLAUDE, input: [{ role: "user" as const, content: "Weather in Paris?" }], tools: [weather], reasoning: { effort: "low" as const, summary: "auto" as const }, store: false, include: ["reasoning.encrypted_content" as const] };
+    const params = {
+      model: CLAUDE,
+      input: [{ role: "user" as const, content: "Weather in Paris?" }],
+      tools: [weather],
+      reasoning: { effort: "low" as const, summary: "auto" as const },
+      store: false,
+      include: ["reasoning.encrypted_content" as const],
+    };
     if (!stream) return (await gw.openai.responses.create(params)).output;
     const items: OpenAI.Responses.ResponseOutputItem[] = [];
-    for await (const e of await gw.openai.responses.create({ ...params, stream: true })) if (e.type === "response.output_item.done") items.push(e.item);
+    for await (const e of await gw.openai.responses.create({ ...params, stream: true }))
+      if (e.type === "response.output_item.done") items.push(e.item);
     return items;
   }
 
@@ -141,7 +203,11 @@ describe("store: false with encrypted reasoning (Codex's way)", () => {
     const call = output.find((o) => o.type === "function_call")!;
     // As Codex replays them: reasoning with content null and the encrypted_content it was given.
     const replay = output.map((o) => (o.type === "reasoning" ? { ...o, content: null } : o));
-    return [{ role: "user", content: "Weather in Paris?" }, ...replay, { type: "function_call_output", call_id: call.call_id, output: "sunny" }] as OpenAI.Responses.ResponseInput;
+    return [
+      { role: "user", content: "Weather in Paris?" },
+      ...replay,
+      { type: "function_call_output", call_id: call.call_id, output: "sunny" },
+    ] as OpenAI.Responses.ResponseInput;
   }
 
   for (const stream of [false, true]) {
@@ -151,7 +217,13 @@ describe("store: false with encrypted reasoning (Codex's way)", () => {
       assert.match(reasoning.encrypted_content!, /^bgw1\./);
       assert.ok(!reasoning.encrypted_content!.includes("Paris"), "the thinking is not readable in the blob");
       gw.fake.enqueue({ content: [text("Sunny.")] });
-      const second = await gw.openai.responses.create({ model: CLAUDE, tools: [weather], reasoning: { effort: "low" }, store: false, input: secondInput(output) });
+      const second = await gw.openai.responses.create({
+        model: CLAUDE,
+        tools: [weather],
+        reasoning: { effort: "low" },
+        store: false,
+        input: secondInput(output),
+      });
       assert.equal(second.output_text, "Sunny.");
       const sent = gw.fake.lastCall()!.body;
       assert.equal(sent.messages[1].content[0].reasoningContent.reasoningText.text, "The user wants Paris weather; call the tool.");
@@ -169,7 +241,10 @@ describe("store: false with encrypted reasoning (Codex's way)", () => {
     const calls = gw.fake.calls("Converse").length;
     await assert.rejects(
       gw.openai.responses.create({ model: CLAUDE, tools: [weather], reasoning: { effort: "low" }, store: false, input }),
-      (e: unknown) => e instanceof OpenAI.BadRequestError && (e.error as { code?: string }).code === "invalid_encrypted_content" && (e.error as { param?: string }).param === "input[1].encrypted_content",
+      (e: unknown) =>
+        e instanceof OpenAI.BadRequestError &&
+        (e.error as { code?: string }).code === "invalid_encrypted_content" &&
+        (e.error as { param?: string }).param === "input[1].encrypted_content",
     );
     r.encrypted_content = "gAAAAABforeign-openai-blob";
     await assert.rejects(gw.openai.responses.create({ model: CLAUDE, input, tools: [weather], store: false }), OpenAI.BadRequestError);
@@ -184,10 +259,21 @@ describe("store: false with encrypted reasoning (Codex's way)", () => {
     const fresh = await startGateway({ fake: gw.fake, env: { RESPONSES_ENCRYPTION_KEY: newKey } });
     try {
       gw.fake.enqueue({ content: [thinking("plan"), toolUse("get_weather", { city: "Rome" })] });
-      const first = await before_.openai.responses.create({ model: CLAUDE, input: "Rome?", tools: [weather], reasoning: { effort: "low" }, store: false, include: ["reasoning.encrypted_content"] });
+      const first = await before_.openai.responses.create({
+        model: CLAUDE,
+        input: "Rome?",
+        tools: [weather],
+        reasoning: { effort: "low" },
+        store: false,
+        include: ["reasoning.encrypted_content"],
+      });
       const input = secondInput(first.output);
       gw.fake.enqueue({ content: [text("Warm.")] });
-      assert.equal((await after_.openai.responses.create({ model: CLAUDE, input, tools: [weather], reasoning: { effort: "low" }, store: false })).output_text, "Warm.");
+      assert.equal(
+        (await after_.openai.responses.create({ model: CLAUDE, input, tools: [weather], reasoning: { effort: "low" }, store: false }))
+          .output_text,
+        "Warm.",
+      );
       await assert.rejects(fresh.openai.responses.create({ model: CLAUDE, input, tools: [weather], store: false }), OpenAI.BadRequestError);
     } finally {
       await Promise.all([before_.close(), after_.close(), fresh.close()]);
@@ -204,11 +290,23 @@ describe("reasoning replayed without encrypted content", () => {
 
   it("falls back to the server-side thinking store, keyed by call id", async () => {
     gw.fake.enqueue({ content: [thinking("Use the tool."), toolUse("get_weather", { city: "Lima" })] }, { content: [text("Mild.")] });
-    const first = await gw.openai.responses.create({ model: CLAUDE, input: "Lima?", tools: [weather], reasoning: { effort: "low" }, store: false });
+    const first = await gw.openai.responses.create({
+      model: CLAUDE,
+      input: "Lima?",
+      tools: [weather],
+      reasoning: { effort: "low" },
+      store: false,
+    });
     const reasoning = first.output.find((o) => o.type === "reasoning")!;
     assert.equal(reasoning.encrypted_content, undefined);
     const call = first.output.find((o) => o.type === "function_call")!;
-    const second = await gw.openai.responses.create({ model: CLAUDE, tools: [weather], reasoning: { effort: "low" }, store: false, input: [{ role: "user", content: "Lima?" }, reasoning, call, { type: "function_call_output", call_id: call.call_id, output: "18°C" }] });
+    const second = await gw.openai.responses.create({
+      model: CLAUDE,
+      tools: [weather],
+      reasoning: { effort: "low" },
+      store: false,
+      input: [{ role: "user", content: "Lima?" }, reasoning, call, { type: "function_call_output", call_id: call.call_id, output: "18°C" }],
+    });
     assert.equal(second.output_text, "Mild.");
     assert.equal(gw.fake.lastCall()!.body.messages[1].content[0].reasoningContent.reasoningText.text, "Use the tool.");
   });
@@ -229,7 +327,11 @@ describe("where stored responses live", () => {
       } finally {
         await after_.close();
       }
-      assert.deepEqual(readdirSync(dataDir).filter((f) => f.endsWith(".db")), ["gateway.db"], "one database file");
+      assert.deepEqual(
+        readdirSync(dataDir).filter((f) => f.endsWith(".db")),
+        ["gateway.db"],
+        "one database file",
+      );
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

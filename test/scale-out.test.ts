@@ -47,7 +47,11 @@ describe("two replicas on PostgreSQL and Redis", () => {
   const admin = (gw: TestGateway, path: string, init: RequestInit = {}) =>
     gw.request(`/admin${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" } });
   const chat = (gw: TestGateway, key: string, body = chatBody(NOVA, "hi")) =>
-    gw.request("/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body });
+    gw.request("/v1/chat/completions", {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body,
+    });
   const newKey = async (body: unknown) => (await (await admin(a, "/keys", { method: "POST", body: JSON.stringify(body) })).json()) as any;
 
   before(async () => {
@@ -125,7 +129,12 @@ describe("stored Responses on two replicas sharing PostgreSQL", () => {
   let a: TestGateway;
   let b: TestGateway;
   const client = (gw: TestGateway, key: string) => new OpenAI({ baseURL: gw.baseURL, apiKey: key, maxRetries: 0 });
-  const weather = { type: "function" as const, name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } }, strict: false };
+  const weather = {
+    type: "function" as const,
+    name: "get_weather",
+    parameters: { type: "object", properties: { city: { type: "string" } } },
+    strict: false,
+  };
 
   before(async () => {
     const url = await pg.createDatabase("responses_replicas");
@@ -144,22 +153,43 @@ describe("stored Responses on two replicas sharing PostgreSQL", () => {
     assert.equal(a.runtime.deps.responses.store.kind, "postgres");
     const keys = a.runtime.deps.keys!;
     const [teamA, teamB] = await Promise.all([keys.create({ name: "team a" }), keys.create({ name: "team b" })]);
-    const [onA, onB, otherOnA, otherOnB] = [client(a, teamA.secret), client(b, teamA.secret), client(a, teamB.secret), client(b, teamB.secret)];
+    const [onA, onB, otherOnA, otherOnB] = [
+      client(a, teamA.secret),
+      client(b, teamA.secret),
+      client(a, teamB.secret),
+      client(b, teamB.secret),
+    ];
 
-    fake.enqueue({ content: [thinking("Need the weather tool."), toolUse("get_weather", { city: "Oslo" })] }, { content: [text("Cold in Oslo.")] });
+    fake.enqueue(
+      { content: [thinking("Need the weather tool."), toolUse("get_weather", { city: "Oslo" })] },
+      { content: [text("Cold in Oslo.")] },
+    );
     const first = await onA.responses.create({ model: SONNET, input: "Weather in Oslo?", tools: [weather], reasoning: { effort: "low" } });
     assert.deepEqual(await onB.responses.retrieve(first.id), first);
-    assert.deepEqual((await onB.responses.inputItems.list(first.id)).data.map((i) => i.type), ["message"]);
+    assert.deepEqual(
+      (await onB.responses.inputItems.list(first.id)).data.map((i) => i.type),
+      ["message"],
+    );
 
     const call = first.output.find((o) => o.type === "function_call")!;
-    const second = await onB.responses.create({ model: SONNET, previous_response_id: first.id, tools: [weather], reasoning: { effort: "low" }, input: [{ type: "function_call_output", call_id: call.call_id, output: "-5°C" }] });
+    const second = await onB.responses.create({
+      model: SONNET,
+      previous_response_id: first.id,
+      tools: [weather],
+      reasoning: { effort: "low" },
+      input: [{ type: "function_call_output", call_id: call.call_id, output: "-5°C" }],
+    });
     assert.equal(second.output_text, "Cold in Oslo.");
     const sent = fake.lastCall()!.body;
-    assert.deepEqual(sent.messages.map((m: any) => [m.role, m.content.map((c: object) => Object.keys(c)[0])]), [
-      ["user", ["text"]],
-      ["assistant", ["reasoningContent", "toolUse"]],
-      ["user", ["toolResult"]],
-    ], "replica B sent the history replica A stored");
+    assert.deepEqual(
+      sent.messages.map((m: any) => [m.role, m.content.map((c: object) => Object.keys(c)[0])]),
+      [
+        ["user", ["text"]],
+        ["assistant", ["reasoningContent", "toolUse"]],
+        ["user", ["toolResult"]],
+      ],
+      "replica B sent the history replica A stored",
+    );
     assert.equal(sent.messages[1].content[0].reasoningContent.reasoningText.text, "Need the weather tool.");
 
     for (const other of [otherOnA, otherOnB]) {
@@ -183,7 +213,12 @@ describe("a Redis outage", () => {
     const gw = await startGateway({ fake, env: { REDIS_URL: own.url, REDIS_TIMEOUT: "200ms" } });
     try {
       const k = await gw.runtime.deps.keys!.create({ name: "open", rpm: 100 });
-      const chat = (key: string) => gw.request("/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: chatBody(NOVA, "hi") });
+      const chat = (key: string) =>
+        gw.request("/v1/chat/completions", {
+          method: "POST",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: chatBody(NOVA, "hi"),
+        });
       assert.equal((await chat(k.secret)).headers.get("x-ratelimit-limit-requests"), "100");
       await own.stop();
       await new Promise((r) => setTimeout(r, 100));
@@ -191,7 +226,16 @@ describe("a Redis outage", () => {
       assert.equal(res.status, 200);
       assert.equal(res.headers.get("x-ratelimit-limit-requests"), null);
       assert.ok(gw.logs.some((l) => l.msg === "rate limiter unavailable: failing open"));
-      assert.equal((await gw.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: chatBody(NOVA, "hi") })).status, 200);
+      assert.equal(
+        (
+          await gw.request("/v1/chat/completions", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: chatBody(NOVA, "hi"),
+          })
+        ).status,
+        200,
+      );
     } finally {
       await gw.close();
       await own.stop();
@@ -205,13 +249,27 @@ describe("a Redis outage", () => {
       const k = await gw.runtime.deps.keys!.create({ name: "closed", rpm: 100 });
       await own.stop();
       await new Promise((r) => setTimeout(r, 100));
-      const res = await gw.request("/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${k.secret}`, "content-type": "application/json" }, body: chatBody(NOVA, "hi") });
+      const res = await gw.request("/v1/chat/completions", {
+        method: "POST",
+        headers: { authorization: `Bearer ${k.secret}`, "content-type": "application/json" },
+        body: chatBody(NOVA, "hi"),
+      });
       assert.equal(res.status, 503);
       assert.equal(res.headers.get("x-should-retry"), "true");
       assert.equal(((await res.json()) as any).error.code, "rate_limiter_unavailable");
       await own.restart();
       await new Promise((r) => setTimeout(r, 100));
-      await until(async () => (await gw.request("/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${k.secret}`, "content-type": "application/json" }, body: chatBody(NOVA, "hi") })).status === 200, 8000);
+      await until(
+        async () =>
+          (
+            await gw.request("/v1/chat/completions", {
+              method: "POST",
+              headers: { authorization: `Bearer ${k.secret}`, "content-type": "application/json" },
+              body: chatBody(NOVA, "hi"),
+            })
+          ).status === 200,
+        8000,
+      );
     } finally {
       await gw.close();
       await own.stop();

@@ -42,11 +42,22 @@ async function startMain(env: Record<string, string>): Promise<{ child: ChildPro
   const port = await freePort();
   const child = spawn(process.execPath, ["src/main.ts"], {
     env: {
-      PATH: process.env.PATH, PORT: String(port), HOST: "127.0.0.1", API_KEY: KEY, ADMIN_API_KEY: ADMIN,
-      DATA_DIR: dataDir, USAGE_FLUSH_INTERVAL: "1h", SHUTDOWN_TIMEOUT: "2s", AWS_REGION: "us-east-1",
-      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url, AWS_ENDPOINT_URL_BEDROCK: fake.url,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AWS_EC2_METADATA_DISABLED: "true", LOG_LEVEL: "warn", ...env,
+      PATH: process.env.PATH,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      API_KEY: KEY,
+      ADMIN_API_KEY: ADMIN,
+      DATA_DIR: dataDir,
+      USAGE_FLUSH_INTERVAL: "1h",
+      SHUTDOWN_TIMEOUT: "2s",
+      AWS_REGION: "us-east-1",
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
+      AWS_ENDPOINT_URL_BEDROCK: fake.url,
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AWS_EC2_METADATA_DISABLED: "true",
+      LOG_LEVEL: "warn",
+      ...env,
     },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -88,12 +99,23 @@ function openStream(url: string, i: number, firstDelta: () => void): Promise<Out
   const run = async () => {
     if (kind === "chat") {
       const openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: KEY, maxRetries: 0 });
-      const stream = await openai.chat.completions.create({ model: "us.amazon.nova-lite-v1:0", messages: [{ role: "user", content: `long ${i}` }], stream: true }, { headers });
+      const stream = await openai.chat.completions.create(
+        { model: "us.amazon.nova-lite-v1:0", messages: [{ role: "user", content: `long ${i}` }], stream: true },
+        { headers },
+      );
       for await (const chunk of stream) if (chunk.choices[0]?.delta?.content) seen();
       out.end = "completed";
     } else if (kind === "messages") {
       const anthropic = new Anthropic({ baseURL: url, apiKey: KEY, maxRetries: 0 });
-      const stream = await anthropic.messages.create({ model: "us.anthropic.claude-sonnet-4-5-20250929-v1:0", max_tokens: 1000, messages: [{ role: "user", content: `long ${i}` }], stream: true }, { headers });
+      const stream = await anthropic.messages.create(
+        {
+          model: "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+          max_tokens: 1000,
+          messages: [{ role: "user", content: `long ${i}` }],
+          stream: true,
+        },
+        { headers },
+      );
       for await (const ev of stream) if (ev.type === "content_block_delta") seen();
       out.end = "completed";
     } else {
@@ -103,7 +125,8 @@ function openStream(url: string, i: number, firstDelta: () => void): Promise<Out
         if (ev.type === "response.output_text.delta") seen();
         // The Responses error object's code is one of the API's ResponseErrorCode values: the
         // shutdown is a server_error whose message says so.
-        if (ev.type === "response.failed") out.end = `response.failed:${ev.response.error?.code ?? "?"}:${/shutting down/.test(ev.response.error?.message ?? "") ? "shutting down" : "?"}`;
+        if (ev.type === "response.failed")
+          out.end = `response.failed:${ev.response.error?.code ?? "?"}:${/shutting down/.test(ev.response.error?.message ?? "") ? "shutting down" : "?"}`;
         if (ev.type === "response.completed") out.end = "completed";
       }
       if (!out.end) out.end = "cut: no terminal event";
@@ -114,7 +137,8 @@ function openStream(url: string, i: number, firstDelta: () => void): Promise<Out
     (err: unknown) => {
       // The SDKs raise the terminal error event as an APIError carrying its code / type.
       if (err instanceof OpenAI.APIError && err.status === undefined) out.end = `error:${err.code ?? err.type ?? "?"}`;
-      else if (err instanceof Anthropic.APIError && err.status === undefined) out.end = `error:${(err.error as { error?: { type?: string } } | undefined)?.error?.type ?? "?"}`;
+      else if (err instanceof Anthropic.APIError && err.status === undefined)
+        out.end = `error:${(err.error as { error?: { type?: string } } | undefined)?.error?.type ?? "?"}`;
       else out.end = `cut: ${(err as Error).message}`;
       return out;
     },
@@ -145,8 +169,12 @@ async function usageRows(databaseUrl: string | undefined): Promise<UsageRow[]> {
     db.close();
   }
   return raw.map((r) => ({
-    request_id: String(r.request_id), endpoint: String(r.endpoint), aborted: r.aborted === true || r.aborted === 1,
-    abort_reason: (r.abort_reason as string | null) ?? null, input_tokens: Number(r.input_tokens), output_tokens: Number(r.output_tokens),
+    request_id: String(r.request_id),
+    endpoint: String(r.endpoint),
+    aborted: r.aborted === true || r.aborted === 1,
+    abort_reason: (r.abort_reason as string | null) ?? null,
+    input_tokens: Number(r.input_tokens),
+    output_tokens: Number(r.output_tokens),
   }));
 }
 
@@ -158,7 +186,10 @@ async function shutdownWithOpenStreams(STREAMS: number, databaseUrl?: string): P
       // Requests that finish before the signal (recorded only by the shutdown flush: 1h interval).
       const openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: KEY, maxRetries: 0 });
       for (let i = 0; i < FINISHED; i++) {
-        const r = await openai.chat.completions.create({ model: "us.amazon.nova-lite-v1:0", messages: [{ role: "user", content: `short ${i}` }] }, { headers: { "x-request-id": `done-${i}` } });
+        const r = await openai.chat.completions.create(
+          { model: "us.amazon.nova-lite-v1:0", messages: [{ role: "user", content: `short ${i}` }] },
+          { headers: { "x-request-id": `done-${i}` } },
+        );
         assert.ok(r.choices[0]!.message.content);
       }
 
@@ -179,7 +210,11 @@ async function shutdownWithOpenStreams(STREAMS: number, databaseUrl?: string): P
       assert.equal(code, 0, stderr());
       assert.ok(tookMs < 2_000 + 4_000, `exited ${tookMs} ms after SIGTERM`);
 
-      const expected: Record<Kind, string> = { chat: "error:server_shutting_down", messages: "error:overloaded_error", responses: "response.failed:server_error:shutting down" };
+      const expected: Record<Kind, string> = {
+        chat: "error:server_shutting_down",
+        messages: "error:overloaded_error",
+        responses: "response.failed:server_error:shutting down",
+      };
       for (const o of ends) {
         assert.ok(o.deltas > 0, `${o.id} streamed before the signal`);
         assert.equal(o.end, expected[o.kind], `${o.id} (${o.kind}) ends with its terminal event`);
@@ -207,7 +242,9 @@ async function shutdownWithOpenStreams(STREAMS: number, databaseUrl?: string): P
 
       // And the restarted gateway reports them.
       ({ child, url, stderr } = await startMain(env));
-      const report = (await (await fetch(`${url}/admin/usage?group_by=key`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { totals: { requests: number } };
+      const report = (await (await fetch(`${url}/admin/usage?group_by=key`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as {
+        totals: { requests: number };
+      };
       assert.equal(report.totals.requests, FINISHED + STREAMS);
     } finally {
       fake.reset();

@@ -15,7 +15,9 @@ describe("vendored specs", () => {
     for (const file of files) {
       const row = sources.split("\n").find((l) => l.startsWith(`| \`${file}\``));
       assert.ok(row, `${file} is listed in SOURCES.md`);
-      const sha = createHash("sha256").update(readFileSync(new URL(file, DIR))).digest("hex");
+      const sha = createHash("sha256")
+        .update(readFileSync(new URL(file, DIR)))
+        .digest("hex");
       assert.ok(row.includes(sha), `${file}: sha256 ${sha} differs from SOURCES.md`);
     }
   });

@@ -8,9 +8,26 @@ import type { Store, UsageRecord } from "../src/store/store.ts";
 
 const T = Date.parse("2026-05-20T10:00:00Z");
 const rec = (costUsd: number | null, ts = T, keyId = "vk_a"): UsageRecord => ({
-  ts, requestId: "r", keyId, endpoint: "chat.completions", model: null, bedrockModel: null, baseModel: null,
-  inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, latencyMs: 1, ttftMs: null,
-  status: 200, stream: false, aborted: false, errorType: null, costUsd, abortReason: null, usageEstimated: false,
+  ts,
+  requestId: "r",
+  keyId,
+  endpoint: "chat.completions",
+  model: null,
+  bedrockModel: null,
+  baseModel: null,
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  latencyMs: 1,
+  ttftMs: null,
+  status: 200,
+  stream: false,
+  aborted: false,
+  errorType: null,
+  costUsd,
+  abortReason: null,
+  usageEstimated: false,
 });
 
 describe("spend tracker", () => {

@@ -55,7 +55,10 @@ describe("SSE writes", () => {
     }
     let completed: boolean | undefined;
     const got: string[] = [];
-    await assert.rejects(readAll(sseStream(broken(), { keepAliveMs: 0, onClose: (c) => (completed = c) }), (t) => got.push(t)), /producer broke/);
+    await assert.rejects(
+      readAll(sseStream(broken(), { keepAliveMs: 0, onClose: (c) => (completed = c) }), (t) => got.push(t)),
+      /producer broke/,
+    );
     assert.deepEqual(got, ["data: x\n\n"]);
     assert.equal(completed, false);
   });

@@ -16,17 +16,46 @@ const T0 = Date.parse("2026-03-10T12:00:00Z");
 
 function newKey(id: string, over: Partial<NewKey> = {}): NewKey {
   return {
-    id, name: `key ${id}`, secretHash: "ab".repeat(32), hint: "sk-bgw-…abcd", models: ["anthropic.*"], rpm: 60, tpm: 1000,
-    budget: { usd: 5, period: "month" }, expiresAt: null, enabled: true, metadata: { team: "ml" }, ...over,
+    id,
+    name: `key ${id}`,
+    secretHash: "ab".repeat(32),
+    hint: "sk-bgw-…abcd",
+    models: ["anthropic.*"],
+    rpm: 60,
+    tpm: 1000,
+    budget: { usd: 5, period: "month" },
+    expiresAt: null,
+    enabled: true,
+    metadata: { team: "ml" },
+    ...over,
   };
 }
 
 function usage(over: Partial<UsageRecord> = {}): UsageRecord {
   return {
-    ts: T0, requestId: "req_1", keyId: "vk_000000000001", endpoint: "chat.completions", model: "claude",
-    bedrockModel: "us.anthropic.claude-sonnet-4-5-20250929-v1:0", baseModel: "anthropic.claude-sonnet-4-5-20250929-v1:0",
-    inputTokens: 100, outputTokens: 50, cacheReadTokens: 0, cacheWriteTokens: 0, latencyMs: 12.5, ttftMs: null,
-    status: 200, stream: false, aborted: false, errorType: null, costUsd: 0.001, abortReason: null, usageEstimated: false, region: "us-east-1", target: "east", ...over,
+    ts: T0,
+    requestId: "req_1",
+    keyId: "vk_000000000001",
+    endpoint: "chat.completions",
+    model: "claude",
+    bedrockModel: "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    baseModel: "anthropic.claude-sonnet-4-5-20250929-v1:0",
+    inputTokens: 100,
+    outputTokens: 50,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    latencyMs: 12.5,
+    ttftMs: null,
+    status: 200,
+    stream: false,
+    aborted: false,
+    errorType: null,
+    costUsd: 0.001,
+    abortReason: null,
+    usageEstimated: false,
+    region: "us-east-1",
+    target: "east",
+    ...over,
   };
 }
 
@@ -72,12 +101,19 @@ function contract(name: string, open: () => Promise<Store>, reopen: () => Promis
 
       await store.insertKey(newKey("vk_000000000002", { models: null, rpm: null, tpm: null, budget: null, expiresAt: T0 + DAY }), T0 + 1);
       const all = await store.listKeys();
-      assert.deepEqual(all.map((k) => k.id), ["vk_000000000001", "vk_000000000002"]);
+      assert.deepEqual(
+        all.map((k) => k.id),
+        ["vk_000000000001", "vk_000000000002"],
+      );
       assert.equal(all[1]!.models, null);
       assert.equal(all[1]!.budget, null);
       assert.equal(all[1]!.expiresAt, T0 + DAY);
 
-      const updated = await store.updateKey("vk_000000000002", { rpm: 5, models: ["x.*"], budget: { usd: 1.5, period: "day" }, enabled: false, metadata: {} }, T0 + 2);
+      const updated = await store.updateKey(
+        "vk_000000000002",
+        { rpm: 5, models: ["x.*"], budget: { usd: 1.5, period: "day" }, enabled: false, metadata: {} },
+        T0 + 2,
+      );
       assert.equal(updated!.rpm, 5);
       assert.deepEqual(updated!.models, ["x.*"]);
       assert.deepEqual(updated!.budget, { usd: 1.5, period: "day" });
@@ -95,37 +131,82 @@ function contract(name: string, open: () => Promise<Store>, reopen: () => Promis
     it("writes usage records in batches and reads them back", async () => {
       const batch = [
         usage({ requestId: "a", ts: T0 }),
-        usage({ requestId: "b", ts: T0 + 1000, stream: true, aborted: true, abortReason: "shutdown", usageEstimated: true, ttftMs: 80, outputTokens: 7, costUsd: 0.0005 }),
-        usage({ requestId: "c", ts: T0 + DAY, region: null, target: null, keyId: "vk_000000000002", bedrockModel: "amazon.nova-lite-v1:0", baseModel: "amazon.nova-lite-v1:0", costUsd: null, status: 429, errorType: "rate_limit_exceeded", inputTokens: 0, outputTokens: 0 }),
+        usage({
+          requestId: "b",
+          ts: T0 + 1000,
+          stream: true,
+          aborted: true,
+          abortReason: "shutdown",
+          usageEstimated: true,
+          ttftMs: 80,
+          outputTokens: 7,
+          costUsd: 0.0005,
+        }),
+        usage({
+          requestId: "c",
+          ts: T0 + DAY,
+          region: null,
+          target: null,
+          keyId: "vk_000000000002",
+          bedrockModel: "amazon.nova-lite-v1:0",
+          baseModel: "amazon.nova-lite-v1:0",
+          costUsd: null,
+          status: 429,
+          errorType: "rate_limit_exceeded",
+          inputTokens: 0,
+          outputTokens: 0,
+        }),
         usage({ requestId: "d", ts: T0 + 2 * DAY, keyId: null, costUsd: 0.25, cacheReadTokens: 30, cacheWriteTokens: 40 }),
       ];
       await store.insertUsage(batch);
       await store.insertUsage([]);
       const back = await store.usageRecords({ from: 0, to: T0 + 10 * DAY });
       assert.deepEqual(back, batch);
-      assert.deepEqual((await store.usageRecords({ from: 0, to: T0 + 10 * DAY, keyId: "vk_000000000002" })).map((r) => r.requestId), ["c"]);
+      assert.deepEqual(
+        (await store.usageRecords({ from: 0, to: T0 + 10 * DAY, keyId: "vk_000000000002" })).map((r) => r.requestId),
+        ["c"],
+      );
     });
 
     it("summarises usage by key (with names), model and UTC day", async () => {
       const range = { from: T0 - DAY, to: T0 + 10 * DAY };
       const byKey = await store.usageSummary({ ...range, groupBy: "key" });
-      assert.deepEqual(byKey.map((r) => [r.group, r.name, r.requests, r.errors, r.unpricedRequests]), [
-        ["(none)", null, 1, 0, 0],
-        ["vk_000000000001", "key vk_000000000001", 2, 0, 0],
-        ["vk_000000000002", "key vk_000000000002", 1, 1, 1],
-      ]);
+      assert.deepEqual(
+        byKey.map((r) => [r.group, r.name, r.requests, r.errors, r.unpricedRequests]),
+        [
+          ["(none)", null, 1, 0, 0],
+          ["vk_000000000001", "key vk_000000000001", 2, 0, 0],
+          ["vk_000000000002", "key vk_000000000002", 1, 1, 1],
+        ],
+      );
       const k1 = byKey[1]!;
       assert.equal(k1.inputTokens, 200);
       assert.equal(k1.outputTokens, 57);
       assert.ok(Math.abs(k1.costUsd - 0.0015) < 1e-12);
       const byModel = await store.usageSummary({ ...range, groupBy: "model" });
-      assert.deepEqual(byModel.map((r) => [r.group, r.requests]), [["amazon.nova-lite-v1:0", 1], ["us.anthropic.claude-sonnet-4-5-20250929-v1:0", 3]]);
+      assert.deepEqual(
+        byModel.map((r) => [r.group, r.requests]),
+        [
+          ["amazon.nova-lite-v1:0", 1],
+          ["us.anthropic.claude-sonnet-4-5-20250929-v1:0", 3],
+        ],
+      );
       const byDay = await store.usageSummary({ ...range, groupBy: "day" });
-      assert.deepEqual(byDay.map((r) => [r.group, r.requests]), [["2026-03-10", 2], ["2026-03-11", 1], ["2026-03-12", 1]]);
+      assert.deepEqual(
+        byDay.map((r) => [r.group, r.requests]),
+        [
+          ["2026-03-10", 2],
+          ["2026-03-11", 1],
+          ["2026-03-12", 1],
+        ],
+      );
       assert.equal(byDay[2]!.cacheReadTokens, 30);
       assert.equal(byDay[2]!.cacheWriteTokens, 40);
       const one = await store.usageSummary({ ...range, groupBy: "day", keyId: "vk_000000000001" });
-      assert.deepEqual(one.map((r) => r.group), ["2026-03-10"]);
+      assert.deepEqual(
+        one.map((r) => r.group),
+        ["2026-03-10"],
+      );
       assert.deepEqual(await store.usageSummary({ from: 0, to: 1, groupBy: "key" }), []);
     });
 
@@ -138,7 +219,9 @@ function contract(name: string, open: () => Promise<Store>, reopen: () => Promis
     });
 
     it("handles a large batch in one call", async () => {
-      const many = Array.from({ length: 2500 }, (_, i) => usage({ requestId: `bulk-${i}`, ts: T0 + 20 * DAY + i, keyId: "vk_00000000bulk" }));
+      const many = Array.from({ length: 2500 }, (_, i) =>
+        usage({ requestId: `bulk-${i}`, ts: T0 + 20 * DAY + i, keyId: "vk_00000000bulk" }),
+      );
       await store.insertUsage(many);
       const rows = await store.usageSummary({ from: T0 + 20 * DAY, to: T0 + 21 * DAY, groupBy: "key" });
       assert.equal(rows[0]!.requests, 2500);

@@ -15,7 +15,11 @@ import { ResponsesStreamEncoder } from "../src/responses/responses-encoder.ts";
 import { responseShell } from "../src/responses/response-object.ts";
 
 const delta = (text: string): ConverseStreamEvent => ({ contentBlockDelta: { contentBlockIndex: 0, delta: { text } } });
-const END: ConverseStreamEvent[] = [{ contentBlockStop: { contentBlockIndex: 0 } }, { messageStop: { stopReason: "end_turn" } }, { metadata: { usage: { inputTokens: 5, outputTokens: 3, totalTokens: 8 } } }];
+const END: ConverseStreamEvent[] = [
+  { contentBlockStop: { contentBlockIndex: 0 } },
+  { messageStop: { stopReason: "end_turn" } },
+  { metadata: { usage: { inputTokens: 5, outputTokens: 3, totalTokens: 8 } } },
+];
 
 /** A Bedrock stream that sends `events`, then waits (for an abort) when `hang` is set, like an open upstream. */
 function source(events: ConverseStreamEvent[], signal: AbortSignal, hang = false): AsyncIterable<ConverseStreamEvent> {
@@ -35,11 +39,21 @@ function source(events: ConverseStreamEvent[], signal: AbortSignal, hang = false
 }
 
 const encoders: Record<string, () => StreamEncoder<unknown>> = {
-  chat: () => new ChatStreamEncoder({ id: "c1", created: 1, model: "m", choices: 1, includeUsage: true, reasoningOutput: "reasoning_content" }),
+  chat: () =>
+    new ChatStreamEncoder({ id: "c1", created: 1, model: "m", choices: 1, includeUsage: true, reasoningOutput: "reasoning_content" }),
   messages: () => new MessagesStreamEncoder({ id: "m1", model: "m", requestId: "r1", estimatedInputTokens: 5, stopSequences: undefined }),
   responses: () =>
     new ResponsesStreamEncoder({
-      shell: responseShell({ model: "m", input: "x" }, { id: "resp_1", createdAt: 1, model: "m", tools: { echo: [], namespaced: new Map(), tools: [], choice: undefined, dropped: [], droppedTools: [] }, store: false }),
+      shell: responseShell(
+        { model: "m", input: "x" },
+        {
+          id: "resp_1",
+          createdAt: 1,
+          model: "m",
+          tools: { echo: [], namespaced: new Map(), tools: [], choice: undefined, dropped: [], droppedTools: [] },
+          store: false,
+        },
+      ),
       namespaced: new Map(),
       reasoningView: "content",
       seal: () => "sealed",
@@ -51,8 +65,14 @@ const encoders: Record<string, () => StreamEncoder<unknown>> = {
 
 /** The terminal event each front door ends a stream with, on success and on failure. */
 const terminal: Record<string, { ok: (e: SseEvent) => boolean; failed: (e: SseEvent, code: string) => boolean }> = {
-  chat: { ok: (e) => "data" in e && e.data === "[DONE]", failed: (e, code) => "data" in e && (e.data as { error?: { code?: string } }).error?.code === code },
-  messages: { ok: (e) => "event" in e && e.event === "message_stop", failed: (e) => "event" in e && e.event === "error" && (e.data as { error: { type: string } }).error.type === "overloaded_error" },
+  chat: {
+    ok: (e) => "data" in e && e.data === "[DONE]",
+    failed: (e, code) => "data" in e && (e.data as { error?: { code?: string } }).error?.code === code,
+  },
+  messages: {
+    ok: (e) => "event" in e && e.event === "message_stop",
+    failed: (e) => "event" in e && e.event === "error" && (e.data as { error: { type: string } }).error.type === "overloaded_error",
+  },
   responses: { ok: (e) => "event" in e && e.event === "response.completed", failed: (e) => "event" in e && e.event === "response.failed" },
 };
 

@@ -52,15 +52,31 @@ describe("OpenTelemetry configuration", () => {
     const metricsOnly = loadConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_TRACES_EXPORTER: "none" }).telemetry!;
     assert.equal(metricsOnly.traces, undefined);
     assert.ok(metricsOnly.metrics);
-    assert.equal(loadConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_TRACES_EXPORTER: "none", OTEL_METRICS_EXPORTER: "none" }).telemetry, undefined);
+    assert.equal(
+      loadConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_TRACES_EXPORTER: "none", OTEL_METRICS_EXPORTER: "none" })
+        .telemetry,
+      undefined,
+    );
     assert.equal(loadConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_SDK_DISABLED: "true" }).telemetry, undefined);
   });
 
   it("resource attributes are percent-decoded; OTEL_SERVICE_NAME wins over service.name", () => {
-    const t = loadConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_RESOURCE_ATTRIBUTES: "service.name=from-attrs,team=a%2Cb%20c" }).telemetry!;
+    const t = loadConfig({
+      ...base,
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318",
+      OTEL_RESOURCE_ATTRIBUTES: "service.name=from-attrs,team=a%2Cb%20c",
+    }).telemetry!;
     assert.equal(t.serviceName, "from-attrs");
     assert.equal(t.resourceAttributes.team, "a,b c");
-    assert.equal(loadConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_RESOURCE_ATTRIBUTES: "service.name=a", OTEL_SERVICE_NAME: "b" }).telemetry!.serviceName, "b");
+    assert.equal(
+      loadConfig({
+        ...base,
+        OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318",
+        OTEL_RESOURCE_ATTRIBUTES: "service.name=a",
+        OTEL_SERVICE_NAME: "b",
+      }).telemetry!.serviceName,
+      "b",
+    );
   });
 
   it("sampler and ratio, batch and interval settings, content capture", () => {
@@ -85,8 +101,15 @@ describe("OpenTelemetry configuration", () => {
   });
 
   it("refuses what it cannot do with a message naming the variable", () => {
-    const bad = (env: Record<string, string>, re: RegExp) => assert.throws(() => loadConfig({ ...base, ...env }), (e: unknown) => e instanceof ConfigError && re.test(e.message));
-    bad({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4317", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }, /OTEL_EXPORTER_OTLP_PROTOCOL: grpc is not supported/);
+    const bad = (env: Record<string, string>, re: RegExp) =>
+      assert.throws(
+        () => loadConfig({ ...base, ...env }),
+        (e: unknown) => e instanceof ConfigError && re.test(e.message),
+      );
+    bad(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4317", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" },
+      /OTEL_EXPORTER_OTLP_PROTOCOL: grpc is not supported/,
+    );
     bad({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" }, /OTEL_EXPORTER_OTLP_ENDPOINT/);
     bad({ OTEL_TRACES_SAMPLER: "jaeger_remote" }, /OTEL_TRACES_SAMPLER/);
     bad({ OTEL_TRACES_SAMPLER_ARG: "2" }, /OTEL_TRACES_SAMPLER_ARG/);
@@ -96,7 +119,10 @@ describe("OpenTelemetry configuration", () => {
   it("a malformed header list names the entry, never its content (it can hold credentials)", () => {
     assert.throws(
       () => loadConfig({ ...base, OTEL_EXPORTER_OTLP_HEADERS: "x-ok=1,Authorization: Bearer SECRET-TOKEN" }),
-      (e: unknown) => e instanceof ConfigError && /OTEL_EXPORTER_OTLP_HEADERS: entry 2 is not of the form key=value/.test(e.message) && !e.message.includes("SECRET-TOKEN"),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /OTEL_EXPORTER_OTLP_HEADERS: entry 2 is not of the form key=value/.test(e.message) &&
+        !e.message.includes("SECRET-TOKEN"),
     );
     assert.throws(() => parseKeyValueList("a=%E0%A4%A"), /entry 1 is not valid percent-encoding/);
     assert.deepEqual(parseKeyValueList(" a = 1 ,, b=x=y "), { a: "1", b: "x=y" });
@@ -105,9 +131,12 @@ describe("OpenTelemetry configuration", () => {
 
 describe("examples/observability", () => {
   it("the compose file configures the gateway with variables it reads, pointed at the collector's OTLP/HTTP receiver", () => {
-    const compose = parse(readFileSync("examples/observability/docker-compose.yml", "utf8")) as { services: Record<string, { environment?: Record<string, string>; command?: string[] }> };
+    const compose = parse(readFileSync("examples/observability/docker-compose.yml", "utf8")) as {
+      services: Record<string, { environment?: Record<string, string>; command?: string[] }>;
+    };
     const env = compose.services.gateway!.environment!;
-    for (const k of Object.keys(env)) assert.ok(CONFIG_VARIABLES.includes(k) || k === "AWS_PROFILE", `${k} is not read by src/config/config.ts`);
+    for (const k of Object.keys(env))
+      assert.ok(CONFIG_VARIABLES.includes(k) || k === "AWS_PROFILE", `${k} is not read by src/config/config.ts`);
     const endpoint = new URL(env.OTEL_EXPORTER_OTLP_ENDPOINT!);
     assert.ok(compose.services[endpoint.hostname], "the endpoint names a service of the file");
     const collector = parse(readFileSync("examples/observability/otel-collector.yaml", "utf8")) as {
@@ -122,7 +151,12 @@ describe("examples/observability", () => {
     }
     // The example config loads as the gateway would load it.
     // Compose substitutions (${…}) stand for values the operator gives; these are examples of them.
-    const t = loadConfig({ ...base, ...env, AWS_REGION: "us-west-2", OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "false" }).telemetry!;
+    const t = loadConfig({
+      ...base,
+      ...env,
+      AWS_REGION: "us-west-2",
+      OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "false",
+    }).telemetry!;
     assert.equal(t.traces!.url, `${env.OTEL_EXPORTER_OTLP_ENDPOINT}/v1/traces`);
   });
 });

@@ -61,7 +61,11 @@ const baseEnv = () => ({
 });
 
 function probe(env: Record<string, string>): { health: number; models: number; seen: string[] } {
-  const r = spawnSync(process.execPath, ["--input-type=module", "-e", PROBE], { env: { ...baseEnv(), ...env }, encoding: "utf8", timeout: 150_000 });
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", PROBE], {
+    env: { ...baseEnv(), ...env },
+    encoding: "utf8",
+    timeout: 150_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as { health: number; models: number; seen: string[] };
 }
@@ -71,33 +75,51 @@ describe("telemetry off by default", () => {
     const off = probe({});
     assert.equal(off.health, 200);
     assert.equal(off.models, 200);
-    assert.ok(off.seen.some((u) => u.includes("/src/app.ts")), "the probe sees the gateway's modules");
+    assert.ok(
+      off.seen.some((u) => u.includes("/src/app.ts")),
+      "the probe sees the gateway's modules",
+    );
     // prom-client (Prometheus /metrics, on by default) requires @opentelemetry/api itself, for
     // exemplars; it did before this gateway had telemetry. Nothing else of OTel may load.
     // src/telemetry/telemetry.ts is the interface and the import() of the rest: it may load.
     const sdkFile = (u: string) => u.includes("/src/telemetry/") && !u.endsWith("/src/telemetry/telemetry.ts");
-    const otel = (u: string) => (u.includes("@opentelemetry") && !u.includes("@opentelemetry/api/")) || sdkFile(u) || u.includes("pino-pretty");
+    const otel = (u: string) =>
+      (u.includes("@opentelemetry") && !u.includes("@opentelemetry/api/")) || sdkFile(u) || u.includes("pino-pretty");
     assert.deepEqual(off.seen.filter(otel), []);
     const bare = probe({ ENABLE_METRICS: "false" });
-    assert.deepEqual(bare.seen.filter((u) => u.includes("@opentelemetry") || sdkFile(u)), [], "without Prometheus metrics, not even the API");
+    assert.deepEqual(
+      bare.seen.filter((u) => u.includes("@opentelemetry") || sdkFile(u)),
+      [],
+      "without Prometheus metrics, not even the API",
+    );
   });
 
   it("loads the OTel SDK when an endpoint is set (the probe can see it)", SLOW, () => {
     const on = probe({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9" });
     assert.ok(on.seen.some((u) => u.includes("@opentelemetry/sdk-trace")));
     assert.ok(on.seen.some((u) => u.includes("@opentelemetry/exporter-trace-otlp-proto")));
-    assert.equal(on.seen.some((u) => u.includes("exporter-trace-otlp-http/")), false, "only the configured protocol's exporter");
+    assert.equal(
+      on.seen.some((u) => u.includes("exporter-trace-otlp-http/")),
+      false,
+      "only the configured protocol's exporter",
+    );
   });
 
   it("OTEL_SDK_DISABLED=true wins over a configured endpoint", SLOW, () => {
     const disabled = probe({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9", OTEL_SDK_DISABLED: "true", ENABLE_METRICS: "false" });
-    assert.deepEqual(disabled.seen.filter((u) => u.includes("@opentelemetry")), []);
+    assert.deepEqual(
+      disabled.seen.filter((u) => u.includes("@opentelemetry")),
+      [],
+    );
   });
 });
 
 async function startLine(env: Record<string, string>): Promise<string> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["src/main.ts"], { env: { ...baseEnv(), PORT: String(port), ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["src/main.ts"], {
+    env: { ...baseEnv(), PORT: String(port), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
@@ -119,7 +141,14 @@ async function startLine(env: Record<string, string>): Promise<string> {
 
 describe("start-up line and LOG_FORMAT", () => {
   it("the JSON start-up line carries the version and where telemetry goes, without exporter headers", SLOW, async () => {
-    const line = JSON.parse((await startLine({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://user:pw@127.0.0.1:9", OTEL_EXPORTER_OTLP_HEADERS: "x-honeycomb-team=SECRET-EXPORT-KEY" })).split("\n")[0]!) as Record<string, unknown>;
+    const line = JSON.parse(
+      (
+        await startLine({
+          OTEL_EXPORTER_OTLP_ENDPOINT: "http://user:pw@127.0.0.1:9",
+          OTEL_EXPORTER_OTLP_HEADERS: "x-honeycomb-team=SECRET-EXPORT-KEY",
+        })
+      ).split("\n")[0]!,
+    ) as Record<string, unknown>;
     assert.equal(line.version, VERSION);
     const telemetry = line.telemetry as { traces: { endpoint: string; protocol: string } };
     assert.equal(telemetry.traces.endpoint, "http://127.0.0.1:9/v1/traces");

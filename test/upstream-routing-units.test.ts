@@ -35,8 +35,16 @@ describe("BEDROCK_TARGETS parsing", () => {
       JSON.stringify([
         { name: "east", region: "us-east-1", weight: 2 },
         {
-          name: "west", region: "us-west-2", roleArn: "arn:aws:iam::123456789012:role/bedrock", externalId: "ext-1", profile: "prod",
-          models: ["anthropic.*"], endpoints: { "bedrock-runtime": "https://vpce-1.bedrock-runtime.us-west-2.vpce.amazonaws.com/", sts: "https://sts.us-west-2.amazonaws.com" },
+          name: "west",
+          region: "us-west-2",
+          roleArn: "arn:aws:iam::123456789012:role/bedrock",
+          externalId: "ext-1",
+          profile: "prod",
+          models: ["anthropic.*"],
+          endpoints: {
+            "bedrock-runtime": "https://vpce-1.bedrock-runtime.us-west-2.vpce.amazonaws.com/",
+            sts: "https://sts.us-west-2.amazonaws.com",
+          },
         },
       ]),
     );
@@ -51,7 +59,10 @@ describe("BEDROCK_TARGETS parsing", () => {
     const bad = (v: unknown) => assert.throws(() => parseTargets(JSON.stringify(v)));
     bad([{ name: "a", region: "us-east-1", weigth: 2 }]);
     bad([{ name: "a", region: "useast1" }]);
-    bad([{ name: "a", region: "us-east-1" }, { name: "a", region: "us-west-2" }]);
+    bad([
+      { name: "a", region: "us-east-1" },
+      { name: "a", region: "us-west-2" },
+    ]);
     bad([{ name: "a", region: "us-east-1", externalId: "x1" }]);
     bad([{ name: "a", region: "us-east-1", weight: 0 }]);
     bad([{ name: "a b", region: "us-east-1" }]);
@@ -70,8 +81,14 @@ describe("BEDROCK_TARGETS parsing", () => {
     const c = loadConfig({ ...base, BEDROCK_TARGETS: file });
     assert.equal(c.upstreams.targets?.[0]?.name, "east");
     assert.equal(loadConfig(base).upstreams.targets, undefined);
-    assert.throws(() => loadConfig({ ...base, BEDROCK_TARGETS: join(dir, "missing.json") }), (e: unknown) => e instanceof ConfigError && /BEDROCK_TARGETS: cannot read/.test(e.message));
-    assert.throws(() => loadConfig({ ...base, BEDROCK_TARGETS: '[{"name":"x","region":"nowhere"}]' }), (e: unknown) => e instanceof ConfigError && /BEDROCK_TARGETS: \[0.region\]/.test(e.message));
+    assert.throws(
+      () => loadConfig({ ...base, BEDROCK_TARGETS: join(dir, "missing.json") }),
+      (e: unknown) => e instanceof ConfigError && /BEDROCK_TARGETS: cannot read/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig({ ...base, BEDROCK_TARGETS: '[{"name":"x","region":"nowhere"}]' }),
+      (e: unknown) => e instanceof ConfigError && /BEDROCK_TARGETS: \[0.region\]/.test(e.message),
+    );
     assert.throws(() => loadConfig({ ...base, CIRCUIT_BREAKER_FAILURES: "0" }), ConfigError);
   });
 
@@ -158,7 +175,11 @@ describe("model id per target", () => {
     assert.ok(merged.lookup.has("us.anthropic.claude-sonnet-4-5-20250929-v1:0"));
     assert.ok(merged.models.length >= east.models.length);
     assert.equal(new Set(merged.models.map((m) => m.id)).size, merged.models.length, "no duplicate ids");
-    const r = resolveModel(merged, "anthropic.claude-sonnet-4-5-20250929-v1:0", "chat", { aliases: new Map(), defaultModel: "x", defaultEmbeddingModel: "y" });
+    const r = resolveModel(merged, "anthropic.claude-sonnet-4-5-20250929-v1:0", "chat", {
+      aliases: new Map(),
+      defaultModel: "x",
+      defaultEmbeddingModel: "y",
+    });
     assert.equal(r.bedrockId, "us.anthropic.claude-sonnet-4-5-20250929-v1:0");
     assert.equal(mergeSnapshots([east], "us-east-1"), east);
   });
@@ -167,12 +188,26 @@ describe("model id per target", () => {
 describe("failover classification", () => {
   const e = (name: string, status: number) => new BedrockError(name, "m", status);
   it("separates target failures, not-here answers and final errors", () => {
-    for (const [n, s] of [["ThrottlingException", 429], ["ServiceUnavailableException", 503], ["ModelNotReadyException", 429], ["InternalServerException", 500], ["TransportError", 503], ["TimeoutError", 504], ["Http502", 502]] as const) {
+    for (const [n, s] of [
+      ["ThrottlingException", 429],
+      ["ServiceUnavailableException", 503],
+      ["ModelNotReadyException", 429],
+      ["InternalServerException", 500],
+      ["TransportError", 503],
+      ["TimeoutError", 504],
+      ["Http502", 502],
+    ] as const) {
       assert.equal(classifyUpstreamError(e(n, s)), "target-failure", n);
     }
     assert.equal(classifyUpstreamError(e("AccessDeniedException", 403)), "not-here");
     assert.equal(classifyUpstreamError(e("ResourceNotFoundException", 404)), "not-here");
-    for (const [n, s] of [["ValidationException", 400], ["ServiceQuotaExceededException", 400], ["ModelErrorException", 424], ["ModelStreamErrorException", 424], ["ModelTimeoutException", 408]] as const) {
+    for (const [n, s] of [
+      ["ValidationException", 400],
+      ["ServiceQuotaExceededException", 400],
+      ["ModelErrorException", 424],
+      ["ModelStreamErrorException", 424],
+      ["ModelTimeoutException", 408],
+    ] as const) {
       assert.equal(classifyUpstreamError(e(n, s)), "final", n);
     }
   });
@@ -186,23 +221,59 @@ describe("permitted fallbacks", () => {
 
   it("resolves fallbacks (aliases too), drops unknown and other-kind models", () => {
     const all = permittedFallbacks(table, primary, snap, "chat", opts, () => true);
-    assert.deepEqual(all.map((f) => [f.name, f.bedrockId]), [["fast", "amazon.nova-micro-v1:0"], ["amazon.nova-lite-v1:0", "amazon.nova-lite-v1:0"]]);
+    assert.deepEqual(
+      all.map((f) => [f.name, f.bedrockId]),
+      [
+        ["fast", "amazon.nova-micro-v1:0"],
+        ["amazon.nova-lite-v1:0", "amazon.nova-lite-v1:0"],
+      ],
+    );
   });
 
   it("keeps only what the key's allow-list permits", () => {
     const onlyLite = (m: CatalogModel) => m.baseModelId === "amazon.nova-lite-v1:0";
-    assert.deepEqual(permittedFallbacks(table, primary, snap, "chat", opts, onlyLite).map((f) => f.name), ["amazon.nova-lite-v1:0"]);
-    assert.deepEqual(permittedFallbacks(table, primary, snap, "chat", opts, () => false), []);
-    assert.deepEqual(permittedFallbacks(new Map(), primary, snap, "chat", opts, () => true), []);
+    assert.deepEqual(
+      permittedFallbacks(table, primary, snap, "chat", opts, onlyLite).map((f) => f.name),
+      ["amazon.nova-lite-v1:0"],
+    );
+    assert.deepEqual(
+      permittedFallbacks(table, primary, snap, "chat", opts, () => false),
+      [],
+    );
+    assert.deepEqual(
+      permittedFallbacks(new Map(), primary, snap, "chat", opts, () => true),
+      [],
+    );
   });
 });
 
 describe("usage record of a routed call", () => {
   it("carries region and target and is priced at the serving region", () => {
-    const pricing = createPricing(parsePriceTable({ models: { "amazon.nova-lite-v1:0": { input: 1, output: 2, regions: { "eu-west-1": { input: 10, output: 20 } } } } }, "test"));
+    const pricing = createPricing(
+      parsePriceTable(
+        { models: { "amazon.nova-lite-v1:0": { input: 1, output: 2, regions: { "eu-west-1": { input: 10, output: 20 } } } } },
+        "test",
+      ),
+    );
     const done = (fields: Record<string, unknown>): CompletedRequest => ({
-      requestId: "r", method: "POST", path: "/v1/chat/completions", status: 200, startedAt: 0, latencyMs: 1, streamed: false, principal: undefined, admission: undefined,
-      fields: { endpoint: "chat.completions", model: "amazon.nova-lite-v1:0", bedrockModel: "amazon.nova-lite-v1:0", baseModelId: "amazon.nova-lite-v1:0", inputTokens: 1_000_000, outputTokens: 1_000_000, ...fields },
+      requestId: "r",
+      method: "POST",
+      path: "/v1/chat/completions",
+      status: 200,
+      startedAt: 0,
+      latencyMs: 1,
+      streamed: false,
+      principal: undefined,
+      admission: undefined,
+      fields: {
+        endpoint: "chat.completions",
+        model: "amazon.nova-lite-v1:0",
+        bedrockModel: "amazon.nova-lite-v1:0",
+        baseModelId: "amazon.nova-lite-v1:0",
+        inputTokens: 1_000_000,
+        outputTokens: 1_000_000,
+        ...fields,
+      },
     });
     const eu = toUsageRecord(done({ region: "eu-west-1", target: "eu" }), pricing, "us-east-1")!;
     assert.equal(eu.costUsd, 30);

@@ -19,9 +19,25 @@ const T0 = Date.parse("2026-05-01T00:00:00Z");
 
 function rec(over: Partial<UsageRecord>): UsageRecord {
   return {
-    ts: T0, requestId: "r", keyId: "vk_aaaaaaaaaaaa", endpoint: "chat.completions", model: "nova", bedrockModel: "amazon.nova-lite-v1:0",
-    baseModel: "amazon.nova-lite-v1:0", inputTokens: 10, outputTokens: 5, cacheReadTokens: 1, cacheWriteTokens: 2, latencyMs: 100, ttftMs: 20,
-    status: 200, stream: false, aborted: false, errorType: null, costUsd: 0.5, ...over,
+    ts: T0,
+    requestId: "r",
+    keyId: "vk_aaaaaaaaaaaa",
+    endpoint: "chat.completions",
+    model: "nova",
+    bedrockModel: "amazon.nova-lite-v1:0",
+    baseModel: "amazon.nova-lite-v1:0",
+    inputTokens: 10,
+    outputTokens: 5,
+    cacheReadTokens: 1,
+    cacheWriteTokens: 2,
+    latencyMs: 100,
+    ttftMs: 20,
+    status: 200,
+    stream: false,
+    aborted: false,
+    errorType: null,
+    costUsd: 0.5,
+    ...over,
   };
 }
 
@@ -31,10 +47,20 @@ function traffic(): UsageRecord[] {
   for (let h = 0; h < 72; h++) {
     out.push(rec({ ts: T0 + h * HOUR + 60_000, requestId: `a${h}` }));
     if (h % 3 === 0) {
-      out.push(rec({
-        ts: T0 + h * HOUR + 120_000, requestId: `b${h}`, keyId: "vk_bbbbbbbbbbbb", model: "claude", bedrockModel: "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
-        inputTokens: 100, outputTokens: 50, costUsd: 2, status: h % 12 === 0 ? 429 : 200, latencyMs: 300,
-      }));
+      out.push(
+        rec({
+          ts: T0 + h * HOUR + 120_000,
+          requestId: `b${h}`,
+          keyId: "vk_bbbbbbbbbbbb",
+          model: "claude",
+          bedrockModel: "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+          inputTokens: 100,
+          outputTokens: 50,
+          costUsd: 2,
+          status: h % 12 === 0 ? 429 : 200,
+          latencyMs: 300,
+        }),
+      );
     }
   }
   out.push(rec({ ts: T0 + 5 * HOUR + 30 * 60_000, requestId: "none", keyId: null, model: "mystery", bedrockModel: null, costUsd: null }));
@@ -48,7 +74,22 @@ function suite(name: string, open: () => Promise<Store>) {
     let store: Store;
     before(async () => {
       store = await open();
-      await store.insertKey({ id: "vk_aaaaaaaaaaaa", name: "team-a", secretHash: "x", hint: "h", models: null, rpm: null, tpm: null, budget: null, expiresAt: null, enabled: true, metadata: {} }, T0);
+      await store.insertKey(
+        {
+          id: "vk_aaaaaaaaaaaa",
+          name: "team-a",
+          secretHash: "x",
+          hint: "h",
+          models: null,
+          rpm: null,
+          tpm: null,
+          budget: null,
+          expiresAt: null,
+          enabled: true,
+          metadata: {},
+        },
+        T0,
+      );
       // Two batches that share hours: the rollup adds up across batches.
       const all = traffic();
       await store.insertUsage(all.slice(0, 50));
@@ -88,27 +129,59 @@ function suite(name: string, open: () => Promise<Store>) {
       const rawMinutes = await store.usageAggregate({ from: T0, to: T0 + DAY, groupBy: "bucket", bucketMs: 60_000 });
       assert.equal(rollupHours.length, 24);
       assert.equal(rawMinutes.length, 24 + 8 + 1, "a minute bucket per record time");
-      assert.equal(rollupHours.reduce((s, r) => s + r.requests, 0), rawMinutes.reduce((s, r) => s + r.requests, 0));
+      assert.equal(
+        rollupHours.reduce((s, r) => s + r.requests, 0),
+        rawMinutes.reduce((s, r) => s + r.requests, 0),
+      );
     });
 
     it("buckets by UTC day and hour, and filters by key and model", async () => {
       const days = await store.usageAggregate({ from: T0, to: T0 + 3 * DAY, groupBy: "day" });
-      assert.deepEqual(days.map((d) => [d.group, d.requests]), [["2026-05-01", 24 + 8 + 1], ["2026-05-02", 32], ["2026-05-03", 32]]);
+      assert.deepEqual(
+        days.map((d) => [d.group, d.requests]),
+        [
+          ["2026-05-01", 24 + 8 + 1],
+          ["2026-05-02", 32],
+          ["2026-05-03", 32],
+        ],
+      );
       const dayBuckets = await store.usageAggregate({ from: T0, to: T0 + 3 * DAY, groupBy: "bucket", bucketMs: DAY });
-      assert.deepEqual(dayBuckets.map((d) => [Number(d.group), d.requests]), [[T0, 33], [T0 + DAY, 32], [T0 + 2 * DAY, 32]]);
+      assert.deepEqual(
+        dayBuckets.map((d) => [Number(d.group), d.requests]),
+        [
+          [T0, 33],
+          [T0 + DAY, 32],
+          [T0 + 2 * DAY, 32],
+        ],
+      );
       const onlyB = await store.usageAggregate({ from: T0, to: T0 + 3 * DAY, groupBy: "day", keyId: "vk_bbbbbbbbbbbb" });
-      assert.deepEqual(onlyB.map((d) => d.requests), [8, 8, 8]);
+      assert.deepEqual(
+        onlyB.map((d) => d.requests),
+        [8, 8, 8],
+      );
       const nova = await store.usageAggregate({ from: T0, to: T0 + 3 * DAY, groupBy: "key", model: "amazon.nova-lite-v1:0" });
-      assert.deepEqual(nova.map((r) => [r.group, r.requests]), [["vk_aaaaaaaaaaaa", 72]]);
+      assert.deepEqual(
+        nova.map((r) => [r.group, r.requests]),
+        [["vk_aaaaaaaaaaaa", 72]],
+      );
       const mystery = await store.usageAggregate({ from: T0 - 1, to: T0 + DAY, groupBy: "key", model: "mystery" });
-      assert.deepEqual(mystery.map((r) => [r.group, r.requests]), [["(none)", 1]]);
+      assert.deepEqual(
+        mystery.map((r) => [r.group, r.requests]),
+        [["(none)", 1]],
+      );
     });
 
     it("lists the top keys and models by cost, limited", async () => {
       const top = await store.usageAggregate({ from: T0, to: T0 + 3 * DAY, groupBy: "model", top: 2 });
-      assert.deepEqual(top.map((r) => r.group), ["us.anthropic.claude-sonnet-4-5-20250929-v1:0", "amazon.nova-lite-v1:0"]);
+      assert.deepEqual(
+        top.map((r) => r.group),
+        ["us.anthropic.claude-sonnet-4-5-20250929-v1:0", "amazon.nova-lite-v1:0"],
+      );
       const one = await store.usageAggregate({ from: T0, to: T0 + 3 * DAY, groupBy: "key", top: 1 });
-      assert.deepEqual(one.map((r) => r.group), ["vk_bbbbbbbbbbbb"]);
+      assert.deepEqual(
+        one.map((r) => r.group),
+        ["vk_bbbbbbbbbbbb"],
+      );
     });
 
     it("builds the overview: every bucket of the window, totals, top lists", async () => {
@@ -116,7 +189,10 @@ function suite(name: string, open: () => Promise<Store>) {
       const o = await loadOverview(store, "day", now);
       assert.equal(o.series.length, 24);
       assert.equal(o.window.to, T0 + 2 * DAY + HOUR);
-      assert.equal(o.totals.requests, o.series.reduce((s, p) => s + p.requests, 0));
+      assert.equal(
+        o.totals.requests,
+        o.series.reduce((s, p) => s + p.requests, 0),
+      );
       assert.equal(o.totals.requests, 24 + 8);
       assert.equal(o.topKeys[0]!.group, "vk_bbbbbbbbbbbb");
       const hour = await loadOverview(store, "hour", T0 + 5 * HOUR + 59 * 60_000);

@@ -10,9 +10,26 @@ const silent = pino({ level: "silent" });
 
 function record(i: number): UsageRecord {
   return {
-    ts: i, requestId: `r${i}`, keyId: "vk_000000000001", endpoint: "chat.completions", model: null, bedrockModel: null, baseModel: null,
-    inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, latencyMs: 1, ttftMs: null, status: 200,
-    stream: false, aborted: false, errorType: null, costUsd: 0.01, abortReason: null, usageEstimated: false,
+    ts: i,
+    requestId: `r${i}`,
+    keyId: "vk_000000000001",
+    endpoint: "chat.completions",
+    model: null,
+    bedrockModel: null,
+    baseModel: null,
+    inputTokens: 1,
+    outputTokens: 1,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    latencyMs: 1,
+    ttftMs: null,
+    status: 200,
+    stream: false,
+    aborted: false,
+    errorType: null,
+    costUsd: 0.01,
+    abortReason: null,
+    usageEstimated: false,
   };
 }
 
@@ -57,7 +74,9 @@ describe("usage recorder", () => {
   it("keeps records after a failed write and writes them later", async () => {
     const s = fakeStore({ failures: 2 });
     const lines: string[] = [];
-    const rec = createUsageRecorder(s.store, undefined, pino({}, { write: (l: string) => void lines.push(l) }), { flushIntervalMs: 60_000 });
+    const rec = createUsageRecorder(s.store, undefined, pino({}, { write: (l: string) => void lines.push(l) }), {
+      flushIntervalMs: 60_000,
+    });
     rec.add(record(1));
     await rec.flush();
     await rec.flush();
@@ -71,7 +90,12 @@ describe("usage recorder", () => {
   it("drops the oldest records past its bound, and counts them", async () => {
     const s = fakeStore({ failures: 100 });
     let dropped = 0;
-    const rec = createUsageRecorder(s.store, undefined, silent, { flushIntervalMs: 60_000, maxQueue: 10, batchSize: 1000, onDropped: (n) => (dropped += n) });
+    const rec = createUsageRecorder(s.store, undefined, silent, {
+      flushIntervalMs: 60_000,
+      maxQueue: 10,
+      batchSize: 1000,
+      onDropped: (n) => (dropped += n),
+    });
     for (let i = 0; i < 15; i++) rec.add(record(i));
     assert.equal(rec.queued(), 10);
     assert.equal(dropped, 5);

@@ -19,8 +19,14 @@ describe("usage records and metrics", () => {
   let gw: TestGateway;
   let key: { id: string; secret: string };
   const chat = (body: string, requestId: string, k = key.secret, signal?: AbortSignal) =>
-    gw.request("/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${k}`, "content-type": "application/json", "x-request-id": requestId }, body, signal });
-  const metrics = async () => parsePrometheus(await (await gw.request("/metrics", { headers: { authorization: `Bearer ${ADMIN}` } })).text());
+    gw.request("/v1/chat/completions", {
+      method: "POST",
+      headers: { authorization: `Bearer ${k}`, "content-type": "application/json", "x-request-id": requestId },
+      body,
+      signal,
+    });
+  const metrics = async () =>
+    parsePrometheus(await (await gw.request("/metrics", { headers: { authorization: `Bearer ${ADMIN}` } })).text());
 
   before(async () => {
     gw = await startGateway({ env: { ADMIN_API_KEY: ADMIN, USAGE_FLUSH_INTERVAL: "100ms" } });
@@ -29,7 +35,10 @@ describe("usage records and metrics", () => {
   after(() => gw.close());
 
   it("records a non-streamed request with tokens, latency and cost (geographic profile price)", async () => {
-    gw.fake.enqueue({ content: [text("hello")], usage: { inputTokens: 1200, outputTokens: 300, cacheReadInputTokens: 1000, cacheWriteInputTokens: 200 } });
+    gw.fake.enqueue({
+      content: [text("hello")],
+      usage: { inputTokens: 1200, outputTokens: 300, cacheReadInputTokens: 1000, cacheWriteInputTokens: 200 },
+    });
     assert.equal((await chat(chatBody(SONNET_US, "hi"), "req-nonstream")).status, 200);
     const r = await usageOf(gw, "req-nonstream");
     assert.equal(r.keyId, key.id);
@@ -123,12 +132,18 @@ describe("usage records and metrics", () => {
     assert.equal(mine.errors, 1);
     assert.equal(mine.unpriced_requests, 1);
     assert.ok(mine.cost_usd > 0.02);
-    assert.equal(byKey.totals.requests, byKey.data.reduce((a: number, r: any) => a + r.requests, 0));
+    assert.equal(
+      byKey.totals.requests,
+      byKey.data.reduce((a: number, r: any) => a + r.requests, 0),
+    );
     const byModel = await get("?group_by=model");
     assert.ok(byModel.data.some((r: any) => r.group === SONNET_GLOBAL && r.requests === 1));
     const today = new Date().toISOString().slice(0, 10);
     const byDay = await get(`?group_by=day&from=${today}&to=${today}`);
-    assert.deepEqual(byDay.data.map((r: any) => r.group), [today]);
+    assert.deepEqual(
+      byDay.data.map((r: any) => r.group),
+      [today],
+    );
     const oneKey = await get(`?group_by=model&key=${key.id}`);
     assert.equal(oneKey.totals.requests, 6);
     const bad = await gw.request("/admin/usage?group_by=team", { headers: { authorization: `Bearer ${ADMIN}` } });
@@ -151,14 +166,22 @@ describe("usage records and metrics", () => {
     assert.equal(sampleValue(m, "bedrock_gateway_unpriced_requests_total", { model: UNPRICED }), 1);
     assert.ok(sampleValue(m, "bedrock_gateway_request_duration_seconds_count", { endpoint: "chat.completions" })! >= 6);
     assert.ok(m.some((s) => s.name === "bedrock_gateway_request_duration_seconds_bucket" && s.labels.le === "+Inf"));
-    assert.ok(sampleValue(m, "bedrock_gateway_time_to_first_token_seconds_count", { endpoint: "chat.completions", model: SONNET_US })! >= 1);
+    assert.ok(
+      sampleValue(m, "bedrock_gateway_time_to_first_token_seconds_count", { endpoint: "chat.completions", model: SONNET_US })! >= 1,
+    );
     assert.equal(sampleValue(m, "bedrock_gateway_streams_in_flight"), 0);
     assert.ok(sampleValue(m, "bedrock_gateway_requests_total", { endpoint: "other", status: "200" })! >= 1, "non-model requests count too");
-    assert.ok(m.some((s) => s.name === "bedrock_gateway_process_cpu_user_seconds_total"), "process metrics");
+    assert.ok(
+      m.some((s) => s.name === "bedrock_gateway_process_cpu_user_seconds_total"),
+      "process metrics",
+    );
   });
 
   it("counts streams in flight and upstream retries", async () => {
-    gw.fake.enqueue({ error: { exception: "ThrottlingException", message: "Too many requests", status: 429 } }, { content: [text("slow stream")], stream: { textChunk: 1, delayMs: 30 } });
+    gw.fake.enqueue(
+      { error: { exception: "ThrottlingException", message: "Too many requests", status: 429 } },
+      { content: [text("slow stream")], stream: { textChunk: 1, delayMs: 30 } },
+    );
     const res = await chat(chatBody(SONNET_US, "hi", { stream: true }), "req-inflight");
     const reader = res.body!.getReader();
     await reader.read();
@@ -199,11 +222,20 @@ describe("usage and limits on the other endpoints", () => {
   });
   after(() => gw.close());
   const post = (path: string, key: string, body: unknown, requestId: string) =>
-    gw.request(path, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "x-request-id": requestId }, body: JSON.stringify(body) });
+    gw.request(path, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "x-request-id": requestId },
+      body: JSON.stringify(body),
+    });
 
   it("embeddings: allow-listed, recorded and priced by input tokens", async () => {
     const k = await createKey(gw, { name: "embed", models: ["amazon.titan-embed-*"], rpm: 100 });
-    const ok = await post("/v1/embeddings", k.secret, { model: "amazon.titan-embed-text-v2:0", input: ["hello world", "second text"], encoding_format: "float" }, "req-embed");
+    const ok = await post(
+      "/v1/embeddings",
+      k.secret,
+      { model: "amazon.titan-embed-text-v2:0", input: ["hello world", "second text"], encoding_format: "float" },
+      "req-embed",
+    );
     assert.equal(ok.status, 200, await ok.clone().text());
     assert.equal(ok.headers.get("x-ratelimit-remaining-requests"), "99");
     const r = await usageOf(gw, "req-embed");
@@ -217,7 +249,12 @@ describe("usage and limits on the other endpoints", () => {
 
   it("images: recorded with an unknown cost (not billed by tokens), not zero", async () => {
     const k = await createKey(gw, { name: "images" });
-    const res = await post("/v1/images/generations", k.secret, { model: "amazon.nova-canvas-v1:0", prompt: "a lighthouse at dawn", size: "1024x1024" }, "req-image");
+    const res = await post(
+      "/v1/images/generations",
+      k.secret,
+      { model: "amazon.nova-canvas-v1:0", prompt: "a lighthouse at dawn", size: "1024x1024" },
+      "req-image",
+    );
     assert.equal(res.status, 200, await res.clone().text());
     const r = await usageOf(gw, "req-image");
     assert.equal(r.endpoint, "images.generations");

@@ -31,11 +31,21 @@ async function startMain(): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, ["src/main.ts"], {
     env: {
-      PATH: process.env.PATH, PORT: String(port), HOST: "127.0.0.1", API_KEY: "static-key", ADMIN_API_KEY: ADMIN,
-      DATA_DIR: dataDir, USAGE_FLUSH_INTERVAL: "1h", AWS_REGION: "us-east-1",
-      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url, AWS_ENDPOINT_URL_BEDROCK: fake.url, AWS_ENDPOINT_URL_BEDROCK_MANTLE: fake.mantleUrl,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AWS_EC2_METADATA_DISABLED: "true", LOG_LEVEL: "warn",
+      PATH: process.env.PATH,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      API_KEY: "static-key",
+      ADMIN_API_KEY: ADMIN,
+      DATA_DIR: dataDir,
+      USAGE_FLUSH_INTERVAL: "1h",
+      AWS_REGION: "us-east-1",
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
+      AWS_ENDPOINT_URL_BEDROCK: fake.url,
+      AWS_ENDPOINT_URL_BEDROCK_MANTLE: fake.mantleUrl,
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AWS_EC2_METADATA_DISABLED: "true",
+      LOG_LEVEL: "warn",
     },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -54,19 +64,31 @@ async function startMain(): Promise<{ child: ChildProcess; url: string }> {
 describe("usage across a graceful restart", () => {
   it("loses no record of a completed request", async () => {
     let { child, url } = await startMain();
-    const created: any = await (await fetch(`${url}/admin/keys`, { method: "POST", headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" }, body: JSON.stringify({ name: "restart", rpm: 10_000 }) })).json();
+    const created: any = await (
+      await fetch(`${url}/admin/keys`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: "restart", rpm: 10_000 }),
+      })
+    ).json();
     const call = (i: number, stream: boolean) =>
       fetch(`${url}/v1/chat/completions`, {
         method: "POST",
-        headers: { authorization: `Bearer ${i % 3 === 0 ? "static-key" : created.secret}`, "content-type": "application/json", "x-request-id": `restart-${i}` },
+        headers: {
+          authorization: `Bearer ${i % 3 === 0 ? "static-key" : created.secret}`,
+          "content-type": "application/json",
+          "x-request-id": `restart-${i}`,
+        },
         body: JSON.stringify({ model: "us.amazon.nova-lite-v1:0", messages: [{ role: "user", content: `hello ${i}` }], stream }),
       });
     const N = 30;
-    const results = await Promise.all(Array.from({ length: N }, async (_, i) => {
-      const res = await call(i, i % 2 === 0);
-      await res.text();
-      return res.status;
-    }));
+    const results = await Promise.all(
+      Array.from({ length: N }, async (_, i) => {
+        const res = await call(i, i % 2 === 0);
+        await res.text();
+        return res.status;
+      }),
+    );
     assert.deepEqual(new Set(results), new Set([200]));
 
     // One more stream still running when SIGTERM arrives: it finishes, and is recorded too.
@@ -83,7 +105,9 @@ describe("usage across a graceful restart", () => {
 
     // Straight from the file, before anything else opens it.
     const db = new Database(join(dataDir, "gateway.db"), { readonly: true });
-    const ids = (db.prepare("SELECT request_id FROM usage_records ORDER BY request_id").all() as { request_id: string }[]).map((r) => r.request_id);
+    const ids = (db.prepare("SELECT request_id FROM usage_records ORDER BY request_id").all() as { request_id: string }[]).map(
+      (r) => r.request_id,
+    );
     db.close();
     assert.equal(ids.length, N + 1);
     assert.deepEqual(new Set(ids), new Set(Array.from({ length: N + 1 }, (_, i) => `restart-${i}`)));

@@ -19,11 +19,21 @@ function failure(body: unknown) {
 
 describe("zodToError", () => {
   it("reports a missing parameter", () => {
-    assert.deepEqual(failure({}), { status: 400, code: "missing_required_parameter", param: "a", message: "Missing required parameter: 'a'." });
+    assert.deepEqual(failure({}), {
+      status: 400,
+      code: "missing_required_parameter",
+      param: "a",
+      message: "Missing required parameter: 'a'.",
+    });
   });
 
   it("reports a parameter of the wrong type as such, not as missing", () => {
-    assert.deepEqual(failure({ a: "1" }), { status: 400, code: "invalid_type", param: "a", message: "Invalid type for 'a': expected number." });
+    assert.deepEqual(failure({ a: "1" }), {
+      status: 400,
+      code: "invalid_type",
+      param: "a",
+      message: "Invalid type for 'a': expected number.",
+    });
     assert.equal(failure({ a: 1, list: [{ b: 2 }] })?.param, "list[0].b");
     // Without the body the message still tells them apart.
     const r = schema.safeParse({ a: null });
@@ -33,7 +43,12 @@ describe("zodToError", () => {
   });
 
   it("names an unknown parameter, nested ones with their path", () => {
-    assert.deepEqual(failure({ a: 1, extra: true }), { status: 400, code: "unknown_parameter", param: "extra", message: "Unrecognized request argument supplied: extra" });
+    assert.deepEqual(failure({ a: 1, extra: true }), {
+      status: 400,
+      code: "unknown_parameter",
+      param: "extra",
+      message: "Unrecognized request argument supplied: extra",
+    });
     assert.equal(failure({ a: 1, list: [{ b: "x", c: 1 }] })?.param, "list[0].c");
   });
 

@@ -50,7 +50,12 @@ export const CONTENDERS: Contender[] = [
     name: "direct-sdk",
     label: "direct via AWS SDK",
     what: "a minimal Node server calling ConverseCommand / ConverseStreamCommand (@aws-sdk/client-bedrock-runtime, keep-alive HTTP/1.1 handler)",
-    spawn: (up, port, root, args = []) => spawnNode([...args, "bench/contenders/sdk-server.ts", String(up), String(port)], cleanEnv({ AWS_EC2_METADATA_DISABLED: "true" }), root),
+    spawn: (up, port, root, args = []) =>
+      spawnNode(
+        [...args, "bench/contenders/sdk-server.ts", String(up), String(port)],
+        cleanEnv({ AWS_EC2_METADATA_DISABLED: "true" }),
+        root,
+      ),
     targets: (base) => bedrockTargets(base, false),
   },
   {
@@ -85,7 +90,8 @@ export const CONTENDERS: Contender[] = [
     name: "portkey",
     label: "Portkey gateway",
     what: "@portkey-ai/gateway (npm) --headless, Bedrock provider, x-portkey-custom-host pointing at the upstream, dummy AWS keys",
-    spawn: (_up, port, root, args = []) => spawnNode([...args, portkeyEntry(), `--port=${port}`, "--headless"], cleanEnv({ NODE_ENV: "production" }), root),
+    spawn: (_up, port, root, args = []) =>
+      spawnNode([...args, portkeyEntry(), `--port=${port}`, "--headless"], cleanEnv({ NODE_ENV: "production" }), root),
     targets: (base, up) =>
       openaiTargets(base, {
         "x-portkey-provider": "bedrock",
@@ -99,7 +105,8 @@ export const CONTENDERS: Contender[] = [
     name: "floor",
     label: "pass-through floor",
     what: "a byte-forwarding HTTP proxy over keep-alive connections (no parsing, no signing): the floor for any proxy in Node",
-    spawn: (up, port, root, args = []) => spawnNode([...args, "bench/contenders/pass-through-proxy.ts", String(up), String(port)], cleanEnv({}), root),
+    spawn: (up, port, root, args = []) =>
+      spawnNode([...args, "bench/contenders/pass-through-proxy.ts", String(up), String(port)], cleanEnv({}), root),
     targets: (base) => bedrockTargets(base, true),
   },
 ];

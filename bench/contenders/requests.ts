@@ -8,7 +8,10 @@ export const EMBEDDING_BATCH = 16;
 
 const SYSTEM = "You are a helpful assistant.";
 const USER = "Hello! How are you today?";
-const TEXTS = Array.from({ length: EMBEDDING_BATCH }, (_, i) => `Passage ${i}: embeddings turn text into vectors so that similar texts end up close together.`);
+const TEXTS = Array.from(
+  { length: EMBEDDING_BATCH },
+  (_, i) => `Passage ${i}: embeddings turn text into vectors so that similar texts end up close together.`,
+);
 
 export const openaiChat = (stream: boolean) =>
   JSON.stringify({
@@ -29,9 +32,11 @@ export const converseBody = () =>
     inferenceConfig: { maxTokens: 512, temperature: 0.7 },
   });
 
-export const openaiEmbeddings = () => JSON.stringify({ model: EMBEDDING_MODEL, input: TEXTS, encoding_format: "float", input_type: "search_document" });
+export const openaiEmbeddings = () =>
+  JSON.stringify({ model: EMBEDDING_MODEL, input: TEXTS, encoding_format: "float", input_type: "search_document" });
 
-export const cohereInvokeBody = () => JSON.stringify({ texts: TEXTS, input_type: "search_document", embedding_types: ["float"], truncate: "NONE" });
+export const cohereInvokeBody = () =>
+  JSON.stringify({ texts: TEXTS, input_type: "search_document", embedding_types: ["float"], truncate: "NONE" });
 
 const modelPath = (model: string, op: string) => `/model/${encodeURIComponent(model)}/${op}`;
 

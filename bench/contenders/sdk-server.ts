@@ -48,11 +48,14 @@ const server = createServer({ keepAliveTimeout: 120_000, requestTimeout: 0 }, (r
       }, fail);
       return;
     }
-    client.send(new ConverseStreamCommand(input as ConverseStreamCommandInput), { abortSignal: abort.signal }).then(async (out) => {
-      res.writeHead(200, { "content-type": "text/event-stream" });
-      for await (const event of out.stream ?? []) res.write(`data: ${JSON.stringify(event)}\n\n`);
-      res.end("data: [DONE]\n\n");
-    }, fail).catch(fail);
+    client
+      .send(new ConverseStreamCommand(input as ConverseStreamCommandInput), { abortSignal: abort.signal })
+      .then(async (out) => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        for await (const event of out.stream ?? []) res.write(`data: ${JSON.stringify(event)}\n\n`);
+        res.end("data: [DONE]\n\n");
+      }, fail)
+      .catch(fail);
   });
 });
 

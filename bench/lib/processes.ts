@@ -81,7 +81,8 @@ export async function waitFor200(target: HttpTarget, proc: Spawned | undefined, 
     if (proc && proc.child.exitCode !== null) throw new Error(`process exited (${proc.child.exitCode}): ${proc.stderr()}`);
     const status = await probe(target, 2000);
     if (status === 200) return;
-    if (performance.now() > end) throw new Error(`${target.method} ${target.url} did not answer 200 (last status ${status}) ${proc ? proc.stderr() : ""}`);
+    if (performance.now() > end)
+      throw new Error(`${target.method} ${target.url} did not answer 200 (last status ${status}) ${proc ? proc.stderr() : ""}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -90,7 +90,15 @@ async function runHttp(job: HttpJob): Promise<HttpResult> {
     let before: number[] = [];
     const r = await runPaced(job.target, job.connections, job.rate, job.durationS, () => (before = cpuOf(job.watch)));
     const after = cpuOf(job.watch);
-    return { ok: r.ok, non2xx: r.non2xx, errors: r.errors, durationS: r.durationS, rps: r.ok / r.durationS, latencyMs: summarise(r.latencies), cpuMs: after.map((v, i) => v - before[i]!) };
+    return {
+      ok: r.ok,
+      non2xx: r.non2xx,
+      errors: r.errors,
+      durationS: r.durationS,
+      rps: r.ok / r.durationS,
+      latencyMs: summarise(r.latencies),
+      cpuMs: after.map((v, i) => v - before[i]!),
+    };
   }
   const latencies = new Samples();
   let ok = 0;
@@ -132,7 +140,15 @@ async function runHttp(job: HttpJob): Promise<HttpResult> {
   const cpuAfter = cpuOf(job.watch);
   // From the start to the last answer: the idle wait for autocannon's tick is not part of the run.
   const durationS = started && lastResponse > started ? (lastResponse - started) / 1000 : result.duration;
-  return { ok, non2xx, errors, durationS, rps: ok / durationS, latencyMs: summarise(latencies), cpuMs: cpuAfter.map((v, i) => v - cpuBefore[i]!) };
+  return {
+    ok,
+    non2xx,
+    errors,
+    durationS,
+    rps: ok / durationS,
+    latencyMs: summarise(latencies),
+    cpuMs: cpuAfter.map((v, i) => v - cpuBefore[i]!),
+  };
 }
 
 async function runStreamJob(job: StreamJob): Promise<StreamResult> {
@@ -168,7 +184,7 @@ const held = new HeldStreams();
 
 process.on("message", (job: LoadJob) => {
   const reply = (value: unknown) => process.send!({ ok: true, value });
-  const fail = (err: unknown) => process.send!({ ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  const fail = (err: unknown) => process.send!({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   switch (job.op) {
     case "http":
       runHttp(job).then(reply, fail);

@@ -16,7 +16,13 @@ export interface PacedResult {
   latencies: Samples;
 }
 
-export function runPaced(target: HttpTarget, connections: number, rate: number, durationS: number, onStart: () => void): Promise<PacedResult> {
+export function runPaced(
+  target: HttpTarget,
+  connections: number,
+  rate: number,
+  durationS: number,
+  onStart: () => void,
+): Promise<PacedResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const latencies = new Samples();
   const total = Math.max(1, Math.round(rate * durationS));

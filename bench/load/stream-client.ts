@@ -71,7 +71,14 @@ export function oneStream(target: HttpTarget, marker: string, agent: Agent | fal
  * Runs at least `total` streams, and keeps starting new ones for at least `minDurationMs`, with at
  * most `concurrency` in flight (fast contenders then spend enough CPU for /proc's 10 ms ticks).
  */
-export async function runStreams(target: HttpTarget, marker: string, concurrency: number, total: number, timeoutMs: number, minDurationMs = 0): Promise<{ stats: StreamStat[]; wallMs: number }> {
+export async function runStreams(
+  target: HttpTarget,
+  marker: string,
+  concurrency: number,
+  total: number,
+  timeoutMs: number,
+  minDurationMs = 0,
+): Promise<{ stats: StreamStat[]; wallMs: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const stats: StreamStat[] = [];
   let next = 0;
@@ -96,52 +103,60 @@ export class HeldStreams {
   }
 
   /** Opens `count` streams, `batch` at a time, each waiting for its first token. */
-  async hold(target: HttpTarget, marker: string, count: number, batch: number, timeoutMs: number): Promise<{ opened: number; failed: number; errors: string[] }> {
+  async hold(
+    target: HttpTarget,
+    marker: string,
+    count: number,
+    batch: number,
+    timeoutMs: number,
+  ): Promise<{ opened: number; failed: number; errors: string[] }> {
     let failed = 0;
     const errors = new Set<string>();
     for (let i = 0; i < count; i += batch) {
       const n = Math.min(batch, count - i);
       await Promise.all(
-        Array.from({ length: n }, () =>
-          new Promise<void>((resolve) => {
-            let settled = false;
-            const settle = (why?: string) => {
-              if (settled) return;
-              settled = true;
-              clearTimeout(timer);
-              if (why !== undefined) {
-                failed++;
-                errors.add(why);
-              }
-              resolve();
-            };
-            const timer = setTimeout(() => {
-              req.destroy();
-              settle("timeout");
-            }, timeoutMs);
-            // One connection per stream, as thousands of separate clients would have.
-            const req = request(target.url, { method: target.method, headers: target.headers, agent: false }, (res) => {
-              res.on("error", () => undefined);
-              if (res.statusCode !== 200) {
-                res.resume();
-                settle(`status ${res.statusCode}`);
-                return;
-              }
-              const count = countMarkers(marker);
-              res.setEncoding("latin1");
-              const onData = (chunk: string) => {
-                if (count(chunk) === 0) return;
-                res.off("data", onData);
-                res.resume(); // keep reading keep-alives without buffering them
-                this.open.push({ req, res });
-                settle();
+        Array.from(
+          { length: n },
+          () =>
+            new Promise<void>((resolve) => {
+              let settled = false;
+              const settle = (why?: string) => {
+                if (settled) return;
+                settled = true;
+                clearTimeout(timer);
+                if (why !== undefined) {
+                  failed++;
+                  errors.add(why);
+                }
+                resolve();
               };
-              res.on("data", onData);
-              res.on("end", () => settle("ended before the first token"));
-            });
-            req.on("error", (e) => settle(e.message));
-            req.end(target.body);
-          }),
+              const timer = setTimeout(() => {
+                req.destroy();
+                settle("timeout");
+              }, timeoutMs);
+              // One connection per stream, as thousands of separate clients would have.
+              const req = request(target.url, { method: target.method, headers: target.headers, agent: false }, (res) => {
+                res.on("error", () => undefined);
+                if (res.statusCode !== 200) {
+                  res.resume();
+                  settle(`status ${res.statusCode}`);
+                  return;
+                }
+                const count = countMarkers(marker);
+                res.setEncoding("latin1");
+                const onData = (chunk: string) => {
+                  if (count(chunk) === 0) return;
+                  res.off("data", onData);
+                  res.resume(); // keep reading keep-alives without buffering them
+                  this.open.push({ req, res });
+                  settle();
+                };
+                res.on("data", onData);
+                res.on("end", () => settle("ended before the first token"));
+              });
+              req.on("error", (e) => settle(e.message));
+              req.end(target.body);
+            }),
         ),
       );
     }

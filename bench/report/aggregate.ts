@@ -3,7 +3,18 @@
 // those. Then the issue's targets, checked against the medians.
 import type { ContenderName } from "../contenders/contenders.ts";
 import { median } from "../lib/stats.ts";
-import type { ColdStartFigures, HttpFigures, HttpScenario, MemoryFigures, PerContender, Ratios, RunFigures, StreamFigures, StreamScenario, Target } from "./figures.ts";
+import type {
+  ColdStartFigures,
+  HttpFigures,
+  HttpScenario,
+  MemoryFigures,
+  PerContender,
+  Ratios,
+  RunFigures,
+  StreamFigures,
+  StreamScenario,
+  Target,
+} from "./figures.ts";
 
 /** Median of each numeric field over a list of same-shaped objects. */
 export function medianOf<T extends object>(items: T[]): T {
@@ -85,20 +96,89 @@ export function aggregate(runs: RunFigures[]): Aggregate {
   return { http, stream, ratios };
 }
 
-export function checkTargets(agg: Aggregate, memory: PerContender<Record<string, MemoryFigures>>, cold: PerContender<ColdStartFigures>, memoryCounts: number[]): Target[] {
+export function checkTargets(
+  agg: Aggregate,
+  memory: PerContender<Record<string, MemoryFigures>>,
+  cold: PerContender<ColdStartFigures>,
+  memoryCounts: number[],
+): Target[] {
   const t: Target[] = [];
-  const add = (id: string, what: string, target: string, measured: number | undefined, unit: string, met: (v: number) => boolean, how: string) => {
+  const add = (
+    id: string,
+    what: string,
+    target: string,
+    measured: number | undefined,
+    unit: string,
+    met: (v: number) => boolean,
+    how: string,
+  ) => {
     const v = measured ?? NaN;
     t.push({ id, what, target, measured: v, unit, met: Number.isFinite(v) && met(v), how });
   };
   const rate = agg.ratios["chat-rate64"]?.gateway;
-  add("overhead-p50", "non-stream overhead over direct, p50, 64 connections", "≤ 1 ms", rate?.p50OverheadMs, "ms", (v) => v <= 1, "gateway p50 − direct p50 at a fixed offered load (chat-rate64)");
-  add("overhead-p99", "non-stream overhead over direct, p99, 64 connections", "≤ 5 ms", rate?.p99OverheadMs, "ms", (v) => v <= 5, "gateway p99 − direct p99 at a fixed offered load (chat-rate64)");
-  add("vs-portkey", "throughput vs Portkey (64 connections)", "≥ 3×", agg.ratios["chat-c64-vs-portkey"]?.gateway?.rpsToDirect, "×", (v) => v >= 3, "gateway req/s ÷ Portkey req/s, saturated (chat-c64), per run then median");
-  add("vs-floor", "throughput vs pass-through floor (64 connections)", "≥ 50%", (agg.ratios["chat-c64"]?.gateway?.rpsToFloor ?? NaN) * 100, "%", (v) => v >= 50, "gateway req/s ÷ floor req/s, saturated (chat-c64)");
-  add("ttft", "streaming time-to-first-token overhead", "≤ 1 ms", agg.ratios["stream-paced"]?.gateway?.ttftOverheadMs, "ms", (v) => v <= 1, "gateway TTFT p50 − direct TTFT p50, one stream at a time (stream-paced)");
+  add(
+    "overhead-p50",
+    "non-stream overhead over direct, p50, 64 connections",
+    "≤ 1 ms",
+    rate?.p50OverheadMs,
+    "ms",
+    (v) => v <= 1,
+    "gateway p50 − direct p50 at a fixed offered load (chat-rate64)",
+  );
+  add(
+    "overhead-p99",
+    "non-stream overhead over direct, p99, 64 connections",
+    "≤ 5 ms",
+    rate?.p99OverheadMs,
+    "ms",
+    (v) => v <= 5,
+    "gateway p99 − direct p99 at a fixed offered load (chat-rate64)",
+  );
+  add(
+    "vs-portkey",
+    "throughput vs Portkey (64 connections)",
+    "≥ 3×",
+    agg.ratios["chat-c64-vs-portkey"]?.gateway?.rpsToDirect,
+    "×",
+    (v) => v >= 3,
+    "gateway req/s ÷ Portkey req/s, saturated (chat-c64), per run then median",
+  );
+  add(
+    "vs-floor",
+    "throughput vs pass-through floor (64 connections)",
+    "≥ 50%",
+    (agg.ratios["chat-c64"]?.gateway?.rpsToFloor ?? NaN) * 100,
+    "%",
+    (v) => v >= 50,
+    "gateway req/s ÷ floor req/s, saturated (chat-c64)",
+  );
+  add(
+    "ttft",
+    "streaming time-to-first-token overhead",
+    "≤ 1 ms",
+    agg.ratios["stream-paced"]?.gateway?.ttftOverheadMs,
+    "ms",
+    (v) => v <= 1,
+    "gateway TTFT p50 − direct TTFT p50, one stream at a time (stream-paced)",
+  );
   const most = Math.max(...memoryCounts);
-  add("memory", `RSS per open stream at ${most} streams`, "≤ 32 KB", memory.gateway?.[String(most)]?.kbPerStream, "KB", (v) => v <= 32, "(RSS with the streams open − RSS before) ÷ streams, fresh process");
-  add("cold-start", "cold start: process start to first 200", "≤ 250 ms", cold.gateway?.healthMs, "ms", (v) => v <= 250, "spawn `node dist/server/main.mjs` (the container's start command) → first /health 200 (median); first chat completion reported beside it");
+  add(
+    "memory",
+    `RSS per open stream at ${most} streams`,
+    "≤ 32 KB",
+    memory.gateway?.[String(most)]?.kbPerStream,
+    "KB",
+    (v) => v <= 32,
+    "(RSS with the streams open − RSS before) ÷ streams, fresh process",
+  );
+  add(
+    "cold-start",
+    "cold start: process start to first 200",
+    "≤ 250 ms",
+    cold.gateway?.healthMs,
+    "ms",
+    (v) => v <= 250,
+    "spawn `node dist/server/main.mjs` (the container's start command) → first /health 200 (median); first chat completion reported beside it",
+  );
   return t;
 }

@@ -115,7 +115,10 @@ export function flameGraph(p: CpuProfile, title: string): string {
   const height = (maxDepth + 1) * row + 40;
   const body = boxes.map((b) => {
     const y = height - 10 - (b.depth + 1) * row; // root at the bottom
-    const label = b.w > 40 ? `<text x="${(b.x + 3).toFixed(1)}" y="${y + 12}" font-size="11">${esc(b.name.slice(0, Math.floor(b.w / 6.5)))}</text>` : "";
+    const label =
+      b.w > 40
+        ? `<text x="${(b.x + 3).toFixed(1)}" y="${y + 12}" font-size="11">${esc(b.name.slice(0, Math.floor(b.w / 6.5)))}</text>`
+        : "";
     return `<g><title>${esc(b.name)}: ${(b.t / 1000).toFixed(1)} ms (${((b.t / all) * 100).toFixed(1)}%)</title><rect x="${b.x.toFixed(1)}" y="${y}" width="${b.w.toFixed(1)}" height="${row - 1}" fill="hsl(${b.hue},70%,${60 + (b.depth % 3) * 6}%)"/>${label}</g>`;
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="monospace">

@@ -10,7 +10,16 @@ const END = "<!-- bench:results:end -->";
 export function fmt(x: number | undefined, unit = ""): string {
   if (x === undefined || !Number.isFinite(x)) return "—";
   const a = Math.abs(x);
-  const s = a >= 1000 ? Math.round(x).toLocaleString("en-US") : a >= 100 ? x.toFixed(0) : a >= 10 ? x.toFixed(1) : a >= 1 ? x.toFixed(2) : x.toFixed(3);
+  const s =
+    a >= 1000
+      ? Math.round(x).toLocaleString("en-US")
+      : a >= 100
+        ? x.toFixed(0)
+        : a >= 10
+          ? x.toFixed(1)
+          : a >= 1
+            ? x.toFixed(2)
+            : x.toFixed(3);
   return unit ? `${s} ${unit}` : s;
 }
 
@@ -18,7 +27,11 @@ const ratio = (x: number | undefined) => (x === undefined || !Number.isFinite(x)
 const signed = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "—" : `${x >= 0 ? "+" : "−"}${fmt(Math.abs(x))}`);
 
 function table(head: string[], rows: string[][]): string {
-  return [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+  return [
+    `| ${head.join(" | ")} |`,
+    `|${head.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ].join("\n");
 }
 
 export function renderMarkdown(r: BenchResult, chartPath: string, jsonPath: string): string {
@@ -30,13 +43,21 @@ export function renderMarkdown(r: BenchResult, chartPath: string, jsonPath: stri
   out.push(
     `${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}, open files ${m.openFilesLimit}. ` +
       `Load average (1/5/15 min) at the start ${r.loadAverage.start.join(" / ")}, per run ${r.loadAverage.perRun.map((l) => l[0]).join(", ")}, at the end ${r.loadAverage.end.join(" / ")}. ` +
-      `Versions: ${Object.entries(m.versions).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(", ")}. ` +
+      `Versions: ${Object.entries(m.versions)
+        .filter(([, v]) => v)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}. ` +
       `Medians of ${r.settings.runs} run${r.settings.runs > 1 ? "s" : ""}; ratios are taken within each run, then the median. Every figure: \`${jsonPath}\`.`,
   );
   out.push(`![benchmark chart](${chartPath})`);
 
   out.push("#### Targets");
-  out.push(table(["target", "goal", "measured", "met", "how it is measured"], r.targets.map((t) => [t.what, t.target, `${fmt(t.measured)} ${t.unit}`, t.met ? "yes" : "**no**", t.how])));
+  out.push(
+    table(
+      ["target", "goal", "measured", "met", "how it is measured"],
+      r.targets.map((t) => [t.what, t.target, `${fmt(t.measured)} ${t.unit}`, t.met ? "yes" : "**no**", t.how]),
+    ),
+  );
 
   const httpTable = (id: HttpScenario, withOverhead: boolean) => {
     const figs = r.medians.http[id] ?? {};
@@ -67,7 +88,9 @@ export function renderMarkdown(r: BenchResult, chartPath: string, jsonPath: stri
     out.push(`**${c} connection${c > 1 ? "s" : ""}**`);
     out.push(httpTable(`chat-c${c}` as HttpScenario, false));
   }
-  out.push(`#### Non-stream latency at a fixed load: ${r.settings.fixedRate.rate} req/s over ${r.settings.fixedRate.connections} connections`);
+  out.push(
+    `#### Non-stream latency at a fixed load: ${r.settings.fixedRate.rate} req/s over ${r.settings.fixedRate.connections} connections`,
+  );
   out.push(
     "Requests evenly spaced (the harness's own paced client: autocannon's rate limit sends each connection's quota for the second in one burst), " +
       "below every contender's saturation point, so the difference to direct is the time the proxy adds to a request rather than queueing. " +
@@ -84,27 +107,58 @@ export function renderMarkdown(r: BenchResult, chartPath: string, jsonPath: stri
         const f = figs[n] as StreamFigures;
         const q = rat[n] ?? {};
         return id === "stream-paced"
-          ? [label(n), fmt(f.ttftP50), fmt(f.ttftP90), signed(q.ttftOverheadMs), fmt(f.totalP50), fmt(f.tokensPerSecond), fmt(f.cpuMsPerStream), f.failures ? `**${f.failures}**` : "0"]
-          : [label(n), fmt(f.streamsPerSecond), ratio(q.rpsToDirect), ratio(q.rpsToFloor), fmt(f.totalP50), fmt(f.cpuMsPerStream), n === "direct" ? "—" : ratio(q.cpuPerStreamToFloor), f.failures ? `**${f.failures}**` : "0"];
+          ? [
+              label(n),
+              fmt(f.ttftP50),
+              fmt(f.ttftP90),
+              signed(q.ttftOverheadMs),
+              fmt(f.totalP50),
+              fmt(f.tokensPerSecond),
+              fmt(f.cpuMsPerStream),
+              f.failures ? `**${f.failures}**` : "0",
+            ]
+          : [
+              label(n),
+              fmt(f.streamsPerSecond),
+              ratio(q.rpsToDirect),
+              ratio(q.rpsToFloor),
+              fmt(f.totalP50),
+              fmt(f.cpuMsPerStream),
+              n === "direct" ? "—" : ratio(q.cpuPerStreamToFloor),
+              f.failures ? `**${f.failures}**` : "0",
+            ];
       });
     return id === "stream-paced"
-      ? table(["contender", "TTFT p50 ms", "TTFT p90 ms", "TTFT over direct", "total p50 ms", "tokens/s per stream", "CPU ms/stream", "errors"], rows)
+      ? table(
+          ["contender", "TTFT p50 ms", "TTFT p90 ms", "TTFT over direct", "total p50 ms", "tokens/s per stream", "CPU ms/stream", "errors"],
+          rows,
+        )
       : table(["contender", "streams/s", "× direct", "× floor", "total p50 ms", "CPU ms/stream", "CPU × floor", "errors"], rows);
   };
   const sp = r.settings.streamPaced;
   const sb = r.settings.streamBurst;
   out.push(`#### Streaming ${sp.tokens} tokens at ${sp.tokenRate} tokens/s, one stream at a time`);
-  out.push("Time to first token, total time and chunk rate as a client sees them; the upstream sends the first token at once and then one event-stream frame per token.");
+  out.push(
+    "Time to first token, total time and chunk rate as a client sees them; the upstream sends the first token at once and then one event-stream frame per token.",
+  );
   out.push(streamTable("stream-paced"));
-  out.push(`#### Streaming ${sb.tokens} tokens at zero latency, ${sb.concurrency} streams at once (at least ${sb.streams} streams and ${sb.minDurationS} s)`);
-  out.push("The whole Bedrock stream arrives as fast as the proxy can take it: per-event costs (frame decoding, mapping, SSE writing) decide.");
+  out.push(
+    `#### Streaming ${sb.tokens} tokens at zero latency, ${sb.concurrency} streams at once (at least ${sb.streams} streams and ${sb.minDurationS} s)`,
+  );
+  out.push(
+    "The whole Bedrock stream arrives as fast as the proxy can take it: per-event costs (frame decoding, mapping, SSE writing) decide.",
+  );
   out.push(streamTable("stream-burst"));
 
-  out.push(`#### Embeddings: ${r.settings.embeddings.connections} connections, a batch of 16 texts (Cohere Embed v3, 1,024 floats each), saturated`);
+  out.push(
+    `#### Embeddings: ${r.settings.embeddings.connections} connections, a batch of 16 texts (Cohere Embed v3, 1,024 floats each), saturated`,
+  );
   out.push(httpTable("embeddings", false));
 
   out.push("#### Memory: open streams held by a slow upstream");
-  out.push("A fresh process per count, warmed up; RSS before, then with every stream open (each has delivered its first token). KB = KiB of RSS per stream.");
+  out.push(
+    "A fresh process per count, warmed up; RSS before, then with every stream open (each has delivered its first token). KB = KiB of RSS per stream.",
+  );
   const counts = r.settings.memory.counts.map(String);
   out.push(
     table(
@@ -112,7 +166,13 @@ export function renderMarkdown(r: BenchResult, chartPath: string, jsonPath: stri
       Object.entries(r.memory).map(([n, byCount]) => {
         const last = byCount[counts.at(-1)!];
         const failed = counts.reduce((k, c) => k + (byCount[c]?.failures ?? 0), 0);
-        return [label(n), ...counts.map((c) => fmt(byCount[c]?.kbPerStream)), fmt(last?.baselineMiB), fmt(last?.rssMiB), failed ? `**${failed}**` : "0"];
+        return [
+          label(n),
+          ...counts.map((c) => fmt(byCount[c]?.kbPerStream)),
+          fmt(last?.baselineMiB),
+          fmt(last?.rssMiB),
+          failed ? `**${failed}**` : "0",
+        ];
       }),
     ),
   );

@@ -19,7 +19,15 @@ const esc = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").re
 
 function num(x: number): string {
   const a = Math.abs(x);
-  return a >= 1000 ? Math.round(x).toLocaleString("en-US") : a >= 100 ? x.toFixed(0) : a >= 10 ? x.toFixed(1) : a >= 1 ? x.toFixed(2) : x.toFixed(3);
+  return a >= 1000
+    ? Math.round(x).toLocaleString("en-US")
+    : a >= 100
+      ? x.toFixed(0)
+      : a >= 10
+        ? x.toFixed(1)
+        : a >= 1
+          ? x.toFixed(2)
+          : x.toFixed(3);
 }
 
 function panel(p: Panel, x: number, y: number, w: number): string {
@@ -42,7 +50,8 @@ function panel(p: Panel, x: number, y: number, w: number): string {
 
 export function renderChart(r: BenchResult): string {
   const contenders = r.contenders;
-  const values = (get: (name: string) => number | undefined) => contenders.map((c) => ({ name: c.name, label: c.label, value: get(c.name) }));
+  const values = (get: (name: string) => number | undefined) =>
+    contenders.map((c) => ({ name: c.name, label: c.label, value: get(c.name) }));
   const c64 = r.medians.http["chat-c64"] ?? {};
   const rate = r.medians.http["chat-rate64"] ?? {};
   const paced = r.medians.stream["stream-paced"] ?? {};
@@ -53,9 +62,18 @@ export function renderChart(r: BenchResult): string {
     { title: "Non-stream req/s, 64 connections, saturated (higher is better)", values: values((n) => c64[n as Name]?.rps) },
     { title: "CPU ms per non-stream request in the proxy (lower is better)", values: values((n) => c64[n as Name]?.cpuMsPerReq) },
     { title: `p50 latency ms at ${r.settings.fixedRate.rate} req/s over 64 connections`, values: values((n) => rate[n as Name]?.p50) },
-    { title: `Time to first token ms, p50 (${r.settings.streamPaced.tokenRate} tokens/s stream)`, values: values((n) => paced[n as Name]?.ttftP50) },
-    { title: `CPU ms per ${r.settings.streamBurst.tokens}-token stream in the proxy`, values: values((n) => burst[n as Name]?.cpuMsPerStream) },
-    { title: `KB RSS per open stream at ${most} streams (lower is better)`, values: values((n) => r.memory[n as Name]?.[most]?.kbPerStream) },
+    {
+      title: `Time to first token ms, p50 (${r.settings.streamPaced.tokenRate} tokens/s stream)`,
+      values: values((n) => paced[n as Name]?.ttftP50),
+    },
+    {
+      title: `CPU ms per ${r.settings.streamBurst.tokens}-token stream in the proxy`,
+      values: values((n) => burst[n as Name]?.cpuMsPerStream),
+    },
+    {
+      title: `KB RSS per open stream at ${most} streams (lower is better)`,
+      values: values((n) => r.memory[n as Name]?.[most]?.kbPerStream),
+    },
     { title: "Cold start ms: spawn to first chat completion 200", values: values((n) => r.coldStart[n as Name]?.chatMs) },
   ];
   const w = 520;

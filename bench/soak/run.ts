@@ -83,7 +83,10 @@ process.on("exit", () => {
 const upstreamPort = await freePort();
 let upstream!: ChildProcess;
 async function startUpstream(): Promise<void> {
-  upstream = fork(join(ROOT, "bench/soak/soak-upstream.ts"), [], { env: { PATH: process.env.PATH, SOAK_UPSTREAM_PORT: String(upstreamPort) }, stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  upstream = fork(join(ROOT, "bench/soak/soak-upstream.ts"), [], {
+    env: { PATH: process.env.PATH, SOAK_UPSTREAM_PORT: String(upstreamPort) },
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
   children.add(upstream);
   await once(upstream, "message");
 }
@@ -100,10 +103,19 @@ async function startGateway(logName: string): Promise<void> {
   gateway = spawn(process.execPath, [...flags, join(ROOT, "src/main.ts")], {
     cwd: runDir,
     env: {
-      PATH: process.env.PATH, PORT: String(gatewayPort), HOST: "127.0.0.1", API_KEY, ADMIN_API_KEY: ADMIN, DATA_DIR: dataDir,
-      SHUTDOWN_TIMEOUT: args["shutdown-timeout"], AWS_REGION: "us-east-1",
-      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: `http://127.0.0.1:${upstreamPort}`, AWS_ENDPOINT_URL_BEDROCK: `http://127.0.0.1:${upstreamPort}`,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_EC2_METADATA_DISABLED: "true",
+      PATH: process.env.PATH,
+      PORT: String(gatewayPort),
+      HOST: "127.0.0.1",
+      API_KEY,
+      ADMIN_API_KEY: ADMIN,
+      DATA_DIR: dataDir,
+      SHUTDOWN_TIMEOUT: args["shutdown-timeout"],
+      AWS_REGION: "us-east-1",
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: `http://127.0.0.1:${upstreamPort}`,
+      AWS_ENDPOINT_URL_BEDROCK: `http://127.0.0.1:${upstreamPort}`,
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AWS_EC2_METADATA_DISABLED: "true",
       LOG_LEVEL: "info",
     },
     stdio: ["ignore", out, out],
@@ -205,8 +217,14 @@ async function heapFigures(): Promise<Pick<Sample, "heapUsedMB" | "heapTotalMB" 
       return m ? round(Number(m[1]) / 1_048_576) : undefined;
     };
     const spaces: Record<string, number> = {};
-    for (const m of text.matchAll(/^bedrock_gateway_nodejs_heap_space_size_total_bytes\{space="(\w+)"\} (\S+)$/gm)) spaces[m[1]!] = round(Number(m[2]) / 1_048_576);
-    return { heapUsedMB: get("nodejs_heap_size_used_bytes"), heapTotalMB: get("nodejs_heap_size_total_bytes"), externalMB: get("nodejs_external_memory_bytes"), spacesMB: spaces };
+    for (const m of text.matchAll(/^bedrock_gateway_nodejs_heap_space_size_total_bytes\{space="(\w+)"\} (\S+)$/gm))
+      spaces[m[1]!] = round(Number(m[2]) / 1_048_576);
+    return {
+      heapUsedMB: get("nodejs_heap_size_used_bytes"),
+      heapTotalMB: get("nodejs_heap_size_total_bytes"),
+      externalMB: get("nodejs_external_memory_bytes"),
+      spacesMB: spaces,
+    };
   } catch {
     return undefined;
   }
@@ -252,7 +270,7 @@ for (const [name, share] of PHASES) {
     }
   }
   if (name === "steady") {
-    await sleep(Math.min(20_000, share * TOTAL_MS / 2));
+    await sleep(Math.min(20_000, (share * TOTAL_MS) / 2));
     rssWithStreams = rssKiB(gateway.pid!) / 1024;
     if (args.snapshots) gateway.kill("SIGUSR2");
   }
@@ -321,8 +339,12 @@ if (upstreamBack) {
 const all = [...outcomes.values()].flat();
 const reached = all.filter((o) => o.status !== 0);
 const db = new Database(join(dataDir, "gateway.db"), { readonly: true });
-const recordedIds = new Set((db.prepare("SELECT request_id FROM usage_records").all() as { request_id: string }[]).map((r) => r.request_id));
-const cutRows = db.prepare("SELECT count(*) AS n, sum(output_tokens) AS output FROM usage_records WHERE abort_reason = 'shutdown'").get() as { n: number; output: number | null };
+const recordedIds = new Set(
+  (db.prepare("SELECT request_id FROM usage_records").all() as { request_id: string }[]).map((r) => r.request_id),
+);
+const cutRows = db
+  .prepare("SELECT count(*) AS n, sum(output_tokens) AS output FROM usage_records WHERE abort_reason = 'shutdown'")
+  .get() as { n: number; output: number | null };
 db.close();
 const missing = reached.filter((o) => !recordedIds.has(o.id));
 const usage = {
@@ -337,7 +359,9 @@ const usage = {
 
 // Restart on the same data folder: the gateway reports the same totals.
 await startGateway("gateway-restart.log");
-const report = (await (await fetch(`http://127.0.0.1:${gatewayPort}/admin/usage?group_by=key`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { totals: { requests: number } };
+const report = (await (
+  await fetch(`http://127.0.0.1:${gatewayPort}/admin/usage?group_by=key`, { headers: { authorization: `Bearer ${ADMIN}` } })
+).json()) as { totals: { requests: number } };
 const restartedTotals = report.totals.requests;
 gateway.kill("SIGTERM");
 await once(gateway, "exit");
@@ -351,7 +375,14 @@ const settleEdge = phaseEdges.find((e) => e.phase === "settle")!.atS;
 const beforeShutdown = samples.filter((s) => s.phase !== "shutdown");
 const result = {
   at: new Date(t0).toISOString(),
-  settings: { minutes: MINUTES, streams: STREAMS, rate: RATE, streamSeconds: STREAM_S, shutdownTimeout: args["shutdown-timeout"], nodeFlags: args["node-flags"] },
+  settings: {
+    minutes: MINUTES,
+    streams: STREAMS,
+    rate: RATE,
+    streamSeconds: STREAM_S,
+    shutdownTimeout: args["shutdown-timeout"],
+    nodeFlags: args["node-flags"],
+  },
   gatewayCpuMs,
   memory: {
     idleRssMB: round(idleRssMB),
@@ -380,12 +411,21 @@ const lines = [
   `Memory: idle ${m.idleRssMB} MB → ${m.rssWithStreamsMB} MB with ${STREAMS} streams (~${m.kbPerOpenStream} KB per open stream)`,
   ...(["afterWarmUp", "beforeOutage", "settle"] as const).map((k) => {
     const t = m[k];
-    return t ? `  ${k}: ${t.fromS}–${t.toS} s, RSS ${t.minRssMB}–${t.maxRssMB} MB (mean ${t.meanRssMB}), slope ${t.rssMBPerMin} MB/min = ${t.rssPctPer10Min}% per 10 min; heap ${t.heapMBPerMin ?? "?"} MB/min` : `  ${k}: too few samples`;
+    return t
+      ? `  ${k}: ${t.fromS}–${t.toS} s, RSS ${t.minRssMB}–${t.maxRssMB} MB (mean ${t.meanRssMB}), slope ${t.rssMBPerMin} MB/min = ${t.rssPctPer10Min}% per 10 min; heap ${t.heapMBPerMin ?? "?"} MB/min`
+      : `  ${k}: too few samples`;
   }),
   "",
   "| phase | requests | done | errors | cut (no terminal event) | aborted | refused | malformed | wrong |",
   "|---|---|---|---|---|---|---|---|---|",
-  ...Object.entries(result.phases).map(([p, t]) => `| ${p} | ${t.requests} | ${t.done} | ${Object.entries(t.errors).map(([k, v]) => `${k} ${v}`).join(", ") || "0"} | ${t.cut} | ${t.aborted} | ${t.refused} | ${t.malformed} | ${t.wrong} |`),
+  ...Object.entries(result.phases).map(
+    ([p, t]) =>
+      `| ${p} | ${t.requests} | ${t.done} | ${
+        Object.entries(t.errors)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ") || "0"
+      } | ${t.cut} | ${t.aborted} | ${t.refused} | ${t.malformed} | ${t.wrong} |`,
+  ),
   "",
   `Recovery after the upstream came back: first success ${recovery?.firstSuccessMs ?? "?"} ms; failures started after its return: ${recovery?.failuresAfterReturn ?? "?"}`,
   `Shutdown: ${openAtSignal.length} long streams open at SIGTERM; ${shutdownTally.done} completed, terminal events ${JSON.stringify(shutdownTally.errors)}, cut without a terminal event ${shutdownTally.cut}, no end seen ${unsettled}, malformed ${shutdownTally.malformed}; exit ${exitCode} after ${drainMs} ms`,

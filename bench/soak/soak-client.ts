@@ -36,8 +36,17 @@ export interface Target {
 // Non-stream requests share keep-alive connections, at most 128: on an overloaded machine an
 // unbounded pool turns a slow gateway into a flood of new connections its accept queue drops.
 const agent = new Agent({ keepAlive: true, maxSockets: 128 });
-const MODELS = { chat: "us.amazon.nova-lite-v1:0", messages: "us.anthropic.claude-sonnet-4-5-20250929-v1:0", embeddings: "amazon.titan-embed-text-v2:0" };
-const PATHS: Record<Kind, string> = { chat: "/v1/chat/completions", messages: "/v1/messages", responses: "/v1/responses", embeddings: "/v1/embeddings" };
+const MODELS = {
+  chat: "us.amazon.nova-lite-v1:0",
+  messages: "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+  embeddings: "amazon.titan-embed-text-v2:0",
+};
+const PATHS: Record<Kind, string> = {
+  chat: "/v1/chat/completions",
+  messages: "/v1/messages",
+  responses: "/v1/responses",
+  embeddings: "/v1/embeddings",
+};
 
 function body(kind: Kind, id: string, stream: boolean, chars: number, delayMs: number): unknown {
   const prompt = `soak ${id} ${chars} ${delayMs}`;
@@ -122,7 +131,11 @@ function readSse(res: IncomingMessage, checker: StreamChecker): void {
 function answerText(kind: Kind, v: any): string | undefined {
   if (kind === "chat") return v.choices?.[0]?.message?.content;
   if (kind === "messages") return v.content?.[0]?.text;
-  if (kind === "responses") return v.output?.flatMap((o: any) => o.content ?? []).map((c: any) => c.text ?? "").join("");
+  if (kind === "responses")
+    return v.output
+      ?.flatMap((o: any) => o.content ?? [])
+      .map((c: any) => c.text ?? "")
+      .join("");
   return undefined;
 }
 
@@ -155,8 +168,17 @@ export function send(t: Target, call: Call, out: Outcome = newOutcome(call)): Pr
     };
     const req = request(
       {
-        host: t.host, port: t.port, method: "POST", path: PATHS[kind], agent: stream ? false : agent,
-        headers: { authorization: `Bearer ${t.apiKey}`, "content-type": "application/json", "x-request-id": id, "content-length": Buffer.byteLength(payload) },
+        host: t.host,
+        port: t.port,
+        method: "POST",
+        path: PATHS[kind],
+        agent: stream ? false : agent,
+        headers: {
+          authorization: `Bearer ${t.apiKey}`,
+          "content-type": "application/json",
+          "x-request-id": id,
+          "content-length": Buffer.byteLength(payload),
+        },
       },
       (res) => {
         out.status = res.statusCode ?? 0;
@@ -199,7 +221,12 @@ export function send(t: Target, call: Call, out: Outcome = newOutcome(call)): Pr
             out.malformed = "a stream request answered 200 without event-stream";
           } else {
             out.end = "done";
-            if (kind === "embeddings") out.wrong = !(Array.isArray(v.data) && v.data.length === 2 && v.data.every((d: any) => Array.isArray(d.embedding) && d.embedding.length > 0));
+            if (kind === "embeddings")
+              out.wrong = !(
+                Array.isArray(v.data) &&
+                v.data.length === 2 &&
+                v.data.every((d: any) => Array.isArray(d.embedding) && d.embedding.length > 0)
+              );
             else out.wrong = answerText(kind, v) !== expectedText(id, call.chars);
           }
           settle();

@@ -79,7 +79,18 @@ export interface PhaseTally {
 }
 
 export function tally(outcomes: Iterable<Outcome>): PhaseTally {
-  const t: PhaseTally = { requests: 0, streams: 0, done: 0, errors: {}, cut: 0, aborted: 0, refused: 0, refusedBy: {}, malformed: 0, wrong: 0 };
+  const t: PhaseTally = {
+    requests: 0,
+    streams: 0,
+    done: 0,
+    errors: {},
+    cut: 0,
+    aborted: 0,
+    refused: 0,
+    refusedBy: {},
+    malformed: 0,
+    wrong: 0,
+  };
   for (const o of outcomes) {
     t.requests++;
     if (o.stream) t.streams++;
@@ -90,8 +101,7 @@ export function tally(outcomes: Iterable<Outcome>): PhaseTally {
       t.refused++;
       const why = o.error ?? "closed without a response";
       t.refusedBy[why] = (t.refusedBy[why] ?? 0) + 1;
-    }
-    else {
+    } else {
       const code = o.end.replace(/^error:/, "");
       t.errors[code] = (t.errors[code] ?? 0) + 1;
     }

@@ -37,7 +37,8 @@ function plan(req: RecordedRequest): ReplyPlan {
   const id = m?.[1] ?? "x";
   const chars = Number(m?.[2] ?? 16);
   const delayMs = Number(m?.[3] ?? 0);
-  if (mode.throttle > 0 && roll(id, 1) < mode.throttle) return { error: { exception: "ThrottlingException", message: "Too many requests, please wait before trying again." } };
+  if (mode.throttle > 0 && roll(id, 1) < mode.throttle)
+    return { error: { exception: "ThrottlingException", message: "Too many requests, please wait before trying again." } };
   const stream: ReplyPlan["stream"] = { textChunk: 8, delayMs };
   if (mode.midStreamErrors > 0 && roll(id, 2) < mode.midStreamErrors) {
     stream.failAfter = { events: 4, exception: "ModelStreamErrorException", message: "The model stopped unexpectedly (soak)." };

@@ -40,7 +40,11 @@ function send(res: ServerResponse, status: number, body: Buffer, type = "applica
 
 function notFound(res: ServerResponse, what: string): void {
   const body = Buffer.from(JSON.stringify({ message: `No operation for ${what}` }));
-  res.writeHead(404, { "content-type": "application/json", "x-amzn-errortype": "UnknownOperationException", "content-length": body.length });
+  res.writeHead(404, {
+    "content-type": "application/json",
+    "x-amzn-errortype": "UnknownOperationException",
+    "content-length": body.length,
+  });
   res.end(body);
 }
 

@@ -12,7 +12,9 @@ const TOKEN_TEXT = ` ${TOKEN_MARKER}`;
 export const CONVERSE_RESPONSE = Buffer.from(
   JSON.stringify({
     metrics: { latencyMs: 312 },
-    output: { message: { content: [{ text: "Hello! I am doing well, thank you for asking. How can I help you today?" }], role: "assistant" } },
+    output: {
+      message: { content: [{ text: "Hello! I am doing well, thank you for asking. How can I help you today?" }], role: "assistant" },
+    },
     stopReason: "end_turn",
     usage: { inputTokens: 14, outputTokens: 20, totalTokens: 34 },
   }),
@@ -72,7 +74,8 @@ export function controlPlane(region: string) {
     profiles: (type: string | null) =>
       Buffer.from(
         JSON.stringify({
-          inferenceProfileSummaries: type === "SYSTEM_DEFINED" ? system : type === "APPLICATION" ? application : [...system, ...application],
+          inferenceProfileSummaries:
+            type === "SYSTEM_DEFINED" ? system : type === "APPLICATION" ? application : [...system, ...application],
         }),
       ),
     profile: (id: string) => [...system, ...application].find((p) => p.inferenceProfileId === id || p.inferenceProfileArn === id),

@@ -13,7 +13,10 @@ export type AnthropicErrorType =
   | "api_error"
   | "overloaded_error";
 
-export function toAnthropicError(err: GatewayError, requestId: string): { status: number; body: { type: "error"; error: { type: AnthropicErrorType; message: string }; request_id: string } } {
+export function toAnthropicError(
+  err: GatewayError,
+  requestId: string,
+): { status: number; body: { type: "error"; error: { type: AnthropicErrorType; message: string }; request_id: string } } {
   let type: AnthropicErrorType;
   let status = err.status;
   if (err.status === 401) type = "authentication_error";

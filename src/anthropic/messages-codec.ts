@@ -68,4 +68,8 @@ const messagesCodecBase: Omit<ConversationCodec<MessagesRequest>, "decode" | "en
 };
 
 export const messagesCodec: ConversationCodec<MessagesRequest> = { ...messagesCodecBase, endpoint: "messages", decode: decodeMessages };
-export const countTokensCodec: ConversationCodec<MessagesRequest> = { ...messagesCodecBase, endpoint: "messages.count_tokens", decode: decodeCountTokens };
+export const countTokensCodec: ConversationCodec<MessagesRequest> = {
+  ...messagesCodecBase,
+  endpoint: "messages.count_tokens",
+  decode: decodeCountTokens,
+};

@@ -1,7 +1,16 @@
 // Pure: Anthropic messages and system → Converse blocks. Anthropic's content model is close to
 // Converse's, so this is mostly a renaming; images fetched from URLs arrive pre-fetched, and
 // `role: "system"` messages (Claude Code sends them for some models) join the system prompt.
-import type { CacheTtl, ContentBlock, DocumentFormat, ImageFormat, Message, ReasoningContentBlock, SystemContentBlock, ToolResultContent } from "../bedrock/converse-types.ts";
+import type {
+  CacheTtl,
+  ContentBlock,
+  DocumentFormat,
+  ImageFormat,
+  Message,
+  ReasoningContentBlock,
+  SystemContentBlock,
+  ToolResultContent,
+} from "../bedrock/converse-types.ts";
 import { documentName } from "../converse/document-names.ts";
 import { MAX_IMAGE_BYTES, sniffImageFormat } from "../converse/image-input.ts";
 import { toBedrockToolId } from "../converse/tool-call-ids.ts";
@@ -36,21 +45,34 @@ const DOC_MIME: Record<string, DocumentFormat> = {
 };
 
 function image(block: Extract<AnthropicBlock, { type: "image" }>, ctx: AnthropicConvertContext, param: string): ContentBlock {
-  if (!ctx.caps.imageInput) throw errors.invalidRequest(`The model '${ctx.modelName}' does not accept image input.`, param, "model_not_supported");
+  if (!ctx.caps.imageInput)
+    throw errors.invalidRequest(`The model '${ctx.modelName}' does not accept image input.`, param, "model_not_supported");
   const src = block.source;
   let bytes: Buffer | undefined;
   if (src.type === "base64") bytes = Buffer.from(src.data, "base64");
   else if (src.type === "url") bytes = ctx.fetchedImages.get(src.url);
-  else throw errors.invalidRequest("Images by file_id are not supported by this gateway; send base64 or a URL.", `${param}.source`, "unsupported_parameter");
+  else
+    throw errors.invalidRequest(
+      "Images by file_id are not supported by this gateway; send base64 or a URL.",
+      `${param}.source`,
+      "unsupported_parameter",
+    );
   if (!bytes || bytes.length === 0) throw errors.invalidRequest("The image is empty or could not be fetched.", param, "invalid_image");
-  if (bytes.length > MAX_IMAGE_BYTES) throw errors.invalidRequest(`The image is ${bytes.length} bytes; Bedrock accepts at most ${MAX_IMAGE_BYTES}.`, param, "invalid_image");
+  if (bytes.length > MAX_IMAGE_BYTES)
+    throw errors.invalidRequest(`The image is ${bytes.length} bytes; Bedrock accepts at most ${MAX_IMAGE_BYTES}.`, param, "invalid_image");
   const format: ImageFormat | undefined = sniffImageFormat(bytes);
   if (!format) throw errors.invalidRequest("The image is not a PNG, JPEG, GIF or WebP image.", param, "invalid_image");
   return { image: { format, source: { bytes: bytes.toString("base64") } } };
 }
 
-function document(block: Extract<AnthropicBlock, { type: "document" }>, ctx: AnthropicConvertContext, names: Set<string>, param: string): ContentBlock {
-  if (!ctx.caps.documentInput) throw errors.invalidRequest(`The model '${ctx.modelName}' does not accept document input.`, param, "model_not_supported");
+function document(
+  block: Extract<AnthropicBlock, { type: "document" }>,
+  ctx: AnthropicConvertContext,
+  names: Set<string>,
+  param: string,
+): ContentBlock {
+  if (!ctx.caps.documentInput)
+    throw errors.invalidRequest(`The model '${ctx.modelName}' does not accept document input.`, param, "model_not_supported");
   const src = block.source;
   const name = documentName(block.title ?? undefined, names);
   const citations = block.citations?.enabled ? { citations: { enabled: true } } : {};
@@ -69,11 +91,20 @@ function document(block: Extract<AnthropicBlock, { type: "document" }>, ctx: Ant
     }
     case "url":
     case "file":
-      throw errors.invalidRequest(`Documents by ${src.type} are not supported by this gateway; send them base64-encoded or as text.`, `${param}.source`, "unsupported_parameter");
+      throw errors.invalidRequest(
+        `Documents by ${src.type} are not supported by this gateway; send them base64-encoded or as text.`,
+        `${param}.source`,
+        "unsupported_parameter",
+      );
   }
 }
 
-function toolResult(block: Extract<AnthropicBlock, { type: "tool_result" }>, ctx: AnthropicConvertContext, names: Set<string>, param: string): ContentBlock {
+function toolResult(
+  block: Extract<AnthropicBlock, { type: "tool_result" }>,
+  ctx: AnthropicConvertContext,
+  names: Set<string>,
+  param: string,
+): ContentBlock {
   const content: ToolResultContent[] = [];
   if (typeof block.content === "string") content.push({ text: block.content });
   else {
@@ -111,7 +142,13 @@ function blocksOf(m: AnthropicMessage, i: number, ctx: AnthropicConvertContext, 
         break;
       case "tool_use": {
         const input = b.input !== null && typeof b.input === "object" && !Array.isArray(b.input) ? b.input : { _raw: b.input ?? null };
-        out.push({ toolUse: { toolUseId: toBedrockToolId(b.id, ctx.caps.toolIdFormat), name: ctx.toolNames.bedrockName(b.name), input: input as never } });
+        out.push({
+          toolUse: {
+            toolUseId: toBedrockToolId(b.id, ctx.caps.toolIdFormat),
+            name: ctx.toolNames.bedrockName(b.name),
+            input: input as never,
+          },
+        });
         break;
       }
       case "tool_result":
@@ -119,7 +156,8 @@ function blocksOf(m: AnthropicMessage, i: number, ctx: AnthropicConvertContext, 
         break;
       case "thinking":
         // Thinking only means something to Claude; other models reject reasoning blocks.
-        if (replayThinking && m.role === "assistant") out.push({ reasoningContent: { reasoningText: { text: b.thinking, signature: b.signature } } });
+        if (replayThinking && m.role === "assistant")
+          out.push({ reasoningContent: { reasoningText: { text: b.thinking, signature: b.signature } } });
         break;
       case "redacted_thinking":
         if (replayThinking && m.role === "assistant") out.push({ reasoningContent: { redactedContent: b.data } });
@@ -137,7 +175,10 @@ function blocksOf(m: AnthropicMessage, i: number, ctx: AnthropicConvertContext, 
   return out;
 }
 
-export function convertAnthropicMessages(req: Pick<MessagesRequest, "messages" | "system">, ctx: AnthropicConvertContext): { system: SystemContentBlock[]; messages: Message[] } {
+export function convertAnthropicMessages(
+  req: Pick<MessagesRequest, "messages" | "system">,
+  ctx: AnthropicConvertContext,
+): { system: SystemContentBlock[]; messages: Message[] } {
   const system: SystemContentBlock[] = [];
   if (typeof req.system === "string") system.push({ text: req.system });
   else for (const b of req.system ?? []) system.push({ text: b.text }, ...(cachePoint(b.cache_control) as SystemContentBlock[]));
@@ -164,7 +205,8 @@ export function anthropicImageUrls(req: Pick<MessagesRequest, "messages">): { ur
       if (b.type === "image" && b.source.type === "url") out.push({ url: b.source.url, param: `messages[${i}].content[${j}]` });
       if (b.type === "tool_result" && Array.isArray(b.content)) {
         b.content.forEach((c, k) => {
-          if (c.type === "image" && c.source.type === "url") out.push({ url: c.source.url, param: `messages[${i}].content[${j}].content[${k}]` });
+          if (c.type === "image" && c.source.type === "url")
+            out.push({ url: c.source.url, param: `messages[${i}].content[${j}].content[${k}]` });
         });
       }
     });

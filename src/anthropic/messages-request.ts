@@ -3,9 +3,15 @@
 // tool's `defer_loading`, or `context_management`) are accepted and dropped.
 import { z } from "zod";
 
-const cacheControl = z.object({ type: z.literal("ephemeral"), ttl: z.enum(["5m", "1h"]).optional() }).loose().nullable().optional();
+const cacheControl = z
+  .object({ type: z.literal("ephemeral"), ttl: z.enum(["5m", "1h"]).optional() })
+  .loose()
+  .nullable()
+  .optional();
 
-const TextBlock = z.object({ type: z.literal("text"), text: z.string(), cache_control: cacheControl, citations: z.unknown().optional() }).loose();
+const TextBlock = z
+  .object({ type: z.literal("text"), text: z.string(), cache_control: cacheControl, citations: z.unknown().optional() })
+  .loose();
 const ImageSource = z.discriminatedUnion("type", [
   z.object({ type: z.literal("base64"), media_type: z.string(), data: z.string().min(1) }).loose(),
   z.object({ type: z.literal("url"), url: z.string().min(1) }).loose(),
@@ -15,7 +21,12 @@ const ImageBlock = z.object({ type: z.literal("image"), source: ImageSource, cac
 const DocumentSource = z.discriminatedUnion("type", [
   z.object({ type: z.literal("base64"), media_type: z.string(), data: z.string().min(1) }).loose(),
   z.object({ type: z.literal("text"), media_type: z.string().optional(), data: z.string() }).loose(),
-  z.object({ type: z.literal("content"), content: z.union([z.string(), z.array(z.object({ type: z.string(), text: z.string().optional() }).loose())]) }).loose(),
+  z
+    .object({
+      type: z.literal("content"),
+      content: z.union([z.string(), z.array(z.object({ type: z.string(), text: z.string().optional() }).loose())]),
+    })
+    .loose(),
   z.object({ type: z.literal("url"), url: z.string() }).loose(),
   z.object({ type: z.literal("file"), file_id: z.string() }).loose(),
 ]);
@@ -29,7 +40,9 @@ const DocumentBlock = z
     cache_control: cacheControl,
   })
   .loose();
-const ToolUseBlock = z.object({ type: z.literal("tool_use"), id: z.string().min(1), name: z.string().min(1), input: z.unknown(), cache_control: cacheControl }).loose();
+const ToolUseBlock = z
+  .object({ type: z.literal("tool_use"), id: z.string().min(1), name: z.string().min(1), input: z.unknown(), cache_control: cacheControl })
+  .loose();
 const ToolResultBlock = z
   .object({
     type: z.literal("tool_result"),
@@ -42,7 +55,15 @@ const ToolResultBlock = z
 const ThinkingBlock = z.object({ type: z.literal("thinking"), thinking: z.string(), signature: z.string() }).loose();
 const RedactedThinkingBlock = z.object({ type: z.literal("redacted_thinking"), data: z.string() }).loose();
 
-export const ContentBlock = z.discriminatedUnion("type", [TextBlock, ImageBlock, DocumentBlock, ToolUseBlock, ToolResultBlock, ThinkingBlock, RedactedThinkingBlock]);
+export const ContentBlock = z.discriminatedUnion("type", [
+  TextBlock,
+  ImageBlock,
+  DocumentBlock,
+  ToolUseBlock,
+  ToolResultBlock,
+  ThinkingBlock,
+  RedactedThinkingBlock,
+]);
 export type AnthropicBlock = z.infer<typeof ContentBlock>;
 
 const InputMessage = z.object({
@@ -85,12 +106,22 @@ export const MessagesRequest = z.object({
   top_k: z.number().int().min(0).optional(),
   stop_sequences: z.array(z.string()).optional(),
   stream: z.boolean().optional(),
-  thinking: z.object({ type: z.enum(["enabled", "disabled", "adaptive"]), budget_tokens: z.number().int().optional(), display: z.string().optional() }).loose().optional(),
+  thinking: z
+    .object({
+      type: z.enum(["enabled", "disabled", "adaptive"]),
+      budget_tokens: z.number().int().optional(),
+      display: z.string().optional(),
+    })
+    .loose()
+    .optional(),
   output_config: z
     .object({
       effort: z.enum(["low", "medium", "high", "xhigh", "max"]).nullable().optional(),
       // Structured output: the answer is JSON valid against this schema (same path as OpenAI's response_format).
-      format: z.object({ type: z.literal("json_schema"), schema: z.record(z.string(), z.unknown()) }).nullable().optional(),
+      format: z
+        .object({ type: z.literal("json_schema"), schema: z.record(z.string(), z.unknown()) })
+        .nullable()
+        .optional(),
     })
     .loose()
     .optional(),
@@ -107,5 +138,7 @@ export type MessagesRequest = z.infer<typeof MessagesRequest>;
 export const KNOWN_MESSAGE_FIELDS = new Set(Object.keys(MessagesRequest.shape));
 export const DROPPED_MESSAGE_FIELDS = ["context_management", "container", "mcp_servers", "inference_geo"] as const;
 
-export const CountTokensRequest = MessagesRequest.omit({ max_tokens: true, stream: true }).extend({ max_tokens: z.number().int().optional() });
+export const CountTokensRequest = MessagesRequest.omit({ max_tokens: true, stream: true }).extend({
+  max_tokens: z.number().int().optional(),
+});
 export type CountTokensRequest = z.infer<typeof CountTokensRequest>;

@@ -5,7 +5,8 @@ import type { ContentBlock, ConverseResponse, StopReason, TokenUsage } from "../
 import { cleanJsonText } from "../converse/structured-output.ts";
 import type { ToolNameMap } from "../converse/tool-names.ts";
 
-export type AnthropicStopReason = "end_turn" | "max_tokens" | "stop_sequence" | "tool_use" | "refusal" | "model_context_window_exceeded" | "pause_turn";
+export type AnthropicStopReason =
+  "end_turn" | "max_tokens" | "stop_sequence" | "tool_use" | "refusal" | "model_context_window_exceeded" | "pause_turn";
 
 export function mapStopReason(stop: StopReason | undefined, hasToolUse: boolean): AnthropicStopReason {
   switch (stop) {
@@ -67,12 +68,20 @@ export function convertContent(blocks: ContentBlock[], names: ToolNameMap): Anth
   const out: AnthropicContent[] = [];
   for (const b of blocks) {
     if ("text" in b) out.push({ type: "text", text: b.text, citations: null });
-    else if ("toolUse" in b) out.push({ type: "tool_use", id: b.toolUse.toolUseId, name: names.clientName(b.toolUse.name), input: b.toolUse.input ?? {}, caller: { type: "direct" } });
+    else if ("toolUse" in b)
+      out.push({
+        type: "tool_use",
+        id: b.toolUse.toolUseId,
+        name: names.clientName(b.toolUse.name),
+        input: b.toolUse.input ?? {},
+        caller: { type: "direct" },
+      });
     else if ("reasoningContent" in b) {
       const rc = b.reasoningContent;
       // Always the full text and signature, whatever `display` asked: clients replay the block
       // verbatim and Bedrock checks the signature against the text.
-      if ("reasoningText" in rc) out.push({ type: "thinking", thinking: rc.reasoningText.text, signature: rc.reasoningText.signature ?? "" });
+      if ("reasoningText" in rc)
+        out.push({ type: "thinking", thinking: rc.reasoningText.text, signature: rc.reasoningText.signature ?? "" });
       else out.push({ type: "redacted_thinking", data: rc.redactedContent });
     } else if ("citationsContent" in b) {
       const text = (b.citationsContent.content ?? []).map((c) => c.text ?? "").join("");
@@ -86,7 +95,11 @@ export function convertContent(blocks: ContentBlock[], names: ToolNameMap): Anth
  * The stop sequence that stopped the model: Claude reports it when asked for its `/stop_sequence`
  * response field; otherwise, with a single stop sequence in the request, it can only be that one.
  */
-export function stopSequenceOf(res: { additionalModelResponseFields?: unknown }, stop: AnthropicStopReason, requested?: string[]): string | null {
+export function stopSequenceOf(
+  res: { additionalModelResponseFields?: unknown },
+  stop: AnthropicStopReason,
+  requested?: string[],
+): string | null {
   if (stop !== "stop_sequence") return null;
   const f = res.additionalModelResponseFields as { stop_sequence?: unknown } | undefined;
   if (typeof f?.stop_sequence === "string") return f.stop_sequence;
@@ -120,7 +133,10 @@ function visibleBlocks(blocks: ContentBlock[], ctx: MessageContext): ContentBloc
 export function convertMessage(res: ConverseResponse, ctx: MessageContext) {
   const content = convertContent(visibleBlocks(res.output.message?.content ?? [], ctx), ctx.toolNames);
   if (ctx.cleanJson) for (const c of content) if (c.type === "text") c.text = cleanJsonText(c.text);
-  const stop = mapStopReason(res.stopReason, content.some((c) => c.type === "tool_use"));
+  const stop = mapStopReason(
+    res.stopReason,
+    content.some((c) => c.type === "tool_use"),
+  );
   return {
     id: ctx.id,
     type: "message" as const,

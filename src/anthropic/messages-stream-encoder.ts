@@ -89,7 +89,8 @@ export class MessagesStreamEncoder implements StreamEncoder<never> {
         this.begin(e.block, "tool_use", { type: "tool_use", id: e.id, name: e.name, input: {}, caller: { type: "direct" } }, out);
         return;
       case "tool_args":
-        if (this.open?.block === e.block) out.push(ev({ type: "content_block_delta", index: this.open.index, delta: { type: "input_json_delta", partial_json: e.json } }));
+        if (this.open?.block === e.block)
+          out.push(ev({ type: "content_block_delta", index: this.open.index, delta: { type: "input_json_delta", partial_json: e.json } }));
         return;
       case "reasoning": {
         const index = this.blockFor(e.block, "thinking", out);
@@ -124,7 +125,12 @@ export class MessagesStreamEncoder implements StreamEncoder<never> {
     events.push(
       ev({
         type: "message_delta",
-        delta: { stop_reason: stop, stop_sequence: stopSequenceOf({ additionalModelResponseFields: c.additionalFields }, stop, this.opts.stopSequences), stop_details: null, container: null },
+        delta: {
+          stop_reason: stop,
+          stop_sequence: stopSequenceOf({ additionalModelResponseFields: c.additionalFields }, stop, this.opts.stopSequences),
+          stop_details: null,
+          container: null,
+        },
         usage: convertUsage(c.usage, false),
       }),
       ev({ type: "message_stop" }),

@@ -73,7 +73,13 @@ export function buildAnthropicRequest(req: MessagesRequest, opts: AnthropicBuild
     );
   }
   const toolNames = new ToolNameMap();
-  const converted = convertAnthropicMessages(req, { caps, modelName: opts.modelName, toolNames, fetchedImages: opts.fetchedImages, recallThinking: opts.recallThinking });
+  const converted = convertAnthropicMessages(req, {
+    caps,
+    modelName: opts.modelName,
+    toolNames,
+    fetchedImages: opts.fetchedImages,
+    recallThinking: opts.recallThinking,
+  });
   const tools: ToolDef[] = (req.tools ?? []).map((t) => ({
     name: t.name,
     description: t.description,

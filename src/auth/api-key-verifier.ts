@@ -52,8 +52,7 @@ export function staticKeyVerifier(key: string): ApiKeyVerifier {
   const expected = digest(key);
   const principal = { keyId: STATIC_KEY_ID };
   return {
-    verify: (presented) =>
-      timingSafeEqual(digest(presented), expected) ? { ok: true, principal } : { ok: false, reason: "invalid" },
+    verify: (presented) => (timingSafeEqual(digest(presented), expected) ? { ok: true, principal } : { ok: false, reason: "invalid" }),
     ready: async () => {},
     start: async () => {},
     stop: () => {},

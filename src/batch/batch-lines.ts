@@ -26,7 +26,8 @@ function describe(issue: z.core.$ZodIssue): string {
   const where = issue.path.length ? `'${issue.path.join(".")}'` : "the line";
   if (issue.code === "invalid_value" && issue.path[0] === "url") return `'url' must be one of ${BATCH_ENDPOINTS.join(", ")}`;
   if (issue.code === "invalid_value" && issue.path[0] === "method") return "'method' must be POST";
-  if (issue.code === "unrecognized_keys") return `unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}; a line has custom_id, method, url and body`;
+  if (issue.code === "unrecognized_keys")
+    return `unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}; a line has custom_id, method, url and body`;
   if (issue.code === "invalid_type" && issue.input === undefined) return `missing required field ${where}`;
   return `${where}: ${issue.message}`;
 }
@@ -44,7 +45,8 @@ export async function parseBatchLines(text: string, maxLines: number): Promise<B
     const raw = rows[i]!.replace(/\r$/, "");
     const line = i + 1;
     if (raw.trim() === "") continue;
-    if (out.length >= maxLines) throw errors.invalidBatchLine(line, `the file has more than ${maxLines} requests (BATCH_MAX_LINES).`, "too_many_lines");
+    if (out.length >= maxLines)
+      throw errors.invalidBatchLine(line, `the file has more than ${maxLines} requests (BATCH_MAX_LINES).`, "too_many_lines");
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -54,10 +56,16 @@ export async function parseBatchLines(text: string, maxLines: number): Promise<B
     const parsed = lineSchema.safeParse(value);
     if (!parsed.success) throw errors.invalidBatchLine(line, `${describe(parsed.error.issues[0]!)}.`);
     const { custom_id, url, body } = parsed.data;
-    if (seen.has(custom_id)) throw errors.invalidBatchLine(line, `custom_id '${custom_id}' is used by an earlier line; each line needs its own.`, "duplicate_custom_id");
+    if (seen.has(custom_id))
+      throw errors.invalidBatchLine(
+        line,
+        `custom_id '${custom_id}' is used by an earlier line; each line needs its own.`,
+        "duplicate_custom_id",
+      );
     seen.add(custom_id);
     out.push({ line, customId: custom_id, url, body });
   }
-  if (out.length === 0) throw errors.invalidRequest("The file has no requests: a batch input file needs at least one JSONL line.", "file", "empty_file");
+  if (out.length === 0)
+    throw errors.invalidRequest("The file has no requests: a batch input file needs at least one JSONL line.", "file", "empty_file");
   return out;
 }

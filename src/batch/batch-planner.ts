@@ -53,12 +53,20 @@ export async function planBatch(lines: BatchLine[], endpoint: BatchEndpoint, ctx
     // Mapping costs ~15 µs a line: yield now and then so a large file does not hold the event loop.
     if (i > 0 && i % 500 === 0) await yieldToEventLoop();
     if (l.url !== endpoint) {
-      throw errors.invalidBatchLine(l.line, `'url' is ${l.url} but the batch's endpoint is ${endpoint}; every line must use the batch's endpoint.`, "mismatched_url");
+      throw errors.invalidBatchLine(
+        l.line,
+        `'url' is ${l.url} but the batch's endpoint is ${endpoint}; every line must use the batch's endpoint.`,
+        "mismatched_url",
+      );
     }
     const model = resolveLineModel(l, endpoint, ctx);
     const format = batchFormatOf(model);
     if (!format) {
-      throw errors.invalidBatchLine(l.line, `the model '${model.requested}' (${model.baseModelId}) does not support Bedrock batch inference.`, "model_not_supported");
+      throw errors.invalidBatchLine(
+        l.line,
+        `the model '${model.requested}' (${model.baseModelId}) does not support Bedrock batch inference.`,
+        "model_not_supported",
+      );
     }
     const plan = planLine(l, endpoint, model, ctx);
     let g = groups.get(model.bedrockId);

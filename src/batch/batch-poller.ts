@@ -99,8 +99,16 @@ export function createBatchPoller(deps: BatchDeps, service: BatchService): Batch
   }
 
   function recordUsage(b: StoredBatch, job: BatchJob, line: number, r: LineResult, at: number) {
-    const tokens = { inputTokens: r.inputTokens, outputTokens: r.outputTokens, cacheReadTokens: r.cacheReadTokens, cacheWriteTokens: r.cacheWriteTokens };
-    const cost = job.mode === "job" ? deps.pricing.batchCost(job.baseModel, tokens) : deps.pricing.cost(job.baseModel, job.bedrockModel, deps.region, tokens);
+    const tokens = {
+      inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens,
+      cacheReadTokens: r.cacheReadTokens,
+      cacheWriteTokens: r.cacheWriteTokens,
+    };
+    const cost =
+      job.mode === "job"
+        ? deps.pricing.batchCost(job.baseModel, tokens)
+        : deps.pricing.cost(job.baseModel, job.bedrockModel, deps.region, tokens);
     deps.recordUsage({
       ts: at,
       requestId: `${b.id}:${line}`,
@@ -151,16 +159,45 @@ export function createBatchPoller(deps: BatchDeps, service: BatchService): Batch
       const id = `batch_req_${randomUUID().replaceAll("-", "")}`;
       const notRun = final === "cancelled" && plan.records.every((r) => !outputs.has(r.recordId));
       const r: LineResult = notRun
-        ? { statusCode: 499, ok: false, body: { error: { message: "The batch was cancelled before this request ran.", type: "invalid_request_error", param: null, code: "batch_cancelled" } }, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 }
+        ? {
+            statusCode: 499,
+            ok: false,
+            body: {
+              error: {
+                message: "The batch was cancelled before this request ran.",
+                type: "invalid_request_error",
+                param: null,
+                code: "batch_cancelled",
+              },
+            },
+            inputTokens: 0,
+            outputTokens: 0,
+            cacheReadTokens: 0,
+            cacheWriteTokens: 0,
+          }
         : lineResult(plan, outputs, plan.kind === "chat" ? `chatcmpl-${randomUUID().replaceAll("-", "")}` : id, created);
-      const row = JSON.stringify({ id, custom_id: plan.customId, response: { status_code: r.statusCode, request_id: `${b.id}:${n}`, body: r.body }, error: null });
+      const row = JSON.stringify({
+        id,
+        custom_id: plan.customId,
+        response: { status_code: r.statusCode, request_id: `${b.id}:${n}`, body: r.body },
+        error: null,
+      });
       (r.ok ? ok : failed).push(row);
       if (!notRun) usage.push([job, n, r]);
     }
     const fileOf = async (rows: string[], name: string): Promise<string | null> => {
       if (rows.length === 0) return null;
       const content = Buffer.from(rows.join("\n") + "\n");
-      const f: StoredFile = { id: newId("file-"), keyId: b.keyId, purpose: "batch_output", filename: `${b.id}_${name}.jsonl`, bytes: content.length, createdAt: now(), objectKey: "", lines: rows.length };
+      const f: StoredFile = {
+        id: newId("file-"),
+        keyId: b.keyId,
+        purpose: "batch_output",
+        filename: `${b.id}_${name}.jsonl`,
+        bytes: content.length,
+        createdAt: now(),
+        objectKey: "",
+        lines: rows.length,
+      };
       f.objectKey = keys.file(f.id);
       await objects.put(f.objectKey, content);
       await deps.store.insertFile(f);
@@ -204,12 +241,18 @@ export function createBatchPoller(deps: BatchDeps, service: BatchService): Batch
       await objects.put(keys.onDemandOutput(b.id, index), outcome.outputs.map((o) => JSON.stringify(o)).join("\n") + "\n");
       const succeeded = outcome.outputs.filter((o) => !o.error).length;
       await updateBatch(deps, b, (x) => {
-        Object.assign(x.jobs[index]!, { status: outcome.cancelled ? "Stopped" : "Completed", processed: outcome.outputs.length, succeeded, failed: outcome.outputs.length - succeeded });
+        Object.assign(x.jobs[index]!, {
+          status: outcome.cancelled ? "Stopped" : "Completed",
+          processed: outcome.outputs.length,
+          succeeded,
+          failed: outcome.outputs.length - succeeded,
+        });
       });
       wake();
     })()
       .catch((err: unknown) => {
-        if (!shutdown.signal.aborted) deps.logger.error({ batchId: b.id, err }, "on-demand batch run failed; it starts over on the next poll");
+        if (!shutdown.signal.aborted)
+          deps.logger.error({ batchId: b.id, err }, "on-demand batch run failed; it starts over on the next poll");
       })
       .finally(() => runs.delete(runKey));
   }
@@ -271,14 +314,20 @@ export function createBatchPoller(deps: BatchDeps, service: BatchService): Batch
       await updateBatch(deps, b, (x) => {
         x.status = "failed";
         x.failedAt = now();
-        x.errors = x.jobs.map((j) => ({ code: "batch_job_failed", message: `Bedrock batch job for ${j.model} failed: ${j.message ?? "no message"}` }));
+        x.errors = x.jobs.map((j) => ({
+          code: "batch_job_failed",
+          message: `Bedrock batch job for ${j.model} failed: ${j.message ?? "no message"}`,
+        }));
       });
       return;
     }
     const failedJobs = b.jobs.filter((j) => j.status === "Failed");
     if (failedJobs.length) {
       b = await updateBatch(deps, b, (x) => {
-        x.errors = failedJobs.map((j) => ({ code: "batch_job_failed", message: `Bedrock batch job for ${j.model} failed: ${j.message ?? "no message"}` }));
+        x.errors = failedJobs.map((j) => ({
+          code: "batch_job_failed",
+          message: `Bedrock batch job for ${j.model} failed: ${j.message ?? "no message"}`,
+        }));
       });
     }
     return finalize(b, b.jobs.some((j) => j.status === "Expired") ? "expired" : "completed");

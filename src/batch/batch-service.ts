@@ -79,7 +79,16 @@ export function createBatchService(deps: BatchDeps): BatchService {
     async uploadFile(keyId, f) {
       const store = objects();
       const lines = await parseBatchLines(f.content.toString("utf8"), deps.config.maxLines);
-      const file: StoredFile = { id: newId("file-"), keyId, purpose: f.purpose, filename: f.filename, bytes: f.content.length, createdAt: now(), objectKey: "", lines: lines.length };
+      const file: StoredFile = {
+        id: newId("file-"),
+        keyId,
+        purpose: f.purpose,
+        filename: f.filename,
+        bytes: f.content.length,
+        createdAt: now(),
+        objectKey: "",
+        lines: lines.length,
+      };
       file.objectKey = keys.file(file.id);
       await store.put(file.objectKey, f.content);
       await deps.store.insertFile(file);
@@ -113,7 +122,11 @@ export function createBatchService(deps: BatchDeps): BatchService {
       if (input.completionWindow !== "24h") throw errors.invalidRequest("'completion_window' must be 24h.", "completion_window");
       const file = await deps.store.getFile(input.inputFileId, keyId);
       if (!file) throw errors.fileNotFound(input.inputFileId);
-      if (file.purpose !== "batch") throw errors.invalidRequest(`File ${file.id} has purpose '${file.purpose}'; a batch needs a file uploaded with purpose 'batch'.`, "input_file_id");
+      if (file.purpose !== "batch")
+        throw errors.invalidRequest(
+          `File ${file.id} has purpose '${file.purpose}'; a batch needs a file uploaded with purpose 'batch'.`,
+          "input_file_id",
+        );
       const content = await store.get(file.objectKey);
       const lines = await parseBatchLines(content.toString("utf8"), deps.config.maxLines);
       const snapshot = await deps.catalog.ready(3000);
@@ -121,10 +134,16 @@ export function createBatchService(deps: BatchDeps): BatchService {
       // The key's allow-list and budget apply to the model each line really calls.
       for (const g of groups) {
         try {
-          await admit(g.model, g.plans.reduce((n, p) => n + p.estimatedTokens, 0));
+          await admit(
+            g.model,
+            g.plans.reduce((n, p) => n + p.estimatedTokens, 0),
+          );
         } catch (err) {
           if (err instanceof Error && "status" in err && err.status === 403) {
-            throw errors.permissionDenied(`Line ${g.plans[0]!.line}: this API key is not allowed to use the model '${g.model.requested}'.`, `line ${g.plans[0]!.line}`);
+            throw errors.permissionDenied(
+              `Line ${g.plans[0]!.line}: this API key is not allowed to use the model '${g.model.requested}'.`,
+              `line ${g.plans[0]!.line}`,
+            );
           }
           throw err;
         }
@@ -219,7 +238,11 @@ async function submitJobs(deps: BatchDeps, store: ObjectStore, batch: StoredBatc
     const inputKey = keys.jobInput(batch.id, i);
     const outputUri = store.uri(keys.jobOutput(batch.id, i));
     try {
-      const text = g.plans.flatMap((p) => p.records).map((r) => JSON.stringify(r)).join("\n") + "\n";
+      const text =
+        g.plans
+          .flatMap((p) => p.records)
+          .map((r) => JSON.stringify(r))
+          .join("\n") + "\n";
       await store.put(inputKey, text);
       const jobArn = await deps.jobs.create({
         jobName: `bgw-${batch.id.slice("batch_".length)}-${i}`,
@@ -234,7 +257,10 @@ async function submitJobs(deps: BatchDeps, store: ObjectStore, batch: StoredBatc
       started.push({ index: i, jobArn, inputKey, outputUri });
     } catch (err) {
       deps.logger.warn({ batchId: batch.id, model: g.model.bedrockId, err }, "batch job submission failed");
-      failure = err instanceof BedrockError ? { code: err.exception, message: err.message } : { code: "submission_failed", message: (err as Error).message };
+      failure =
+        err instanceof BedrockError
+          ? { code: err.exception, message: err.message }
+          : { code: "submission_failed", message: (err as Error).message };
     }
   }
   if (failure) {
@@ -243,7 +269,13 @@ async function submitJobs(deps: BatchDeps, store: ObjectStore, batch: StoredBatc
   }
   const t = deps.now?.() ?? Date.now();
   return updateBatch(deps, batch, (b) => {
-    for (const s of started) Object.assign(b.jobs[s.index]!, { jobArn: s.jobArn, inputKey: s.inputKey, outputUri: s.outputUri, status: failure ? "Stopped" : "Submitted" });
+    for (const s of started)
+      Object.assign(b.jobs[s.index]!, {
+        jobArn: s.jobArn,
+        inputKey: s.inputKey,
+        outputUri: s.outputUri,
+        status: failure ? "Stopped" : "Submitted",
+      });
     if (failure) {
       b.status = "failed";
       b.failedAt = t;

@@ -15,7 +15,10 @@ const createSchema = z.strictObject({
   input_file_id: z.string().min(1),
   endpoint: z.enum(BATCH_ENDPOINTS as [BatchEndpoint, ...BatchEndpoint[]]),
   completion_window: z.literal("24h"),
-  metadata: z.record(z.string().max(64), z.string().max(512)).refine((m) => Object.keys(m).length <= 16, "at most 16 metadata pairs").nullish(),
+  metadata: z
+    .record(z.string().max(64), z.string().max(512))
+    .refine((m) => Object.keys(m).length <= 16, "at most 16 metadata pairs")
+    .nullish(),
   output_expires_after: z.unknown().optional(),
 });
 

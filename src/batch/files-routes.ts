@@ -17,7 +17,10 @@ export const keyIdOf = (c: Context<AppEnv>) => c.get("principal")?.keyId ?? "ano
 export function batchServiceOf(deps: AppDeps): BatchService {
   if (deps.batch) return deps.batch;
   if (!deps.config.batch.bucket) throw errors.batchNotConfigured("BATCH_S3_BUCKET", "The Files and Batch APIs");
-  throw errors.batchNotConfigured("DATABASE_URL", "The Files and Batch APIs (they keep metadata in the gateway's database, and DATABASE_URL is none)");
+  throw errors.batchNotConfigured(
+    "DATABASE_URL",
+    "The Files and Batch APIs (they keep metadata in the gateway's database, and DATABASE_URL is none)",
+  );
 }
 
 const listQuery = z.object({
@@ -36,12 +39,21 @@ export function filesRoutes(deps: AppDeps): Hono<AppEnv> {
 
   r.post(
     "/files",
-    bodyLimit({ maxSize: maxBytes + MULTIPART_OVERHEAD, onError: () => { throw errors.bodyTooLarge(maxBytes); } }),
+    bodyLimit({
+      maxSize: maxBytes + MULTIPART_OVERHEAD,
+      onError: () => {
+        throw errors.bodyTooLarge(maxBytes);
+      },
+    }),
     async (c) => {
       const service = batchServiceOf(deps);
       const type = c.req.header("content-type") ?? "";
       if (!type.toLowerCase().startsWith("multipart/form-data")) {
-        throw errors.invalidRequest("Upload the file as multipart/form-data with the fields 'file' and 'purpose'.", "file", "unsupported_media_type");
+        throw errors.invalidRequest(
+          "Upload the file as multipart/form-data with the fields 'file' and 'purpose'.",
+          "file",
+          "unsupported_media_type",
+        );
       }
       let form: Record<string, unknown>;
       try {
@@ -50,12 +62,22 @@ export function filesRoutes(deps: AppDeps): Hono<AppEnv> {
         throw errors.invalidRequest("The multipart body could not be read.", "file", "invalid_multipart");
       }
       const purpose = form.purpose;
-      if (typeof purpose !== "string" || purpose === "") throw errors.invalidRequest("Missing required parameter: 'purpose'.", "purpose", "missing_required_parameter");
-      if (purpose !== "batch") throw errors.invalidRequest(`Purpose '${purpose}' is not supported here: this gateway stores files for the Batch API only (purpose 'batch').`, "purpose");
+      if (typeof purpose !== "string" || purpose === "")
+        throw errors.invalidRequest("Missing required parameter: 'purpose'.", "purpose", "missing_required_parameter");
+      if (purpose !== "batch")
+        throw errors.invalidRequest(
+          `Purpose '${purpose}' is not supported here: this gateway stores files for the Batch API only (purpose 'batch').`,
+          "purpose",
+        );
       const file = form.file;
-      if (!(file instanceof File)) throw errors.invalidRequest("Missing required parameter: 'file' (a file part).", "file", "missing_required_parameter");
+      if (!(file instanceof File))
+        throw errors.invalidRequest("Missing required parameter: 'file' (a file part).", "file", "missing_required_parameter");
       if (file.size > maxBytes) throw errors.bodyTooLarge(maxBytes);
-      const stored = await service.uploadFile(keyIdOf(c), { filename: file.name || "upload.jsonl", purpose, content: Buffer.from(await file.arrayBuffer()) });
+      const stored = await service.uploadFile(keyIdOf(c), {
+        filename: file.name || "upload.jsonl",
+        purpose,
+        content: Buffer.from(await file.arrayBuffer()),
+      });
       c.get("log").fileId = stored.id;
       return c.json(fileObject(stored));
     },

@@ -1,7 +1,14 @@
 // The batch bucket through the AWS SDK's S3 client (loaded only when batch is configured: it stays
 // out of deployments and bundles that do not use it). Path-style addressing when an endpoint is
 // configured (AWS_ENDPOINT_URL_S3: S3-compatible stores, the test double), virtual-hosted otherwise.
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { errors } from "../errors/gateway-error.ts";
 

@@ -40,7 +40,15 @@ export interface OnDemandOutcome {
  * (seen in the store between records, or `cancel` aborting); rejects when `shutdown` aborts (the
  * run starts over on the next poller).
  */
-export async function runOnDemand(deps: BatchDeps, batch: StoredBatch, job: BatchJob, records: InputRecord[], embedding: boolean, cancel: AbortSignal, shutdown: AbortSignal): Promise<OnDemandOutcome> {
+export async function runOnDemand(
+  deps: BatchDeps,
+  batch: StoredBatch,
+  job: BatchJob,
+  records: InputRecord[],
+  embedding: boolean,
+  cancel: AbortSignal,
+  shutdown: AbortSignal,
+): Promise<OnDemandOutcome> {
   const key = await deps.getKey(batch.keyId).catch(() => undefined);
   const policy: KeyPolicy | undefined = key ? policyOf(key) : undefined;
   const limits = policy && (policy.rpm || policy.tpm) ? { rpm: policy.rpm, tpm: policy.tpm } : undefined;
@@ -56,7 +64,10 @@ export async function runOnDemand(deps: BatchDeps, batch: StoredBatch, job: Batc
   const one = async (rec: InputRecord, _i: number, callSignal: AbortSignal): Promise<OutputRecord | undefined> => {
     if (cancelled || !(await stillWanted())) return undefined;
     if (policy?.budget && deps.spend && (await deps.spend.spent(batch.keyId, policy.budget.period, now())) >= policy.budget.usd) {
-      return { recordId: rec.recordId, error: { errorCode: 429, errorMessage: `The API key's budget (${policy.budget.usd} USD per ${policy.budget.period}) is spent.` } };
+      return {
+        recordId: rec.recordId,
+        error: { errorCode: 429, errorMessage: `The API key's budget (${policy.budget.usd} USD per ${policy.budget.period}) is spent.` },
+      };
     }
     const input = JSON.stringify(rec.modelInput).length / 4;
     const reserve = limits?.tpm ? Math.min(limits.tpm, Math.ceil(input)) : 0;
@@ -72,9 +83,15 @@ export async function runOnDemand(deps: BatchDeps, batch: StoredBatch, job: Batc
       if (embedding) {
         const res = await deps.runtime.invokeModel(job.bedrockModel, rec.modelInput, { signal: callSignal });
         used = res.inputTokens ?? 0;
-        return { recordId: rec.recordId, modelOutput: res.body, ...(res.inputTokens === undefined ? {} : { inputTokens: res.inputTokens }) };
+        return {
+          recordId: rec.recordId,
+          modelOutput: res.body,
+          ...(res.inputTokens === undefined ? {} : { inputTokens: res.inputTokens }),
+        };
       }
-      const res: ConverseResponse = await deps.runtime.converse(job.bedrockModel, rec.modelInput as ConverseRequest, { signal: callSignal });
+      const res: ConverseResponse = await deps.runtime.converse(job.bedrockModel, rec.modelInput as ConverseRequest, {
+        signal: callSignal,
+      });
       used = (res.usage?.inputTokens ?? 0) + (res.usage?.outputTokens ?? 0);
       return { recordId: rec.recordId, modelOutput: res };
     } catch (err) {
@@ -89,10 +106,15 @@ export async function runOnDemand(deps: BatchDeps, batch: StoredBatch, job: Batc
   const done: OutputRecord[] = [];
   const signal = AbortSignal.any([cancel, shutdown]);
   try {
-    await mapWithConcurrency(records, deps.config.smallConcurrency, async (rec, i, s) => {
-      const out = await one(rec, i, s);
-      if (out) done.push(out);
-    }, signal);
+    await mapWithConcurrency(
+      records,
+      deps.config.smallConcurrency,
+      async (rec, i, s) => {
+        const out = await one(rec, i, s);
+        if (out) done.push(out);
+      },
+      signal,
+    );
   } catch (err) {
     if (shutdown.aborted || !cancel.aborted) throw err;
     cancelled = true;

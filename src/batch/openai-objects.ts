@@ -23,7 +23,12 @@ export function batchObject(b: StoredBatch) {
     id: b.id,
     object: "batch" as const,
     endpoint: b.endpoint,
-    errors: b.errors ? { object: "list" as const, data: b.errors.map((e) => ({ code: e.code, message: e.message, param: e.param ?? null, line: e.line ?? null })) } : null,
+    errors: b.errors
+      ? {
+          object: "list" as const,
+          data: b.errors.map((e) => ({ code: e.code, message: e.message, param: e.param ?? null, line: e.line ?? null })),
+        }
+      : null,
     input_file_id: b.inputFileId,
     completion_window: b.completionWindow,
     status: b.status,

@@ -38,8 +38,28 @@ export interface OutputRecord {
 }
 
 export type LinePlan =
-  | { kind: "chat"; line: number; customId: string; records: InputRecord[]; decoded: DecodedConversation<ChatCompletionRequest>; built: BuiltRequest; model: string; reasoningOutput: Config["chat"]["reasoningOutput"]; estimatedTokens: number }
-  | { kind: "embedding"; line: number; customId: string; records: InputRecord[]; model: string; base64: boolean; family: EmbeddingFamily; estimatedTokens: number; /** Texts per record. */ counts: number[] };
+  | {
+      kind: "chat";
+      line: number;
+      customId: string;
+      records: InputRecord[];
+      decoded: DecodedConversation<ChatCompletionRequest>;
+      built: BuiltRequest;
+      model: string;
+      reasoningOutput: Config["chat"]["reasoningOutput"];
+      estimatedTokens: number;
+    }
+  | {
+      kind: "embedding";
+      line: number;
+      customId: string;
+      records: InputRecord[];
+      model: string;
+      base64: boolean;
+      family: EmbeddingFamily;
+      estimatedTokens: number;
+      /** Texts per record. */ counts: number[];
+    };
 
 /** Record ids are alphanumeric: R + 8-digit line + 3-digit part (an embedding line may need several calls). */
 export const recordId = (line: number, part = 0): string => `R${String(line).padStart(8, "0")}${String(part).padStart(3, "0")}`;
@@ -63,10 +83,16 @@ function onLine<T>(line: number, f: () => T): T {
 export function planChatLine(l: BatchLine, model: ResolvedModel, chat: Config["chat"], strictParams: boolean): LinePlan {
   return onLine(l.line, () => {
     const decoded = chatCodec.decode(l.body);
-    if (decoded.stream) throw errors.invalidRequest("'stream' is not supported in a batch: each line gets one complete response.", "stream");
+    if (decoded.stream)
+      throw errors.invalidRequest("'stream' is not supported in a batch: each line gets one complete response.", "stream");
     if (decoded.choices !== 1) throw errors.invalidRequest("'n' must be 1 in a batch (one record per line).", "n");
     const remote = chatCodec.mediaUrls(decoded, [])[0];
-    if (remote) throw errors.invalidRequest("Image URLs are not fetched for batches: send the image as a data: URL.", remote.param, "invalid_image_url");
+    if (remote)
+      throw errors.invalidRequest(
+        "Image URLs are not fetched for batches: send the image as a data: URL.",
+        remote.param,
+        "invalid_image_url",
+      );
     const built = chatCodec.build(decoded, {
       caps: capabilitiesFor(model.baseModelId, model.entry),
       modelName: model.requested,
@@ -101,11 +127,17 @@ export function planEmbeddingLine(l: BatchLine, model: ResolvedModel): LinePlan 
     const family = embeddingFamilyOf(model);
     const dimensions = checkDimensions(family, req.dimensions, model.requested);
     const input = classifyEmbeddingInput(req.input);
-    if (input.kind !== "text") throw errors.invalidRequest("Token-id input is not supported in a batch: send the texts.", "input", "invalid_type");
+    if (input.kind !== "text")
+      throw errors.invalidRequest("Token-id input is not supported in a batch: send the texts.", "input", "invalid_type");
     const texts = input.texts;
     const max = family.maxChars;
     const long = max === undefined ? -1 : texts.findIndex((t) => t.length > max);
-    if (long >= 0) throw errors.invalidRequest(`'input[${long}]' is longer than ${max} characters, the most ${family.name} accepts.`, `input[${long}]`, "context_length_exceeded");
+    if (long >= 0)
+      throw errors.invalidRequest(
+        `'input[${long}]' is longer than ${max} characters, the most ${family.name} accepts.`,
+        `input[${long}]`,
+        "context_length_exceeded",
+      );
     const opts = { dimensions, inputType: req.input_type ?? "search_document" } as const;
     const records: InputRecord[] = [];
     const counts: number[] = [];
@@ -153,7 +185,11 @@ function recordError(r: OutputRecord | undefined): LineResult | undefined {
   if (!r) return errorResult(500, "Bedrock returned no result for this request (the job stopped or skipped it).", "batch_record_missing");
   if (r.error || r.modelOutput === undefined) {
     const status = Number(r.error?.errorCode);
-    return errorResult(Number.isInteger(status) && status >= 400 && status < 600 ? status : 500, r.error?.errorMessage ?? "Bedrock reported an error for this request.", "bedrock_error");
+    return errorResult(
+      Number.isInteger(status) && status >= 400 && status < 600 ? status : 500,
+      r.error?.errorMessage ?? "Bedrock reported an error for this request.",
+      "bedrock_error",
+    );
   }
   return undefined;
 }
@@ -197,7 +233,12 @@ export function lineResult(plan: LinePlan, outputs: Map<string, OutputRecord>, i
       tokens += parsed.inputTokens ?? recs[i]!.inputTokens ?? 0;
       for (const v of parsed.vectors) data.push({ object: "embedding", index: data.length, embedding: plan.base64 ? float32Base64(v) : v });
     });
-    const body: CreateEmbeddingResponse = { object: "list", data, model: plan.model, usage: { prompt_tokens: tokens, total_tokens: tokens } };
+    const body: CreateEmbeddingResponse = {
+      object: "list",
+      data,
+      model: plan.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    };
     return { statusCode: 200, ok: true, body, inputTokens: tokens, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
   } catch (err) {
     if (err instanceof GatewayError) return errorResult(err.status, err.message, err.code);

@@ -37,11 +37,7 @@ export interface ToolUseBlock {
   input: JsonValue;
 }
 
-export type ToolResultContent =
-  | { text: string }
-  | { json: JsonValue }
-  | { image: ImageBlock }
-  | { document: DocumentBlock };
+export type ToolResultContent = { text: string } | { json: JsonValue } | { image: ImageBlock } | { document: DocumentBlock };
 
 export interface ToolResultBlock {
   toolUseId: string;
@@ -49,9 +45,7 @@ export interface ToolResultBlock {
   status?: "success" | "error";
 }
 
-export type ReasoningContentBlock =
-  | { reasoningText: { text: string; signature?: string } }
-  | { redactedContent: string };
+export type ReasoningContentBlock = { reasoningText: { text: string; signature?: string } } | { redactedContent: string };
 
 export interface CitationLocation {
   documentChar?: { documentIndex?: number; start?: number; end?: number };
@@ -94,10 +88,7 @@ export interface Message {
   content: ContentBlock[];
 }
 
-export type SystemContentBlock =
-  | { text: string }
-  | { cachePoint: CachePointBlock }
-  | { guardContent: { text: { text: string } } };
+export type SystemContentBlock = { text: string } | { cachePoint: CachePointBlock } | { guardContent: { text: { text: string } } };
 
 export interface ToolSpecification {
   name: string;
@@ -108,10 +99,7 @@ export interface ToolSpecification {
 
 export type Tool = { toolSpec: ToolSpecification } | { cachePoint: CachePointBlock };
 
-export type ToolChoice =
-  | { auto: Record<string, never> }
-  | { any: Record<string, never> }
-  | { tool: { name: string } };
+export type ToolChoice = { auto: Record<string, never> } | { any: Record<string, never> } | { tool: { name: string } };
 
 export interface ToolConfiguration {
   tools: Tool[];

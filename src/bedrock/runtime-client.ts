@@ -70,10 +70,7 @@ export function createBedrockRuntime(http: BedrockHttp): BedrockRuntime {
 
   return {
     async converse(modelId, request, opts) {
-      const { body } = await http.json(
-        { method: "POST", path: modelPath(modelId, "converse"), body: JSON.stringify(request) },
-        opts,
-      );
+      const { body } = await http.json({ method: "POST", path: modelPath(modelId, "converse"), body: JSON.stringify(request) }, opts);
       return body as ConverseResponse;
     },
 
@@ -120,10 +117,7 @@ export function createBedrockRuntime(http: BedrockHttp): BedrockRuntime {
     },
 
     async invokeModel(modelId, body, opts) {
-      const res = await http.json(
-        { method: "POST", path: modelPath(modelId, "invoke"), body: JSON.stringify(body) },
-        opts,
-      );
+      const res = await http.json({ method: "POST", path: modelPath(modelId, "invoke"), body: JSON.stringify(body) }, opts);
       return {
         body: res.body,
         inputTokens: tokenHeader(res.headers["x-amzn-bedrock-input-token-count"]),
@@ -133,10 +127,7 @@ export function createBedrockRuntime(http: BedrockHttp): BedrockRuntime {
     },
 
     async countTokens(modelId, input, opts) {
-      const { body } = await http.json(
-        { method: "POST", path: modelPath(modelId, "count-tokens"), body: JSON.stringify({ input }) },
-        opts,
-      );
+      const { body } = await http.json({ method: "POST", path: modelPath(modelId, "count-tokens"), body: JSON.stringify({ input }) }, opts);
       return (body as { inputTokens: number }).inputTokens;
     },
   };

@@ -86,5 +86,10 @@ export const chatCodec: ConversationCodec<ChatCompletionRequest> = {
 };
 
 function mappingOf(built: BuiltRequest) {
-  return { toolNames: built.toolNames, suppressToolCalls: built.suppressToolCalls, jsonToolName: built.jsonToolName, cleanJson: built.jsonMode === "prompt" };
+  return {
+    toolNames: built.toolNames,
+    suppressToolCalls: built.suppressToolCalls,
+    jsonToolName: built.jsonToolName,
+    cleanJson: built.jsonMode === "prompt",
+  };
 }

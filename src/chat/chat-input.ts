@@ -42,7 +42,11 @@ export function imageBlock(url: string, ctx: ConvertContext, param: string): Con
   }
   if (bytes.length === 0) throw errors.invalidRequest("The image is empty.", param, "invalid_image");
   if (bytes.length > MAX_IMAGE_BYTES) {
-    throw errors.invalidRequest(`The image is ${bytes.length} bytes; Bedrock accepts at most ${MAX_IMAGE_BYTES} bytes per image.`, param, "invalid_image");
+    throw errors.invalidRequest(
+      `The image is ${bytes.length} bytes; Bedrock accepts at most ${MAX_IMAGE_BYTES} bytes per image.`,
+      param,
+      "invalid_image",
+    );
   }
   const format: ImageFormat | undefined = sniffImageFormat(bytes);
   if (!format) throw errors.invalidRequest("The image is not a PNG, JPEG, GIF or WebP image.", param, "invalid_image");
@@ -119,7 +123,13 @@ export function convertMessages(input: ChatMessage[], ctx: ConvertContext): Conv
         if (m.function_call) {
           const id = toBedrockToolId(`fc_${m.function_call.name}_${i}`, idFormat);
           legacyCallIds.set(m.function_call.name, id);
-          content.push({ toolUse: { toolUseId: id, name: ctx.toolNames.bedrockName(m.function_call.name), input: parseArguments(m.function_call.arguments) as never } });
+          content.push({
+            toolUse: {
+              toolUseId: id,
+              name: ctx.toolNames.bedrockName(m.function_call.name),
+              input: parseArguments(m.function_call.arguments) as never,
+            },
+          });
         }
         messages.push({ role: "assistant", content });
         return;

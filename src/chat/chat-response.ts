@@ -42,14 +42,24 @@ export function convertChoice(res: ConverseResponse, index: number, opts: Respon
       const rc = b.reasoningContent;
       if ("reasoningText" in rc) {
         reasoning += rc.reasoningText.text;
-        if (rc.reasoningText.signature) thinking.push({ type: "thinking", thinking: rc.reasoningText.text, signature: rc.reasoningText.signature });
+        if (rc.reasoningText.signature)
+          thinking.push({ type: "thinking", thinking: rc.reasoningText.text, signature: rc.reasoningText.signature });
       } else thinking.push({ type: "redacted_thinking", data: rc.redactedContent });
     } else if ("citationsContent" in b) {
       const start = text.length;
       for (const c of b.citationsContent.content ?? []) text += c.text ?? "";
       for (const c of b.citationsContent.citations ?? []) {
         // Web citations fit OpenAI's url_citation annotation; document citations stay raw.
-        if (c.location?.web?.url) annotations.push({ type: "url_citation", url_citation: { url: c.location.web.url, title: c.title ?? c.location.web.domain ?? c.location.web.url, start_index: start, end_index: text.length } });
+        if (c.location?.web?.url)
+          annotations.push({
+            type: "url_citation",
+            url_citation: {
+              url: c.location.web.url,
+              title: c.title ?? c.location.web.domain ?? c.location.web.url,
+              start_index: start,
+              end_index: text.length,
+            },
+          });
         else citations.push(c);
       }
     }

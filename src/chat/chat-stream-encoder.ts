@@ -72,7 +72,12 @@ export class ChatStreamEncoder implements StreamEncoder<never> {
         return;
       case "tool_start": {
         const close = this.closeThink(i);
-        out.push(this.delta(i, { ...(close ? { content: close } : {}), tool_calls: [{ index: e.index, id: e.id, type: "function", function: { name: e.name, arguments: "" } }] }));
+        out.push(
+          this.delta(i, {
+            ...(close ? { content: close } : {}),
+            tool_calls: [{ index: e.index, id: e.id, type: "function", function: { name: e.name, arguments: "" } }],
+          }),
+        );
         return;
       }
       case "tool_args":

@@ -22,9 +22,7 @@ export interface ChatMessageOut {
   citations?: unknown[];
 }
 
-export type ThinkingBlockOut =
-  | { type: "thinking"; thinking: string; signature: string }
-  | { type: "redacted_thinking"; data: string };
+export type ThinkingBlockOut = { type: "thinking"; thinking: string; signature: string } | { type: "redacted_thinking"; data: string };
 
 export interface ChatChoiceOut {
   index: number;

@@ -27,7 +27,11 @@ export interface MediaFetchOptions extends ImageFetchOptions {
 export const DEFAULT_MEDIA_LIMITS: MediaFetchLimits = { maxUrls: 20, concurrency: 4, maxTotalBytes: 50 * 1_048_576, globalConcurrency: 64 };
 
 /** The image-fetch policy from configuration (one place for every front door). */
-export function imageFetchOptions(chat: { allowPrivateImageUrls: boolean; imageFetchTimeoutMs: number; media?: MediaFetchLimits }): MediaFetchOptions {
+export function imageFetchOptions(chat: {
+  allowPrivateImageUrls: boolean;
+  imageFetchTimeoutMs: number;
+  media?: MediaFetchLimits;
+}): MediaFetchOptions {
   return {
     allowPrivate: chat.allowPrivateImageUrls,
     maxBytes: MAX_IMAGE_BYTES,
@@ -85,8 +89,10 @@ export async function fetchImages(
         release = await pool.acquire(stop);
         return [url, await fetchImage(url, opts, stop, budget)] as const;
       } catch (err) {
-        if (err instanceof MediaBudgetError) throw errors.invalidRequest(`Could not use the image URL: ${err.message}.`, param, "media_too_large");
-        if (err instanceof ImageFetchError) throw errors.invalidRequest(`Could not use the image URL: ${err.message}.`, param, "invalid_image_url");
+        if (err instanceof MediaBudgetError)
+          throw errors.invalidRequest(`Could not use the image URL: ${err.message}.`, param, "media_too_large");
+        if (err instanceof ImageFetchError)
+          throw errors.invalidRequest(`Could not use the image URL: ${err.message}.`, param, "invalid_image_url");
         throw err;
       } finally {
         release?.();

@@ -92,7 +92,12 @@ function describe(k: KeyRecord): string {
     ["tpm", j.tpm === null ? "unlimited" : String(j.tpm)],
     ["budget", j.budget ? `${j.budget.usd} USD per ${j.budget.period}` : "none"],
     ["expires", j.expires_at ?? "never"],
-    ["metadata", Object.entries(j.metadata).map(([a, b]) => `${a}=${b}`).join(", ")],
+    [
+      "metadata",
+      Object.entries(j.metadata)
+        .map(([a, b]) => `${a}=${b}`)
+        .join(", "),
+    ],
     ["created", j.created_at ?? ""],
   ];
   if (j.revoked_at) rows.push(["revoked", j.revoked_at]);
@@ -139,7 +144,16 @@ export async function keysCommand(args: string[], keys: KeyService, out: (s: str
       if (all.length === 0) return out("No keys yet. Create one with: bedrock-gateway keys create --name NAME\n");
       const rows = all.map((k) => {
         const j = keyToJson(k);
-        return [j.id, j.name, j.status, j.models ? j.models.join(",") : "all", j.rpm === null ? "-" : String(j.rpm), j.tpm === null ? "-" : String(j.tpm), formatBudget(j.budget) || "-", j.expires_at?.slice(0, 10) ?? "-"];
+        return [
+          j.id,
+          j.name,
+          j.status,
+          j.models ? j.models.join(",") : "all",
+          j.rpm === null ? "-" : String(j.rpm),
+          j.tpm === null ? "-" : String(j.tpm),
+          formatBudget(j.budget) || "-",
+          j.expires_at?.slice(0, 10) ?? "-",
+        ];
       });
       return out(formatTable(["ID", "NAME", "STATUS", "MODELS", "RPM", "TPM", "BUDGET", "EXPIRES"], rows));
     }

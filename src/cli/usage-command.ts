@@ -44,7 +44,18 @@ export async function usageCommand(args: string[], store: Store, out: (s: string
   const report = usageReport(await store.usageSummary(q), q);
   if (format === "json") return out(JSON.stringify(report, null, 2) + "\n");
 
-  const headers = [q.groupBy.toUpperCase(), ...(q.groupBy === "key" ? ["NAME"] : []), "REQUESTS", "ERRORS", "INPUT", "OUTPUT", "CACHE_READ", "CACHE_WRITE", "COST_USD", "UNPRICED"];
+  const headers = [
+    q.groupBy.toUpperCase(),
+    ...(q.groupBy === "key" ? ["NAME"] : []),
+    "REQUESTS",
+    "ERRORS",
+    "INPUT",
+    "OUTPUT",
+    "CACHE_READ",
+    "CACHE_WRITE",
+    "COST_USD",
+    "UNPRICED",
+  ];
   const row = (group: string, name: string | null, t: (typeof report)["totals"]) => [
     group,
     ...(q.groupBy === "key" ? [name ?? ""] : []),

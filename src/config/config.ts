@@ -15,7 +15,14 @@ export class ConfigError extends Error {
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 const OTLP_PROTOCOLS = ["http/protobuf", "http/json", "grpc"] as const;
-const TRACE_SAMPLERS = ["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"] as const;
+const TRACE_SAMPLERS = [
+  "always_on",
+  "always_off",
+  "traceidratio",
+  "parentbased_always_on",
+  "parentbased_always_off",
+  "parentbased_traceidratio",
+] as const;
 
 function textual<T>(parse: (s: string) => T) {
   return z.string().transform((s, ctx) => {
@@ -331,10 +338,7 @@ export type ApiKeySource =
   | { kind: "ssm"; parameterName: string }
   | { kind: "none" };
 
-export type StoreConfig =
-  | { kind: "sqlite"; path: string }
-  | { kind: "postgres"; url: string; poolSize: number }
-  | { kind: "none" };
+export type StoreConfig = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string; poolSize: number } | { kind: "none" };
 
 export type OtlpProtocol = "http/protobuf" | "http/json";
 export type TraceSampler = (typeof TRACE_SAMPLERS)[number];
@@ -351,13 +355,28 @@ export interface TelemetryConfig {
   serviceName: string;
   resourceAttributes: Record<string, string>;
   /** Undefined: no traces (no endpoint, OTEL_TRACES_EXPORTER=none or OTEL_SDK_DISABLED). */
-  traces: (OtlpTarget & { sampler: TraceSampler; samplerRatio: number; scheduleDelayMs: number; maxQueueSize: number; maxExportBatchSize: number }) | undefined;
+  traces:
+    | (OtlpTarget & {
+        sampler: TraceSampler;
+        samplerRatio: number;
+        scheduleDelayMs: number;
+        maxQueueSize: number;
+        maxExportBatchSize: number;
+      })
+    | undefined;
   metrics: (OtlpTarget & { exportIntervalMs: number; temporality: "cumulative" | "delta" | "lowmemory" }) | undefined;
   captureMessageContent: boolean;
 }
 
 export interface Config {
-  server: { port: number; host: string; shutdownTimeoutMs: number; maxRequestBodyBytes: number; keepAliveTimeoutMs: number; requestTimeoutMs: number };
+  server: {
+    port: number;
+    host: string;
+    shutdownTimeoutMs: number;
+    maxRequestBodyBytes: number;
+    keepAliveTimeoutMs: number;
+    requestTimeoutMs: number;
+  };
   aws: {
     /** Undefined when the SDK's profile chain must supply it (resolved at start-up). */
     region: string | undefined;
@@ -402,7 +421,8 @@ export interface Config {
     media: { maxUrls: number; concurrency: number; maxTotalBytes: number; globalConcurrency: number };
     keepAliveMs: number;
     reasoningOutput: "reasoning_content" | "think-tags" | "omit";
-    defaultGuardrail: { guardrailIdentifier: string; guardrailVersion: string; trace?: "enabled" | "disabled" | "enabled_full" } | undefined;
+    defaultGuardrail:
+      { guardrailIdentifier: string; guardrailVersion: string; trace?: "enabled" | "disabled" | "enabled_full" } | undefined;
     thinkingStoreTtlMs: number;
     thinkingStoreMaxEntries: number;
   };
@@ -464,9 +484,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
 
   const sources = [e.API_KEY, e.API_KEY_SECRET_ARN, e.API_KEY_PARAM_NAME].filter(Boolean);
   if (sources.length > 1) {
-    throw new ConfigError(
-      "Invalid configuration:\n  API_KEY, API_KEY_SECRET_ARN, API_KEY_PARAM_NAME: set only one key source",
-    );
+    throw new ConfigError("Invalid configuration:\n  API_KEY, API_KEY_SECRET_ARN, API_KEY_PARAM_NAME: set only one key source");
   }
   const source: ApiKeySource = e.API_KEY
     ? { kind: "static", key: e.API_KEY }
@@ -488,16 +506,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
     );
   }
   if (e.DISABLE_AUTH && !LOOPBACK_HOSTS.has(e.HOST)) {
-    throw new ConfigError(
-      `Invalid configuration:\n  DISABLE_AUTH: only allowed when HOST is a loopback address (HOST is ${e.HOST})`,
-    );
+    throw new ConfigError(`Invalid configuration:\n  DISABLE_AUTH: only allowed when HOST is a loopback address (HOST is ${e.HOST})`);
   }
 
   if (e.RESPONSES_STORE === "database" && store.kind === "none") {
-    throw new ConfigError("Invalid configuration:\n  RESPONSES_STORE: `database` needs a database, but DATABASE_URL is none (use memory, or set DATABASE_URL)");
+    throw new ConfigError(
+      "Invalid configuration:\n  RESPONSES_STORE: `database` needs a database, but DATABASE_URL is none (use memory, or set DATABASE_URL)",
+    );
   }
   if (Boolean(e.GUARDRAIL_ID) !== Boolean(e.GUARDRAIL_VERSION)) {
-    throw new ConfigError("Invalid configuration:\n  GUARDRAIL_ID, GUARDRAIL_VERSION: set both (the version is a number or DRAFT) or neither");
+    throw new ConfigError(
+      "Invalid configuration:\n  GUARDRAIL_ID, GUARDRAIL_VERSION: set both (the version is a number or DRAFT) or neither",
+    );
   }
   const ignoreEndpoints = e.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS;
   const prefixes = ["/v1", "/api/v1"];
@@ -557,7 +577,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, runtimeDefaults
       keepAliveMs: e.SSE_KEEPALIVE_INTERVAL,
       reasoningOutput: e.REASONING_OUTPUT,
       defaultGuardrail: e.GUARDRAIL_ID
-        ? { guardrailIdentifier: e.GUARDRAIL_ID, guardrailVersion: e.GUARDRAIL_VERSION!, ...(e.GUARDRAIL_TRACE ? { trace: e.GUARDRAIL_TRACE } : {}) }
+        ? {
+            guardrailIdentifier: e.GUARDRAIL_ID,
+            guardrailVersion: e.GUARDRAIL_VERSION!,
+            ...(e.GUARDRAIL_TRACE ? { trace: e.GUARDRAIL_TRACE } : {}),
+          }
         : undefined,
       thinkingStoreTtlMs: e.THINKING_STORE_TTL,
       thinkingStoreMaxEntries: e.THINKING_STORE_MAX_ENTRIES,
@@ -626,21 +650,43 @@ function parseTargetsOrFile(text: string): TargetSpec[] {
  */
 function telemetryConfig(e: Env): TelemetryConfig | undefined {
   if (e.OTEL_SDK_DISABLED) return undefined;
-  const target = (specific: string | undefined, path: string, headers: Record<string, string>, protocol: Env["OTEL_EXPORTER_OTLP_PROTOCOL"], name: string): OtlpTarget | undefined => {
+  const target = (
+    specific: string | undefined,
+    path: string,
+    headers: Record<string, string>,
+    protocol: Env["OTEL_EXPORTER_OTLP_PROTOCOL"],
+    name: string,
+  ): OtlpTarget | undefined => {
     const url = specific ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT}${path}` : undefined);
     if (!url) return undefined;
     const p = protocol ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? "http/protobuf";
     if (p === "grpc") {
-      throw new ConfigError(`Invalid configuration:\n  ${name}: grpc is not supported by the gateway; use http/protobuf (the default, port 4318) or http/json`);
+      throw new ConfigError(
+        `Invalid configuration:\n  ${name}: grpc is not supported by the gateway; use http/protobuf (the default, port 4318) or http/json`,
+      );
     }
     return { url, protocol: p, headers: { ...e.OTEL_EXPORTER_OTLP_HEADERS, ...headers }, timeoutMs: e.OTEL_EXPORTER_OTLP_TIMEOUT };
   };
-  const traces = e.OTEL_TRACES_EXPORTER === "none"
-    ? undefined
-    : target(e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, "/v1/traces", e.OTEL_EXPORTER_OTLP_TRACES_HEADERS, e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ? "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" : "OTEL_EXPORTER_OTLP_PROTOCOL");
-  const metrics = e.OTEL_METRICS_EXPORTER === "none"
-    ? undefined
-    : target(e.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, "/v1/metrics", e.OTEL_EXPORTER_OTLP_METRICS_HEADERS, e.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL, e.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ? "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL" : "OTEL_EXPORTER_OTLP_PROTOCOL");
+  const traces =
+    e.OTEL_TRACES_EXPORTER === "none"
+      ? undefined
+      : target(
+          e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+          "/v1/traces",
+          e.OTEL_EXPORTER_OTLP_TRACES_HEADERS,
+          e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL,
+          e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ? "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" : "OTEL_EXPORTER_OTLP_PROTOCOL",
+        );
+  const metrics =
+    e.OTEL_METRICS_EXPORTER === "none"
+      ? undefined
+      : target(
+          e.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT,
+          "/v1/metrics",
+          e.OTEL_EXPORTER_OTLP_METRICS_HEADERS,
+          e.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL,
+          e.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ? "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL" : "OTEL_EXPORTER_OTLP_PROTOCOL",
+        );
   if (!traces && !metrics) return undefined;
   const resourceAttributes = e.OTEL_RESOURCE_ATTRIBUTES;
   return {
@@ -655,7 +701,11 @@ function telemetryConfig(e: Env): TelemetryConfig | undefined {
       maxQueueSize: e.OTEL_BSP_MAX_QUEUE_SIZE,
       maxExportBatchSize: Math.min(e.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, e.OTEL_BSP_MAX_QUEUE_SIZE),
     },
-    metrics: metrics && { ...metrics, exportIntervalMs: e.OTEL_METRIC_EXPORT_INTERVAL, temporality: e.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE },
+    metrics: metrics && {
+      ...metrics,
+      exportIntervalMs: e.OTEL_METRIC_EXPORT_INTERVAL,
+      temporality: e.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE,
+    },
     captureMessageContent: e.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT,
   };
 }

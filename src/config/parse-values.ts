@@ -14,7 +14,13 @@ export function parseDuration(text: string): number {
 
 const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?$/i;
 const UNIT_BYTES: Record<string, number> = {
-  b: 1, kb: 1000, kib: 1024, mb: 1_000_000, mib: 1_048_576, gb: 1_000_000_000, gib: 1_073_741_824,
+  b: 1,
+  kb: 1000,
+  kib: 1024,
+  mb: 1_000_000,
+  mib: 1_048_576,
+  gb: 1_000_000_000,
+  gib: 1_073_741_824,
 };
 
 /** "20MiB", "512kb", "1048576" (bytes) → bytes. */
@@ -72,12 +78,18 @@ export function parseAliasMap(text: string): Map<string, string> {
 
 /** Comma-separated list, blanks dropped. */
 export function parseList(text: string): string[] {
-  return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 }
 
 /** Comma-separated 32-byte keys, each as base64 (44 characters) or hex (64 characters). */
 export function parseKeyList(text: string): Buffer[] {
-  const parts = text.split(",").map((s) => s.trim()).filter(Boolean);
+  const parts = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parts.length === 0) throw new Error("expected at least one key");
   return parts.map((p, i) => {
     const bytes = /^[0-9a-f]{64}$/i.test(p) ? Buffer.from(p, "hex") : Buffer.from(p, "base64");

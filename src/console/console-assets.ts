@@ -41,7 +41,11 @@ export function consoleAssets(): (name: string) => Asset | undefined {
       const file = name === CHART_ASSET ? chartFile() : OWN.has(name) ? join(ownDir() ?? "", name) : undefined;
       if (file) {
         const body = readFileSync(file);
-        asset = { body, type: TYPES[name.slice(name.lastIndexOf("."))]!, etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"` };
+        asset = {
+          body,
+          type: TYPES[name.slice(name.lastIndexOf("."))]!,
+          etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`,
+        };
       }
     } catch {
       asset = null;

@@ -65,7 +65,8 @@ function safeNext(next: unknown): string {
   return /(^|\/)\.|%2e|%2f|\/\//i.test(next) ? "/console/overview" : next;
 }
 
-const isHttps = (c: Context) => new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
+const isHttps = (c: Context) =>
+  new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
 
 export function consoleRoutes(deps: AppDeps): Hono<AppEnv> | undefined {
   const adminKey = deps.config.admin.apiKey;
@@ -87,7 +88,14 @@ export function consoleRoutes(deps: AppDeps): Hono<AppEnv> | undefined {
   );
   // Hono's own check: form posts from another origin (Origin / Sec-Fetch-Site) are refused.
   r.use(csrf());
-  r.use(bodyLimit({ maxSize: FORM_LIMIT, onError: () => { throw errors.invalidRequest(`Console forms are limited to ${FORM_LIMIT} bytes.`); } }));
+  r.use(
+    bodyLimit({
+      maxSize: FORM_LIMIT,
+      onError: () => {
+        throw errors.invalidRequest(`Console forms are limited to ${FORM_LIMIT} bytes.`);
+      },
+    }),
+  );
 
   const page = (c: C, props: Omit<LayoutProps, "csrf">, body: Html, status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 503 = 200) => {
     c.header("cache-control", "no-store");
@@ -106,7 +114,10 @@ export function consoleRoutes(deps: AppDeps): Hono<AppEnv> | undefined {
 
   const loginForm = (c: C, status: 200 | 401, next: string, flash?: string) => {
     c.header("cache-control", "no-store");
-    return c.html(layout({ title: "Log in", page: "login", flash: flash ? { kind: "error", text: flash } : undefined }, loginPage(next)), status);
+    return c.html(
+      layout({ title: "Log in", page: "login", flash: flash ? { kind: "error", text: flash } : undefined }, loginPage(next)),
+      status,
+    );
   };
   r.get("/login", (c) => loginForm(c, 200, safeNext(c.req.query("next"))));
   r.post("/login", async (c) => {
@@ -158,7 +169,12 @@ export function consoleRoutes(deps: AppDeps): Hono<AppEnv> | undefined {
   r.get("/", (c) => c.redirect("/console/overview", 302));
 
   const noStore = (c: C, title: string, p: LayoutProps["page"]) =>
-    page(c, { title, page: p, flash: { kind: "error", text: "This page needs the store; the gateway runs with DATABASE_URL=none." } }, "" as unknown as Html, 503);
+    page(
+      c,
+      { title, page: p, flash: { kind: "error", text: "This page needs the store; the gateway runs with DATABASE_URL=none." } },
+      "" as unknown as Html,
+      503,
+    );
 
   r.get("/overview", async (c) => {
     if (!deps.store) return noStore(c, "Overview", "overview");
@@ -184,10 +200,19 @@ export function consoleRoutes(deps: AppDeps): Hono<AppEnv> | undefined {
       })),
     );
   };
-  const renderKeys = async (c: C, extra: { secret?: Parameters<typeof keysPage>[0]["secret"]; flash?: LayoutProps["flash"]; status?: 200 | 201 | 400 | 404 }) =>
-    page(c, { title: "Keys", page: "keys", flash: extra.flash }, keysPage({ rows: await keyRows(), csrf: c.var.csrf, secret: extra.secret }), extra.status ?? 200);
+  const renderKeys = async (
+    c: C,
+    extra: { secret?: Parameters<typeof keysPage>[0]["secret"]; flash?: LayoutProps["flash"]; status?: 200 | 201 | 400 | 404 },
+  ) =>
+    page(
+      c,
+      { title: "Keys", page: "keys", flash: extra.flash },
+      keysPage({ rows: await keyRows(), csrf: c.var.csrf, secret: extra.secret }),
+      extra.status ?? 200,
+    );
   const failure = (err: unknown) => {
-    if (err instanceof GatewayError && err.status < 500) return { kind: "error" as const, text: err.message, status: err.status === 404 ? (404 as const) : (400 as const) };
+    if (err instanceof GatewayError && err.status < 500)
+      return { kind: "error" as const, text: err.message, status: err.status === 404 ? (404 as const) : (400 as const) };
     throw err;
   };
 
@@ -203,7 +228,11 @@ export function consoleRoutes(deps: AppDeps): Hono<AppEnv> | undefined {
     try {
       const issued = await deps.keys.create(parsed.spec);
       deps.logger.info({ requestId: c.var.requestId, keyId: issued.key.id }, "console: key created");
-      return renderKeys(c, { secret: { id: issued.key.id, name: issued.key.name, secret: issued.secret, rotated: false }, flash: { kind: "ok", text: "Key created." }, status: 201 });
+      return renderKeys(c, {
+        secret: { id: issued.key.id, name: issued.key.name, secret: issued.secret, rotated: false },
+        flash: { kind: "ok", text: "Key created." },
+        status: 201,
+      });
     } catch (err) {
       const f = failure(err);
       return renderKeys(c, { flash: f, status: f.status });
@@ -233,7 +262,10 @@ export function consoleRoutes(deps: AppDeps): Hono<AppEnv> | undefined {
     try {
       const issued = await deps.keys.rotate(keyId(c));
       deps.logger.info({ requestId: c.var.requestId, keyId: issued.key.id }, "console: key rotated");
-      return renderKeys(c, { secret: { id: issued.key.id, name: issued.key.name, secret: issued.secret, rotated: true }, flash: { kind: "ok", text: "Key rotated: the old secret no longer works." } });
+      return renderKeys(c, {
+        secret: { id: issued.key.id, name: issued.key.name, secret: issued.secret, rotated: true },
+        flash: { kind: "ok", text: "Key rotated: the old secret no longer works." },
+      });
     } catch (err) {
       const f = failure(err);
       return renderKeys(c, { flash: f, status: f.status });
@@ -261,7 +293,12 @@ export function consoleRoutes(deps: AppDeps): Hono<AppEnv> | undefined {
     } catch (err) {
       if (err instanceof GatewayError) throw err;
       const { filter } = parseUsageFilter({});
-      return page(c, { title: "Usage", page: "usage", charts: true, flash: { kind: "error", text: (err as Error).message } }, usagePage({ filter, rows: [], keys: keysList }), 400);
+      return page(
+        c,
+        { title: "Usage", page: "usage", charts: true, flash: { kind: "error", text: (err as Error).message } },
+        usagePage({ filter, rows: [], keys: keysList }),
+        400,
+      );
     }
   });
   r.get("/usage.csv", async (c) => {
@@ -284,12 +321,22 @@ export function consoleRoutes(deps: AppDeps): Hono<AppEnv> | undefined {
   r.get("/models", (c) => {
     const snapshot = deps.catalog.snapshot;
     const rows = snapshot && parts ? modelRows(snapshot, deps.config.models.aliases, parts.pricing, parts.region) : [];
-    return page(c, { title: "Models", page: "models" }, modelsPage({ rows, status: deps.catalog.status(), filter: (c.req.query("q") ?? "").slice(0, 200) }));
+    return page(
+      c,
+      { title: "Models", page: "models" },
+      modelsPage({ rows, status: deps.catalog.status(), filter: (c.req.query("q") ?? "").slice(0, 200) }),
+    );
   });
 
   const recentFilter = (c: C): RecentFilter => {
     const f: RecentFilter = {};
-    for (const [name, field] of [["key", "keyId"], ["model", "model"], ["status", "status"], ["endpoint", "endpoint"], ["request_id", "requestId"]] as const) {
+    for (const [name, field] of [
+      ["key", "keyId"],
+      ["model", "model"],
+      ["status", "status"],
+      ["endpoint", "endpoint"],
+      ["request_id", "requestId"],
+    ] as const) {
       const v = (c.req.query(name) ?? "").trim().slice(0, 300);
       if (v) f[field] = v;
     }
@@ -299,7 +346,11 @@ export function consoleRoutes(deps: AppDeps): Hono<AppEnv> | undefined {
   r.get("/requests", async (c) => {
     const filter = recentFilter(c);
     const rows = parts?.recent.list(filter, 0, 200) ?? [];
-    return page(c, { title: "Requests", page: "requests" }, requestsPage({ rows, filter, capacity: parts?.recent.capacity ?? 0, keyNames: await keyNames() }));
+    return page(
+      c,
+      { title: "Requests", page: "requests" },
+      requestsPage({ rows, filter, capacity: parts?.recent.capacity ?? 0, keyNames: await keyNames() }),
+    );
   });
   r.get("/requests/feed", async (c) => {
     const after = Number(c.req.query("after") ?? 0);

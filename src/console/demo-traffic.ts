@@ -31,14 +31,22 @@ async function chat(url: string, secret: string, model: string, text: string): P
 export async function seedConsoleDemo(p: DemoParts): Promise<{ seeded: boolean; requests: number }> {
   if ((await p.keys.list()).length > 0) return { seeded: false, requests: 0 };
   const snapshot = await p.catalog.ready(10_000);
-  const chatModels = (snapshot?.models ?? []).filter((m) => m.kind === "chat" && m.listed && m.source === "foundation-model").map((m) => m.id);
+  const chatModels = (snapshot?.models ?? [])
+    .filter((m) => m.kind === "chat" && m.listed && m.source === "foundation-model")
+    .map((m) => m.id);
   const pick = (re: RegExp) => chatModels.find((id) => re.test(id)) ?? chatModels[0]!;
   const nova = pick(/nova-lite/);
   const micro = pick(/nova-micro/);
   const llama = pick(/llama/);
 
   const ml = await p.keys.create({ name: "team-ml", budget: { usd: 50, period: "month" }, rpm: 120 });
-  const web = await p.keys.create({ name: "team-web", models: ["amazon.nova-*"], rpm: 60, tpm: 100_000, budget: { usd: 2, period: "day" } });
+  const web = await p.keys.create({
+    name: "team-web",
+    models: ["amazon.nova-*"],
+    rpm: 60,
+    tpm: 100_000,
+    budget: { usd: 2, period: "day" },
+  });
   const batch = await p.keys.create({ name: "batch-jobs", rpm: 3 });
 
   let requests = 0;
@@ -57,7 +65,7 @@ export async function seedConsoleDemo(p: DemoParts): Promise<{ seeded: boolean; 
   const models = [nova, micro, llama];
   const history: UsageRecord[] = [];
   let seed = 7;
-  const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
   for (let t = now - 30 * DAY; t < now - 3_600_000; t += 20 * 60_000) {
     const daytime = Math.sin(((t % DAY) / DAY) * 2 * Math.PI - Math.PI / 2) + 1.2;
     const n = Math.round(rand() * 3 * daytime);
@@ -65,12 +73,29 @@ export async function seedConsoleDemo(p: DemoParts): Promise<{ seeded: boolean; 
       const k = Math.floor(rand() * 3);
       const model = models[(k + j) % 3]!;
       const status = rand() < 0.04 ? 429 : 200;
-      const tokens = { inputTokens: status === 200 ? 200 + Math.floor(rand() * 1500) : 0, outputTokens: status === 200 ? 50 + Math.floor(rand() * 600) : 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+      const tokens = {
+        inputTokens: status === 200 ? 200 + Math.floor(rand() * 1500) : 0,
+        outputTokens: status === 200 ? 50 + Math.floor(rand() * 600) : 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+      };
       const cost = status === 200 ? p.pricing.cost(model, model, p.region, tokens) : 0;
       history.push({
-        ts: t + Math.floor(rand() * 20 * 60_000), requestId: `demo-history-${history.length}`, keyId: keys[k]!, endpoint: "chat.completions", model,
-        bedrockModel: model, baseModel: model, ...tokens, latencyMs: 300 + rand() * 1500, ttftMs: 150 + rand() * 300, status, stream: rand() < 0.5,
-        aborted: false, errorType: status === 200 ? null : "rate_limit_exceeded", costUsd: cost,
+        ts: t + Math.floor(rand() * 20 * 60_000),
+        requestId: `demo-history-${history.length}`,
+        keyId: keys[k]!,
+        endpoint: "chat.completions",
+        model,
+        bedrockModel: model,
+        baseModel: model,
+        ...tokens,
+        latencyMs: 300 + rand() * 1500,
+        ttftMs: 150 + rand() * 300,
+        status,
+        stream: rand() < 0.5,
+        aborted: false,
+        errorType: status === 200 ? null : "rate_limit_exceeded",
+        costUsd: cost,
       });
     }
   }

@@ -13,7 +13,10 @@ export interface UsageFilter {
 }
 
 /** From the query string; defaults: this UTC month, by key. Throws with a message for the page. */
-export function parseUsageFilter(q: Record<string, string | undefined>, now: number = Date.now()): { filter: UsageFilter; query: UsageAggregateQuery } {
+export function parseUsageFilter(
+  q: Record<string, string | undefined>,
+  now: number = Date.now(),
+): { filter: UsageFilter; query: UsageAggregateQuery } {
   const d = new Date(now);
   const from = (q.from ?? "").trim() || day(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
   const to = (q.to ?? "").trim() || day(now);
@@ -32,13 +35,37 @@ export async function loadUsage(store: Store, query: UsageAggregateQuery): Promi
   return store.usageAggregate(query);
 }
 
-const CSV_HEADER = ["group", "name", "requests", "errors", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "cost_usd", "unpriced_requests", "mean_latency_ms"];
+const CSV_HEADER = [
+  "group",
+  "name",
+  "requests",
+  "errors",
+  "input_tokens",
+  "output_tokens",
+  "cache_read_tokens",
+  "cache_write_tokens",
+  "cost_usd",
+  "unpriced_requests",
+  "mean_latency_ms",
+];
 
 export function usageCsv(rows: readonly AggregateRow[]): string {
   const lines = [CSV_HEADER.join(",")];
   for (const r of rows) {
     lines.push(
-      [r.group, r.name, r.requests, r.errors, r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWriteTokens, Math.round(r.costUsd * 1e8) / 1e8, r.unpricedRequests, Math.round(r.meanLatencyMs)]
+      [
+        r.group,
+        r.name,
+        r.requests,
+        r.errors,
+        r.inputTokens,
+        r.outputTokens,
+        r.cacheReadTokens,
+        r.cacheWriteTokens,
+        Math.round(r.costUsd * 1e8) / 1e8,
+        r.unpricedRequests,
+        Math.round(r.meanLatencyMs),
+      ]
         .map(csvField)
         .join(","),
     );

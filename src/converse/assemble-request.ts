@@ -3,7 +3,14 @@
 // its parameters here. This is where Bedrock's rules are applied once for all of them. The order
 // matters: reasoning decides whether a tool may be forced, which decides how structured output is
 // obtained; cache points are placed last, on the final request.
-import type { ConverseRequest, GuardrailConfiguration, InferenceConfiguration, JsonValue, Message, SystemContentBlock } from "../bedrock/converse-types.ts";
+import type {
+  ConverseRequest,
+  GuardrailConfiguration,
+  InferenceConfiguration,
+  JsonValue,
+  Message,
+  SystemContentBlock,
+} from "../bedrock/converse-types.ts";
 import { errors } from "../errors/gateway-error.ts";
 import type { ModelCapabilities } from "../models/capabilities.ts";
 import { applyCachePoints } from "./cache-points.ts";
@@ -80,10 +87,22 @@ export interface BuiltRequest {
 }
 
 type ParamNames = NonNullable<ConversationInput["params"]>;
-const DEFAULT_PARAMS: ParamNames = { tools: "tools", choice: "tool_choice", maxTokens: "max_tokens", topP: "top_p", temperature: "temperature" };
+const DEFAULT_PARAMS: ParamNames = {
+  tools: "tools",
+  choice: "tool_choice",
+  maxTokens: "max_tokens",
+  topP: "top_p",
+  temperature: "temperature",
+};
 
 /** Max tokens within the model's limit (clamped and reported), the temperature/top_p conflict. */
-function mapSampling(s: SamplingInput, caps: ModelCapabilities, params: ParamNames, dropped: string[], notes: Record<string, string>): InferenceConfiguration {
+function mapSampling(
+  s: SamplingInput,
+  caps: ModelCapabilities,
+  params: ParamNames,
+  dropped: string[],
+  notes: Record<string, string>,
+): InferenceConfiguration {
   const inference: InferenceConfiguration = {};
   if (s.maxTokens !== undefined) {
     if (caps.maxOutputTokens !== undefined && s.maxTokens > caps.maxOutputTokens) {
@@ -137,7 +156,12 @@ export function assembleConverseRequest(input: ConversationInput, opts: Assemble
   const sampling = mapSampling(input.sampling, caps, params, dropped, notes);
   const reasoning = planReasoning({ effort: input.effort, thinking: input.thinking, inference: sampling }, caps);
   // planReasoning names parameters as Chat Completions does; report them in this front door's terms.
-  const rename: Record<string, string> = { temperature: params.temperature, top_p: params.topP, max_tokens: params.maxTokens, reasoning_effort: params.effort ?? "reasoning_effort" };
+  const rename: Record<string, string> = {
+    temperature: params.temperature,
+    top_p: params.topP,
+    max_tokens: params.maxTokens,
+    reasoning_effort: params.effort ?? "reasoning_effort",
+  };
   dropped.push(...reasoning.dropped.map((name) => rename[name] ?? name));
   Object.assign(notes, reasoning.notes);
   let claudeThinking = reasoning.claudeThinking;
@@ -198,11 +222,17 @@ export function assembleConverseRequest(input: ConversationInput, opts: Assemble
 
   const cache = applyCachePoints(request, { supported: caps.promptCaching, auto: input.promptCaching ?? opts.autoCache ?? false });
   if (cache.droppedExplicit) dropped.push("cache_control");
-  if (cache.removedOverLimit) notes["x-bedrock-gateway-cache-points"] = `${cache.removedOverLimit} cache point(s) beyond Bedrock's limit of 4 were dropped (the earliest 4 were kept)`;
+  if (cache.removedOverLimit)
+    notes["x-bedrock-gateway-cache-points"] =
+      `${cache.removedOverLimit} cache point(s) beyond Bedrock's limit of 4 were dropped (the earliest 4 were kept)`;
 
   if (opts.strictParams && dropped.length > 0) {
     const param = dropped[0]!;
-    throw errors.invalidRequest(`The parameter '${param}' is not supported by this gateway for this model (STRICT_PARAMS is on).`, param, "unsupported_parameter");
+    throw errors.invalidRequest(
+      `The parameter '${param}' is not supported by this gateway for this model (STRICT_PARAMS is on).`,
+      param,
+      "unsupported_parameter",
+    );
   }
   return {
     request,

@@ -7,7 +7,9 @@ export interface BedrockExtras {
   performance_config?: unknown;
 }
 
-export function bedrockExtras(src: { trace?: unknown; additionalModelResponseFields?: unknown; performanceConfig?: unknown } | undefined): BedrockExtras | undefined {
+export function bedrockExtras(
+  src: { trace?: unknown; additionalModelResponseFields?: unknown; performanceConfig?: unknown } | undefined,
+): BedrockExtras | undefined {
   if (!src) return undefined;
   const out: BedrockExtras = {};
   if (src.trace !== undefined) out.trace = src.trace;

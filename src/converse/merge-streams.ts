@@ -19,7 +19,11 @@ export async function* mergeStreams<T>(sources: AsyncIterable<T>[]): AsyncGenera
     }
   }
   const pending = new Map<number, Promise<{ index: number; result: IteratorResult<T> }>>();
-  const pull = (index: number) => pending.set(index, iterators[index]!.next().then((result) => ({ index, result })));
+  const pull = (index: number) =>
+    pending.set(
+      index,
+      iterators[index]!.next().then((result) => ({ index, result })),
+    );
   iterators.forEach((_, i) => pull(i));
   try {
     while (pending.size > 0) {

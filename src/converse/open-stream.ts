@@ -7,7 +7,13 @@ import type { ModelCapabilities } from "../models/capabilities.ts";
 import type { BuiltRequest } from "./assemble-request.ts";
 import { responseToEvents } from "./response-to-events.ts";
 
-export async function openConverseStream(runtime: BedrockRuntime, modelId: string, built: BuiltRequest, caps: ModelCapabilities, send: SendOptions): Promise<AsyncIterable<ConverseStreamEvent>> {
+export async function openConverseStream(
+  runtime: BedrockRuntime,
+  modelId: string,
+  built: BuiltRequest,
+  caps: ModelCapabilities,
+  send: SendOptions,
+): Promise<AsyncIterable<ConverseStreamEvent>> {
   if (built.request.toolConfig && !caps.streamingTools) {
     const res = await runtime.converse(modelId, built.request, send);
     return (async function* replay() {

@@ -41,7 +41,12 @@ export interface ToolsInput {
 
 const EMPTY_OBJECT_SCHEMA = { type: "object", properties: {} } as const;
 
-function toolSpec(name: string, description: string | null | undefined, parameters: Record<string, unknown> | undefined, strict: boolean): Tool {
+function toolSpec(
+  name: string,
+  description: string | null | undefined,
+  parameters: Record<string, unknown> | undefined,
+  strict: boolean,
+): Tool {
   const desc = description?.trim();
   return {
     toolSpec: {
@@ -82,7 +87,11 @@ export function prepareTools(input: ToolsInput, caps: ModelCapabilities, names: 
   } else if (choice && typeof choice === "object") {
     const name = names.bedrockName(choice.name);
     if (!tools.some((t) => "toolSpec" in t && t.toolSpec.name === name)) {
-      throw errors.invalidRequest(`${params.choice} names the tool '${choice.name}', which is not in ${params.tools}.`, params.choice, "invalid_value");
+      throw errors.invalidRequest(
+        `${params.choice} names the tool '${choice.name}', which is not in ${params.tools}.`,
+        params.choice,
+        "invalid_value",
+      );
     }
     if (input.forbidForcedChoice) dropped.push(params.choice);
     else if (caps.toolChoiceTool) toolChoice = { tool: { name } };
@@ -92,7 +101,11 @@ export function prepareTools(input: ToolsInput, caps: ModelCapabilities, names: 
     // Only models that understand tool choice get an explicit auto; others reject the field.
     toolChoice = { auto: {} };
   }
-  return { toolConfig: { tools: withHistoryTools(tools, input.historyToolNames), ...(toolChoice ? { toolChoice } : {}) }, suppressToolCalls: false, dropped };
+  return {
+    toolConfig: { tools: withHistoryTools(tools, input.historyToolNames), ...(toolChoice ? { toolChoice } : {}) },
+    suppressToolCalls: false,
+    dropped,
+  };
 }
 
 /** Tools called in the history but not defined now still need a spec for Bedrock to accept them. */

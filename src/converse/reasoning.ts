@@ -74,7 +74,8 @@ function claudeBudget(budget: number, inference: InferenceConfiguration, caps: M
     return { budget: shrunk, maxTokens: asked };
   }
   const maxTokens = Math.min(limit, MIN_BUDGET + asked);
-  notes["x-bedrock-gateway-max-tokens"] = `raised ${asked} to ${maxTokens}: the smallest thinking budget (${MIN_BUDGET}) does not fit below it`;
+  notes["x-bedrock-gateway-max-tokens"] =
+    `raised ${asked} to ${maxTokens}: the smallest thinking budget (${MIN_BUDGET}) does not fit below it`;
   return { budget: MIN_BUDGET, maxTokens };
 }
 
@@ -141,7 +142,11 @@ export function planReasoning(input: ReasoningInput, caps: ModelCapabilities): R
       const level = effort === "minimal" ? "low" : effort === "xhigh" ? "high" : effort;
       fields.reasoningConfig = { type: "enabled", maxReasoningEffort: level };
       if (level === "high") {
-        for (const [k, name] of [["temperature", "temperature"], ["topP", "top_p"], ["maxTokens", "max_tokens"]] as const) {
+        for (const [k, name] of [
+          ["temperature", "temperature"],
+          ["topP", "top_p"],
+          ["maxTokens", "max_tokens"],
+        ] as const) {
           if (inference[k] !== undefined) {
             delete inference[k];
             dropped.push(name);

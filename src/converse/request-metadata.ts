@@ -6,7 +6,10 @@ const MAX_ENTRIES = 16;
 const MAX_LEN = 256;
 const clean = (s: string) => s.replace(/[^a-zA-Z0-9\s:_@$#=/+,\-.]/g, "_").slice(0, MAX_LEN);
 
-export function buildRequestMetadata(user: string | undefined, metadata: Record<string, string> | undefined): Record<string, string> | undefined {
+export function buildRequestMetadata(
+  user: string | undefined,
+  metadata: Record<string, string> | undefined,
+): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   if (user) out.user = clean(user);
   for (const [k, v] of Object.entries(metadata ?? {})) {

@@ -15,12 +15,16 @@ export function responseToEvents(res: ConverseResponse): ConverseStreamEvent[] {
       const rc = b.reasoningContent;
       if ("reasoningText" in rc) {
         out.push({ contentBlockDelta: { contentBlockIndex: i, delta: { reasoningContent: { text: rc.reasoningText.text } } } });
-        if (rc.reasoningText.signature) out.push({ contentBlockDelta: { contentBlockIndex: i, delta: { reasoningContent: { signature: rc.reasoningText.signature } } } });
-      } else out.push({ contentBlockDelta: { contentBlockIndex: i, delta: { reasoningContent: { redactedContent: rc.redactedContent } } } });
+        if (rc.reasoningText.signature)
+          out.push({ contentBlockDelta: { contentBlockIndex: i, delta: { reasoningContent: { signature: rc.reasoningText.signature } } } });
+      } else
+        out.push({ contentBlockDelta: { contentBlockIndex: i, delta: { reasoningContent: { redactedContent: rc.redactedContent } } } });
     } else if ("citationsContent" in b) {
       // As Bedrock streams a cited answer: the text, then each citation.
-      for (const c of b.citationsContent.content ?? []) if (c.text) out.push({ contentBlockDelta: { contentBlockIndex: i, delta: { text: c.text } } });
-      for (const citation of b.citationsContent.citations ?? []) out.push({ contentBlockDelta: { contentBlockIndex: i, delta: { citation } } });
+      for (const c of b.citationsContent.content ?? [])
+        if (c.text) out.push({ contentBlockDelta: { contentBlockIndex: i, delta: { text: c.text } } });
+      for (const citation of b.citationsContent.citations ?? [])
+        out.push({ contentBlockDelta: { contentBlockIndex: i, delta: { citation } } });
     }
     out.push({ contentBlockStop: { contentBlockIndex: i } });
   });

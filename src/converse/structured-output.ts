@@ -30,7 +30,12 @@ export function parseResponseFormat(value: unknown): ResponseFormat | undefined 
   if (v.type === "text" || v.type === "json_object") return v as ResponseFormat;
   if (v.type === "json_schema") {
     const js = v.json_schema;
-    if (!js || typeof js.name !== "string" || js.name === "") throw errors.invalidRequest("response_format.json_schema.name is required.", "response_format.json_schema.name", "missing_required_parameter");
+    if (!js || typeof js.name !== "string" || js.name === "")
+      throw errors.invalidRequest(
+        "response_format.json_schema.name is required.",
+        "response_format.json_schema.name",
+        "missing_required_parameter",
+      );
     if (js.schema !== undefined && (js.schema === null || typeof js.schema !== "object" || Array.isArray(js.schema))) {
       throw errors.invalidRequest("response_format.json_schema.schema must be a JSON Schema object.", "response_format.json_schema.schema");
     }
@@ -44,7 +49,11 @@ function toolName(name: string): string {
   return n || "json_response";
 }
 
-export function planStructuredOutput(rf: ResponseFormat | undefined, caps: ModelCapabilities, ctx: { thinking: boolean; userTools: boolean }): StructuredPlan {
+export function planStructuredOutput(
+  rf: ResponseFormat | undefined,
+  caps: ModelCapabilities,
+  ctx: { thinking: boolean; userTools: boolean },
+): StructuredPlan {
   if (!rf || rf.type === "text") return { mode: "none" };
   const schema = rf.type === "json_schema" ? (rf.json_schema.schema ?? OPEN_OBJECT) : OPEN_OBJECT;
   const name = rf.type === "json_schema" ? rf.json_schema.name : "json_response";
@@ -53,7 +62,12 @@ export function planStructuredOutput(rf: ResponseFormat | undefined, caps: Model
   if (rf.type === "json_schema" && caps.structuredOutput) {
     return {
       mode: "native",
-      outputConfig: { textFormat: { type: "json_schema", structure: { jsonSchema: { schema: JSON.stringify(schema), name, ...(description ? { description } : {}) } } } },
+      outputConfig: {
+        textFormat: {
+          type: "json_schema",
+          structure: { jsonSchema: { schema: JSON.stringify(schema), name, ...(description ? { description } : {}) } },
+        },
+      },
     };
   }
   const canForce = caps.tools && (caps.toolChoiceTool || caps.toolChoiceAny);
@@ -63,7 +77,13 @@ export function planStructuredOutput(rf: ResponseFormat | undefined, caps: Model
       mode: "tool",
       tool: {
         name: tn,
-        spec: { toolSpec: { name: tn, description: description ?? "Return the response as JSON that matches this schema.", inputSchema: { json: schema as never } } },
+        spec: {
+          toolSpec: {
+            name: tn,
+            description: description ?? "Return the response as JSON that matches this schema.",
+            inputSchema: { json: schema as never },
+          },
+        },
         choice: caps.toolChoiceTool ? { tool: { name: tn } } : { any: {} },
       },
     };

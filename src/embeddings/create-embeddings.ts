@@ -92,7 +92,10 @@ export async function createEmbeddings(
     batches,
     deps.concurrency,
     async (batch, _i, callSignal) => {
-      const res = await deps.runtime.invokeModel(model.bedrockId, family.buildBody(batch, opts), { signal: callSignal, ...(onServed ? { onServed } : {}) });
+      const res = await deps.runtime.invokeModel(model.bedrockId, family.buildBody(batch, opts), {
+        signal: callSignal,
+        ...(onServed ? { onServed } : {}),
+      });
       const parsed = family.parseResponse(res.body, batch.length);
       let tokens = parsed.inputTokens ?? res.inputTokens;
       if (tokens === undefined) {

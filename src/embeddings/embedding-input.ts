@@ -6,8 +6,7 @@ export const MAX_EMBEDDING_INPUTS = 2048;
 
 export type EmbeddingInput = { kind: "text"; texts: string[] } | { kind: "tokens"; tokens: number[][] };
 
-const SHAPE =
-  "'input' must be a string, an array of strings, an array of token ids, or an array of token-id arrays.";
+const SHAPE = "'input' must be a string, an array of strings, an array of token ids, or an array of token-id arrays.";
 
 const isTokenId = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 
@@ -39,7 +38,8 @@ export function classifyEmbeddingInput(input: unknown): EmbeddingInput {
   }
   if (typeof items[0] === "number") {
     items.forEach((t, i) => {
-      if (!isTokenId(t)) throw errors.invalidRequest(`'input[${i}]' must be a non-negative integer token id.`, `input[${i}]`, "invalid_type");
+      if (!isTokenId(t))
+        throw errors.invalidRequest(`'input[${i}]' must be a non-negative integer token id.`, `input[${i}]`, "invalid_type");
     });
     return { kind: "tokens", tokens: [items as number[]] };
   }

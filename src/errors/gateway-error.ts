@@ -89,8 +89,7 @@ export const errors = {
       status: 401,
       type: "authentication_error",
       code: "missing_api_key",
-      message:
-        "You didn't provide an API key. Send it as 'Authorization: Bearer YOUR_KEY' (or in the x-api-key header).",
+      message: "You didn't provide an API key. Send it as 'Authorization: Bearer YOUR_KEY' (or in the x-api-key header).",
     }),
   /** `reason` (revoked, disabled, expired) never repeats any part of the presented key. */
   invalidApiKey: (reason?: string) =>
@@ -122,12 +121,28 @@ export const errors = {
     }),
   /** The operator console (/console) without a valid login session. */
   consoleSessionRequired: () =>
-    new GatewayError({ status: 401, type: "authentication_error", code: "console_session_required", message: "Log in to the console first (/console/login)." }),
+    new GatewayError({
+      status: 401,
+      type: "authentication_error",
+      code: "console_session_required",
+      message: "Log in to the console first (/console/login).",
+    }),
   /** A console state change without its CSRF token, or sent from another site. */
   consoleForbidden: (why: string) =>
-    new GatewayError({ status: 403, type: "permission_error", code: "csrf_check_failed", message: `Refused: ${why}. Reload the console page and try again.` }),
+    new GatewayError({
+      status: 403,
+      type: "permission_error",
+      code: "csrf_check_failed",
+      message: `Refused: ${why}. Reload the console page and try again.`,
+    }),
   keyNotFound: (id: string) =>
-    new GatewayError({ status: 404, type: "invalid_request_error", code: "key_not_found", param: "id", message: `No API key with id '${id}'.` }),
+    new GatewayError({
+      status: 404,
+      type: "invalid_request_error",
+      code: "key_not_found",
+      param: "id",
+      message: `No API key with id '${id}'.`,
+    }),
   /** 429 for an exhausted RPM or TPM limit; `headers` carries the x-ratelimit-* set. */
   rateLimited: (what: "requests" | "tokens", limit: number, retryAfterSeconds: number, headers: Record<string, string>) =>
     new GatewayError({
@@ -152,7 +167,13 @@ export const errors = {
       message: `Request too large for this API key: about ${estimatedTokens} input tokens, but the limit is ${limit} tokens per minute (TPM).`,
     }),
   /** 429 once a key's budget for the period is spent; a retry cannot succeed before `resetsAt`. */
-  budgetExceeded: (usd: number, period: "day" | "month", resetsAt: number, retryAfterSeconds: number, headers: Record<string, string> = {}) =>
+  budgetExceeded: (
+    usd: number,
+    period: "day" | "month",
+    resetsAt: number,
+    retryAfterSeconds: number,
+    headers: Record<string, string> = {},
+  ) =>
     new GatewayError({
       status: 429,
       type: "insufficient_quota",
@@ -282,11 +303,28 @@ export const errors = {
     new GatewayError({ status: 400, type: "invalid_request_error", code, param: `line ${line}`, message: `Line ${line}: ${detail}` }),
   /** A file or batch that does not exist or belongs to another API key (never told apart). */
   fileNotFound: (id: string) =>
-    new GatewayError({ status: 404, type: "invalid_request_error", code: "file_not_found", param: "file_id", message: `No such File object: ${id}` }),
+    new GatewayError({
+      status: 404,
+      type: "invalid_request_error",
+      code: "file_not_found",
+      param: "file_id",
+      message: `No such File object: ${id}`,
+    }),
   batchNotFound: (id: string) =>
-    new GatewayError({ status: 404, type: "invalid_request_error", code: "batch_not_found", param: "batch_id", message: `No such Batch object: ${id}` }),
+    new GatewayError({
+      status: 404,
+      type: "invalid_request_error",
+      code: "batch_not_found",
+      param: "batch_id",
+      message: `No such Batch object: ${id}`,
+    }),
   batchNotCancellable: (id: string, status: string) =>
-    new GatewayError({ status: 409, type: "invalid_request_error", code: "batch_not_cancellable", message: `Batch ${id} cannot be cancelled: it is ${status}.` }),
+    new GatewayError({
+      status: 409,
+      type: "invalid_request_error",
+      code: "batch_not_cancellable",
+      message: `Batch ${id} cannot be cancelled: it is ${status}.`,
+    }),
   /** The object store (S3) refused or could not be reached. */
   objectStoreFailed: (detail: string) =>
     new GatewayError({

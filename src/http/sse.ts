@@ -48,15 +48,18 @@ export function sseStream(events: AsyncIterable<SseEvent>, opts: SseOptions): Re
       start(controller) {
         if (opts.keepAliveMs > 0) {
           // One coarse interval per stream instead of re-arming a timer on every chunk.
-          timer = setInterval(() => {
-            if (closed || Date.now() - lastWrite < opts.keepAliveMs) return;
-            lastWrite = Date.now();
-            try {
-              controller.enqueue(keepAlive);
-            } catch {
-              finish(false);
-            }
-          }, Math.max(50, Math.floor(opts.keepAliveMs / 2)));
+          timer = setInterval(
+            () => {
+              if (closed || Date.now() - lastWrite < opts.keepAliveMs) return;
+              lastWrite = Date.now();
+              try {
+                controller.enqueue(keepAlive);
+              } catch {
+                finish(false);
+              }
+            },
+            Math.max(50, Math.floor(opts.keepAliveMs / 2)),
+          );
         }
       },
       async pull(controller) {

@@ -33,7 +33,8 @@ export function imageFamilyOf(model: ResolvedModel): ImageFamily {
 }
 
 function checkRequest(req: ImagesRequest, family: ImageFamily): void {
-  if (req.stream) throw errors.invalidRequest("Streaming image generation is not supported by Bedrock's image models.", "stream", "invalid_value");
+  if (req.stream)
+    throw errors.invalidRequest("Streaming image generation is not supported by Bedrock's image models.", "stream", "invalid_value");
   if (req.background === "transparent") {
     throw errors.invalidRequest("Transparent backgrounds are not available from text-to-image on Bedrock.", "background", "invalid_value");
   }
@@ -46,7 +47,11 @@ function checkRequest(req: ImagesRequest, family: ImageFamily): void {
     );
   }
   if (req.negative_prompt && req.negative_prompt.length > family.maxPromptChars) {
-    throw errors.invalidRequest(`'negative_prompt' may be at most ${family.maxPromptChars} characters for ${family.name}.`, "negative_prompt", "invalid_value");
+    throw errors.invalidRequest(
+      `'negative_prompt' may be at most ${family.maxPromptChars} characters for ${family.name}.`,
+      "negative_prompt",
+      "invalid_value",
+    );
   }
   if (req.seed !== undefined && req.seed !== null && req.seed > family.maxSeed) {
     throw errors.invalidRequest(`'seed' must be between 0 and ${family.maxSeed} for ${family.name}.`, "seed", "invalid_value");
@@ -71,7 +76,10 @@ export async function generateImages(
     counts,
     counts.length,
     async (count, i, callSignal) => {
-      const res = await runtime.invokeModel(model.bedrockId, build(count, seeds[i]), { signal: callSignal, ...(onServed ? { onServed } : {}) });
+      const res = await runtime.invokeModel(model.bedrockId, build(count, seeds[i]), {
+        signal: callSignal,
+        ...(onServed ? { onServed } : {}),
+      });
       return family.parseResponse(res.body);
     },
     signal,

@@ -44,7 +44,12 @@ export function splitCount(n: number, maxPerCall: number): number[] {
  * must not repeat each other: a client seed s gives s, s+1, …; without one each call gets a
  * random seed, because Titan and Nova otherwise use the same default seed every time.
  */
-export function seedsFor(calls: number, seed: number | undefined, maxSeed: number, random: () => number = Math.random): (number | undefined)[] {
+export function seedsFor(
+  calls: number,
+  seed: number | undefined,
+  maxSeed: number,
+  random: () => number = Math.random,
+): (number | undefined)[] {
   if (calls === 1) return [seed];
   return Array.from({ length: calls }, (_, k) => (seed === undefined ? Math.floor(random() * (maxSeed + 1)) : (seed + k) % (maxSeed + 1)));
 }

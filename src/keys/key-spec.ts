@@ -47,18 +47,16 @@ export const keySpecJson = z
     metadata: z.record(z.string().max(100), z.string().max(1000)).optional(),
   })
   .strict()
-  .transform(
-    (b): KeySpec => ({
-      name: b.name,
-      models: b.models,
-      rpm: b.rpm,
-      tpm: b.tpm,
-      budget: b.budget,
-      expiresAt: b.expires_at,
-      enabled: b.enabled,
-      metadata: b.metadata,
-    }),
-  );
+  .transform((b): KeySpec => ({
+    name: b.name,
+    models: b.models,
+    rpm: b.rpm,
+    tpm: b.tpm,
+    budget: b.budget,
+    expiresAt: b.expires_at,
+    enabled: b.enabled,
+    metadata: b.metadata,
+  }));
 
 /** "team=ml,owner=ana" → {team: "ml", owner: "ana"} (CLI). */
 export function parseMetadata(text: string): Record<string, string> {

@@ -23,7 +23,12 @@ interface Entry {
   fetchedAt: number;
 }
 
-export function storeKeyVerifier(store: Store, fallback: ApiKeyVerifier | null, opts: StoreKeyVerifierOptions, log: Logger): ApiKeyVerifier {
+export function storeKeyVerifier(
+  store: Store,
+  fallback: ApiKeyVerifier | null,
+  opts: StoreKeyVerifierOptions,
+  log: Logger,
+): ApiKeyVerifier {
   const now = opts.now ?? Date.now;
   const max = opts.maxEntries ?? 10_000;
   const cache = new Map<string, Entry>();

@@ -58,7 +58,9 @@ function deadlineResponse(url: string | undefined, requestId: string): Response 
 /** The deadline error as the last event of an SSE stream (OpenAI: `data: {"error"}`; Anthropic: `event: error`). */
 function deadlineEvent(url: string | undefined, requestId: string): string {
   const err = errors.deadlineReached();
-  return isAnthropicPath(url) ? formatSse({ event: "error", data: toAnthropicError(err, requestId).body }) : formatSse({ data: toOpenAIErrorBody(err) });
+  return isAnthropicPath(url)
+    ? formatSse({ event: "error", data: toAnthropicError(err, requestId).body })
+    : formatSse({ data: toOpenAIErrorBody(err) });
 }
 
 function metadataOf(response: Response): HttpResponseMetadata {
@@ -102,7 +104,11 @@ async function pipeBody(body: ReadableStream<Uint8Array>, out: LambdaResponseStr
   }
 }
 
-export function createStreamHandler(runtime: AwsLambdaRuntime, fetch: FetchHandler, opts: StreamHandlerOptions): StreamingHandler<HttpEvent> {
+export function createStreamHandler(
+  runtime: AwsLambdaRuntime,
+  fetch: FetchHandler,
+  opts: StreamHandlerOptions,
+): StreamingHandler<HttpEvent> {
   const { logger } = opts;
 
   async function respond(event: HttpEvent, signal: AbortSignal, invocationId: string): Promise<{ response: Response; url?: string }> {

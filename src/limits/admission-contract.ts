@@ -52,4 +52,3 @@ export interface Admission {
   /** x-ratelimit-* headers for a response of a limited key that took nothing (admission middleware). */
   headers(c: AdmissionHost): Promise<Record<string, string>>;
 }
-

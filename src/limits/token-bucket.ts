@@ -45,7 +45,13 @@ export function refill(state: BucketState | undefined, limits: Limits, now: numb
   };
 }
 
-export function decide(s: BucketState, limits: Limits, allowed: boolean, retryAfterMs: number, limitedBy?: "requests" | "tokens"): Decision {
+export function decide(
+  s: BucketState,
+  limits: Limits,
+  allowed: boolean,
+  retryAfterMs: number,
+  limitedBy?: "requests" | "tokens",
+): Decision {
   const rpm = limits.rpm ?? 0;
   const tpm = limits.tpm ?? 0;
   return {
@@ -60,7 +66,12 @@ export function decide(s: BucketState, limits: Limits, allowed: boolean, retryAf
 }
 
 /** Take one request and `tokens` tokens if both buckets allow it. */
-export function take(state: BucketState | undefined, limits: Limits, tokens: number, now: number): { state: BucketState; decision: Decision } {
+export function take(
+  state: BucketState | undefined,
+  limits: Limits,
+  tokens: number,
+  now: number,
+): { state: BucketState; decision: Decision } {
   const s = refill(state, limits, now);
   const rpm = limits.rpm ?? 0;
   const tpm = limits.tpm ?? 0;

@@ -4,7 +4,9 @@ import type { DestinationStream } from "pino";
 
 export async function prettyDestination(): Promise<DestinationStream> {
   const mod = await import("pino-pretty").catch(() => {
-    throw new Error("LOG_FORMAT=pretty needs the development dependency pino-pretty (npm install, without --omit=dev); use LOG_FORMAT=json in production");
+    throw new Error(
+      "LOG_FORMAT=pretty needs the development dependency pino-pretty (npm install, without --omit=dev); use LOG_FORMAT=json in production",
+    );
   });
   return mod.default({ colorize: process.stdout.isTTY === true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,service" });
 }

@@ -64,4 +64,3 @@ export interface LogFields {
   errorType?: string;
   [k: string]: unknown;
 }
-

@@ -26,7 +26,8 @@ export interface MetricsOptions {
 
 /** Refused before any model was called: 401/403, or a 429 from the key's own limits or budget
  * (admission leaves no ticket then; a 429 from Bedrock's throttling follows an admitted request). */
-const refused = (r: CompletedRequest) => r.status === 401 || r.status === 403 || (r.status === 429 && !!r.principal?.policy && !r.admission);
+const refused = (r: CompletedRequest) =>
+  r.status === 401 || r.status === 403 || (r.status === 429 && !!r.principal?.policy && !r.admission);
 
 export function createGatewayMetrics(opts: MetricsOptions = {}): GatewayMetrics {
   const knownModel = opts.knownModel ?? (() => true);
@@ -85,7 +86,11 @@ export function createGatewayMetrics(opts: MetricsOptions = {}): GatewayMetrics 
     labelNames: ["model"] as const,
     registers,
   });
-  const dropped = new Counter({ name: `${PREFIX}usage_records_dropped_total`, help: "Usage records dropped because the store could not keep up.", registers });
+  const dropped = new Counter({
+    name: `${PREFIX}usage_records_dropped_total`,
+    help: "Usage records dropped because the store could not keep up.",
+    registers,
+  });
 
   return {
     registry,
@@ -98,7 +103,8 @@ export function createGatewayMetrics(opts: MetricsOptions = {}): GatewayMetrics 
       const called = typeof f.bedrockModel === "string" && !refused(r) ? f.bedrockModel : undefined;
       const model = called === undefined ? "none" : knownModel(called) ? called : "other";
       requests.inc({ endpoint, status: String(r.status), key });
-      if (r.status >= 400 || f.errorType) errorsTotal.inc({ endpoint, type: typeof f.errorType === "string" ? f.errorType : `http_${r.status}` });
+      if (r.status >= 400 || f.errorType)
+        errorsTotal.inc({ endpoint, type: typeof f.errorType === "string" ? f.errorType : `http_${r.status}` });
       latency.observe({ endpoint, model, stream: String(f.stream === true) }, r.latencyMs / 1000);
       if (typeof f.ttftMs === "number") ttft.observe({ endpoint, model }, f.ttftMs / 1000);
       if (typeof f.retries === "number" && f.retries > 0) retries.inc({ model }, f.retries);

@@ -117,9 +117,7 @@ export class ModelCatalog {
       const [foundation, system, application] = await Promise.all([
         this.controlPlane.listFoundationModels(),
         this.controlPlane.listInferenceProfiles("SYSTEM_DEFINED"),
-        this.opts.includeApplicationProfiles
-          ? this.controlPlane.listInferenceProfiles("APPLICATION")
-          : Promise.resolve([]),
+        this.opts.includeApplicationProfiles ? this.controlPlane.listInferenceProfiles("APPLICATION") : Promise.resolve([]),
       ]);
       this.converse = buildCatalog(foundation, system, application, {
         region: this.opts.region,
@@ -135,7 +133,10 @@ export class ModelCatalog {
       if (!this.aliasesChecked && this.opts.aliases?.size && this.current) {
         this.aliasesChecked = true;
         for (const [alias, target] of missingAliasTargets(this.current, this.opts.aliases)) {
-          this.log.warn({ alias, target }, `MODEL_ALIASES: alias "${alias}" points at "${target}", which is not a model in this region's catalog; requests for it will answer 404`);
+          this.log.warn(
+            { alias, target },
+            `MODEL_ALIASES: alias "${alias}" points at "${target}", which is not a model in this region's catalog; requests for it will answer 404`,
+          );
         }
       }
       this.schedule(this.opts.ttlMs);
@@ -164,7 +165,10 @@ export class ModelCatalog {
       this.mantleModels = await this.opts.native.listMantleModels();
       this.publish();
     } catch (err) {
-      this.log.warn({ err: err instanceof Error ? err.message : String(err), kept: this.mantleModels.length }, "Mantle model list failed; keeping the previous list");
+      this.log.warn(
+        { err: err instanceof Error ? err.message : String(err), kept: this.mantleModels.length },
+        "Mantle model list failed; keeping the previous list",
+      );
     }
   }
 

@@ -77,10 +77,12 @@ function checkUrl(raw: string, allowPrivate: boolean): URL {
   } catch {
     throw new ImageFetchError("the image URL is not a valid URL");
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ImageFetchError(`the image URL scheme ${url.protocol} is not allowed (use https or a data: URL)`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new ImageFetchError(`the image URL scheme ${url.protocol} is not allowed (use https or a data: URL)`);
   if (url.username || url.password) throw new ImageFetchError("image URLs with credentials are not allowed");
   const host = url.hostname.replace(/^\[|\]$/g, "");
-  if (!allowPrivate && isIP(host) && !isPublicAddress(host)) throw new ImageFetchError(`the image URL points to a non-public address (${host})`);
+  if (!allowPrivate && isIP(host) && !isPublicAddress(host))
+    throw new ImageFetchError(`the image URL points to a non-public address (${host})`);
   if (!allowPrivate && host.toLowerCase() === "localhost") throw new ImageFetchError("the image URL points to localhost");
   return url;
 }
@@ -93,7 +95,8 @@ export class MediaBudgetError extends ImageFetchError {
 function charge(budget: ByteBudget | undefined, n: number): void {
   if (!budget) return;
   budget.remaining -= n;
-  if (budget.remaining < 0) throw new MediaBudgetError(`the images of this request exceed ${budget.limit} bytes in total (MAX_MEDIA_BYTES)`);
+  if (budget.remaining < 0)
+    throw new MediaBudgetError(`the images of this request exceed ${budget.limit} bytes in total (MAX_MEDIA_BYTES)`);
 }
 
 export async function fetchImage(rawUrl: string, opts: ImageFetchOptions, signal?: AbortSignal, budget?: ByteBudget): Promise<Buffer> {

@@ -17,7 +17,11 @@ export const ImageUrlPart = z
   })
   .loose();
 export const InputAudioPart = z
-  .object({ type: z.literal("input_audio"), input_audio: z.object({ data: z.string().min(1), format: z.string().min(1) }), cache_control: cacheControl })
+  .object({
+    type: z.literal("input_audio"),
+    input_audio: z.object({ data: z.string().min(1), format: z.string().min(1) }),
+    cache_control: cacheControl,
+  })
   .loose();
 export const FilePart = z
   .object({
@@ -44,7 +48,9 @@ export const ToolCall = z
 
 const SystemMessage = z.object({ role: z.literal("system"), content: TextOnly, name: z.string().optional() }).loose();
 const DeveloperMessage = z.object({ role: z.literal("developer"), content: TextOnly, name: z.string().optional() }).loose();
-const UserMessage = z.object({ role: z.literal("user"), content: z.union([z.string(), z.array(UserPart)]), name: z.string().optional() }).loose();
+const UserMessage = z
+  .object({ role: z.literal("user"), content: z.union([z.string(), z.array(UserPart)]), name: z.string().optional() })
+  .loose();
 const AssistantMessage = z
   .object({
     role: z.literal("assistant"),
@@ -69,7 +75,14 @@ const AssistantMessage = z
 const ToolMessage = z.object({ role: z.literal("tool"), tool_call_id: z.string().min(1), content: TextOnly }).loose();
 const FunctionMessage = z.object({ role: z.literal("function"), name: z.string().min(1), content: z.string().nullable() }).loose();
 
-export const ChatMessage = z.discriminatedUnion("role", [SystemMessage, DeveloperMessage, UserMessage, AssistantMessage, ToolMessage, FunctionMessage]);
+export const ChatMessage = z.discriminatedUnion("role", [
+  SystemMessage,
+  DeveloperMessage,
+  UserMessage,
+  AssistantMessage,
+  ToolMessage,
+  FunctionMessage,
+]);
 
 export const FunctionTool = z
   .object({
@@ -91,7 +104,10 @@ export const ToolChoice = z.union([
   z.object({ type: z.literal("function"), function: z.object({ name: z.string().min(1) }) }).loose(),
 ]);
 
-const stop = z.union([z.string(), z.array(z.string()).max(2500)]).nullable().optional();
+const stop = z
+  .union([z.string(), z.array(z.string()).max(2500)])
+  .nullable()
+  .optional();
 
 /** Fields this gateway maps to Bedrock, or deliberately accepts and drops. */
 export const ChatCompletionRequest = z.object({
@@ -108,7 +124,13 @@ export const ChatCompletionRequest = z.object({
   tools: z.array(FunctionTool).optional(),
   tool_choice: ToolChoice.optional(),
   parallel_tool_calls: z.boolean().optional(),
-  functions: z.array(z.object({ name: z.string().min(1), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()).optional() }).loose()).optional(),
+  functions: z
+    .array(
+      z
+        .object({ name: z.string().min(1), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()).optional() })
+        .loose(),
+    )
+    .optional(),
   function_call: z.union([z.enum(["none", "auto"]), z.object({ name: z.string().min(1) })]).optional(),
   // Accepted, not (yet) honoured by Bedrock: reported as dropped.
   logprobs: z.boolean().nullable().optional(),
@@ -142,7 +164,10 @@ export const ChatCompletionRequest = z.object({
     .optional(),
   additionalModelRequestFields: z.record(z.string(), z.unknown()).optional(),
   additionalModelResponseFieldPaths: z.array(z.string().min(1).max(256)).max(10).optional(),
-  performanceConfig: z.object({ latency: z.enum(["standard", "optimized"]) }).strict().optional(),
+  performanceConfig: z
+    .object({ latency: z.enum(["standard", "optimized"]) })
+    .strict()
+    .optional(),
   /** A raw Anthropic thinking object, passed through for Claude. */
   thinking: z.record(z.string(), z.unknown()).optional(),
   /** Per-request switch for automatic prompt-cache points (overrides ENABLE_PROMPT_CACHING). */

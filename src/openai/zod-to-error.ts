@@ -29,9 +29,7 @@ function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
 export function zodToError(err: z.ZodError, body?: unknown): GatewayError {
   const issue = err.issues[0]!;
   // For unions zod reports "invalid input"; its nested errors name what was actually wrong.
-  const deepest = issue.code === "invalid_union" && issue.errors.length > 0
-    ? pickUnionIssue(issue.errors, issue.path)
-    : issue;
+  const deepest = issue.code === "invalid_union" && issue.errors.length > 0 ? pickUnionIssue(issue.errors, issue.path) : issue;
   if (deepest.code === "unrecognized_keys") {
     const key = paramPath([...deepest.path, deepest.keys[0] ?? ""]);
     return errors.invalidRequest(`Unrecognized request argument supplied: ${key}`, key, "unknown_parameter");
@@ -60,5 +58,7 @@ function pickUnionIssue(branches: z.core.$ZodIssue[][], base: readonly PropertyK
       if (!best || i.path.length > best.path.length) best = i;
     }
   }
-  return best ? { ...best, path: [...base, ...best.path] } : { code: "custom" as const, path: base, message: "Invalid input", input: undefined };
+  return best
+    ? { ...best, path: [...base, ...best.path] }
+    : { code: "custom" as const, path: base, message: "Invalid input", input: undefined };
 }

@@ -7,7 +7,15 @@
 //   thinking memory; output characters counted for usage estimates; stop reason, usage and
 //   metadata kept for the end of the stream.
 // The normaliser pushes into an array the caller owns (no array per event on the hot path).
-import type { Citation, ConverseResponse, ConverseStreamEvent, MetadataEvent, ReasoningContentBlock, StopReason, TokenUsage } from "../bedrock/converse-types.ts";
+import type {
+  Citation,
+  ConverseResponse,
+  ConverseStreamEvent,
+  MetadataEvent,
+  ReasoningContentBlock,
+  StopReason,
+  TokenUsage,
+} from "../bedrock/converse-types.ts";
 import { responseToEvents } from "../converse/response-to-events.ts";
 import type { ToolNameMap } from "../converse/tool-names.ts";
 
@@ -134,7 +142,13 @@ export class ChoiceNormalizer {
     if ("messageStop" in ev) {
       this.stopReason = ev.messageStop.stopReason;
       this.additionalFields = ev.messageStop.additionalModelResponseFields;
-      out.push({ type: "stop", choice, reason: this.stopReason, hasToolCalls: this.toolIndexByBlock.size > 0, additionalFields: this.additionalFields });
+      out.push({
+        type: "stop",
+        choice,
+        reason: this.stopReason,
+        hasToolCalls: this.toolIndexByBlock.size > 0,
+        additionalFields: this.additionalFields,
+      });
       return;
     }
     if ("metadata" in ev) {
@@ -153,7 +167,12 @@ export function canonicalEventsOf(res: ConverseResponse, normalizer: ChoiceNorma
   const out: CanonicalEvent[] = [];
   for (const ev of responseToEvents(res)) normalizer.push(ev, out);
   // The non-streaming answer carries these at top level rather than in stream metadata.
-  normalizer.metadata = { usage: res.usage, ...(res.trace ? { trace: res.trace } : {}), ...(res.performanceConfig ? { performanceConfig: res.performanceConfig } : {}), ...(res.serviceTier ? { serviceTier: res.serviceTier } : {}) };
+  normalizer.metadata = {
+    usage: res.usage,
+    ...(res.trace ? { trace: res.trace } : {}),
+    ...(res.performanceConfig ? { performanceConfig: res.performanceConfig } : {}),
+    ...(res.serviceTier ? { serviceTier: res.serviceTier } : {}),
+  };
   for (const e of out) if (e.type === "metadata") e.metadata = normalizer.metadata;
   normalizer.additionalFields = res.additionalModelResponseFields;
   for (const e of out) if (e.type === "stop") e.additionalFields = res.additionalModelResponseFields;

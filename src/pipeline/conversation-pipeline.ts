@@ -54,7 +54,12 @@ interface Prepared<Req, Built extends BuiltRequest> {
 }
 
 /** Every step up to the Converse request: shared by the model call and the count endpoints. */
-async function prepare<Req, Built extends BuiltRequest>(c: Context<AppEnv>, deps: AppDeps, codec: Codec<Req, Built>, count: boolean): Promise<Prepared<Req, Built> | { native: NativeConversation }> {
+async function prepare<Req, Built extends BuiltRequest>(
+  c: Context<AppEnv>,
+  deps: AppDeps,
+  codec: Codec<Req, Built>,
+  count: boolean,
+): Promise<Prepared<Req, Built> | { native: NativeConversation }> {
   const { config } = deps;
   const log = c.get("log");
   log.endpoint = codec.endpoint;
@@ -64,7 +69,12 @@ async function prepare<Req, Built extends BuiltRequest>(c: Context<AppEnv>, deps
 
   const resolved = resolveModel(await deps.catalog.ready(CATALOG_WAIT_MS), decoded.model, "chat", config.models);
   const caps = capabilitiesFor(resolved.baseModelId, resolved.entry);
-  Object.assign(log, { model: resolved.requested, bedrockModel: resolved.bedrockId, baseModelId: resolved.baseModelId, stream: decoded.stream });
+  Object.assign(log, {
+    model: resolved.requested,
+    bedrockModel: resolved.bedrockId,
+    baseModelId: resolved.baseModelId,
+    stream: decoded.stream,
+  });
   // Before admission: a front door the model's native endpoint cannot answer is the client's 400.
   const door = frontDoorOf(codec.endpoint);
   const native = nativeTargetFor(resolved, door, !!deps.native, count);
@@ -81,7 +91,14 @@ async function prepare<Req, Built extends BuiltRequest>(c: Context<AppEnv>, deps
 
   // Fallback models pass the same allow-list as the model itself.
   const fallbacks = deps.upstreams?.fallbacks.size
-    ? permittedFallbacks(deps.upstreams.fallbacks, resolved, deps.catalog.snapshot, "chat", config.models, deps.admission?.modelFilter(c) ?? (() => true))
+    ? permittedFallbacks(
+        deps.upstreams.fallbacks,
+        resolved,
+        deps.catalog.snapshot,
+        "chat",
+        config.models,
+        deps.admission?.modelFilter(c) ?? (() => true),
+      )
     : [];
 
   const fetchedImages = await fetchImages(codec.mediaUrls(decoded, history), imageFetchOptions(config.chat), c.req.raw.signal);
@@ -102,7 +119,11 @@ async function prepare<Req, Built extends BuiltRequest>(c: Context<AppEnv>, deps
   return { decoded, resolved, fallbacks, caps, built };
 }
 
-export async function runConversation<Req, Built extends BuiltRequest>(c: Context<AppEnv>, deps: AppDeps, codec: Codec<Req, Built>): Promise<Response> {
+export async function runConversation<Req, Built extends BuiltRequest>(
+  c: Context<AppEnv>,
+  deps: AppDeps,
+  codec: Codec<Req, Built>,
+): Promise<Response> {
   const started = performance.now();
   const prepared = await prepare(c, deps, codec, false);
   if ("native" in prepared) return runNativeConversation(c, deps, prepared.native);
@@ -131,7 +152,14 @@ export async function runConversation<Req, Built extends BuiltRequest>(c: Contex
     c.header("x-bedrock-gateway-fallback", name);
   });
   const execution = {
-    runtime: deps.runtime, modelId: resolved.bedrockId, built, caps, choices: decoded.choices, upstream, onRetry: () => void (log.retries = ++retries), onServed,
+    runtime: deps.runtime,
+    modelId: resolved.bedrockId,
+    built,
+    caps,
+    choices: decoded.choices,
+    upstream,
+    onRetry: () => void (log.retries = ++retries),
+    onServed,
     ...(fallbacks.length ? { fallbacks: fallbacks.map((f) => f.bedrockId) } : {}),
   };
 
@@ -142,7 +170,10 @@ export async function runConversation<Req, Built extends BuiltRequest>(c: Contex
     } finally {
       release();
     }
-    recordUsage(log, results.reduce<TokenUsage | undefined>((acc, r) => addUsage(acc, r.usage), undefined));
+    recordUsage(
+      log,
+      results.reduce<TokenUsage | undefined>((acc, r) => addUsage(acc, r.usage), undefined),
+    );
     for (const res of results) {
       const t = thinkingOf(res.output.message?.content);
       remember(t.toolUseIds, t.reasoning);
@@ -185,25 +216,41 @@ export async function runConversation<Req, Built extends BuiltRequest>(c: Contex
         log.abortReason = outcome.abortReason;
       }
       for (const n of normalizers) remember(n.toolUseIds, n.reasoningBlocks);
-      if (transcript) deps.bodyLogger?.debug({ requestId: ctx.requestId, endpoint: codec.endpoint, body: transcript.summary() }, "response body");
+      if (transcript)
+        deps.bodyLogger?.debug({ requestId: ctx.requestId, endpoint: codec.endpoint, body: transcript.summary() }, "response body");
     },
   });
   for (const [k, v] of Object.entries(SSE_HEADERS)) c.header(k, v);
-  return c.body(sseStream(events, { keepAliveMs: deps.config.chat.keepAliveMs, ...(codec.keepAlive ? { keepAlive: codec.keepAlive } : {}), onClose: () => resolveDone() }), 200);
+  return c.body(
+    sseStream(events, {
+      keepAliveMs: deps.config.chat.keepAliveMs,
+      ...(codec.keepAlive ? { keepAlive: codec.keepAlive } : {}),
+      onClose: () => resolveDone(),
+    }),
+    200,
+  );
 }
 
 /**
  * /v1/messages/count_tokens and /v1/responses/input_tokens: the same decode, resolution, admission
  * and build, then Bedrock's CountTokens (exact, never runs the model; Claude only) or an estimate.
  */
-export async function countConversationTokens<Req, Built extends BuiltRequest>(c: Context<AppEnv>, deps: AppDeps, codec: Codec<Req, Built>): Promise<Response> {
+export async function countConversationTokens<Req, Built extends BuiltRequest>(
+  c: Context<AppEnv>,
+  deps: AppDeps,
+  codec: Codec<Req, Built>,
+): Promise<Response> {
   const prepared = await prepare(c, deps, codec, true);
   if ("native" in prepared) throw new Error("unreachable: native models are refused by nativeTargetFor when counting");
   const { resolved, built } = prepared;
   if (resolved.baseModelId.startsWith("anthropic.")) {
     try {
       const { messages, system, toolConfig, additionalModelRequestFields } = built.request;
-      const n = await deps.runtime.countTokens(resolved.baseModelId, { converse: { messages, system, toolConfig, additionalModelRequestFields } }, { signal: c.req.raw.signal, onServed: reportServed(c) });
+      const n = await deps.runtime.countTokens(
+        resolved.baseModelId,
+        { converse: { messages, system, toolConfig, additionalModelRequestFields } },
+        { signal: c.req.raw.signal, onServed: reportServed(c) },
+      );
       return c.json(codec.countBody!(n));
     } catch (err) {
       if (!(err instanceof BedrockError) || err.exception !== "ValidationException") throw err;

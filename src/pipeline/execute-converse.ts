@@ -44,7 +44,12 @@ export interface Execution {
 }
 
 function sendOptions(x: Execution): SendOptions {
-  return { signal: x.upstream.signal, onRetry: x.onRetry, ...(x.onServed ? { onServed: x.onServed } : {}), ...(x.fallbacks ? { fallbacks: x.fallbacks } : {}) };
+  return {
+    signal: x.upstream.signal,
+    onRetry: x.onRetry,
+    ...(x.onServed ? { onServed: x.onServed } : {}),
+    ...(x.fallbacks ? { fallbacks: x.fallbacks } : {}),
+  };
 }
 
 export function converseAll(x: Execution): Promise<ConverseResponse[]> {

@@ -45,13 +45,22 @@ export function frontDoorOf(endpoint: string): FrontDoor {
  * but NATIVE_MODELS forces native falls back to Converse on a front door its native endpoint
  * cannot answer; a native-only model there is a 400 that names the endpoint to use.
  */
-export function nativeTargetFor(resolved: ResolvedModel, frontDoor: FrontDoor, enabled: boolean, counting = false): NativeTarget | undefined {
+export function nativeTargetFor(
+  resolved: ResolvedModel,
+  frontDoor: FrontDoor,
+  enabled: boolean,
+  counting = false,
+): NativeTarget | undefined {
   const target = resolved.entry?.native;
   if (!target || !enabled) return undefined;
   const nativeOnly = resolved.entry?.source === "native";
   if (counting) {
     if (!nativeOnly) return undefined;
-    throw errors.invalidRequest(`Counting input tokens is not available for '${resolved.requested}', a model on Bedrock's OpenAI-compatible endpoint.`, "model", "model_not_supported");
+    throw errors.invalidRequest(
+      `Counting input tokens is not available for '${resolved.requested}', a model on Bedrock's OpenAI-compatible endpoint.`,
+      "model",
+      "model_not_supported",
+    );
   }
   const usable = frontDoor === "chat" ? target.apis.length > 0 : frontDoor === "responses" ? target.apis.includes("responses") : false;
   if (usable) return target;
@@ -95,7 +104,12 @@ function callUpstream(c: Context<AppEnv>, deps: AppDeps, conv: NativeConversatio
   if (conv.frontDoor === "chat") {
     const body = { ...conv.raw, messages: inlineChatImages(conv.raw.messages, conv.fetchedImages) };
     const includeUsage = (conv.raw.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-    const ids = { id: `chatcmpl-${crypto.randomUUID().replaceAll("-", "")}`, created: Math.floor(Date.now() / 1000), model: conv.resolved.requested, includeUsage };
+    const ids = {
+      id: `chatcmpl-${crypto.randomUUID().replaceAll("-", "")}`,
+      created: Math.floor(Date.now() / 1000),
+      model: conv.resolved.requested,
+      includeUsage,
+    };
     return runNativeChat(ctx, body, stream, ids);
   }
   const storeIt = conv.raw.store !== false;
@@ -103,7 +117,8 @@ function callUpstream(c: Context<AppEnv>, deps: AppDeps, conv: NativeConversatio
   const placed = placeInput((conv.decoded.request as ResponsesRequest).input);
   const history = conv.history.filter(replayable).map((p) => p.item as unknown as Json);
   const input = placed.map((p) => p.item as unknown as Json);
-  if (input.length === 0 && history.length === 0) throw errors.invalidRequest("Missing required parameter: 'input'.", "input", "missing_required_parameter");
+  if (input.length === 0 && history.length === 0)
+    throw errors.invalidRequest("Missing required parameter: 'input'.", "input", "missing_required_parameter");
   return runNativeResponses(ctx, conv.raw, stream, {
     input: inlineResponsesImages([...history, ...input], conv.fetchedImages),
     store: storeIt,
@@ -161,7 +176,11 @@ export async function runNativeConversation(c: Context<AppEnv>, deps: AppDeps, c
       const names = headerList(dropped);
       if (!names) return;
       if (config.chat.strictParams) {
-        throw errors.invalidRequest(`These parameters cannot be honoured for '${conv.resolved.requested}': ${names}.`, null, "unsupported_parameter");
+        throw errors.invalidRequest(
+          `These parameters cannot be honoured for '${conv.resolved.requested}': ${names}.`,
+          null,
+          "unsupported_parameter",
+        );
       }
       c.header("x-bedrock-gateway-dropped-params", names);
     },

@@ -26,7 +26,13 @@ export interface InvokeEndpoint<Req> {
   /** The parts of the request the admission token estimate reads. */
   estimateParts(req: Req): unknown;
   /** The Bedrock work; what it reports goes into the request's log fields. */
-  run(runtime: BedrockRuntime, req: Req, model: ResolvedModel, signal: AbortSignal, onServed: SendOptions["onServed"]): Promise<{ body: unknown; log: Partial<LogFields> }>;
+  run(
+    runtime: BedrockRuntime,
+    req: Req,
+    model: ResolvedModel,
+    signal: AbortSignal,
+    onServed: SendOptions["onServed"],
+  ): Promise<{ body: unknown; log: Partial<LogFields> }>;
 }
 
 export async function runInvoke<Req>(c: Context<AppEnv>, deps: AppDeps, ep: InvokeEndpoint<Req>): Promise<Response> {

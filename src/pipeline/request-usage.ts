@@ -18,7 +18,11 @@ export function recordUsage(log: LogFields, u: TokenUsage | undefined): void {
 }
 
 /** Every choice's usage: Bedrock's when it came, an estimate when the choice was cut (complete=false). */
-export function streamUsage(choices: readonly ChoiceNormalizer[], request: ConverseRequest, complete: boolean): { usage: TokenUsage | undefined; estimated: boolean } {
+export function streamUsage(
+  choices: readonly ChoiceNormalizer[],
+  request: ConverseRequest,
+  complete: boolean,
+): { usage: TokenUsage | undefined; estimated: boolean } {
   let usage: TokenUsage | undefined;
   let estimated = false;
   let input: number | undefined;

@@ -3,8 +3,7 @@
 
 export type SseEvent =
   /** `data: <json>` (or a raw string such as [DONE]), with an optional `event:` line. */
-  | { event?: string; data: unknown }
-  | { comment: string };
+  { event?: string; data: unknown } | { comment: string };
 
 export function formatSse(e: SseEvent): string {
   if ("comment" in e) return `: ${e.comment}\n\n`;

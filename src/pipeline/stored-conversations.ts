@@ -10,7 +10,11 @@ import type { KeptResponse } from "../responses/responses-codec.ts";
 /** Stored responses and thinking memory belong to the key that made them; without auth, to everyone. */
 export const keyIdOf = (c: Context<AppEnv>): string => c.get("principal")?.keyId ?? "anonymous";
 
-export function loadConversation(deps: AppDeps, c: Context<AppEnv>, previousResponseId: string | undefined): Promise<PlacedItem[]> | PlacedItem[] {
+export function loadConversation(
+  deps: AppDeps,
+  c: Context<AppEnv>,
+  previousResponseId: string | undefined,
+): Promise<PlacedItem[]> | PlacedItem[] {
   if (!previousResponseId) return [];
   return loadHistory(deps.responses.store, previousResponseId, keyIdOf(c));
 }

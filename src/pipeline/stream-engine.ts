@@ -34,7 +34,8 @@ export interface StreamEncoder<R = unknown> {
   fail(err: GatewayError, choices: readonly ChoiceNormalizer[]): Terminal<R>;
 }
 
-export type StreamOutcome = { aborted: false; errorType?: string } | { aborted: true; abortReason: "client" | "shutdown"; errorType?: string };
+export type StreamOutcome =
+  { aborted: false; errorType?: string } | { aborted: true; abortReason: "client" | "shutdown"; errorType?: string };
 
 export interface StreamRun<R = unknown> {
   sources: AsyncIterable<ConverseStreamEvent>[];

@@ -73,7 +73,11 @@ export async function rerankDocuments(
   const n = req.documents.length;
   if (n === 0) throw errors.invalidRequest("'documents' cannot be empty.", "documents", "invalid_value");
   if (n > family.maxDocuments) {
-    throw errors.invalidRequest(`'documents' has ${n} items; ${family.name} ranks at most ${family.maxDocuments} per request.`, "documents", "invalid_value");
+    throw errors.invalidRequest(
+      `'documents' has ${n} items; ${family.name} ranks at most ${family.maxDocuments} per request.`,
+      "documents",
+      "invalid_value",
+    );
   }
   const texts = req.documents.map((d, i) => documentText(d, i, req.rank_fields ?? undefined));
   // top_n above the document count means "all", as in Cohere's API.

@@ -34,6 +34,7 @@ async function sealingKeys(cfg: Config["responses"], store: Store | undefined): 
 
 export async function openResponsesState(cfg: Config["responses"], store: Store | undefined, logger: Logger): Promise<ResponsesState> {
   // Config says "database" only when DATABASE_URL names one, so `store` is there; memory otherwise.
-  const responses = cfg.store === "database" && store ? guardedResponseStore(store.responses, logger) : memoryResponseStore(cfg.memoryMaxEntries);
+  const responses =
+    cfg.store === "database" && store ? guardedResponseStore(store.responses, logger) : memoryResponseStore(cfg.memoryMaxEntries);
   return { store: responses, sealer: new ReasoningSealer(await sealingKeys(cfg, store)), retentionMs: cfg.retentionMs };
 }

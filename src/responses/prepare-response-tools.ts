@@ -80,7 +80,13 @@ export function prepareResponseTools(tools: ToolIn[] | null | undefined, choice:
 function mapChoice(choice: ToolChoiceIn | null | undefined, out: PreparedResponseTools): ToolChoiceInput {
   if (choice === null || choice === undefined) return undefined;
   if (typeof choice === "string") return choice;
-  const c = choice as { type: string; name?: string; namespace?: string; mode?: "auto" | "required"; tools?: { type: string; name?: string; namespace?: string }[] };
+  const c = choice as {
+    type: string;
+    name?: string;
+    namespace?: string;
+    mode?: "auto" | "required";
+    tools?: { type: string; name?: string; namespace?: string }[];
+  };
   if (c.type === "function" && c.name) return { name: flatToolName(c.namespace, c.name) };
   if (c.type === "allowed_tools" && c.tools) {
     // Only the listed functions are offered to the model this turn.

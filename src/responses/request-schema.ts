@@ -58,8 +58,14 @@ const ReasoningInputItem = z
   .object({
     type: z.literal("reasoning"),
     id: z.string().nullable().optional(),
-    summary: z.array(z.object({ type: z.string(), text: z.string() }).loose()).nullable().optional(),
-    content: z.array(z.object({ type: z.string(), text: z.string() }).loose()).nullable().optional(),
+    summary: z
+      .array(z.object({ type: z.string(), text: z.string() }).loose())
+      .nullable()
+      .optional(),
+    content: z
+      .array(z.object({ type: z.string(), text: z.string() }).loose())
+      .nullable()
+      .optional(),
     encrypted_content: z.string().nullable().optional(),
   })
   .loose();
@@ -87,7 +93,13 @@ function byType<K extends Record<string, z.ZodType>, O extends z.ZodType>(known:
 
 /** A message may leave out `type` (EasyInputMessage): it is then a message. */
 export const InputItem = byType(
-  { message: MessageItem, function_call: FunctionCallItem, function_call_output: FunctionCallOutputItem, reasoning: ReasoningInputItem, item_reference: ItemReference },
+  {
+    message: MessageItem,
+    function_call: FunctionCallItem,
+    function_call_output: FunctionCallOutputItem,
+    reasoning: ReasoningInputItem,
+    item_reference: ItemReference,
+  },
   OtherItem,
   "message",
 );
@@ -115,7 +127,13 @@ export const ToolIn = byType({ function: FunctionToolIn, namespace: NamespaceToo
 export const ToolChoiceIn = z.union([
   z.enum(["none", "auto", "required"]),
   z.object({ type: z.literal("function"), name: z.string().min(1) }).loose(),
-  z.object({ type: z.literal("allowed_tools"), mode: z.enum(["auto", "required"]), tools: z.array(z.object({ type: z.string() }).loose()) }).loose(),
+  z
+    .object({
+      type: z.literal("allowed_tools"),
+      mode: z.enum(["auto", "required"]),
+      tools: z.array(z.object({ type: z.string() }).loose()),
+    })
+    .loose(),
   z.object({ type: z.string() }).loose(),
 ]);
 
@@ -202,6 +220,13 @@ export type ToolChoiceIn = z.infer<typeof ToolChoiceIn>;
 export type TextFormat = z.infer<typeof TextFormat>;
 
 /** Parameters with no Bedrock equivalent: dropped and named in a header (400 under STRICT_PARAMS). */
-export const UNSUPPORTED_PARAMS = ["safety_identifier", "top_logprobs", "max_tool_calls", "prompt_cache_retention", "context_management", "moderation"] as const;
+export const UNSUPPORTED_PARAMS = [
+  "safety_identifier",
+  "top_logprobs",
+  "max_tool_calls",
+  "prompt_cache_retention",
+  "context_management",
+  "moderation",
+] as const;
 
 export const KNOWN_FIELDS = new Set(Object.keys(ResponsesRequest.shape));

@@ -95,4 +95,7 @@ export interface ResponseObject {
 }
 
 /** What the stream and the final object share: everything but the output and the outcome. */
-export type ResponseShell = Omit<ResponseObject, "status" | "completed_at" | "error" | "incomplete_details" | "output" | "output_text" | "usage">;
+export type ResponseShell = Omit<
+  ResponseObject,
+  "status" | "completed_at" | "error" | "incomplete_details" | "output" | "output_text" | "usage"
+>;

@@ -44,7 +44,8 @@ export function decodeResponses(raw: Record<string, unknown>): DecodedConversati
   if (!parsed.success) throw zodToError(parsed.error);
   const req = parsed.data;
   const input = placeInput(req.input);
-  if (input.length === 0 && !req.previous_response_id) throw errors.invalidRequest("Missing required parameter: 'input'.", "input", "missing_required_parameter");
+  if (input.length === 0 && !req.previous_response_id)
+    throw errors.invalidRequest("Missing required parameter: 'input'.", "input", "missing_required_parameter");
   return {
     request: req,
     model: req.model,
@@ -67,7 +68,13 @@ export function responsesCodec(opts: ResponsesCodecOptions): ConversationCodec<R
     const req = ctx.decoded.request;
     const summary = req.reasoning?.summary ?? req.reasoning?.generate_summary;
     return {
-      shell: responseShell(req, { id: ctx.id, createdAt: ctx.created, model: ctx.model, tools: ctx.built.tools, store: req.store !== false }),
+      shell: responseShell(req, {
+        id: ctx.id,
+        createdAt: ctx.created,
+        model: ctx.model,
+        tools: ctx.built.tools,
+        store: req.store !== false,
+      }),
       namespaced: ctx.built.tools.namespaced,
       reasoningView: ctx.reasoningOutput === "omit" ? "none" : summary ? "summary" : "content",
       seal: opts.seal,
@@ -89,8 +96,13 @@ export function responsesCodec(opts: ResponsesCodecOptions): ConversationCodec<R
     mediaUrls: (d, history) => imageRefsOf([...history, ...placeInput(d.request.input)]),
     build: (d, ctx) => {
       const input = placeInput(d.request.input);
-      if (input.length === 0 && ctx.history.length === 0) throw errors.invalidRequest("Missing required parameter: 'input'.", "input", "missing_required_parameter");
-      return buildResponsesConverseRequest(d.request, ctx.history, input, { ...ctx, unknownFields: d.unknownFields, openReasoning: opts.openReasoning });
+      if (input.length === 0 && ctx.history.length === 0)
+        throw errors.invalidRequest("Missing required parameter: 'input'.", "input", "missing_required_parameter");
+      return buildResponsesConverseRequest(d.request, ctx.history, input, {
+        ...ctx,
+        unknownFields: d.unknownFields,
+        openReasoning: opts.openReasoning,
+      });
     },
     droppedTools: (built) => built.tools.droppedTools,
     encode(results, ctx) {

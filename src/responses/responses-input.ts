@@ -45,14 +45,22 @@ function textPart(p: Part): string | undefined {
 function mediaBlock(p: Part, ctx: InputContext, param: string): ContentBlock[] {
   if (p.type === "input_image") {
     if (!p.image_url) {
-      throw errors.invalidRequest("input_image needs an image_url (an http(s) URL or a data URL); file_id references are not supported by this gateway.", `${param}.image_url`, p.file_id ? "unsupported_parameter" : "missing_required_parameter");
+      throw errors.invalidRequest(
+        "input_image needs an image_url (an http(s) URL or a data URL); file_id references are not supported by this gateway.",
+        `${param}.image_url`,
+        p.file_id ? "unsupported_parameter" : "missing_required_parameter",
+      );
     }
     return [imageBlock(p.image_url, ctx, `${param}.image_url`)];
   }
   if (p.type === "input_file") {
     if (!p.file_data) {
       const which = p.file_id ? "file_id" : p.file_url ? "file_url" : "file_data";
-      throw errors.invalidRequest("input_file needs file_data (a base64 data URL such as data:application/pdf;base64,…); file_id and file_url references are not supported by this gateway.", `${param}.${which}`, which === "file_data" ? "missing_required_parameter" : "unsupported_parameter");
+      throw errors.invalidRequest(
+        "input_file needs file_data (a base64 data URL such as data:application/pdf;base64,…); file_id and file_url references are not supported by this gateway.",
+        `${param}.${which}`,
+        which === "file_data" ? "missing_required_parameter" : "unsupported_parameter",
+      );
     }
     return convertMediaPart({ type: "file", file: { file_data: p.file_data, filename: p.filename } }, ctx, param);
   }
@@ -161,7 +169,11 @@ export function convertInput(instructions: string | null | undefined, items: Pla
         break;
       }
       case "item_reference":
-        throw errors.invalidRequest("item_reference is not supported by this gateway: send the item itself, or continue with previous_response_id.", `${param}.id`, "unsupported_parameter");
+        throw errors.invalidRequest(
+          "item_reference is not supported by this gateway: send the item itself, or continue with previous_response_id.",
+          `${param}.id`,
+          "unsupported_parameter",
+        );
       default:
         dropped.push(`${param}:${item.type}`);
     }

@@ -149,12 +149,25 @@ export class ResponsesStreamConverter {
       const part: OutputTextPart = { type: "output_text", text: "", annotations: [], logprobs: [] };
       item.content.push(part);
       this.message = { item, index: added.index, part, blockStart: 0 };
-      events.push(...added.events, { type: "response.content_part.added", item_id: item.id, output_index: added.index, content_index: 0, part: { ...part, annotations: [], logprobs: [] } });
+      events.push(...added.events, {
+        type: "response.content_part.added",
+        item_id: item.id,
+        output_index: added.index,
+        content_index: 0,
+        part: { ...part, annotations: [], logprobs: [] },
+      });
     }
     const m = this.message;
     if (newBlock) m.blockStart = m.part.text.length;
     m.part.text += text;
-    events.push({ type: "response.output_text.delta", item_id: m.item.id, output_index: m.index, content_index: 0, delta: text, logprobs: [] });
+    events.push({
+      type: "response.output_text.delta",
+      item_id: m.item.id,
+      output_index: m.index,
+      content_index: 0,
+      delta: text,
+      logprobs: [],
+    });
     return events;
   }
 
@@ -163,7 +176,13 @@ export class ResponsesStreamConverter {
     const url = c.location?.web?.url;
     const m = this.message!;
     if (!url) return;
-    m.part.annotations.push({ type: "url_citation", url, title: c.title ?? c.location?.web?.domain ?? url, start_index: m.blockStart, end_index: m.part.text.length });
+    m.part.annotations.push({
+      type: "url_citation",
+      url,
+      title: c.title ?? c.location?.web?.domain ?? url,
+      start_index: m.blockStart,
+      end_index: m.part.text.length,
+    });
   }
 
   private reasoning(block: number, rc: { text?: string; signature?: string; redactedContent?: string }): StreamEvent[] {
@@ -173,7 +192,13 @@ export class ResponsesStreamConverter {
     if (!r) {
       events.push(...this.closeMessage());
       const view = this.opts.reasoningView;
-      const item: ReasoningItem = { type: "reasoning", id: this.opts.newId("rs"), summary: [], ...(view === "content" ? { content: [] } : {}), status: "in_progress" };
+      const item: ReasoningItem = {
+        type: "reasoning",
+        id: this.opts.newId("rs"),
+        summary: [],
+        ...(view === "content" ? { content: [] } : {}),
+        status: "in_progress",
+      };
       const added = this.add(item);
       r = { kind: "reasoning", item, index: added.index, text: "", partOpen: false };
       this.blocks.set(block, r);
@@ -184,11 +209,18 @@ export class ResponsesStreamConverter {
       this.reasoningChars += rc.text.length;
       const ids = { item_id: r.item.id, output_index: r.index };
       if (this.opts.reasoningView === "summary") {
-        if (!r.partOpen) events.push({ type: "response.reasoning_summary_part.added", ...ids, summary_index: 0, part: { type: "summary_text", text: "" } });
+        if (!r.partOpen)
+          events.push({
+            type: "response.reasoning_summary_part.added",
+            ...ids,
+            summary_index: 0,
+            part: { type: "summary_text", text: "" },
+          });
         events.push({ type: "response.reasoning_summary_text.delta", ...ids, summary_index: 0, delta: rc.text });
         r.partOpen = true;
       } else if (this.opts.reasoningView === "content") {
-        if (!r.partOpen) events.push({ type: "response.content_part.added", ...ids, content_index: 0, part: { type: "reasoning_text", text: "" } });
+        if (!r.partOpen)
+          events.push({ type: "response.content_part.added", ...ids, content_index: 0, part: { type: "reasoning_text", text: "" } });
         events.push({ type: "response.reasoning_text.delta", ...ids, content_index: 0, delta: rc.text });
         r.partOpen = true;
       }

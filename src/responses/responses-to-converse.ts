@@ -36,7 +36,14 @@ export interface ResponsesBuiltRequest extends BuiltRequest {
   tools: PreparedResponseTools;
 }
 
-const PARAMS = { tools: "tools", choice: "tool_choice", maxTokens: "max_output_tokens", topP: "top_p", temperature: "temperature", effort: "reasoning.effort" };
+const PARAMS = {
+  tools: "tools",
+  choice: "tool_choice",
+  maxTokens: "max_output_tokens",
+  topP: "top_p",
+  temperature: "temperature",
+  effort: "reasoning.effort",
+};
 
 function isDefault(name: string, value: unknown): boolean {
   return value === undefined || value === null || (name === "top_logprobs" && value === 0);
@@ -52,7 +59,10 @@ export function effortOf(req: ResponsesRequest): Effort | undefined {
 function responseFormat(f: TextFormat | null | undefined): ResponseFormat | undefined {
   if (!f) return undefined;
   if (f.type !== "json_schema") return { type: f.type };
-  return { type: "json_schema", json_schema: { name: f.name, schema: f.schema, strict: f.strict ?? null, ...(f.description ? { description: f.description } : {}) } };
+  return {
+    type: "json_schema",
+    json_schema: { name: f.name, schema: f.schema, strict: f.strict ?? null, ...(f.description ? { description: f.description } : {}) },
+  };
 }
 
 function serviceTier(tier: string | null | undefined): "flex" | "priority" | undefined {
@@ -64,9 +74,24 @@ function serviceTier(tier: string | null | undefined): "flex" | "priority" | und
 
 /** Features that need OpenAI-side state the gateway does not have: refused rather than silently ignored. */
 function refuseUnsupported(req: ResponsesRequest): void {
-  if (req.background === true) throw errors.invalidRequest("Background responses are not supported by this gateway; omit background (or set it to false).", "background", "unsupported_parameter");
-  if (req.conversation !== undefined && req.conversation !== null) throw errors.invalidRequest("The Conversations API is not supported by this gateway; continue a conversation with previous_response_id.", "conversation", "unsupported_parameter");
-  if (req.prompt !== undefined && req.prompt !== null) throw errors.invalidRequest("Stored prompt templates are not supported by this gateway; send instructions and input instead.", "prompt", "unsupported_parameter");
+  if (req.background === true)
+    throw errors.invalidRequest(
+      "Background responses are not supported by this gateway; omit background (or set it to false).",
+      "background",
+      "unsupported_parameter",
+    );
+  if (req.conversation !== undefined && req.conversation !== null)
+    throw errors.invalidRequest(
+      "The Conversations API is not supported by this gateway; continue a conversation with previous_response_id.",
+      "conversation",
+      "unsupported_parameter",
+    );
+  if (req.prompt !== undefined && req.prompt !== null)
+    throw errors.invalidRequest(
+      "Stored prompt templates are not supported by this gateway; send instructions and input instead.",
+      "prompt",
+      "unsupported_parameter",
+    );
 }
 
 /** This request's input as placed items (a string input is one user message). */
@@ -75,7 +100,12 @@ export function placeInput(input: ResponsesRequest["input"]): PlacedItem[] {
   return (input ?? []).map((item, i) => ({ item, param: `input[${i}]` }));
 }
 
-export function buildResponsesConverseRequest(req: ResponsesRequest, history: PlacedItem[], input: PlacedItem[], opts: ResponsesBuildOptions): ResponsesBuiltRequest {
+export function buildResponsesConverseRequest(
+  req: ResponsesRequest,
+  history: PlacedItem[],
+  input: PlacedItem[],
+  opts: ResponsesBuildOptions,
+): ResponsesBuiltRequest {
   refuseUnsupported(req);
   const { caps } = opts;
   const body = req as Record<string, unknown>;

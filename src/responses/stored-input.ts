@@ -12,7 +12,10 @@ export function storedInputItems(input: PlacedItem[], newId: (prefix: IdPrefix) 
     const i = structuredClone(item) as Record<string, unknown> & { type: string };
     const id = typeof i.id === "string" && i.id !== "" ? i.id : newId(PREFIX[i.type] ?? "item");
     if (i.type === "message") {
-      const parts = typeof i.content === "string" ? [{ type: i.role === "assistant" ? "output_text" : "input_text", text: i.content }] : (i.content as Record<string, unknown>[]);
+      const parts =
+        typeof i.content === "string"
+          ? [{ type: i.role === "assistant" ? "output_text" : "input_text", text: i.content }]
+          : (i.content as Record<string, unknown>[]);
       const content = i.role === "assistant" ? parts.map((p) => ({ annotations: [], logprobs: [], ...p })) : parts;
       return { ...i, id, type: "message", status: "completed", content };
     }

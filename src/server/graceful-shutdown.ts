@@ -75,7 +75,8 @@ export async function drain(server: ServerType, opts: DrainOptions): Promise<Dra
   } finally {
     clearInterval(sweeper);
   }
-  if (outcome.unreported > 0) opts.logger.error({ unreported: outcome.unreported }, "shutdown: requests that did not report their end (no usage record)");
+  if (outcome.unreported > 0)
+    opts.logger.error({ unreported: outcome.unreported }, "shutdown: requests that did not report their end (no usage record)");
   await opts.onClosed();
   outcome.ms = Math.round(performance.now() - started);
   return outcome;

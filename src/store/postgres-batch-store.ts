@@ -14,7 +14,13 @@ export function postgresBatchStore(pool: pg.Pool): BatchStore {
 
   return {
     async insertFile(f) {
-      await pool.query("INSERT INTO batch_files (id, key_id, purpose, created_at, file_json) VALUES ($1, $2, $3, $4, $5)", [f.id, f.keyId, f.purpose, f.createdAt, JSON.stringify(f)]);
+      await pool.query("INSERT INTO batch_files (id, key_id, purpose, created_at, file_json) VALUES ($1, $2, $3, $4, $5)", [
+        f.id,
+        f.keyId,
+        f.purpose,
+        f.createdAt,
+        JSON.stringify(f),
+      ]);
     },
     async getFile(id, keyId) {
       const [row] = await rows("SELECT file_json FROM batch_files WHERE id = $1 AND key_id = $2", [id, keyId]);
@@ -39,10 +45,20 @@ export function postgresBatchStore(pool: pg.Pool): BatchStore {
       return (await count("DELETE FROM batch_files WHERE id = $1 AND key_id = $2", [id, keyId])) > 0;
     },
     async insertBatch(b) {
-      await pool.query("INSERT INTO batches (id, key_id, status, version, created_at, batch_json) VALUES ($1, $2, $3, $4, $5, $6)", [b.id, b.keyId, b.status, b.version, b.createdAt, batchJson(b)]);
+      await pool.query("INSERT INTO batches (id, key_id, status, version, created_at, batch_json) VALUES ($1, $2, $3, $4, $5, $6)", [
+        b.id,
+        b.keyId,
+        b.status,
+        b.version,
+        b.createdAt,
+        batchJson(b),
+      ]);
     },
     async getBatch(id, keyId) {
-      const [row] = keyId === undefined ? await rows("SELECT * FROM batches WHERE id = $1", [id]) : await rows("SELECT * FROM batches WHERE id = $1 AND key_id = $2", [id, keyId]);
+      const [row] =
+        keyId === undefined
+          ? await rows("SELECT * FROM batches WHERE id = $1", [id])
+          : await rows("SELECT * FROM batches WHERE id = $1 AND key_id = $2", [id, keyId]);
       return row && batchFromRow(row);
     },
     async listBatches(keyId, { after, limit }) {
@@ -57,10 +73,19 @@ export function postgresBatchStore(pool: pg.Pool): BatchStore {
       return (await rows(sql, params)).map(batchFromRow);
     },
     async updateBatch(b: StoredBatch) {
-      return (await count("UPDATE batches SET status = $1, version = version + 1, batch_json = $2 WHERE id = $3 AND version = $4", [b.status, batchJson(b), b.id, b.version])) > 0;
+      return (
+        (await count("UPDATE batches SET status = $1, version = version + 1, batch_json = $2 WHERE id = $3 AND version = $4", [
+          b.status,
+          batchJson(b),
+          b.id,
+          b.version,
+        ])) > 0
+      );
     },
     async activeBatches(limit) {
-      return (await rows("SELECT * FROM batches WHERE status = ANY($1) ORDER BY created_at, id LIMIT $2", [ACTIVE_BATCH_STATUSES, limit])).map(batchFromRow);
+      return (
+        await rows("SELECT * FROM batches WHERE status = ANY($1) ORDER BY created_at, id LIMIT $2", [ACTIVE_BATCH_STATUSES, limit])
+      ).map(batchFromRow);
     },
     async acquireLease(name, holder, ttlMs, now) {
       return (

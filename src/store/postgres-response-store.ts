@@ -10,7 +10,9 @@ type Row = Record<string, unknown>;
 
 const VISIBLE = "id = $1 AND key_id = $2 AND expires_at > $3";
 const UPSERT = `INSERT INTO responses (${RESPONSE_COLUMNS.join(", ")}) VALUES (${RESPONSE_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")})
-  ON CONFLICT (id) DO UPDATE SET ${RESPONSE_COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(", ")}`;
+  ON CONFLICT (id) DO UPDATE SET ${RESPONSE_COLUMNS.slice(1)
+    .map((c) => `${c} = excluded.${c}`)
+    .join(", ")}`;
 const CHAIN = `WITH RECURSIVE chain (id, prev, depth) AS (
     SELECT id, previous_response_id, 0 FROM responses WHERE ${VISIBLE}
     UNION ALL

@@ -3,7 +3,17 @@
 // replicas starting together apply each version once.
 import pg from "pg";
 import { MIGRATIONS } from "./migrations/index.ts";
-import { aggregateRowFromRow, dailySpend, keyColumns, keyFromRow, USAGE_COLUMNS, usageFromRow, usageRowFromRow, usageValues, utcDay } from "./rows.ts";
+import {
+  aggregateRowFromRow,
+  dailySpend,
+  keyColumns,
+  keyFromRow,
+  USAGE_COLUMNS,
+  usageFromRow,
+  usageRowFromRow,
+  usageValues,
+  utcDay,
+} from "./rows.ts";
 import { postgresResponseStore } from "./postgres-response-store.ts";
 import { postgresBatchStore } from "./postgres-batch-store.ts";
 import type { AggregateRow, KeyPatch, KeyRecord, NewKey, Store, UsageAggregateQuery, UsageQuery, UsageRecord, UsageRow } from "./store.ts";
@@ -32,7 +42,9 @@ async function migrate(pool: pg.Pool): Promise<void> {
   try {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
-    await client.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+    await client.query(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    );
     const done = new Set((await client.query<Row>("SELECT version FROM schema_migrations")).rows.map((r) => Number(r.version)));
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
@@ -135,7 +147,10 @@ export async function openPostgresStore(url: string, poolSize: number): Promise<
       return (await pool.query<Row>(sql, params)).rows.map(aggregateRowFromRow);
     },
     async spendSince(keyId: string, since: number) {
-      const row = await one("SELECT COALESCE(SUM(cost_usd), 0) AS s FROM key_spend_daily WHERE key_id = $1 AND day >= $2", [keyId, utcDay(since)]);
+      const row = await one("SELECT COALESCE(SUM(cost_usd), 0) AS s FROM key_spend_daily WHERE key_id = $1 AND day >= $2", [
+        keyId,
+        utcDay(since),
+      ]);
       return Number(row?.s ?? 0);
     },
     async usageRecords(q) {
@@ -152,7 +167,11 @@ export async function openPostgresStore(url: string, poolSize: number): Promise<
     responses: postgresResponseStore(pool),
     batches: postgresBatchStore(pool),
     async setting(name: string, initial: string) {
-      await pool.query("INSERT INTO gateway_settings (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING", [name, initial, Date.now()]);
+      await pool.query("INSERT INTO gateway_settings (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING", [
+        name,
+        initial,
+        Date.now(),
+      ]);
       const row = await one("SELECT value FROM gateway_settings WHERE name = $1", [name]);
       return String(row!.value);
     },

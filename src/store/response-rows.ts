@@ -4,7 +4,15 @@ import type { StoredItem, StoredResponse } from "./response-store.ts";
 
 type Row = Record<string, unknown>;
 
-export const RESPONSE_COLUMNS = ["id", "key_id", "created_at", "expires_at", "previous_response_id", "response_json", "input_json"] as const;
+export const RESPONSE_COLUMNS = [
+  "id",
+  "key_id",
+  "created_at",
+  "expires_at",
+  "previous_response_id",
+  "response_json",
+  "input_json",
+] as const;
 
 export function responseValues(r: StoredResponse): unknown[] {
   return [r.id, r.keyId, r.createdAt, r.expiresAt, r.previousResponseId, JSON.stringify(r.response), JSON.stringify(r.input)];

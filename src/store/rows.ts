@@ -57,19 +57,55 @@ export function keyColumns(k: Partial<KeyRecord>, dialect: "sqlite" | "postgres"
 }
 
 export const USAGE_COLUMNS = [
-  "ts", "request_id", "key_id", "endpoint", "model", "bedrock_model", "base_model",
-  "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
-  "latency_ms", "ttft_ms", "status", "stream", "aborted", "error_type", "cost_usd", "abort_reason", "usage_estimated",
-  "region", "target",
+  "ts",
+  "request_id",
+  "key_id",
+  "endpoint",
+  "model",
+  "bedrock_model",
+  "base_model",
+  "input_tokens",
+  "output_tokens",
+  "cache_read_tokens",
+  "cache_write_tokens",
+  "latency_ms",
+  "ttft_ms",
+  "status",
+  "stream",
+  "aborted",
+  "error_type",
+  "cost_usd",
+  "abort_reason",
+  "usage_estimated",
+  "region",
+  "target",
 ] as const;
 
 export function usageValues(u: UsageRecord, dialect: "sqlite" | "postgres"): unknown[] {
   const b = (v: boolean) => (dialect === "sqlite" ? (v ? 1 : 0) : v);
   return [
-    u.ts, u.requestId, u.keyId, u.endpoint, u.model, u.bedrockModel, u.baseModel,
-    u.inputTokens, u.outputTokens, u.cacheReadTokens, u.cacheWriteTokens,
-    u.latencyMs, u.ttftMs, u.status, b(u.stream), b(u.aborted), u.errorType, u.costUsd, u.abortReason ?? null, b(u.usageEstimated === true),
-    u.region ?? null, u.target ?? null,
+    u.ts,
+    u.requestId,
+    u.keyId,
+    u.endpoint,
+    u.model,
+    u.bedrockModel,
+    u.baseModel,
+    u.inputTokens,
+    u.outputTokens,
+    u.cacheReadTokens,
+    u.cacheWriteTokens,
+    u.latencyMs,
+    u.ttftMs,
+    u.status,
+    b(u.stream),
+    b(u.aborted),
+    u.errorType,
+    u.costUsd,
+    u.abortReason ?? null,
+    b(u.usageEstimated === true),
+    u.region ?? null,
+    u.target ?? null,
   ];
 }
 

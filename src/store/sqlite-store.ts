@@ -8,7 +8,17 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Database as Db } from "better-sqlite3";
 import { MIGRATIONS } from "./migrations/index.ts";
-import { aggregateRowFromRow, dailySpend, keyColumns, keyFromRow, USAGE_COLUMNS, usageFromRow, usageRowFromRow, usageValues, utcDay } from "./rows.ts";
+import {
+  aggregateRowFromRow,
+  dailySpend,
+  keyColumns,
+  keyFromRow,
+  USAGE_COLUMNS,
+  usageFromRow,
+  usageRowFromRow,
+  usageValues,
+  utcDay,
+} from "./rows.ts";
 import { sqliteResponseStore } from "./sqlite-response-store.ts";
 import { sqliteBatchStore } from "./sqlite-batch-store.ts";
 import type { AggregateRow, KeyPatch, KeyRecord, NewKey, Store, UsageAggregateQuery, UsageQuery, UsageRecord, UsageRow } from "./store.ts";

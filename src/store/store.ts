@@ -37,7 +37,9 @@ export interface KeyRecord {
 
 export type NewKey = Omit<KeyRecord, "createdAt" | "updatedAt" | "revokedAt">;
 
-export type KeyPatch = Partial<Pick<KeyRecord, "name" | "models" | "rpm" | "tpm" | "budget" | "expiresAt" | "enabled" | "metadata" | "secretHash" | "hint" | "revokedAt">>;
+export type KeyPatch = Partial<
+  Pick<KeyRecord, "name" | "models" | "rpm" | "tpm" | "budget" | "expiresAt" | "enabled" | "metadata" | "secretHash" | "hint" | "revokedAt">
+>;
 
 export interface UsageRecord {
   /** Epoch ms when the request started. */

@@ -31,7 +31,9 @@ export function usageAggregateSql(q: UsageAggregateQuery, dialect: "sqlite" | "p
   const t = rollup ? "h.hour" : "u.ts";
   const p = (i: number) => (dialect === "postgres" ? `$${i}` : "?");
   const dayOf = (col: string) =>
-    dialect === "postgres" ? `to_char(to_timestamp(${col} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')` : `strftime('%Y-%m-%d', ${col} / 1000, 'unixepoch')`;
+    dialect === "postgres"
+      ? `to_char(to_timestamp(${col} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`
+      : `strftime('%Y-%m-%d', ${col} / 1000, 'unixepoch')`;
   const keyCol = rollup ? "h.key_id" : "u.key_id";
   const keyExpr = rollup ? "CASE WHEN h.key_id = '' THEN '(none)' ELSE h.key_id END" : "COALESCE(u.key_id, '(none)')";
   const modelExpr = rollup ? "h.model" : "COALESCE(u.bedrock_model, u.model, '(none)')";

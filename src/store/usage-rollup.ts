@@ -38,7 +38,20 @@ export function hourlyRollup(records: readonly UsageRecord[], periodMs: number =
     const k = `${hour}\n${keyId}\n${model}`;
     let e = acc.get(k);
     if (!e) {
-      e = { hour, keyId, model, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, unpriced: 0, latencyMs: 0 };
+      e = {
+        hour,
+        keyId,
+        model,
+        requests: 0,
+        errors: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        costUsd: 0,
+        unpriced: 0,
+        latencyMs: 0,
+      };
       acc.set(k, e);
     }
     e.requests += 1;
@@ -52,17 +65,45 @@ export function hourlyRollup(records: readonly UsageRecord[], periodMs: number =
     e.latencyMs += r.latencyMs;
   }
   // Sorted, so concurrent PostgreSQL writers lock rows in the same order (no deadlock).
-  return [...acc.values()].sort((a, b) => a.hour - b.hour || (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : a.model < b.model ? -1 : a.model > b.model ? 1 : 0));
+  return [...acc.values()].sort(
+    (a, b) => a.hour - b.hour || (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : a.model < b.model ? -1 : a.model > b.model ? 1 : 0),
+  );
 }
 
 export function hourlyValues(h: HourlyRow): unknown[] {
-  return [h.hour, h.keyId, h.model, h.requests, h.errors, h.inputTokens, h.outputTokens, h.cacheReadTokens, h.cacheWriteTokens, h.costUsd, h.unpriced, h.latencyMs];
+  return [
+    h.hour,
+    h.keyId,
+    h.model,
+    h.requests,
+    h.errors,
+    h.inputTokens,
+    h.outputTokens,
+    h.cacheReadTokens,
+    h.cacheWriteTokens,
+    h.costUsd,
+    h.unpriced,
+    h.latencyMs,
+  ];
 }
 
 /** The upsert, in either dialect's placeholders (the ON CONFLICT spelling is the same in both). */
 export function hourlyUpsertSql(dialect: "sqlite" | "postgres", table: string = "usage_hourly"): string {
   const p = (i: number) => (dialect === "postgres" ? `$${i}` : "?");
-  const cols = ["hour", "key_id", "model", "requests", "errors", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "cost_usd", "unpriced", "latency_ms"];
+  const cols = [
+    "hour",
+    "key_id",
+    "model",
+    "requests",
+    "errors",
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "cost_usd",
+    "unpriced",
+    "latency_ms",
+  ];
   const sums = cols.slice(3).map((c) => `${c} = ${table}.${c} + excluded.${c}`);
   return `INSERT INTO ${table} (${cols.join(", ")}) VALUES (${cols.map((_, i) => p(i + 1)).join(", ")})
     ON CONFLICT (hour, key_id, model) DO UPDATE SET ${sums.join(", ")}`;

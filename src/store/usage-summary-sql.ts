@@ -9,7 +9,8 @@ export function usageSummarySql(q: UsageQuery, dialect: "sqlite" | "postgres"): 
     dialect === "postgres"
       ? "to_char(to_timestamp(u.ts / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
       : "strftime('%Y-%m-%d', u.ts / 1000, 'unixepoch')";
-  const group = q.groupBy === "key" ? "COALESCE(u.key_id, '(none)')" : q.groupBy === "model" ? "COALESCE(u.bedrock_model, u.model, '(none)')" : day;
+  const group =
+    q.groupBy === "key" ? "COALESCE(u.key_id, '(none)')" : q.groupBy === "model" ? "COALESCE(u.bedrock_model, u.model, '(none)')" : day;
   const params: unknown[] = [q.from, q.to];
   let where = `u.ts >= ${p(1)} AND u.ts < ${p(2)}`;
   if (q.keyId !== undefined) {

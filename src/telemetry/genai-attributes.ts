@@ -101,13 +101,16 @@ type Part = Record<string, unknown>;
 
 function bytesNote(source: unknown): Record<string, unknown> {
   // Media bytes are never exported: they are large and rarely useful in a trace.
-  return source && typeof source === "object" && "s3Location" in source ? { uri: (source as { s3Location: { uri: string } }).s3Location.uri } : {};
+  return source && typeof source === "object" && "s3Location" in source
+    ? { uri: (source as { s3Location: { uri: string } }).s3Location.uri }
+    : {};
 }
 
 /** One Converse content block → a part of the conventions' message schema. */
 export function contentPart(block: ContentBlock): Part | undefined {
   if ("text" in block) return { type: "text", content: block.text };
-  if ("toolUse" in block) return { type: "tool_call", id: block.toolUse.toolUseId, name: block.toolUse.name, arguments: block.toolUse.input };
+  if ("toolUse" in block)
+    return { type: "tool_call", id: block.toolUse.toolUseId, name: block.toolUse.name, arguments: block.toolUse.input };
   if ("toolResult" in block) {
     const response = block.toolResult.content.map((c) => ("text" in c ? c.text : "json" in c ? c.json : "[media]"));
     return { type: "tool_call_response", id: block.toolResult.toolUseId, response: response.length === 1 ? response[0] : response };
@@ -116,15 +119,19 @@ export function contentPart(block: ContentBlock): Part | undefined {
     const r = block.reasoningContent;
     return "reasoningText" in r ? { type: "reasoning", content: r.reasoningText.text } : { type: "reasoning", content: "[redacted]" };
   }
-  if ("image" in block) return { type: "blob", modality: "image", mime_type: `image/${block.image.format}`, ...bytesNote(block.image.source) };
-  if ("video" in block) return { type: "blob", modality: "video", mime_type: `video/${block.video.format}`, ...bytesNote(block.video.source) };
-  if ("audio" in block) return { type: "blob", modality: "audio", mime_type: `audio/${block.audio.format}`, ...bytesNote(block.audio.source) };
+  if ("image" in block)
+    return { type: "blob", modality: "image", mime_type: `image/${block.image.format}`, ...bytesNote(block.image.source) };
+  if ("video" in block)
+    return { type: "blob", modality: "video", mime_type: `video/${block.video.format}`, ...bytesNote(block.video.source) };
+  if ("audio" in block)
+    return { type: "blob", modality: "audio", mime_type: `audio/${block.audio.format}`, ...bytesNote(block.audio.source) };
   if ("document" in block) {
     const s = block.document.source;
     return "text" in s ? { type: "text", content: s.text } : { type: "file", name: block.document.name, ...bytesNote(s) };
   }
   if ("guardContent" in block) return { type: "text", content: block.guardContent.text.text };
-  if ("citationsContent" in block) return { type: "text", content: (block.citationsContent.content ?? []).map((c) => c.text ?? "").join("") };
+  if ("citationsContent" in block)
+    return { type: "text", content: (block.citationsContent.content ?? []).map((c) => c.text ?? "").join("") };
   return undefined; // cachePoint: not content
 }
 
@@ -135,7 +142,9 @@ function parts(blocks: readonly ContentBlock[]): Part[] {
 /** A JSON string cut to MAX_CONTENT_CHARS (the conventions allow JSON strings on spans). */
 export function boundedJson(value: unknown): string {
   const json = JSON.stringify(value);
-  return json.length <= MAX_CONTENT_CHARS ? json : `${json.slice(0, MAX_CONTENT_CHARS)}…[truncated ${json.length - MAX_CONTENT_CHARS} chars]`;
+  return json.length <= MAX_CONTENT_CHARS
+    ? json
+    : `${json.slice(0, MAX_CONTENT_CHARS)}…[truncated ${json.length - MAX_CONTENT_CHARS} chars]`;
 }
 
 /** gen_ai.input.messages and gen_ai.system_instructions of a Converse request. */
@@ -144,7 +153,9 @@ export function inputContentAttributes(request: ConverseRequest): Attributes {
   if (request.messages?.length) {
     out["gen_ai.input.messages"] = boundedJson(request.messages.map((m) => ({ role: m.role, parts: parts(m.content) })));
   }
-  const system = (request.system ?? []).flatMap((b) => ("text" in b ? [{ type: "text", content: b.text }] : "guardContent" in b ? [{ type: "text", content: b.guardContent.text.text }] : []));
+  const system = (request.system ?? []).flatMap((b) =>
+    "text" in b ? [{ type: "text", content: b.text }] : "guardContent" in b ? [{ type: "text", content: b.guardContent.text.text }] : [],
+  );
   if (system.length) out["gen_ai.system_instructions"] = boundedJson(system);
   return out;
 }
@@ -152,5 +163,7 @@ export function inputContentAttributes(request: ConverseRequest): Attributes {
 /** gen_ai.output.messages for the message the model returned. */
 export function outputContentAttributes(message: Message | undefined, stopReason: StopReason | undefined): Attributes {
   if (!message) return {};
-  return { "gen_ai.output.messages": boundedJson([{ role: message.role, parts: parts(message.content), finish_reason: stopReason ?? "" }]) };
+  return {
+    "gen_ai.output.messages": boundedJson([{ role: message.role, parts: parts(message.content), finish_reason: stopReason ?? "" }]),
+  };
 }

@@ -105,7 +105,13 @@ export async function createOtelTelemetry(config: TelemetryConfig, info: Telemet
     const m = config.metrics;
     meterProvider = new MeterProvider({
       resource,
-      readers: [new PeriodicExportingMetricReader({ exporter: await metricExporter(m), exportIntervalMillis: m.exportIntervalMs, exportTimeoutMillis: Math.min(m.timeoutMs, m.exportIntervalMs) })],
+      readers: [
+        new PeriodicExportingMetricReader({
+          exporter: await metricExporter(m),
+          exportIntervalMillis: m.exportIntervalMs,
+          exportTimeoutMillis: Math.min(m.timeoutMs, m.exportIntervalMs),
+        }),
+      ],
     });
   }
   const metrics = meterProvider ? createGenAiMetrics(meterProvider.getMeter(SCOPE_NAME, info.version)) : noopGenAiMetrics;
@@ -114,8 +120,12 @@ export async function createOtelTelemetry(config: TelemetryConfig, info: Telemet
     requests: tracerProvider ? createRequestTracing(tracer) : undefined,
     traceRuntime: (runtime, target) => tracedRuntime(runtime, { tracer, metrics, target, captureContent: config.captureMessageContent }),
     summary: {
-      traces: config.traces ? { endpoint: safeUrl(config.traces.url), protocol: config.traces.protocol, sampler: config.traces.sampler } : "off",
-      metrics: config.metrics ? { endpoint: safeUrl(config.metrics.url), protocol: config.metrics.protocol, intervalMs: config.metrics.exportIntervalMs } : "off",
+      traces: config.traces
+        ? { endpoint: safeUrl(config.traces.url), protocol: config.traces.protocol, sampler: config.traces.sampler }
+        : "off",
+      metrics: config.metrics
+        ? { endpoint: safeUrl(config.metrics.url), protocol: config.metrics.protocol, intervalMs: config.metrics.exportIntervalMs }
+        : "off",
       serviceName: config.serviceName,
       captureMessageContent: config.captureMessageContent,
     },

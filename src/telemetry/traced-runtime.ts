@@ -35,7 +35,15 @@ export interface TracedRuntimeOptions {
 type ServedOptions = TracedRuntimeOptions & { server: { address: string; port: number } };
 
 /** Metric attributes: the conventions' low-cardinality subset of the span's attributes. */
-const METRIC_KEYS = ["gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.request.model", "gen_ai.response.model", "server.address", "server.port", "error.type"];
+const METRIC_KEYS = [
+  "gen_ai.operation.name",
+  "gen_ai.provider.name",
+  "gen_ai.request.model",
+  "gen_ai.response.model",
+  "server.address",
+  "server.port",
+  "error.type",
+];
 
 function errorType(err: unknown, signal: AbortSignal | undefined): string {
   if (signal?.aborted) return "aborted";
@@ -77,7 +85,12 @@ class GenAiCall {
       ...given,
       onRetry: (err, attempt, delayMs) => {
         this.retries++;
-        this.span.addEvent("retry", { "retry.attempt": attempt, "retry.delay_ms": delayMs, "error.type": err.exception, "http.response.status_code": err.status });
+        this.span.addEvent("retry", {
+          "retry.attempt": attempt,
+          "retry.delay_ms": delayMs,
+          "error.type": err.exception,
+          "http.response.status_code": err.status,
+        });
         given?.onRetry?.(err, attempt, delayMs);
       },
     };
@@ -109,7 +122,11 @@ class GenAiCall {
   fail(err: unknown, partial: Attributes = {}, tokens: { input?: number; output?: number } = {}): void {
     const type = errorType(err, this.signal);
     if (type === "aborted") return this.abort(partial);
-    this.set({ ...partial, "error.type": type, ...(err instanceof BedrockError && err.requestId ? { "aws.request_id": err.requestId } : {}) });
+    this.set({
+      ...partial,
+      "error.type": type,
+      ...(err instanceof BedrockError && err.requestId ? { "aws.request_id": err.requestId } : {}),
+    });
     this.finish(SpanStatusCode.ERROR, tokens, { ...partial, "error.type": type }, err instanceof Error ? err.message : undefined);
   }
 
@@ -145,7 +162,12 @@ function tokenCounts(attrs: Attributes): { input?: number; output?: number } {
 }
 
 /** Observes the events as they pass (nothing is buffered) and ends the span with the stream. */
-async function* observeStream(call: GenAiCall, modelId: string, events: AsyncIterable<ConverseStreamEvent>, captureContent: boolean): AsyncGenerator<ConverseStreamEvent> {
+async function* observeStream(
+  call: GenAiCall,
+  modelId: string,
+  events: AsyncIterable<ConverseStreamEvent>,
+  captureContent: boolean,
+): AsyncGenerator<ConverseStreamEvent> {
   const seen = new StreamObserver(captureContent);
   const partial = () => ({ "gen_ai.response.model": modelId, ...finishAttributes(seen.stopReason), ...usageAttributes(seen.usage) });
   let settled = false;
@@ -177,7 +199,10 @@ export function tracedRuntime(runtime: BedrockRuntime, options: TracedRuntimeOpt
       call.request(request, false);
       try {
         const res = await runtime.converse(modelId, request, call.opts);
-        const attrs = { ...converseResponseAttributes(modelId, res), ...(o.captureContent ? outputContentAttributes(res.output?.message, res.stopReason) : {}) };
+        const attrs = {
+          ...converseResponseAttributes(modelId, res),
+          ...(o.captureContent ? outputContentAttributes(res.output?.message, res.stopReason) : {}),
+        };
         call.succeed(attrs, tokenCounts(attrs));
         return res;
       } catch (err) {

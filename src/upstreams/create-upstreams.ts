@@ -33,7 +33,12 @@ export interface UpstreamOverrides {
   native?: CatalogOptions["native"];
 }
 
-export async function createUpstreams(config: Config, region: string, logger: Logger, overrides: UpstreamOverrides = {}): Promise<Upstreams> {
+export async function createUpstreams(
+  config: Config,
+  region: string,
+  logger: Logger,
+  overrides: UpstreamOverrides = {},
+): Promise<Upstreams> {
   const budget = config.aws.retryMaxElapsedMs;
   const retry: RetryPolicy = { maxElapsedMs: budget, baseDelayMs: 200, maxDelayMs: 2000 };
   const catalogOpts = {
@@ -71,7 +76,10 @@ export async function createUpstreams(config: Config, region: string, logger: Lo
         const signer =
           config.aws.bearerToken && !ownCredentials
             ? createBearerSigner(config.aws.bearerToken)
-            : createSigV4Signer(s.region, await targetCredentials(s, { defaultChain, stsTimeouts: { connectMs: config.aws.timeouts.connectMs, requestMs: 10_000 } }));
+            : createSigV4Signer(
+                s.region,
+                await targetCredentials(s, { defaultChain, stsTimeouts: { connectMs: config.aws.timeouts.connectMs, requestMs: 10_000 } }),
+              );
         return new UpstreamTarget(
           {
             name: s.name,
@@ -103,7 +111,13 @@ export async function createUpstreams(config: Config, region: string, logger: Lo
     logger,
     ...(overrides.events ? { events: overrides.events } : {}),
   });
-  const catalog = targets.length === 1 ? targets[0]!.catalog : new MultiCatalog(targets.map((t) => t.catalog), targets[0]!.region);
+  const catalog =
+    targets.length === 1
+      ? targets[0]!.catalog
+      : new MultiCatalog(
+          targets.map((t) => t.catalog),
+          targets[0]!.region,
+        );
 
   return {
     runtime,
@@ -119,7 +133,11 @@ export async function createUpstreams(config: Config, region: string, logger: Lo
           region: t.region,
           weight: t.weight,
           outstanding: t.outstanding,
-          catalog: { loaded: c.loaded, count: c.count, ...(c.lastError ? { error: "the last catalog refresh failed; see the gateway log" } : {}) },
+          catalog: {
+            loaded: c.loaded,
+            count: c.count,
+            ...(c.lastError ? { error: "the last catalog refresh failed; see the gateway log" } : {}),
+          },
           breakers: t.breakerStates(now),
         };
       });

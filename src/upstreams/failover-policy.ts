@@ -34,6 +34,7 @@ export function classifyUpstreamError(err: BedrockError): FailoverVerdict {
   if (TARGET_FAILURES.has(err.exception)) return "target-failure";
   if (NOT_HERE.has(err.exception)) return "not-here";
   // An unmodelled 5xx (a proxy or VPC endpoint answering 502/504) is the target's failure too.
-  if (err.status >= 500 && err.exception !== "ModelErrorException" && err.exception !== "ModelStreamErrorException") return "target-failure";
+  if (err.status >= 500 && err.exception !== "ModelErrorException" && err.exception !== "ModelStreamErrorException")
+    return "target-failure";
   return "final";
 }

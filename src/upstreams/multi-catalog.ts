@@ -28,7 +28,10 @@ export class MultiCatalog {
 
   status(): CatalogStatus {
     const all = this.catalogs.map((c) => c.status());
-    const refreshes = all.map((s) => s.lastRefresh).filter((s): s is string => s !== null).sort();
+    const refreshes = all
+      .map((s) => s.lastRefresh)
+      .filter((s): s is string => s !== null)
+      .sort();
     const errs = all.map((s) => s.lastError).filter((e): e is string => e !== null);
     return {
       loaded: all.some((s) => s.loaded),

@@ -26,16 +26,19 @@ export interface TargetSpec {
   excludeModels?: string[];
 }
 
-const url = z.string().trim().transform((s, ctx) => {
-  try {
-    const u = new URL(s);
-    if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error();
-    return u.origin + u.pathname.replace(/\/+$/, "");
-  } catch {
-    ctx.addIssue({ code: "custom", message: `"${s}" is not an http(s) URL` });
-    return z.NEVER;
-  }
-});
+const url = z
+  .string()
+  .trim()
+  .transform((s, ctx) => {
+    try {
+      const u = new URL(s);
+      if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error();
+      return u.origin + u.pathname.replace(/\/+$/, "");
+    } catch {
+      ctx.addIssue({ code: "custom", message: `"${s}" is not an http(s) URL` });
+      return z.NEVER;
+    }
+  });
 
 const targetSchema = z.strictObject({
   // Names travel in response headers and metric labels: keep them to a safe alphabet.
@@ -43,10 +46,20 @@ const targetSchema = z.strictObject({
   region: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, "must be an AWS region such as us-east-1"),
   weight: z.number().min(0).max(1000).default(1),
   profile: z.string().trim().min(1).optional(),
-  roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN (arn:aws:iam::123456789012:role/name)").optional(),
+  roleArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN (arn:aws:iam::123456789012:role/name)")
+    .optional(),
   externalId: z.string().min(2).max(1224).optional(),
-  roleSessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/).optional(),
-  endpoints: z.strictObject(Object.fromEntries(ENDPOINT_SERVICES.map((s) => [s, url.optional()])) as Record<EndpointService, z.ZodOptional<typeof url>>).default({}),
+  roleSessionName: z
+    .string()
+    .regex(/^[\w+=,.@-]{2,64}$/)
+    .optional(),
+  endpoints: z
+    .strictObject(
+      Object.fromEntries(ENDPOINT_SERVICES.map((s) => [s, url.optional()])) as Record<EndpointService, z.ZodOptional<typeof url>>,
+    )
+    .default({}),
   models: z.array(z.string().trim().min(1)).min(1).optional(),
   excludeModels: z.array(z.string().trim().min(1)).optional(),
 });

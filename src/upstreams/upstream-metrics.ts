@@ -38,7 +38,8 @@ export function upstreamMetrics(registry: Registry, targets: () => readonly Upst
     collect() {
       this.reset();
       const now = Date.now();
-      for (const t of targets()) for (const b of t.breakerStates(now)) this.set({ target: t.name, model: b.model }, STATE_VALUE[b.state] ?? 0);
+      for (const t of targets())
+        for (const b of t.breakerStates(now)) this.set({ target: t.name, model: b.model }, STATE_VALUE[b.state] ?? 0);
     },
   });
   new Gauge({

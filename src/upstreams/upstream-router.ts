@@ -170,7 +170,13 @@ export class UpstreamRouter implements BedrockRuntime {
             this.opts.events?.served?.(t, id, i > 0);
             if (opts.onServed) {
               const baseModelId = t.catalog.snapshot?.lookup.get(id)?.baseModelId;
-              opts.onServed({ target: t.name, region: t.region, modelId: id, ...(baseModelId ? { baseModelId } : {}), ...(i > 0 ? { fallbackFrom: modelId, fallbackModel: model } : {}) });
+              opts.onServed({
+                target: t.name,
+                region: t.region,
+                modelId: id,
+                ...(baseModelId ? { baseModelId } : {}),
+                ...(i > 0 ? { fallbackFrom: modelId, fallbackModel: model } : {}),
+              });
             }
             return out;
           } catch (raw) {
@@ -187,7 +193,10 @@ export class UpstreamRouter implements BedrockRuntime {
             // A throttle or outage says more to the client than "not found in one region".
             if (!lastErr || verdict === "target-failure" || classifyUpstreamError(lastErr) !== "target-failure") lastErr = raw;
             this.opts.events?.failover?.(t, id, raw.exception);
-            this.opts.logger.debug({ target: t.name, region: t.region, model: id, err: raw.exception }, "upstream call failed; trying the next target");
+            this.opts.logger.debug(
+              { target: t.name, region: t.region, model: id, err: raw.exception },
+              "upstream call failed; trying the next target",
+            );
             opts.onRetry?.(raw, attempts, 0);
           }
         }
@@ -232,7 +241,13 @@ export class UpstreamRouter implements BedrockRuntime {
     return out;
   }
 
-  private pick(cands: Candidate[], tried: Set<UpstreamTarget>, notHere: Set<string>, model: string, affinity: string | undefined): { c: Candidate; breaker: CircuitBreaker | undefined } | undefined {
+  private pick(
+    cands: Candidate[],
+    tried: Set<UpstreamTarget>,
+    notHere: Set<string>,
+    model: string,
+    affinity: string | undefined,
+  ): { c: Candidate; breaker: CircuitBreaker | undefined } | undefined {
     const now = this.now();
     const open: { c: Candidate; breaker: CircuitBreaker | undefined }[] = [];
     for (const c of cands) {
@@ -315,7 +330,11 @@ function byAffinity<T extends { c: Candidate }>(pool: T[], key: string): T {
 }
 
 /** The stream after its first event, releasing the target's outstanding slot when it ends. */
-async function* relay(first: IteratorResult<ConverseStreamEvent>, it: AsyncIterator<ConverseStreamEvent>, release: () => void): AsyncGenerator<ConverseStreamEvent> {
+async function* relay(
+  first: IteratorResult<ConverseStreamEvent>,
+  it: AsyncIterator<ConverseStreamEvent>,
+  release: () => void,
+): AsyncGenerator<ConverseStreamEvent> {
   try {
     if (first.done) return;
     yield first.value;

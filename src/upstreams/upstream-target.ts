@@ -70,7 +70,11 @@ export class UpstreamTarget {
       s.controlRetry ?? s.retry,
     );
     this.runtime = createBedrockRuntime(this.runtimeHttp);
-    this.catalog = new ModelCatalog(createBedrockControlPlane(this.controlHttp), { region: s.region, ...s.catalog }, log.child({ target: s.name }));
+    this.catalog = new ModelCatalog(
+      createBedrockControlPlane(this.controlHttp),
+      { region: s.region, ...s.catalog },
+      log.child({ target: s.name }),
+    );
     this.allow = compileModelPatterns(s.models ?? null);
     this.deny = s.excludeModels?.length ? compileModelPatterns(s.excludeModels) : undefined;
   }
@@ -111,7 +115,13 @@ export class UpstreamTarget {
   breakerStates(now: number): { model: string; state: string; recentFailures: number; retryAt?: string; opened: number }[] {
     return [...this.breakers].map(([model, b]) => {
       const s = b.snapshot(now);
-      return { model, state: s.state, recentFailures: s.recentFailures, ...(s.retryAt ? { retryAt: new Date(s.retryAt).toISOString() } : {}), opened: s.openedCount };
+      return {
+        model,
+        state: s.state,
+        recentFailures: s.recentFailures,
+        ...(s.retryAt ? { retryAt: new Date(s.retryAt).toISOString() } : {}),
+        opened: s.openedCount,
+      };
     });
   }
 

@@ -23,7 +23,8 @@ export function toUsageRecord(r: CompletedRequest, pricing: Pricing, region: str
   const used = tokens.inputTokens + tokens.outputTokens + tokens.cacheReadTokens + tokens.cacheWriteTokens > 0;
   // A failed or refused request costs nothing; a successful call that reports no tokens (image
   // generation, say) is billed some other way, so its cost is unknown rather than zero.
-  const cost = () => (used ? pricing.cost(baseModel ?? undefined, bedrockModel ?? undefined, servedRegion, tokens) : r.status >= 400 ? 0 : null);
+  const cost = () =>
+    used ? pricing.cost(baseModel ?? undefined, bedrockModel ?? undefined, servedRegion, tokens) : r.status >= 400 ? 0 : null;
   return {
     ts: r.startedAt,
     requestId: r.requestId,

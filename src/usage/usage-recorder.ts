@@ -43,7 +43,8 @@ export function createUsageRecorder(store: Store, spend: SpendTracker | undefine
       return true;
     } catch (err) {
       failures++;
-      if (failures === 1 || failures % 60 === 0) log.error({ err: (err as Error).message, queued: queue.length }, "could not write usage records; will retry");
+      if (failures === 1 || failures % 60 === 0)
+        log.error({ err: (err as Error).message, queued: queue.length }, "could not write usage records; will retry");
       return false;
     }
   };

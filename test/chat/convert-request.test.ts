@@ -9,7 +9,11 @@ import { ChatCompletionRequest } from "../../src/openai/chat-request.ts";
 
 const PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
-function build(body: Record<string, unknown>, model = "anthropic.claude-3-5-sonnet-20240620-v1:0", extra: { strictParams?: boolean; unknownFields?: string[] } = {}) {
+function build(
+  body: Record<string, unknown>,
+  model = "anthropic.claude-3-5-sonnet-20240620-v1:0",
+  extra: { strictParams?: boolean; unknownFields?: string[] } = {},
+) {
   const req = ChatCompletionRequest.parse({ model, ...body });
   return buildConverseRequest(req, {
     caps: capabilitiesFor(model),
@@ -36,8 +40,18 @@ describe("message conversion", () => {
   it("maps user parts, assistant tool calls and tool results", () => {
     const { request } = build({
       messages: [
-        { role: "user", content: [{ type: "text", text: "What is this?" }, { type: "image_url", image_url: { url: `data:image/jpeg;base64,${PNG_1PX}` } }] },
-        { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "lookup", arguments: '{"q":"x"}' } }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "What is this?" },
+            { type: "image_url", image_url: { url: `data:image/jpeg;base64,${PNG_1PX}` } },
+          ],
+        },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: "call_1", type: "function", function: { name: "lookup", arguments: '{"q":"x"}' } }],
+        },
         { role: "tool", tool_call_id: "call_1", content: "found" },
       ],
       tools: [{ type: "function", function: { name: "lookup", parameters: { type: "object", properties: { q: { type: "string" } } } } }],
@@ -55,7 +69,14 @@ describe("message conversion", () => {
       messages: [
         { role: "user", content: "a" },
         { role: "user", content: "b" },
-        { role: "assistant", content: "c", tool_calls: [{ id: "t1", type: "function", function: { name: "f", arguments: "{}" } }, { id: "t2", type: "function", function: { name: "f", arguments: "{}" } }] },
+        {
+          role: "assistant",
+          content: "c",
+          tool_calls: [
+            { id: "t1", type: "function", function: { name: "f", arguments: "{}" } },
+            { id: "t2", type: "function", function: { name: "f", arguments: "{}" } },
+          ],
+        },
         { role: "tool", tool_call_id: "t1", content: "r1" },
         { role: "user", content: "and?" },
         { role: "tool", tool_call_id: "t2", content: "r2" },
@@ -64,11 +85,19 @@ describe("message conversion", () => {
     });
     assert.equal(request.messages!.length, 3);
     assert.deepEqual(request.messages![0], { role: "user", content: [{ text: "a" }, { text: "b" }] });
-    assert.deepEqual(request.messages![2]!.content.map((b) => Object.keys(b)[0]), ["toolResult", "toolResult", "text"]);
+    assert.deepEqual(
+      request.messages![2]!.content.map((b) => Object.keys(b)[0]),
+      ["toolResult", "toolResult", "text"],
+    );
   });
 
   it("starts a conversation that begins with the assistant with a user turn", () => {
-    const { request } = build({ messages: [{ role: "assistant", content: "How can I help?" }, { role: "user", content: "Tell me a joke" }] });
+    const { request } = build({
+      messages: [
+        { role: "assistant", content: "How can I help?" },
+        { role: "user", content: "Tell me a joke" },
+      ],
+    });
     assert.deepEqual(request.messages![0], { role: "user", content: [{ text: CONVERSATION_START }] });
     assert.equal(request.messages![1]!.role, "assistant");
   });
@@ -80,7 +109,13 @@ describe("message conversion", () => {
         { role: "assistant", content: "", tool_calls: [{ id: "t1", type: "function", function: { name: "f", arguments: "" } }] },
         { role: "tool", tool_call_id: "t1", content: "" },
         { role: "assistant", content: "   " },
-        { role: "user", content: [{ type: "text", text: "" }, { type: "text", text: "next" }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "" },
+            { type: "text", text: "next" },
+          ],
+        },
       ],
       tools: [{ type: "function", function: { name: "f" } }],
     });
@@ -94,7 +129,14 @@ describe("message conversion", () => {
     const { request } = build({
       messages: [
         { role: "user", content: "go" },
-        { role: "assistant", content: null, tool_calls: [{ id: "a", type: "function", function: { name: "f", arguments: "{}" } }, { id: "b", type: "function", function: { name: "f", arguments: "{}" } }] },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            { id: "a", type: "function", function: { name: "f", arguments: "{}" } },
+            { id: "b", type: "function", function: { name: "f", arguments: "{}" } },
+          ],
+        },
         { role: "tool", tool_call_id: "a", content: "ok" },
         { role: "tool", tool_call_id: "zzz", content: "stray" },
         { role: "assistant", content: "done" },
@@ -122,11 +164,17 @@ describe("message conversion", () => {
     const { request } = build({
       messages: [
         { role: "user", content: "go" },
-        { role: "assistant", content: null, tool_calls: [{ id: "a", type: "function", function: { name: "search.web", arguments: "{}" } }] },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: "a", type: "function", function: { name: "search.web", arguments: "{}" } }],
+        },
         { role: "tool", tool_call_id: "a", content: "ok" },
       ],
     });
-    assert.deepEqual(request.toolConfig, { tools: [{ toolSpec: { name: "search_web", inputSchema: { json: { type: "object", properties: {} } } } }] });
+    assert.deepEqual(request.toolConfig, {
+      tools: [{ toolSpec: { name: "search_web", inputSchema: { json: { type: "object", properties: {} } } } }],
+    });
   });
 
   it("sanitises tool names and keeps them apart", () => {
@@ -152,7 +200,11 @@ describe("message conversion", () => {
       {
         messages: [
           { role: "user", content: "go" },
-          { role: "assistant", content: null, tool_calls: [{ id: "call_abc_123456789", type: "function", function: { name: "f", arguments: "{}" } }] },
+          {
+            role: "assistant",
+            content: null,
+            tool_calls: [{ id: "call_abc_123456789", type: "function", function: { name: "f", arguments: "{}" } }],
+          },
           { role: "tool", tool_call_id: "call_abc_123456789", content: "ok" },
         ],
         tools: [{ type: "function", function: { name: "f" } }],
@@ -167,32 +219,62 @@ describe("message conversion", () => {
 
   it("refuses images for a model without image input, naming the model", () => {
     assert.throws(
-      () => build({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: `data:image/png;base64,${PNG_1PX}` } }] }] }, "amazon.nova-micro-v1:0"),
-      (e: unknown) => e instanceof GatewayError && e.status === 400 && /amazon\.nova-micro-v1:0/.test(e.message) && e.param === "messages[0].content[0].image_url",
+      () =>
+        build(
+          { messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: `data:image/png;base64,${PNG_1PX}` } }] }] },
+          "amazon.nova-micro-v1:0",
+        ),
+      (e: unknown) =>
+        e instanceof GatewayError &&
+        e.status === 400 &&
+        /amazon\.nova-micro-v1:0/.test(e.message) &&
+        e.param === "messages[0].content[0].image_url",
     );
   });
 
   it("refuses bytes that are not an image", () => {
     assert.throws(
-      () => build({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: `data:image/png;base64,${Buffer.from("hello").toString("base64")}` } }] }] }),
+      () =>
+        build({
+          messages: [
+            {
+              role: "user",
+              content: [{ type: "image_url", image_url: { url: `data:image/png;base64,${Buffer.from("hello").toString("base64")}` } }],
+            },
+          ],
+        }),
       (e: unknown) => e instanceof GatewayError && e.code === "invalid_image",
     );
   });
 
   it("folds the system prompt into the first user turn for models without system prompts", () => {
-    const { request } = build({ messages: [{ role: "system", content: "S" }, { role: "user", content: "U" }] }, "amazon.titan-text-premier-v1:0");
+    const { request } = build(
+      {
+        messages: [
+          { role: "system", content: "S" },
+          { role: "user", content: "U" },
+        ],
+      },
+      "amazon.titan-text-premier-v1:0",
+    );
     assert.equal(request.system, undefined);
     assert.deepEqual(request.messages![0]!.content, [{ text: "S" }, { text: "U" }]);
   });
 });
 
 describe("tools and tool_choice", () => {
-  const tools = [{ type: "function", function: { name: "f", parameters: { type: "object" } } }, { type: "function", function: { name: "g" } }];
+  const tools = [
+    { type: "function", function: { name: "f", parameters: { type: "object" } } },
+    { type: "function", function: { name: "g" } },
+  ];
   const msgs = [{ role: "user", content: "x" }];
   it("auto, required and named", () => {
     assert.deepEqual(build({ messages: msgs, tools, tool_choice: "auto" }).request.toolConfig!.toolChoice, { auto: {} });
     assert.deepEqual(build({ messages: msgs, tools, tool_choice: "required" }).request.toolConfig!.toolChoice, { any: {} });
-    assert.deepEqual(build({ messages: msgs, tools, tool_choice: { type: "function", function: { name: "g" } } }).request.toolConfig!.toolChoice, { tool: { name: "g" } });
+    assert.deepEqual(
+      build({ messages: msgs, tools, tool_choice: { type: "function", function: { name: "g" } } }).request.toolConfig!.toolChoice,
+      { tool: { name: "g" } },
+    );
   });
   it("none omits tools when the history allows", () => {
     const b = build({ messages: msgs, tools, tool_choice: "none" });
@@ -214,7 +296,10 @@ describe("tools and tool_choice", () => {
     assert.equal(b.suppressToolCalls, true);
   });
   it("a named choice not in tools is a 400", () => {
-    assert.throws(() => build({ messages: msgs, tools, tool_choice: { type: "function", function: { name: "nope" } } }), (e: unknown) => e instanceof GatewayError && e.param === "tool_choice");
+    assert.throws(
+      () => build({ messages: msgs, tools, tool_choice: { type: "function", function: { name: "nope" } } }),
+      (e: unknown) => e instanceof GatewayError && e.param === "tool_choice",
+    );
   });
   it("models without forced tool choice fall back to auto and report it", () => {
     const b = build({ messages: msgs, tools, tool_choice: "required" }, "meta.llama3-3-70b-instruct-v1:0");
@@ -222,7 +307,10 @@ describe("tools and tool_choice", () => {
     assert.ok(b.dropped.includes("tool_choice"));
   });
   it("refuses tools for a model that cannot use them", () => {
-    assert.throws(() => build({ messages: msgs, tools }, "deepseek.r1-v1:0"), (e: unknown) => e instanceof GatewayError && e.param === "tools");
+    assert.throws(
+      () => build({ messages: msgs, tools }, "deepseek.r1-v1:0"),
+      (e: unknown) => e instanceof GatewayError && e.param === "tools",
+    );
   });
   it("maps legacy functions and function_call", () => {
     const b = build({ messages: msgs, functions: [{ name: "f" }], function_call: { name: "f" } });
@@ -258,11 +346,18 @@ describe("inference parameters", () => {
     assert.match(b.notes["x-bedrock-gateway-max-tokens"]!, /100000.*10000/);
   });
   it("drops unsupported parameters by name, ignoring defaults", () => {
-    const b = build({ messages: msgs, seed: 7, logprobs: true, presence_penalty: 0, frequency_penalty: 0.5, parallel_tool_calls: true }, undefined, { unknownFields: ["foo"] });
+    const b = build(
+      { messages: msgs, seed: 7, logprobs: true, presence_penalty: 0, frequency_penalty: 0.5, parallel_tool_calls: true },
+      undefined,
+      { unknownFields: ["foo"] },
+    );
     assert.deepEqual(b.dropped.sort(), ["foo", "frequency_penalty", "logprobs", "seed"]);
   });
   it("rejects them under STRICT_PARAMS", () => {
-    assert.throws(() => build({ messages: msgs, seed: 7 }, undefined, { strictParams: true }), (e: unknown) => e instanceof GatewayError && e.param === "seed" && e.code === "unsupported_parameter");
+    assert.throws(
+      () => build({ messages: msgs, seed: 7 }, undefined, { strictParams: true }),
+      (e: unknown) => e instanceof GatewayError && e.param === "seed" && e.code === "unsupported_parameter",
+    );
   });
   it("maps user and metadata to requestMetadata within Bedrock's limits", () => {
     const meta = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, `v${i}`]));

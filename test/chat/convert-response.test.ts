@@ -24,21 +24,40 @@ function names(): ToolNameMap {
 
 describe("non-streaming response", () => {
   it("keeps every text block in order and a tool call even at max_tokens", () => {
-    const choice = convertChoice(fixture<ConverseResponse>("converse-response-text-tool.json"), 0, { toolNames: names(), suppressToolCalls: false, reasoningOutput: "reasoning_content" });
+    const choice = convertChoice(fixture<ConverseResponse>("converse-response-text-tool.json"), 0, {
+      toolNames: names(),
+      suppressToolCalls: false,
+      reasoningOutput: "reasoning_content",
+    });
     assert.equal(choice.message.content, "Let me look that up. One moment.");
-    assert.deepEqual(choice.message.tool_calls, [{ id: "tooluse_2SZp7TdJRmi5fFOMV1JDkQ", type: "function", function: { name: "search_docs", arguments: '{"query":"bedrock limits"}' } }]);
+    assert.deepEqual(choice.message.tool_calls, [
+      {
+        id: "tooluse_2SZp7TdJRmi5fFOMV1JDkQ",
+        type: "function",
+        function: { name: "search_docs", arguments: '{"query":"bedrock limits"}' },
+      },
+    ]);
     assert.equal(choice.finish_reason, "length");
   });
 
   it("suppresses tool calls for tool_choice none", () => {
-    const choice = convertChoice(fixture<ConverseResponse>("converse-response-text-tool.json"), 0, { toolNames: names(), suppressToolCalls: true, reasoningOutput: "reasoning_content" });
+    const choice = convertChoice(fixture<ConverseResponse>("converse-response-text-tool.json"), 0, {
+      toolNames: names(),
+      suppressToolCalls: true,
+      reasoningOutput: "reasoning_content",
+    });
     assert.equal(choice.message.tool_calls, undefined);
     assert.equal(choice.message.content, "Let me look that up. One moment.");
   });
 
   it("puts reasoning in reasoning_content, or in think tags, or nowhere", () => {
     const res: ConverseResponse = {
-      output: { message: { role: "assistant", content: [{ reasoningContent: { reasoningText: { text: "hmm", signature: "sig" } } }, { text: "42" }] } },
+      output: {
+        message: {
+          role: "assistant",
+          content: [{ reasoningContent: { reasoningText: { text: "hmm", signature: "sig" } } }, { text: "42" }],
+        },
+      },
       stopReason: "end_turn",
       usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
     };
@@ -57,24 +76,47 @@ describe("non-streaming response", () => {
 describe("finish reasons and usage", () => {
   it("maps every Bedrock stop reason", () => {
     const cases: [string, boolean, string][] = [
-      ["end_turn", false, "stop"], ["stop_sequence", false, "stop"], ["max_tokens", false, "length"], ["max_tokens", true, "length"],
-      ["model_context_window_exceeded", false, "length"], ["tool_use", true, "tool_calls"], ["tool_use", false, "stop"],
-      ["guardrail_intervened", false, "content_filter"], ["content_filtered", false, "content_filter"],
-      ["malformed_model_output", false, "stop"], ["malformed_tool_use", false, "stop"], ["something_new", false, "stop"],
+      ["end_turn", false, "stop"],
+      ["stop_sequence", false, "stop"],
+      ["max_tokens", false, "length"],
+      ["max_tokens", true, "length"],
+      ["model_context_window_exceeded", false, "length"],
+      ["tool_use", true, "tool_calls"],
+      ["tool_use", false, "stop"],
+      ["guardrail_intervened", false, "content_filter"],
+      ["content_filtered", false, "content_filter"],
+      ["malformed_model_output", false, "stop"],
+      ["malformed_tool_use", false, "stop"],
+      ["something_new", false, "stop"],
     ];
     for (const [stop, tools, expected] of cases) assert.equal(mapFinishReason(stop, tools), expected, stop);
   });
   it("counts cache reads and writes in prompt_tokens", () => {
-    assert.deepEqual(convertUsage({ inputTokens: 10, outputTokens: 5, totalTokens: 1015, cacheReadInputTokens: 800, cacheWriteInputTokens: 200 }), {
-      prompt_tokens: 1010, completion_tokens: 5, total_tokens: 1015, prompt_tokens_details: { cached_tokens: 800 }, cache_read_input_tokens: 800, cache_creation_input_tokens: 200,
-    });
+    assert.deepEqual(
+      convertUsage({ inputTokens: 10, outputTokens: 5, totalTokens: 1015, cacheReadInputTokens: 800, cacheWriteInputTokens: 200 }),
+      {
+        prompt_tokens: 1010,
+        completion_tokens: 5,
+        total_tokens: 1015,
+        prompt_tokens_details: { cached_tokens: 800 },
+        cache_read_input_tokens: 800,
+        cache_creation_input_tokens: 200,
+      },
+    );
   });
 });
 
 /** Bedrock events → the chunks' deltas and finish reasons, through the normaliser and the chat encoder. */
 function streamSteps(events: ConverseStreamEvent[]) {
   const conv = new ChoiceNormalizer(0, { toolNames: names(), suppressToolCalls: false });
-  const encoder = new ChatStreamEncoder({ id: "chatcmpl-1", created: 0, model: "m", choices: 1, includeUsage: false, reasoningOutput: "reasoning_content" });
+  const encoder = new ChatStreamEncoder({
+    id: "chatcmpl-1",
+    created: 0,
+    model: "m",
+    choices: 1,
+    includeUsage: false,
+    reasoningOutput: "reasoning_content",
+  });
   const out: SseEvent[] = [];
   const canonical: CanonicalEvent[] = [];
   for (const e of events) {
@@ -84,7 +126,10 @@ function streamSteps(events: ConverseStreamEvent[]) {
   }
   const steps = out.map((ev) => {
     const choice = (ev as { data: ChatCompletionChunkOut }).data.choices[0]!;
-    return { ...(Object.keys(choice.delta).length ? { delta: choice.delta } : {}), ...(choice.finish_reason ? { finishReason: choice.finish_reason } : {}) };
+    return {
+      ...(Object.keys(choice.delta).length ? { delta: choice.delta } : {}),
+      ...(choice.finish_reason ? { finishReason: choice.finish_reason } : {}),
+    };
   });
   return { steps, conv };
 }
@@ -93,13 +138,33 @@ describe("stream conversion", () => {
   it("gives tool calls a dense index of their own, with metadata before messageStop", () => {
     const { steps, conv } = streamSteps(fixture<ConverseStreamEvent[]>("converse-stream-tools.json"));
     const toolDeltas = steps.flatMap((s) => s.delta?.tool_calls ?? []);
-    assert.deepEqual(toolDeltas.map((t) => t.index), [0, 0, 0, 1, 1]);
-    assert.deepEqual(toolDeltas[0], { index: 0, id: "tooluse_kZJMlvQmRJ6eAyJE5GIl7Q", type: "function", function: { name: "get_weather", arguments: "" } });
+    assert.deepEqual(
+      toolDeltas.map((t) => t.index),
+      [0, 0, 0, 1, 1],
+    );
+    assert.deepEqual(toolDeltas[0], {
+      index: 0,
+      id: "tooluse_kZJMlvQmRJ6eAyJE5GIl7Q",
+      type: "function",
+      function: { name: "get_weather", arguments: "" },
+    });
     assert.equal(toolDeltas[3]!.function.name, "mcp.clock/now", "names map back to the client's");
-    assert.equal(toolDeltas.filter((t) => t.index === 0).map((t) => t.function.arguments).join(""), '{"city": "Paris"}');
+    assert.equal(
+      toolDeltas
+        .filter((t) => t.index === 0)
+        .map((t) => t.function.arguments)
+        .join(""),
+      '{"city": "Paris"}',
+    );
     assert.equal(steps.at(-1)!.finishReason, "tool_calls");
     assert.equal(conv.usage!.cacheReadInputTokens, 600);
-    assert.equal(steps.filter((s) => s.delta?.content).map((s) => s.delta!.content).join(""), "I'll check both.");
+    assert.equal(
+      steps
+        .filter((s) => s.delta?.content)
+        .map((s) => s.delta!.content)
+        .join(""),
+      "I'll check both.",
+    );
   });
 
   it("replays a Converse response as the same events a stream would carry", () => {

@@ -18,7 +18,23 @@ export interface DocBlock {
 const SHELL = new Set(["bash", "sh", "shell", "zsh"]);
 const NODE = new Set(["ts", "typescript", "js", "javascript", "mjs", "mts"]);
 /** Shown, never run: output samples, configuration files for other tools, diagrams. */
-export const DATA_LANGS = new Set(["text", "console", "output", "toml", "yaml", "yml", "ini", "dockerfile", "mermaid", "http", "diff", "env", "csv", "jsonc", "sql"]);
+export const DATA_LANGS = new Set([
+  "text",
+  "console",
+  "output",
+  "toml",
+  "yaml",
+  "yml",
+  "ini",
+  "dockerfile",
+  "mermaid",
+  "http",
+  "diff",
+  "env",
+  "csv",
+  "jsonc",
+  "sql",
+]);
 /** Code people copy but the doc tests cannot run here; each such block needs a doc-test: skip reason. */
 const UNRUNNABLE = new Set(["python", "py", "go", "java", "rust", "ruby", "csharp", "php"]);
 
@@ -34,7 +50,10 @@ export function docBlocks(file: string, markdown: string): DocBlock[] {
     const lang = open[3]!.toLowerCase();
     let j = i + 1;
     while (j < lines.length && !lines[j]!.trimStart().startsWith(fence)) j++;
-    const code = lines.slice(i + 1, j).map((l) => l.slice(Math.min(open[1]!.length, l.length - l.trimStart().length))).join("\n");
+    const code = lines
+      .slice(i + 1, j)
+      .map((l) => l.slice(Math.min(open[1]!.length, l.length - l.trimStart().length)))
+      .join("\n");
     let k = i - 1;
     while (k >= 0 && lines[k]!.trim() === "") k--;
     const marker = k >= 0 ? MARKER.exec(lines[k]!.trim()) : null;

@@ -41,14 +41,25 @@ export function behaviourOf(model: FakeModel): ModelBehaviour {
   const nova = id.startsWith("amazon.nova");
   const maxOutputTokens = claude
     ? claude4x || claude37
-      ? id.includes("opus-4-1") ? 32_000 : 64_000
-      : id.includes("3-5-sonnet") ? 8192 : 4096
+      ? id.includes("opus-4-1")
+        ? 32_000
+        : 64_000
+      : id.includes("3-5-sonnet")
+        ? 8192
+        : 4096
     : nova
-      ? id.includes("nova-2") ? 65_536 : 10_000
-      : id.startsWith("meta.") ? 8192
-        : id.startsWith("mistral.") ? 8192
-          : id.startsWith("deepseek.r1") ? 32_768
-            : id.startsWith("openai.") ? 128_000 : 4096;
+      ? id.includes("nova-2")
+        ? 65_536
+        : 10_000
+      : id.startsWith("meta.")
+        ? 8192
+        : id.startsWith("mistral.")
+          ? 8192
+          : id.startsWith("deepseek.r1")
+            ? 32_768
+            : id.startsWith("openai.")
+              ? 128_000
+              : 4096;
   return {
     maxOutputTokens,
     defaultMaxTokens: Math.min(maxOutputTokens, 4096),
@@ -84,34 +95,43 @@ export function checkConverseRules(body: ConverseBody, model: FakeModel, streami
   for (let i = 1; i < messages.length; i++) if (messages[i]!.role === messages[i - 1]!.role) return roleError();
 
   (body.system ?? []).forEach((s, i) => {
-    if (typeof s.text === "string" && s.text.trim() === "") throw new RuleError(`The text field in the SystemContentBlock object at system.${i} is blank. Add text to the text field, and try again.`);
+    if (typeof s.text === "string" && s.text.trim() === "")
+      throw new RuleError(
+        `The text field in the SystemContentBlock object at system.${i} is blank. Add text to the text field, and try again.`,
+      );
   });
 
   let usesTools = false;
   let cachePoints = 0;
   const docNames = new Set<string>();
   for (const [i, m] of messages.entries()) {
-    if (m.content.length === 0) return `The content field in the Message object at messages.${i} is empty. Add a ContentBlock object to the content field and try again.`;
+    if (m.content.length === 0)
+      return `The content field in the Message object at messages.${i} is empty. Add a ContentBlock object to the content field and try again.`;
     for (const [j, c] of m.content.entries()) {
       if (typeof c.text === "string" && c.text.trim() === "") {
         return `The text field in the ContentBlock object at messages.${i}.content.${j} is blank. Add text to the text field, and try again.`;
       }
       if (c.toolUse || c.toolResult) usesTools = true;
       if (c.cachePoint) cachePoints++;
-      if (c.image && !model.input.includes("IMAGE")) return "This model doesn't support the image content block that you provided. Try again with a supported content block.";
-      if (c.video && !model.input.includes("VIDEO")) return "This model doesn't support the video content block that you provided. Try again with a supported content block.";
-      if (c.audio && !model.input.includes("AUDIO")) return "This model doesn't support the audio content block that you provided. Try again with a supported content block.";
+      if (c.image && !model.input.includes("IMAGE"))
+        return "This model doesn't support the image content block that you provided. Try again with a supported content block.";
+      if (c.video && !model.input.includes("VIDEO"))
+        return "This model doesn't support the video content block that you provided. Try again with a supported content block.";
+      if (c.audio && !model.input.includes("AUDIO"))
+        return "This model doesn't support the audio content block that you provided. Try again with a supported content block.";
       if (c.document) {
         if (!b.documents) return "This model doesn't support documents. Try again with a supported content block.";
         const name = String(c.document.name);
         if (!DOC_NAME.test(name) || /\s{2,}/.test(name)) {
           return "The document file name can only contain alphanumeric characters, whitespace characters, hyphens, parentheses, and square brackets. The name can't contain more than one consecutive whitespace character.";
         }
-        if (docNames.has(name)) return `The document name "${name}" is used by more than one document. Use a unique name for each document.`;
+        if (docNames.has(name))
+          return `The document name "${name}" is used by more than one document. Use a unique name for each document.`;
         docNames.add(name);
         if (c.document.citations?.enabled && !b.citations) return "This model doesn't support citations.";
       }
-      if (m.role === "user" && c.reasoningContent) return `messages.${i}.content.${j}: reasoning content is only allowed in assistant messages.`;
+      if (m.role === "user" && c.reasoningContent)
+        return `messages.${i}.content.${j}: reasoning content is only allowed in assistant messages.`;
       if (b.mistralToolIds) {
         const id = c.toolUse?.toolUseId ?? c.toolResult?.toolUseId;
         if (id !== undefined && !/^[a-zA-Z0-9]{9}$/.test(id)) {
@@ -122,7 +142,8 @@ export function checkConverseRules(body: ConverseBody, model: FakeModel, streami
   }
   for (const s of body.system ?? []) if (s.cachePoint) cachePoints++;
   for (const t of body.toolConfig?.tools ?? []) if (t.cachePoint) cachePoints++;
-  if (cachePoints > 0 && !b.caching) return "You invoked an unsupported model or your request did not allow prompt caching. See the documentation for more information.";
+  if (cachePoints > 0 && !b.caching)
+    return "You invoked an unsupported model or your request did not allow prompt caching. See the documentation for more information.";
   if (cachePoints > 4) return `The number of cache points in the request (${cachePoints}) exceeds the maximum of 4.`;
 
   if (usesTools && !body.toolConfig) return "The toolConfig field must be defined when using toolUse and toolResult content blocks.";
@@ -140,7 +161,8 @@ export function checkConverseRules(body: ConverseBody, model: FakeModel, streami
       if (missing.length > 0) return `Expected toolResult blocks at messages.${i + 1}.content for the following Ids: ${missing.join(", ")}`;
     }
     const extra = results.filter((r) => !uses.includes(r));
-    if (extra.length > 0) return `The number of toolResult blocks at messages.${i + 1}.content exceeds the number of toolUse blocks of previous turn.`;
+    if (extra.length > 0)
+      return `The number of toolResult blocks at messages.${i + 1}.content exceeds the number of toolUse blocks of previous turn.`;
   }
   if (messages[0]!.content.some((c) => c.toolResult)) {
     return "The number of toolResult blocks at messages.0.content exceeds the number of toolUse blocks of previous turn.";
@@ -150,7 +172,13 @@ export function checkConverseRules(body: ConverseBody, model: FakeModel, streami
   if (choice?.tool && !body.toolConfig!.tools.some((t) => t.toolSpec?.name === choice.tool.name)) {
     return `The tool ${choice.tool.name} specified in toolChoice is not in the tools list.`;
   }
-  if (choice && !choice.auto && !model.id.startsWith("anthropic.") && !model.id.startsWith("amazon.nova") && !model.id.startsWith("mistral.")) {
+  if (
+    choice &&
+    !choice.auto &&
+    !model.id.startsWith("anthropic.") &&
+    !model.id.startsWith("amazon.nova") &&
+    !model.id.startsWith("mistral.")
+  ) {
     return "This model doesn't support the toolConfig.toolChoice.any field. Remove toolConfig.toolChoice.any and try again.";
   }
 
@@ -163,18 +191,24 @@ export function checkConverseRules(body: ConverseBody, model: FakeModel, streami
   }
 
   if (thinking !== undefined) {
-    if (b.thinking === "none") return "The model returned the following errors: Malformed input request: extraneous key [thinking] is not permitted, please reformat your input and try again.";
+    if (b.thinking === "none")
+      return "The model returned the following errors: Malformed input request: extraneous key [thinking] is not permitted, please reformat your input and try again.";
     if (thinking.type === "enabled") {
       const budget = thinking.budget_tokens;
-      if (typeof budget !== "number" || budget < 1024) return "The model returned the following errors: thinking.enabled.budget_tokens: Input should be greater than or equal to 1024";
+      if (typeof budget !== "number" || budget < 1024)
+        return "The model returned the following errors: thinking.enabled.budget_tokens: Input should be greater than or equal to 1024";
       const effectiveMax = maxTokens ?? b.defaultMaxTokens;
-      if (budget >= effectiveMax) return "The model returned the following errors: `max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size";
+      if (budget >= effectiveMax)
+        return "The model returned the following errors: `max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size";
     }
   }
   if (thinkingOn) {
-    if (ic.temperature !== undefined && ic.temperature !== 1) return "The model returned the following errors: `temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#feature-compatibility";
-    if (ic.topP !== undefined && ic.topP < 0.95) return "The model returned the following errors: `top_p` must be greater than or equal to 0.95 or unset when thinking is enabled.";
-    if (choice?.any || choice?.tool) return "The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use.";
+    if (ic.temperature !== undefined && ic.temperature !== 1)
+      return "The model returned the following errors: `temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#feature-compatibility";
+    if (ic.topP !== undefined && ic.topP < 0.95)
+      return "The model returned the following errors: `top_p` must be greater than or equal to 0.95 or unset when thinking is enabled.";
+    if (choice?.any || choice?.tool)
+      return "The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use.";
     // The last assistant turn that called tools must start with its (signed, unchanged) thinking.
     const lastAssistant = [...messages.entries()].reverse().find(([, m]) => m.role === "assistant");
     if (lastAssistant && lastAssistant[1].content.some((c) => c.toolUse) && lastAssistant[0] === messages.length - 2) {

@@ -24,12 +24,18 @@ interface ToolSpec {
   inputSchema?: { json?: Schema };
 }
 
-const STOP = new Set("a an and are as at be by can do for from give how i in is it me my of on or please show tell that the this to use what when where which who why will with you your".split(" "));
+const STOP = new Set(
+  "a an and are as at be by can do for from give how i in is it me my of on or please show tell that the this to use what when where which who why will with you your".split(
+    " ",
+  ),
+);
 const words = (s: string) => (s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOP.has(w));
 
 // ---- JSON Schema → an instance ---------------------------------------------------------------
 
-const capitalised = (prompt: string) => /\b(?:in|for|at|of|to|from)\s+([A-Z][\p{L}-]+(?:\s+[A-Z][\p{L}-]+)*)/u.exec(prompt)?.[1] ?? /\b([A-Z][\p{L}-]{2,})\b/u.exec(prompt.slice(1))?.[1];
+const capitalised = (prompt: string) =>
+  /\b(?:in|for|at|of|to|from)\s+([A-Z][\p{L}-]+(?:\s+[A-Z][\p{L}-]+)*)/u.exec(prompt)?.[1] ??
+  /\b([A-Z][\p{L}-]{2,})\b/u.exec(prompt.slice(1))?.[1];
 
 /** A string for a property, from the prompt when the name suggests what to take. */
 function stringFor(name: string, schema: Schema, prompt: string): string {
@@ -79,9 +85,13 @@ export function instanceOf(schema: Schema, prompt: string, name = "value", root:
     return hit ?? s.enum[0];
   }
   const alt = s.anyOf ?? s.oneOf;
-  if (Array.isArray(alt) && alt.length) return instanceOf(alt.find((a: Schema) => a.type !== "null") ?? alt[0], prompt, name, root, depth + 1);
-  if (Array.isArray(s.allOf) && s.allOf.length) return instanceOf(Object.assign({}, ...s.allOf.map((a: Schema) => resolveRef(a, root))), prompt, name, root, depth + 1);
-  const type = Array.isArray(s.type) ? (s.type.find((t: string) => t !== "null") ?? s.type[0]) : (s.type ?? (s.properties ? "object" : "string"));
+  if (Array.isArray(alt) && alt.length)
+    return instanceOf(alt.find((a: Schema) => a.type !== "null") ?? alt[0], prompt, name, root, depth + 1);
+  if (Array.isArray(s.allOf) && s.allOf.length)
+    return instanceOf(Object.assign({}, ...s.allOf.map((a: Schema) => resolveRef(a, root))), prompt, name, root, depth + 1);
+  const type = Array.isArray(s.type)
+    ? (s.type.find((t: string) => t !== "null") ?? s.type[0])
+    : (s.type ?? (s.properties ? "object" : "string"));
   switch (type) {
     case "object": {
       const out: Record<string, unknown> = {};
@@ -117,7 +127,10 @@ export function instanceOf(schema: Schema, prompt: string, name = "value", root:
 type Message = { role: string; content: Record<string, any>[] };
 
 function textOf(m: Message | undefined): string {
-  return (m?.content ?? []).map((c) => (typeof c.text === "string" ? c.text : "")).join(" ").trim();
+  return (m?.content ?? [])
+    .map((c) => (typeof c.text === "string" ? c.text : ""))
+    .join(" ")
+    .trim();
 }
 
 /** The tool the prompt asks for: most words in common with its name and description. */
@@ -127,7 +140,9 @@ function pickTool(tools: ToolSpec[], prompt: string, forced: string | undefined,
   let best: ToolSpec | undefined;
   let bestScore = 0;
   for (const t of tools) {
-    const score = new Set(words(`${t.name.replace(/[_-]+/g, " ")} ${t.description ?? ""}`).filter((w) => asked.has(w) || asked.has(w.replace(/s$/, "")))).size;
+    const score = new Set(
+      words(`${t.name.replace(/[_-]+/g, " ")} ${t.description ?? ""}`).filter((w) => asked.has(w) || asked.has(w.replace(/s$/, ""))),
+    ).size;
     if (score > bestScore) [best, bestScore] = [t, score];
   }
   return best ?? (any ? tools[0] : undefined);
@@ -135,7 +150,9 @@ function pickTool(tools: ToolSpec[], prompt: string, forced: string | undefined,
 
 function wantsReasoning(body: any): boolean {
   const f = body?.additionalModelRequestFields ?? {};
-  return Boolean(f.thinking?.type === "enabled" || f.thinking?.type === "adaptive" || f.reasoningConfig?.type === "enabled" || f.reasoning_effort);
+  return Boolean(
+    f.thinking?.type === "enabled" || f.thinking?.type === "adaptive" || f.reasoningConfig?.type === "enabled" || f.reasoning_effort,
+  );
 }
 
 function demoText(prompt: string): string {
@@ -158,7 +175,11 @@ export function demoReply(req: RecordedRequest, _model?: FakeModel): ReplyPlan {
   const system = ((body.system ?? []) as { text?: string }[]).map((s) => s.text ?? "").join("\n");
   const content: FakeContent[] = [];
   if (wantsReasoning(body)) {
-    content.push({ reasoningContent: { reasoningText: { text: `The user asks: "${prompt.slice(0, 120)}". Let me look at what I have and answer briefly.` } } });
+    content.push({
+      reasoningContent: {
+        reasoningText: { text: `The user asks: "${prompt.slice(0, 120)}". Let me look at what I have and answer briefly.` },
+      },
+    });
   }
   const stream = { delayMs: 15 };
 
@@ -276,7 +297,9 @@ export async function demoInvoke(modelId: string, body: any, model: FakeModel): 
   }
   if (Array.isArray(answer.images)) {
     const prompt = body.textToImageParams?.text ?? body.prompt ?? "";
-    answer.images = answer.images.map((img: string, i: number) => (typeof img === "string" && img.startsWith(PNG_B64) ? demoPng(`${prompt}#${i}`).toString("base64") : img));
+    answer.images = answer.images.map((img: string, i: number) =>
+      typeof img === "string" && img.startsWith(PNG_B64) ? demoPng(`${prompt}#${i}`).toString("base64") : img,
+    );
   }
   return out;
 }

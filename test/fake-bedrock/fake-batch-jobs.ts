@@ -97,7 +97,11 @@ export class FakeBatchJobs {
     if (!m) return `Invalid S3 URI ${uri}`;
     const [, bucket, path] = m;
     if (!this.s3.buckets.has(bucket!)) return `The S3 bucket ${bucket} does not exist or the role cannot access it.`;
-    const keys = path!.endsWith(".jsonl") ? (this.s3.object(bucket!, path!) ? [path!] : []) : this.s3.keys(bucket!, path).filter((k) => k.endsWith(".jsonl"));
+    const keys = path!.endsWith(".jsonl")
+      ? this.s3.object(bucket!, path!)
+        ? [path!]
+        : []
+      : this.s3.keys(bucket!, path).filter((k) => k.endsWith(".jsonl"));
     if (keys.length === 0) return `No .jsonl input file found at ${uri}.`;
     return { bucket: bucket!, keys };
   }
@@ -109,11 +113,23 @@ export class FakeBatchJobs {
     if (problem) return { status: 400, error: { type: "ValidationException", message: problem } };
     const input = this.inputKeys(body.inputDataConfig?.s3InputDataConfig?.s3Uri ?? "");
     if (typeof input === "string") return { status: 400, error: { type: "ValidationException", message: input } };
-    if (!S3_URI.test(body.outputDataConfig?.s3OutputDataConfig?.s3Uri ?? "")) return { status: 400, error: { type: "ValidationException", message: "Invalid output S3 URI" } };
+    if (!S3_URI.test(body.outputDataConfig?.s3OutputDataConfig?.s3Uri ?? ""))
+      return { status: 400, error: { type: "ValidationException", message: "Invalid output S3 URI" } };
     let records = 0;
-    for (const k of input.keys) records += this.s3.object(input.bucket, k)!.toString("utf8").split("\n").filter((l) => l.trim()).length;
+    for (const k of input.keys)
+      records += this.s3
+        .object(input.bucket, k)!
+        .toString("utf8")
+        .split("\n")
+        .filter((l) => l.trim()).length;
     if (records < this.script.minRecords) {
-      return { status: 400, error: { type: "ValidationException", message: `Batch job contains ${records} records, less than the minimum of ${this.script.minRecords} records per batch inference job.` } };
+      return {
+        status: 400,
+        error: {
+          type: "ValidationException",
+          message: `Batch job contains ${records} records, less than the minimum of ${this.script.minRecords} records per batch inference job.`,
+        },
+      };
     }
     const jobId = randomBytes(6).toString("hex");
     const now = iso();
@@ -182,12 +198,25 @@ export class FakeBatchJobs {
         else ok++;
         inTokens += a.inputTokens ?? 0;
         outTokens += a.outputTokens ?? 0;
-        lines.push(JSON.stringify({ recordId, modelInput: rec.modelInput, ...(a.error ? { error: a.error } : { modelOutput: a.modelOutput }) }));
+        lines.push(
+          JSON.stringify({ recordId, modelInput: rec.modelInput, ...(a.error ? { error: a.error } : { modelOutput: a.modelOutput }) }),
+        );
         job.processedRecordCount = ok + failed;
       }
       this.s3.putObject(out[1]!, `${outPrefix}${key.split("/").pop()}.out`, lines.join("\n") + "\n");
     }
-    this.s3.putObject(out[1]!, `${outPrefix}manifest.json.out`, JSON.stringify({ totalRecordCount: ok + failed, processedRecordCount: ok + failed, successRecordCount: ok, errorRecordCount: failed, inputTokenCount: inTokens, outputTokenCount: outTokens }));
+    this.s3.putObject(
+      out[1]!,
+      `${outPrefix}manifest.json.out`,
+      JSON.stringify({
+        totalRecordCount: ok + failed,
+        processedRecordCount: ok + failed,
+        successRecordCount: ok,
+        errorRecordCount: failed,
+        inputTokenCount: inTokens,
+        outputTokenCount: outTokens,
+      }),
+    );
     job.successRecordCount = ok;
     job.errorRecordCount = failed;
     this.finish(job, "Completed");

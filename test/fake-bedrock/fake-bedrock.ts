@@ -118,10 +118,15 @@ export class FakeBedrock {
     this.region = opts.region ?? "us-east-1";
     this.creds = opts.credentials ?? TEST_CREDENTIALS;
     this.s3 = new FakeS3(this.creds);
-    this.batch = new FakeBatchJobs(this.s3, this.region, (id, type, input) => this.answerRecord(id, type, input), (id) => {
-      const found = findInvokedModel(id, this.region);
-      return "error" in found ? found.error : undefined;
-    });
+    this.batch = new FakeBatchJobs(
+      this.s3,
+      this.region,
+      (id, type, input) => this.answerRecord(id, type, input),
+      (id) => {
+        const found = findInvokedModel(id, this.region);
+        return "error" in found ? found.error : undefined;
+      },
+    );
     this.native = new FakeNativeEndpoints(this.creds, opts.bearerToken);
   }
 
@@ -245,7 +250,11 @@ export class FakeBedrock {
     }
     this.requests.push(record);
 
-    const auth = await verifyRequest({ method: req.method!, path: rawPath, query, headers: req.headers, body: bodyText }, this.creds, this.opts.bearerToken);
+    const auth = await verifyRequest(
+      { method: req.method!, path: rawPath, query, headers: req.headers, body: bodyText },
+      this.creds,
+      this.opts.bearerToken,
+    );
     if (!auth.ok) return this.error(res, auth.status, auth.type, auth.message);
 
     if (bodyText !== "") {
@@ -318,14 +327,22 @@ export class FakeBedrock {
     if (plan.error) return fail(plan.error.message, plan.error.status ?? statusOf(plan.error.exception));
     const content = completeContent(plan.content ?? []);
     const usage = usageOf(plan, this.inputTokens(body), content);
-    const output = { output: { message: { role: "assistant", content } }, stopReason: plan.stopReason ?? defaultStopReason(content), usage, metrics: { latencyMs: 42 }, ...plan.extra };
+    const output = {
+      output: { message: { role: "assistant", content } },
+      stopReason: plan.stopReason ?? defaultStopReason(content),
+      usage,
+      metrics: { latencyMs: 42 },
+      ...plan.extra,
+    };
     return { modelOutput: output, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens };
   }
 
   private restOperation(method: string, rawPath: string): { operation: Operation; modelId?: string } | undefined {
     const m = /^\/model\/([^/]+)\/(converse|converse-stream|invoke|count-tokens)$/.exec(rawPath);
     if (m && method === "POST") {
-      const operation = ({ converse: "Converse", "converse-stream": "ConverseStream", invoke: "InvokeModel", "count-tokens": "CountTokens" } as const)[m[2] as "converse"];
+      const operation = (
+        { converse: "Converse", "converse-stream": "ConverseStream", invoke: "InvokeModel", "count-tokens": "CountTokens" } as const
+      )[m[2] as "converse"];
       return { operation, modelId: decodeURIComponent(m[1]!) };
     }
     if (method === "GET" && rawPath === "/foundation-models") return { operation: "ListFoundationModels" };
@@ -335,7 +352,8 @@ export class FakeBedrock {
     if (method === "POST" && rawPath === "/model-invocation-job") return { operation: "CreateModelInvocationJob" };
     if (method === "GET" && rawPath === "/model-invocation-jobs") return { operation: "ListModelInvocationJobs" };
     const job = /^\/model-invocation-job\/([^/]+)(\/stop)?$/.exec(rawPath);
-    if (job && method === (job[2] ? "POST" : "GET")) return { operation: job[2] ? "StopModelInvocationJob" : "GetModelInvocationJob", modelId: decodeURIComponent(job[1]!) };
+    if (job && method === (job[2] ? "POST" : "GET"))
+      return { operation: job[2] ? "StopModelInvocationJob" : "GetModelInvocationJob", modelId: decodeURIComponent(job[1]!) };
     return undefined;
   }
 
@@ -373,7 +391,12 @@ export class FakeBedrock {
       return this.error(res, 503, "ServiceUnavailableException", "Service is temporarily unavailable.");
     }
     if (op === "ListFoundationModels") {
-      return this.respond(res, "com.amazonaws.bedrock#ListFoundationModelsResponse", { modelSummaries: foundationModelSummaries(this.region) }, bedrockControlModel());
+      return this.respond(
+        res,
+        "com.amazonaws.bedrock#ListFoundationModelsResponse",
+        { modelSummaries: foundationModelSummaries(this.region) },
+        bedrockControlModel(),
+      );
     }
     const all = [...systemProfileSummaries(this.region), ...applicationProfileSummaries(this.region, this.extraAppProfiles)];
     if (op === "GetInferenceProfile") {
@@ -383,11 +406,21 @@ export class FakeBedrock {
     }
     const max = Number(query.maxResults ?? "1000");
     if (!Number.isInteger(max) || max < 1 || max > 1000) {
-      return this.error(res, 400, "ValidationException", "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000");
+      return this.error(
+        res,
+        400,
+        "ValidationException",
+        "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000",
+      );
     }
     const type = query.type;
     if (type !== undefined && type !== "SYSTEM_DEFINED" && type !== "APPLICATION") {
-      return this.error(res, 400, "ValidationException", "1 validation error detected: Value at 'typeEquals' failed to satisfy constraint: Member must satisfy enum value set: [SYSTEM_DEFINED, APPLICATION]");
+      return this.error(
+        res,
+        400,
+        "ValidationException",
+        "1 validation error detected: Value at 'typeEquals' failed to satisfy constraint: Member must satisfy enum value set: [SYSTEM_DEFINED, APPLICATION]",
+      );
     }
     const filtered = type ? all.filter((p) => p.type === type) : all;
     const start = query.nextToken ? Number(Buffer.from(query.nextToken, "base64").toString("utf8").replace("offset:", "")) : 0;
@@ -395,7 +428,12 @@ export class FakeBedrock {
     const size = Math.min(max, this.opts.profilePageSize ?? 5);
     const page = filtered.slice(start, start + size);
     const next = start + size < filtered.length ? Buffer.from(`offset:${start + size}`).toString("base64") : undefined;
-    this.respond(res, "com.amazonaws.bedrock#ListInferenceProfilesResponse", { inferenceProfileSummaries: page, ...(next ? { nextToken: next } : {}) }, bedrockControlModel());
+    this.respond(
+      res,
+      "com.amazonaws.bedrock#ListInferenceProfilesResponse",
+      { inferenceProfileSummaries: page, ...(next ? { nextToken: next } : {}) },
+      bedrockControlModel(),
+    );
   }
 
   private respond(res: ServerResponse, shape: string, body: unknown, model: SmithyModel): void {
@@ -412,14 +450,40 @@ export class FakeBedrock {
     const id = body?.SecretId ?? "";
     const value = this.secrets.get(id);
     if (value === undefined) return this.jsonError(res, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
-    this.json(res, 200, { ARN: id, Name: id.split(":").pop(), SecretString: value, VersionId: randomUUID(), VersionStages: ["AWSCURRENT"], CreatedDate: Date.now() / 1000 }, "application/x-amz-json-1.1");
+    this.json(
+      res,
+      200,
+      {
+        ARN: id,
+        Name: id.split(":").pop(),
+        SecretString: value,
+        VersionId: randomUUID(),
+        VersionStages: ["AWSCURRENT"],
+        CreatedDate: Date.now() / 1000,
+      },
+      "application/x-amz-json-1.1",
+    );
   }
 
   private getParameter(body: { Name?: string; WithDecryption?: boolean } | undefined, res: ServerResponse): void {
     const name = body?.Name ?? "";
     const value = this.parameters.get(name);
     if (value === undefined) return this.jsonError(res, "ParameterNotFound", `Parameter ${name} not found.`);
-    this.json(res, 200, { Parameter: { Name: name, Type: "SecureString", Value: body?.WithDecryption ? value : "AQICAHencrypted==", Version: 1, ARN: `arn:aws:ssm:${this.region}:111122223333:parameter${name.startsWith("/") ? "" : "/"}${name}`, DataType: "text" } }, "application/x-amz-json-1.1");
+    this.json(
+      res,
+      200,
+      {
+        Parameter: {
+          Name: name,
+          Type: "SecureString",
+          Value: body?.WithDecryption ? value : "AQICAHencrypted==",
+          Version: 1,
+          ARN: `arn:aws:ssm:${this.region}:111122223333:parameter${name.startsWith("/") ? "" : "/"}${name}`,
+          DataType: "text",
+        },
+      },
+      "application/x-amz-json-1.1",
+    );
   }
 
   private resolveModel(record: RecordedRequest, res: ServerResponse, anyFoundationModel = false): FakeModel | undefined {
@@ -520,7 +584,11 @@ export class FakeBedrock {
       if (wait) await delay(wait);
       if (res.destroyed) return;
       if (this.opts.validateResponses !== false) {
-        const issues = bedrockRuntimeModel().validate(`${RT}ConverseStreamOutput`, { [type]: payload }, { constraints: false, ignoreMembers: ["p"] });
+        const issues = bedrockRuntimeModel().validate(
+          `${RT}ConverseStreamOutput`,
+          { [type]: payload },
+          { constraints: false, ignoreMembers: ["p"] },
+        );
         if (issues.length) throw new Error(`double produced an invalid ${type} event: ${formatIssues(issues)}`);
       }
       const frame = eventFrame(type, payload);
@@ -542,7 +610,8 @@ export class FakeBedrock {
     if (issues.length) return this.error(res, 400, "ValidationException", formatIssues(issues));
     const model = this.resolveModel(record, res, true);
     if (!model) return;
-    if (!model.id.startsWith("anthropic.")) return this.error(res, 400, "ValidationException", "The provided model doesn't support counting tokens.");
+    if (!model.id.startsWith("anthropic."))
+      return this.error(res, 400, "ValidationException", "The provided model doesn't support counting tokens.");
     const converse = (record.body as { input: { converse?: ConverseBody } }).input.converse ?? {};
     this.respond(res, `${RT}CountTokensResponse`, { inputTokens: this.inputTokens(converse) }, bedrockRuntimeModel());
   }
@@ -562,9 +631,16 @@ const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function statusOf(exception: string): number {
   const table: Record<string, number> = {
-    ValidationException: 400, AccessDeniedException: 403, ResourceNotFoundException: 404, ModelTimeoutException: 408,
-    ModelErrorException: 424, ThrottlingException: 429, ModelNotReadyException: 429, ServiceQuotaExceededException: 400,
-    InternalServerException: 500, ServiceUnavailableException: 503,
+    ValidationException: 400,
+    AccessDeniedException: 403,
+    ResourceNotFoundException: 404,
+    ModelTimeoutException: 408,
+    ModelErrorException: 424,
+    ThrottlingException: 429,
+    ModelNotReadyException: 429,
+    ServiceQuotaExceededException: 400,
+    InternalServerException: 500,
+    ServiceUnavailableException: 503,
   };
   return table[exception] ?? 500;
 }

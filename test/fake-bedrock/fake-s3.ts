@@ -74,7 +74,15 @@ export class FakeS3 {
     const key = segments.slice(2).map(decodeURIComponent).join("/");
     const method = req.method ?? "GET";
     const operation: S3Call["operation"] =
-      method === "PUT" && key ? "PutObject" : method === "GET" && key ? "GetObject" : method === "DELETE" && key ? "DeleteObject" : method === "GET" && query["list-type"] === "2" ? "ListObjectsV2" : "Unknown";
+      method === "PUT" && key
+        ? "PutObject"
+        : method === "GET" && key
+          ? "GetObject"
+          : method === "DELETE" && key
+            ? "DeleteObject"
+            : method === "GET" && query["list-type"] === "2"
+              ? "ListObjectsV2"
+              : "Unknown";
     const call: S3Call = { operation, bucket, key };
     this.calls.push(call);
     res.on("finish", () => (call.status = res.statusCode));
@@ -82,7 +90,8 @@ export class FakeS3 {
     const payloadHash = String(req.headers["x-amz-content-sha256"] ?? "");
     if (!payloadHash) return this.error(res, 400, "InvalidRequest", "Missing required header for this request: x-amz-content-sha256");
     const auth = await verifyRequest({ method, path: rawPath, query, headers: req.headers, body: "" }, this.creds, undefined, { s3: true });
-    if (!auth.ok) return this.error(res, 403, auth.type === "InvalidSignatureException" ? "SignatureDoesNotMatch" : "InvalidAccessKeyId", auth.message);
+    if (!auth.ok)
+      return this.error(res, 403, auth.type === "InvalidSignatureException" ? "SignatureDoesNotMatch" : "InvalidAccessKeyId", auth.message);
     let body = raw;
     if (payloadHash.startsWith("STREAMING-") || String(req.headers["content-encoding"] ?? "").includes("aws-chunked")) {
       try {
@@ -91,7 +100,12 @@ export class FakeS3 {
         return this.error(res, 400, "IncompleteBody", (e as Error).message);
       }
     } else if (payloadHash !== "UNSIGNED-PAYLOAD" && createHash("sha256").update(raw).digest("hex") !== payloadHash) {
-      return this.error(res, 400, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.");
+      return this.error(
+        res,
+        400,
+        "XAmzContentSHA256Mismatch",
+        "The provided 'x-amz-content-sha256' header does not match what was computed.",
+      );
     }
 
     const objects = this.buckets.get(bucket);
@@ -104,7 +118,11 @@ export class FakeS3 {
       case "GetObject": {
         const obj = objects.get(key);
         if (!obj) return this.error(res, 404, "NoSuchKey", "The specified key does not exist.");
-        res.writeHead(200, { "content-type": "application/octet-stream", "content-length": obj.length, etag: `"${createHash("md5").update(obj).digest("hex")}"` });
+        res.writeHead(200, {
+          "content-type": "application/octet-stream",
+          "content-length": obj.length,
+          etag: `"${createHash("md5").update(obj).digest("hex")}"`,
+        });
         return void res.end(obj);
       }
       case "DeleteObject":
@@ -126,7 +144,10 @@ export class FakeS3 {
     const page = all.slice(start, start + size);
     const truncated = start + size < all.length;
     const contents = page
-      .map((k) => `<Contents><Key>${xmlEscape(k)}</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified><ETag>"x"</ETag><Size>${objects.get(k)!.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`)
+      .map(
+        (k) =>
+          `<Contents><Key>${xmlEscape(k)}</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified><ETag>"x"</ETag><Size>${objects.get(k)!.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
+      )
       .join("");
     const next = truncated ? `<NextContinuationToken>${Buffer.from(String(start + size)).toString("base64")}</NextContinuationToken>` : "";
     const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xmlEscape(bucket)}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${size}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents}${next}</ListBucketResult>`;

@@ -62,23 +62,48 @@ export class FakeSts {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 
-  private async handle(method: string, rawUrl: string, headers: Record<string, string | string[] | undefined>, body: string, res: ServerResponse): Promise<void> {
+  private async handle(
+    method: string,
+    rawUrl: string,
+    headers: Record<string, string | string[] | undefined>,
+    body: string,
+    res: ServerResponse,
+  ): Promise<void> {
     const path = rawUrl.split("?")[0]!;
     const auth = await verifyRequest({ method, path, query: {}, headers, body }, this.source);
     if (!auth.ok) return this.error(res, auth.status, "InvalidClientTokenId", auth.message);
-    if (auth.service !== "sts") return this.error(res, 403, "SignatureDoesNotMatch", `Credential should be scoped to correct service: 'sts', not '${auth.service}'.`);
+    if (auth.service !== "sts")
+      return this.error(res, 403, "SignatureDoesNotMatch", `Credential should be scoped to correct service: 'sts', not '${auth.service}'.`);
     const form = new URLSearchParams(body);
     if (form.get("Action") !== "AssumeRole" || form.get("Version") !== "2011-06-15") {
       return this.error(res, 400, "InvalidAction", `Could not find operation ${form.get("Action")} for version ${form.get("Version")}`);
     }
     const roleArn = form.get("RoleArn") ?? "";
     const session = form.get("RoleSessionName") ?? "";
-    if (!/^[\w+=,.@-]{2,64}$/.test(session)) return this.error(res, 400, "ValidationError", "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint");
+    if (!/^[\w+=,.@-]{2,64}$/.test(session))
+      return this.error(
+        res,
+        400,
+        "ValidationError",
+        "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint",
+      );
     const role = this.roles.get(roleArn);
     const externalId = form.get("ExternalId") ?? undefined;
-    this.calls.push({ roleArn, roleSessionName: session, externalId, accessKeyId: this.source.accessKeyId, region: auth.region, at: Date.now() });
+    this.calls.push({
+      roleArn,
+      roleSessionName: session,
+      externalId,
+      accessKeyId: this.source.accessKeyId,
+      region: auth.region,
+      at: Date.now(),
+    });
     if (!role || (role.externalId !== undefined && role.externalId !== externalId)) {
-      return this.error(res, 403, "AccessDenied", `User: arn:aws:iam::111122223333:user/gateway is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+      return this.error(
+        res,
+        403,
+        "AccessDenied",
+        `User: arn:aws:iam::111122223333:user/gateway is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+      );
     }
     const expiration = new Date(Date.now() + (role.durationSeconds ?? 3600) * 1000).toISOString();
     const account = /^arn:aws:iam::(\d{12}):/.exec(roleArn)?.[1] ?? "000000000000";

@@ -133,7 +133,14 @@ export class FakeNativeEndpoints {
     return host === "mantle" || path.startsWith("/openai/v1/");
   }
 
-  async handle(host: NativeHost, req: IncomingMessage, res: ServerResponse, rawPath: string, query: Record<string, string>, bodyText: string): Promise<void> {
+  async handle(
+    host: NativeHost,
+    req: IncomingMessage,
+    res: ServerResponse,
+    rawPath: string,
+    query: Record<string, string>,
+    bodyText: string,
+  ): Promise<void> {
     const route = /^(\/v1|\/openai\/v1)\/(models|chat\/completions|responses)$/.exec(rawPath);
     if (!route || (host === "runtime" && route[1] !== "/openai/v1")) {
       return openaiError(res, 404, `Unknown route ${req.method} ${rawPath}`, "invalid_request_error", "unknown_route");
@@ -148,25 +155,39 @@ export class FakeNativeEndpoints {
     });
     res.on("finish", () => (record.status = res.statusCode));
 
-    const auth = await verifyRequest({ method: req.method!, path: rawPath, query, headers: req.headers, body: bodyText }, this.creds, this.bearerToken);
+    const auth = await verifyRequest(
+      { method: req.method!, path: rawPath, query, headers: req.headers, body: bodyText },
+      this.creds,
+      this.bearerToken,
+    );
     if (!auth.ok) return openaiError(res, 401, auth.message, "authentication_error", "invalid_api_key");
     const isBearer = String(req.headers.authorization).startsWith("Bearer ");
     record.auth = isBearer ? "bearer" : auth.service;
     const signingName = host === "mantle" ? "bedrock-mantle" : "bedrock";
     if (!isBearer && auth.service !== signingName) {
-      return openaiError(res, 403, `Credential should be scoped to correct service: '${signingName}'.`, "permission_error", "access_denied");
+      return openaiError(
+        res,
+        403,
+        `Credential should be scoped to correct service: '${signingName}'.`,
+        "permission_error",
+        "access_denied",
+      );
     }
 
     if (operation === "NativeListModels") {
       if (req.method !== "GET") return openaiError(res, 405, "Method not allowed", "invalid_request_error", "method_not_allowed");
-      if (host !== "mantle") return openaiError(res, 404, `Unknown route ${req.method} ${rawPath}`, "invalid_request_error", "unknown_route");
+      if (host !== "mantle")
+        return openaiError(res, 404, `Unknown route ${req.method} ${rawPath}`, "invalid_request_error", "unknown_route");
       if (this.listDelayMs) await delay(this.listDelayMs);
       if (res.destroyed) return;
       if (this.listFailures > 0) {
         this.listFailures--;
         return openaiError(res, 503, "Service is temporarily unavailable.", "service_unavailable", "service_unavailable");
       }
-      return json(res, 200, { object: "list", data: this.mantleModels.map(({ id, owned_by, created }) => ({ id, object: "model", created, owned_by })) });
+      return json(res, 200, {
+        object: "list",
+        data: this.mantleModels.map(({ id, owned_by, created }) => ({ id, object: "model", created, owned_by })),
+      });
     }
     if (req.method !== "POST") return openaiError(res, 405, "Method not allowed", "invalid_request_error", "method_not_allowed");
     try {
@@ -181,13 +202,26 @@ export class FakeNativeEndpoints {
 
     const p = this.queue.shift() ?? this.defaultPlanner;
     const plan = typeof p === "function" ? p(record) : p;
-    if (plan.error) return openaiError(res, plan.error.status, plan.error.message, plan.error.type ?? "invalid_request_error", plan.error.code ?? null);
-    const input = plan.usage?.input ?? estimateTokens(JSON.stringify(api === "chat" ? body.messages : body.input) + JSON.stringify(body.tools ?? ""));
+    if (plan.error)
+      return openaiError(res, plan.error.status, plan.error.message, plan.error.type ?? "invalid_request_error", plan.error.code ?? null);
+    const input =
+      plan.usage?.input ?? estimateTokens(JSON.stringify(api === "chat" ? body.messages : body.input) + JSON.stringify(body.tools ?? ""));
     const output = plan.usage?.output ?? estimateTokens((plan.text ?? "") + (plan.reasoning ?? "") + JSON.stringify(plan.toolCalls ?? ""));
-    const usage = { input, output, cached: plan.usage?.cached ?? 0, reasoning: plan.usage?.reasoning ?? (plan.reasoning ? estimateTokens(plan.reasoning) : 0) };
+    const usage = {
+      input,
+      output,
+      cached: plan.usage?.cached ?? 0,
+      reasoning: plan.usage?.reasoning ?? (plan.reasoning ? estimateTokens(plan.reasoning) : 0),
+    };
     const model = String(body.model);
     if (api === "chat") {
-      if (body.stream === true) return this.stream(res, plan, chatChunks(model, plan, usage, (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true), false);
+      if (body.stream === true)
+        return this.stream(
+          res,
+          plan,
+          chatChunks(model, plan, usage, (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true),
+          false,
+        );
       return json(res, 200, chatCompletion(model, plan, usage));
     }
     if (body.stream === true) return this.stream(res, plan, responseEvents(model, plan, usage, body), true);
@@ -195,36 +229,59 @@ export class FakeNativeEndpoints {
   }
 
   /** What Bedrock refuses before generating: unknown model, wrong prefix, wrong API, bad fields. */
-  private check(host: NativeHost, prefix: Prefix, api: Api, body: Record<string, unknown>): { status: number; message: string; code: string } | undefined {
+  private check(
+    host: NativeHost,
+    prefix: Prefix,
+    api: Api,
+    body: Record<string, unknown>,
+  ): { status: number; message: string; code: string } | undefined {
     const model = body.model;
-    if (typeof model !== "string" || model === "") return { status: 400, message: "you must provide a model parameter", code: "missing_required_parameter" };
+    if (typeof model !== "string" || model === "")
+      return { status: 400, message: "you must provide a model parameter", code: "missing_required_parameter" };
     if (host === "runtime") {
       if (!FAKE_RUNTIME_OPENAI_MODELS.includes(model) || api !== "chat") {
         return { status: 404, message: `The model \`${model}\` does not exist or you do not have access to it.`, code: "model_not_found" };
       }
     } else {
       const m = this.mantleModels.find((x) => x.id === model);
-      if (!m || m.apis.length === 0) return { status: 404, message: `The model \`${model}\` does not exist or you do not have access to it.`, code: "model_not_found" };
-      if (!m.prefixes.includes(prefix)) return { status: 400, message: `model \`${model}\` isn't supported on this route`, code: "unsupported_route" };
-      if (!m.apis.includes(api)) return { status: 400, message: `model \`${model}\` does not support the ${api === "chat" ? "Chat Completions" : "Responses"} API`, code: "unsupported_api" };
+      if (!m || m.apis.length === 0)
+        return { status: 404, message: `The model \`${model}\` does not exist or you do not have access to it.`, code: "model_not_found" };
+      if (!m.prefixes.includes(prefix))
+        return { status: 400, message: `model \`${model}\` isn't supported on this route`, code: "unsupported_route" };
+      if (!m.apis.includes(api))
+        return {
+          status: 400,
+          message: `model \`${model}\` does not support the ${api === "chat" ? "Chat Completions" : "Responses"} API`,
+          code: "unsupported_api",
+        };
     }
     if (api === "chat") {
       const messages = body.messages;
-      if (!Array.isArray(messages) || messages.length === 0) return { status: 400, message: "'messages' must be a non-empty array", code: "invalid_value" };
+      if (!Array.isArray(messages) || messages.length === 0)
+        return { status: 400, message: "'messages' must be a non-empty array", code: "invalid_value" };
       for (const msg of messages as { role?: unknown; content?: unknown }[]) {
-        if (!["system", "developer", "user", "assistant", "tool"].includes(String(msg?.role))) return { status: 400, message: `invalid role '${String(msg?.role)}'`, code: "invalid_value" };
+        if (!["system", "developer", "user", "assistant", "tool"].includes(String(msg?.role)))
+          return { status: 400, message: `invalid role '${String(msg?.role)}'`, code: "invalid_value" };
         if (Array.isArray(msg.content)) {
           for (const part of msg.content as { type?: string; image_url?: { url?: string } }[]) {
             // Bedrock does not fetch URLs for the model: images must arrive as data.
-            if (part.type === "image_url" && !String(part.image_url?.url).startsWith("data:")) return { status: 400, message: "image_url must be a base64 data URL", code: "invalid_image_url" };
+            if (part.type === "image_url" && !String(part.image_url?.url).startsWith("data:"))
+              return { status: 400, message: "image_url must be a base64 data URL", code: "invalid_image_url" };
           }
         }
       }
     } else {
-      if (body.input === undefined) return { status: 400, message: "Missing required parameter: 'input'.", code: "missing_required_parameter" };
+      if (body.input === undefined)
+        return { status: 400, message: "Missing required parameter: 'input'.", code: "missing_required_parameter" };
       // This double keeps no responses: a previous_response_id can only have come from elsewhere.
-      if (body.previous_response_id !== undefined) return { status: 404, message: `Previous response with id '${JSON.stringify(body.previous_response_id)}' not found.`, code: "previous_response_not_found" };
-      if (body.background === true && host === "runtime") return { status: 400, message: "background is not supported", code: "invalid_value" };
+      if (body.previous_response_id !== undefined)
+        return {
+          status: 404,
+          message: `Previous response with id '${JSON.stringify(body.previous_response_id)}' not found.`,
+          code: "previous_response_not_found",
+        };
+      if (body.background === true && host === "runtime")
+        return { status: 400, message: "background is not supported", code: "invalid_value" };
     }
     return undefined;
   }
@@ -238,7 +295,11 @@ export class FakeNativeEndpoints {
       if (res.destroyed) return;
       if (ctl.failAfter !== undefined && sent === ctl.failAfter) {
         const error = { type: "error", code: "model_error", message: "The model failed while generating.", param: null };
-        res.end(named ? `event: error\ndata: ${JSON.stringify({ ...error, sequence_number: sent })}\n\n` : `data: ${JSON.stringify({ error })}\n\n`);
+        res.end(
+          named
+            ? `event: error\ndata: ${JSON.stringify({ ...error, sequence_number: sent })}\n\n`
+            : `data: ${JSON.stringify({ error })}\n\n`,
+        );
         return;
       }
       if (ctl.hangAfter !== undefined && sent === ctl.hangAfter) {
@@ -289,7 +350,11 @@ function toolCallId(plan: NativePlan, i: number): string {
 }
 
 function chatCompletion(model: string, plan: NativePlan, u: Usage) {
-  const tools = plan.toolCalls?.map((t, i) => ({ id: toolCallId(plan, i), type: "function", function: { name: t.name, arguments: t.arguments } }));
+  const tools = plan.toolCalls?.map((t, i) => ({
+    id: toolCallId(plan, i),
+    type: "function",
+    function: { name: t.name, arguments: t.arguments },
+  }));
   return {
     id: `chatcmpl-${randomUUID()}`,
     object: "chat.completion",
@@ -298,7 +363,12 @@ function chatCompletion(model: string, plan: NativePlan, u: Usage) {
     choices: [
       {
         index: 0,
-        message: { role: "assistant", content: plan.text ?? null, ...(plan.reasoning ? { reasoning_content: plan.reasoning } : {}), ...(tools?.length ? { tool_calls: tools } : {}) },
+        message: {
+          role: "assistant",
+          content: plan.text ?? null,
+          ...(plan.reasoning ? { reasoning_content: plan.reasoning } : {}),
+          ...(tools?.length ? { tool_calls: tools } : {}),
+        },
         finish_reason: tools?.length ? "tool_calls" : "stop",
       },
     ],
@@ -314,7 +384,9 @@ function pieces(s: string, n = 8): string[] {
 
 function chatChunks(model: string, plan: NativePlan, u: Usage, includeUsage: boolean): { data: unknown }[] {
   const base = { id: `chatcmpl-${randomUUID()}`, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model };
-  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({ data: { ...base, choices: [{ index: 0, delta, finish_reason: finish }] } });
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
+    data: { ...base, choices: [{ index: 0, delta, finish_reason: finish }] },
+  });
   const out: { data: unknown }[] = [chunk({ role: "assistant", content: "" })];
   for (const r of pieces(plan.reasoning ?? "")) out.push(chunk({ reasoning_content: r }));
   for (const t of pieces(plan.text ?? "")) out.push(chunk({ content: t }));
@@ -330,15 +402,43 @@ function chatChunks(model: string, plan: NativePlan, u: Usage, includeUsage: boo
 
 function outputItems(plan: NativePlan) {
   const items: Record<string, unknown>[] = [];
-  if (plan.reasoning) items.push({ type: "reasoning", id: `rs_${randomUUID().replaceAll("-", "")}`, summary: [{ type: "summary_text", text: plan.reasoning }] });
+  if (plan.reasoning)
+    items.push({
+      type: "reasoning",
+      id: `rs_${randomUUID().replaceAll("-", "")}`,
+      summary: [{ type: "summary_text", text: plan.reasoning }],
+    });
   if (plan.text !== undefined) {
-    items.push({ type: "message", id: `msg_${randomUUID().replaceAll("-", "")}`, role: "assistant", status: "completed", content: [{ type: "output_text", text: plan.text, annotations: [] }] });
+    items.push({
+      type: "message",
+      id: `msg_${randomUUID().replaceAll("-", "")}`,
+      role: "assistant",
+      status: "completed",
+      content: [{ type: "output_text", text: plan.text, annotations: [] }],
+    });
   }
-  plan.toolCalls?.forEach((t, i) => items.push({ type: "function_call", id: `fc_${randomUUID().replaceAll("-", "")}`, call_id: toolCallId(plan, i), name: t.name, arguments: t.arguments, status: "completed" }));
+  plan.toolCalls?.forEach((t, i) =>
+    items.push({
+      type: "function_call",
+      id: `fc_${randomUUID().replaceAll("-", "")}`,
+      call_id: toolCallId(plan, i),
+      name: t.name,
+      arguments: t.arguments,
+      status: "completed",
+    }),
+  );
   return items;
 }
 
-function responseObject(model: string, plan: NativePlan, u: Usage, body: Record<string, unknown>, status: string, output = outputItems(plan), id = `resp_${randomUUID().replaceAll("-", "")}`) {
+function responseObject(
+  model: string,
+  plan: NativePlan,
+  u: Usage,
+  body: Record<string, unknown>,
+  status: string,
+  output = outputItems(plan),
+  id = `resp_${randomUUID().replaceAll("-", "")}`,
+) {
   return {
     id,
     object: "response",
@@ -352,7 +452,13 @@ function responseObject(model: string, plan: NativePlan, u: Usage, body: Record<
     store: body.store ?? true,
     usage:
       status === "completed"
-        ? { input_tokens: u.input, input_tokens_details: { cached_tokens: u.cached }, output_tokens: u.output, output_tokens_details: { reasoning_tokens: u.reasoning }, total_tokens: u.input + u.output }
+        ? {
+            input_tokens: u.input,
+            input_tokens_details: { cached_tokens: u.cached },
+            output_tokens: u.output,
+            output_tokens_details: { reasoning_tokens: u.reasoning },
+            total_tokens: u.input + u.output,
+          }
         : null,
   };
 }
@@ -361,25 +467,49 @@ function responseEvents(model: string, plan: NativePlan, u: Usage, body: Record<
   const id = `resp_${randomUUID().replaceAll("-", "")}`;
   const items = outputItems(plan);
   const out: { event: string; data: Record<string, unknown> }[] = [];
-  const emit = (type: string, fields: Record<string, unknown>) => out.push({ event: type, data: { type, sequence_number: out.length, ...fields } });
+  const emit = (type: string, fields: Record<string, unknown>) =>
+    out.push({ event: type, data: { type, sequence_number: out.length, ...fields } });
   emit("response.created", { response: responseObject(model, plan, u, body, "in_progress", [], id) });
   emit("response.in_progress", { response: responseObject(model, plan, u, body, "in_progress", [], id) });
   items.forEach((item, output_index) => {
     if (item.type === "reasoning") {
       emit("response.output_item.added", { output_index, item: { ...item, summary: [] } });
-      emit("response.reasoning_summary_part.added", { item_id: item.id, output_index, summary_index: 0, part: { type: "summary_text", text: "" } });
-      for (const d of pieces(plan.reasoning!)) emit("response.reasoning_summary_text.delta", { item_id: item.id, output_index, summary_index: 0, delta: d });
+      emit("response.reasoning_summary_part.added", {
+        item_id: item.id,
+        output_index,
+        summary_index: 0,
+        part: { type: "summary_text", text: "" },
+      });
+      for (const d of pieces(plan.reasoning!))
+        emit("response.reasoning_summary_text.delta", { item_id: item.id, output_index, summary_index: 0, delta: d });
       emit("response.reasoning_summary_text.done", { item_id: item.id, output_index, summary_index: 0, text: plan.reasoning });
-      emit("response.reasoning_summary_part.done", { item_id: item.id, output_index, summary_index: 0, part: { type: "summary_text", text: plan.reasoning } });
+      emit("response.reasoning_summary_part.done", {
+        item_id: item.id,
+        output_index,
+        summary_index: 0,
+        part: { type: "summary_text", text: plan.reasoning },
+      });
     } else if (item.type === "message") {
       emit("response.output_item.added", { output_index, item: { ...item, status: "in_progress", content: [] } });
-      emit("response.content_part.added", { item_id: item.id, output_index, content_index: 0, part: { type: "output_text", text: "", annotations: [] } });
-      for (const d of pieces(plan.text ?? "")) emit("response.output_text.delta", { item_id: item.id, output_index, content_index: 0, delta: d, logprobs: [] });
+      emit("response.content_part.added", {
+        item_id: item.id,
+        output_index,
+        content_index: 0,
+        part: { type: "output_text", text: "", annotations: [] },
+      });
+      for (const d of pieces(plan.text ?? ""))
+        emit("response.output_text.delta", { item_id: item.id, output_index, content_index: 0, delta: d, logprobs: [] });
       emit("response.output_text.done", { item_id: item.id, output_index, content_index: 0, text: plan.text, logprobs: [] });
-      emit("response.content_part.done", { item_id: item.id, output_index, content_index: 0, part: { type: "output_text", text: plan.text, annotations: [] } });
+      emit("response.content_part.done", {
+        item_id: item.id,
+        output_index,
+        content_index: 0,
+        part: { type: "output_text", text: plan.text, annotations: [] },
+      });
     } else {
       emit("response.output_item.added", { output_index, item: { ...item, arguments: "", status: "in_progress" } });
-      for (const d of pieces(String(item.arguments), 10)) emit("response.function_call_arguments.delta", { item_id: item.id, output_index, delta: d });
+      for (const d of pieces(String(item.arguments), 10))
+        emit("response.function_call_arguments.delta", { item_id: item.id, output_index, delta: d });
       emit("response.function_call_arguments.done", { item_id: item.id, output_index, arguments: item.arguments });
     }
     emit("response.output_item.done", { output_index, item });

@@ -128,7 +128,10 @@ export function streamEvents(plan: ReplyPlan, content: FakeContent[], usage: Rec
     if ("text" in b) {
       for (const t of chunks(b.text, textChunk)) events.push(["contentBlockDelta", { contentBlockIndex: i, delta: { text: t } }]);
     } else if ("toolUse" in b) {
-      events.push(["contentBlockStart", { contentBlockIndex: i, start: { toolUse: { toolUseId: b.toolUse.toolUseId, name: b.toolUse.name } } }]);
+      events.push([
+        "contentBlockStart",
+        { contentBlockIndex: i, start: { toolUse: { toolUseId: b.toolUse.toolUseId, name: b.toolUse.name } } },
+      ]);
       for (const f of chunks(JSON.stringify(b.toolUse.input), toolChunk)) {
         events.push(["contentBlockDelta", { contentBlockIndex: i, delta: { toolUse: { input: f } } }]);
       }
@@ -139,7 +142,10 @@ export function streamEvents(plan: ReplyPlan, content: FakeContent[], usage: Rec
           events.push(["contentBlockDelta", { contentBlockIndex: i, delta: { reasoningContent: { text: t } } }]);
         }
         if (rc.reasoningText.signature) {
-          events.push(["contentBlockDelta", { contentBlockIndex: i, delta: { reasoningContent: { signature: rc.reasoningText.signature } } }]);
+          events.push([
+            "contentBlockDelta",
+            { contentBlockIndex: i, delta: { reasoningContent: { signature: rc.reasoningText.signature } } },
+          ]);
         }
       } else {
         events.push(["contentBlockDelta", { contentBlockIndex: i, delta: { reasoningContent: { redactedContent: rc.redactedContent } } }]);
@@ -149,7 +155,13 @@ export function streamEvents(plan: ReplyPlan, content: FakeContent[], usage: Rec
     }
     events.push(["contentBlockStop", { contentBlockIndex: i }]);
   });
-  const stop: [string, object] = ["messageStop", { stopReason: plan.stopReason ?? defaultStopReason(content), ...(plan.extra?.additionalModelResponseFields ? { additionalModelResponseFields: plan.extra.additionalModelResponseFields } : {}) }];
+  const stop: [string, object] = [
+    "messageStop",
+    {
+      stopReason: plan.stopReason ?? defaultStopReason(content),
+      ...(plan.extra?.additionalModelResponseFields ? { additionalModelResponseFields: plan.extra.additionalModelResponseFields } : {}),
+    },
+  ];
   const meta: [string, object] = [
     "metadata",
     {

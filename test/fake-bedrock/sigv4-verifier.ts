@@ -21,7 +21,8 @@ export interface IncomingSigned {
 
 export type AuthCheck = { ok: true; service: string; region: string } | { ok: false; status: number; type: string; message: string };
 
-const AUTH_RE = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/;
+const AUTH_RE =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/;
 
 function parseAmzDate(s: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
@@ -34,19 +35,34 @@ export interface VerifyOptions {
   s3?: boolean;
 }
 
-export async function verifyRequest(req: IncomingSigned, creds: FakeCredentials, bearerToken?: string, opts: VerifyOptions = {}): Promise<AuthCheck> {
+export async function verifyRequest(
+  req: IncomingSigned,
+  creds: FakeCredentials,
+  bearerToken?: string,
+  opts: VerifyOptions = {},
+): Promise<AuthCheck> {
   const header = req.headers.authorization;
   const auth = Array.isArray(header) ? header[0] : header;
   if (!auth) return { ok: false, status: 403, type: "MissingAuthenticationTokenException", message: "Missing Authentication Token" };
   if (auth.startsWith("Bearer ")) {
     if (bearerToken && auth.slice(7) === bearerToken) return { ok: true, service: "bedrock", region: "" };
-    return { ok: false, status: 403, type: "UnrecognizedClientException", message: "The security token included in the request is invalid." };
+    return {
+      ok: false,
+      status: 403,
+      type: "UnrecognizedClientException",
+      message: "The security token included in the request is invalid.",
+    };
   }
   const m = AUTH_RE.exec(auth);
   if (!m) return { ok: false, status: 403, type: "IncompleteSignatureException", message: "Authorization header is malformed." };
   const [, accessKeyId, , region, service, signedHeaders, signature] = m;
   if (accessKeyId !== creds.accessKeyId) {
-    return { ok: false, status: 403, type: "UnrecognizedClientException", message: "The security token included in the request is invalid." };
+    return {
+      ok: false,
+      status: 403,
+      type: "UnrecognizedClientException",
+      message: "The security token included in the request is invalid.",
+    };
   }
   const amzDate = req.headers["x-amz-date"];
   const date = typeof amzDate === "string" ? parseAmzDate(amzDate) : undefined;
@@ -55,7 +71,12 @@ export async function verifyRequest(req: IncomingSigned, creds: FakeCredentials,
     return { ok: false, status: 403, type: "InvalidSignatureException", message: "Signature expired." };
   }
   if (creds.sessionToken && req.headers["x-amz-security-token"] !== creds.sessionToken) {
-    return { ok: false, status: 403, type: "UnrecognizedClientException", message: "The security token included in the request is invalid." };
+    return {
+      ok: false,
+      status: 403,
+      type: "UnrecognizedClientException",
+      message: "The security token included in the request is invalid.",
+    };
   }
 
   const names = signedHeaders!.split(";");
@@ -94,7 +115,8 @@ export async function verifyRequest(req: IncomingSigned, creds: FakeCredentials,
       ok: false,
       status: 403,
       type: "InvalidSignatureException",
-      message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.",
+      message:
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.",
     };
   }
   return { ok: true, service: service!, region: region! };

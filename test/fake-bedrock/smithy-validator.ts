@@ -68,7 +68,13 @@ export class SmithyModel {
   operation(id: string): { input: string; output: string; method: string; uri: string; errors: string[] } {
     const op = this.shape(id) as Shape & { input: { target: string }; output: { target: string }; errors?: { target: string }[] };
     const http = op.traits?.["smithy.api#http"] as { method: string; uri: string };
-    return { input: op.input.target, output: op.output.target, method: http.method, uri: http.uri, errors: (op.errors ?? []).map((e) => e.target) };
+    return {
+      input: op.input.target,
+      output: op.output.target,
+      method: http.method,
+      uri: http.uri,
+      errors: (op.errors ?? []).map((e) => e.target),
+    };
   }
 
   validate(shapeId: string, value: unknown, opts: ValidateOptions = {}): ValidationIssue[] {

@@ -5,9 +5,30 @@ import { parse } from "yaml";
 import type { CollectionTag, ScalarTag, YAMLMap, YAMLSeq } from "yaml";
 
 const FUNCTIONS = [
-  "And", "Base64", "Cidr", "Contains", "EachMemberEquals", "EachMemberIn", "Equals", "FindInMap", "GetAZs", "GetAtt",
-  "If", "ImportValue", "Join", "Length", "Not", "Or", "RefAll", "Select", "Split", "Sub", "ToJsonString", "Transform",
-  "ValueOf", "ValueOfAll",
+  "And",
+  "Base64",
+  "Cidr",
+  "Contains",
+  "EachMemberEquals",
+  "EachMemberIn",
+  "Equals",
+  "FindInMap",
+  "GetAZs",
+  "GetAtt",
+  "If",
+  "ImportValue",
+  "Join",
+  "Length",
+  "Not",
+  "Or",
+  "RefAll",
+  "Select",
+  "Split",
+  "Sub",
+  "ToJsonString",
+  "Transform",
+  "ValueOf",
+  "ValueOfAll",
 ];
 
 function keyOf(name: string): string {
@@ -19,7 +40,9 @@ function tagsFor(name: string): (ScalarTag | CollectionTag)[] {
   const scalar: ScalarTag = {
     tag: `!${name}`,
     // !GetAtt Resource.Attribute is the short form of ["Resource", "Attribute"].
-    resolve: (value: string) => ({ [key]: name === "GetAtt" ? [value.slice(0, value.indexOf(".")), value.slice(value.indexOf(".") + 1)] : value }),
+    resolve: (value: string) => ({
+      [key]: name === "GetAtt" ? [value.slice(0, value.indexOf(".")), value.slice(value.indexOf(".") + 1)] : value,
+    }),
   };
   const collection = (kind: "seq" | "map"): CollectionTag => ({
     tag: `!${name}`,

@@ -91,7 +91,9 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
   if (opts.waitForCatalog !== false) await runtime.deps.catalog.ready(5000);
 
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1", serverOptions: httpServerOptions(config.server) }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1", serverOptions: httpServerOptions(config.server) }, () =>
+      resolve(s),
+    );
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;

@@ -4,7 +4,13 @@
 // plus 8 NUL bytes before the first body write. The response stream records every write with the
 // time it arrived, so tests can tell a stream that flows from one delivered at the end.
 import { Writable } from "node:stream";
-import type { AwsLambdaRuntime, HttpResponseMetadata, LambdaContext, LambdaResponseStream, StreamingHandler } from "../../src/lambda/lambda-types.ts";
+import type {
+  AwsLambdaRuntime,
+  HttpResponseMetadata,
+  LambdaContext,
+  LambdaResponseStream,
+  StreamingHandler,
+} from "../../src/lambda/lambda-types.ts";
 
 const PRELUDE_TYPE = "application/vnd.awslambda.http-integration-response";
 const STREAMING = Symbol.for("aws.lambda.runtime.handler.streaming");
@@ -117,7 +123,11 @@ export function invoke(handler: unknown, event: unknown, stream = new FakeRespon
 }
 
 /** A Lambda Function URL event (payload format 2.0). */
-export function functionUrlEvent(method: string, rawPath: string, opts: { headers?: Record<string, string>; body?: string; base64?: boolean; query?: string } = {}) {
+export function functionUrlEvent(
+  method: string,
+  rawPath: string,
+  opts: { headers?: Record<string, string>; body?: string; base64?: boolean; query?: string } = {},
+) {
   const host = "abcdefghij.lambda-url.us-east-1.on.aws";
   return {
     version: "2.0",
@@ -125,14 +135,21 @@ export function functionUrlEvent(method: string, rawPath: string, opts: { header
     rawPath,
     rawQueryString: opts.query ?? "",
     headers: { host, "x-forwarded-proto": "https", ...opts.headers },
-    requestContext: { domainName: host, http: { method, path: rawPath, protocol: "HTTP/1.1", sourceIp: "198.51.100.7", userAgent: "test" } },
+    requestContext: {
+      domainName: host,
+      http: { method, path: rawPath, protocol: "HTTP/1.1", sourceIp: "198.51.100.7", userAgent: "test" },
+    },
     body: opts.body === undefined ? undefined : opts.base64 ? Buffer.from(opts.body).toString("base64") : opts.body,
     isBase64Encoded: Boolean(opts.base64),
   };
 }
 
 /** An API Gateway REST API proxy event (payload format 1.0), as sent with response streaming. */
-export function restApiEvent(method: string, path: string, opts: { headers?: Record<string, string>; body?: string; query?: Record<string, string[]> } = {}) {
+export function restApiEvent(
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; body?: string; query?: Record<string, string[]> } = {},
+) {
   const host = "abc123.execute-api.us-east-1.amazonaws.com";
   const headers = { Host: host, ...opts.headers };
   return {

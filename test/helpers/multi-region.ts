@@ -25,7 +25,11 @@ export async function startMultiRegion(regions: RegionSpec[], env: Record<string
   for (const r of regions) fakes[r.name] = await startFakeBedrock({ region: r.region, ...r.fake });
   const targets = regions.map((r) => {
     const extra = r.extra ?? {};
-    const endpoints = { "bedrock-runtime": fakes[r.name]!.url, bedrock: fakes[r.name]!.url, ...((extra.endpoints as Record<string, string> | undefined) ?? {}) };
+    const endpoints = {
+      "bedrock-runtime": fakes[r.name]!.url,
+      bedrock: fakes[r.name]!.url,
+      ...((extra.endpoints as Record<string, string> | undefined) ?? {}),
+    };
     return { name: r.name, region: r.region, ...(r.weight !== undefined ? { weight: r.weight } : {}), ...extra, endpoints };
   });
   const first = fakes[regions[0]!.name]!;
@@ -46,12 +50,18 @@ export async function startMultiRegion(regions: RegionSpec[], env: Record<string
 
 /** Model calls (not catalog listings) a double received. */
 export function modelCalls(fake: FakeBedrock): number {
-  return fake.requests.filter((r) => r.operation === "Converse" || r.operation === "ConverseStream" || r.operation === "InvokeModel").length;
+  return fake.requests.filter((r) => r.operation === "Converse" || r.operation === "ConverseStream" || r.operation === "InvokeModel")
+    .length;
 }
 
 export const THROTTLED = { error: { exception: "ThrottlingException", message: "Too many requests, please wait before trying again." } };
 
-export async function chat(gw: TestGateway, model: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: any; ms: number }> {
+export async function chat(
+  gw: TestGateway,
+  model: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: any; ms: number }> {
   const t0 = performance.now();
   const res = await gw.request("/v1/chat/completions", {
     method: "POST",

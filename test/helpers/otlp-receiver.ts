@@ -71,7 +71,10 @@ function protoRoot(): protobuf.Root {
   if (root) return root;
   const r = new protobuf.Root();
   r.resolvePath = (_origin, target) => join(PROTO_DIR, target);
-  r.loadSync(["opentelemetry/proto/collector/trace/v1/trace_service.proto", "opentelemetry/proto/collector/metrics/v1/metrics_service.proto"], { keepCase: false });
+  r.loadSync(
+    ["opentelemetry/proto/collector/trace/v1/trace_service.proto", "opentelemetry/proto/collector/metrics/v1/metrics_service.proto"],
+    { keepCase: false },
+  );
   root = r;
   return r;
 }
@@ -120,7 +123,11 @@ function readSpans(req: Obj): ReceivedSpan[] {
           name: s.name as string,
           kind: Number(s.kind ?? 0),
           attributes: attrs(s.attributes as Obj[]),
-          events: ((s.events as Obj[] | undefined) ?? []).map((e) => ({ name: e.name as string, attributes: attrs(e.attributes as Obj[]), timeUnixNano: big(e.timeUnixNano) })),
+          events: ((s.events as Obj[] | undefined) ?? []).map((e) => ({
+            name: e.name as string,
+            attributes: attrs(e.attributes as Obj[]),
+            timeUnixNano: big(e.timeUnixNano),
+          })),
           status: { code: Number(status.code ?? 0), message: (status.message as string) ?? "" },
           startTimeUnixNano: big(s.startTimeUnixNano),
           endTimeUnixNano: big(s.endTimeUnixNano),
@@ -210,7 +217,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const waitFor = async <T>(list: T[], predicate: (l: T[]) => boolean, timeoutMs: number, what: string): Promise<T[]> => {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(list)) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; have ${list.length}: ${JSON.stringify(list.map((x) => (x as { name: string }).name))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${what}; have ${list.length}: ${JSON.stringify(list.map((x) => (x as { name: string }).name))}`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
     return list;

@@ -19,7 +19,9 @@ export interface PostgresServer {
 function binDir(): string {
   const root = "/usr/lib/postgresql";
   if (!existsSync(root)) throw new Error("PostgreSQL is not installed (apt-get install postgresql); .ci/run installs it");
-  const versions = readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
   if (!versions[0]) throw new Error(`no PostgreSQL version under ${root}`);
   return join(root, versions[0], "bin");
 }
@@ -43,8 +45,15 @@ export async function startPostgres(): Promise<PostgresServer> {
   run("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-N", "--no-locale", "-E", "UTF8"]);
   const port = await freePort();
   const opts = [
-    `-p ${port}`, `-k ${dir}`, "-c listen_addresses=127.0.0.1", "-c fsync=off", "-c synchronous_commit=off",
-    "-c full_page_writes=off", "-c shared_buffers=16MB", "-c max_connections=40", "-c max_wal_size=64MB",
+    `-p ${port}`,
+    `-k ${dir}`,
+    "-c listen_addresses=127.0.0.1",
+    "-c fsync=off",
+    "-c synchronous_commit=off",
+    "-c full_page_writes=off",
+    "-c shared_buffers=16MB",
+    "-c max_connections=40",
+    "-c max_wal_size=64MB",
   ].join(" ");
   run("pg_ctl", ["start", "-D", data, "-w", "-t", "60", "-l", join(dir, "server.log"), "-o", opts]);
 

@@ -32,9 +32,13 @@ export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const launch = async () => {
-    child = spawn(BIN, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--maxmemory", "64mb", "--loglevel", "warning"], {
-      stdio: "ignore",
-    });
+    child = spawn(
+      BIN,
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--maxmemory", "64mb", "--loglevel", "warning"],
+      {
+        stdio: "ignore",
+      },
+    );
     const end = Date.now() + 10_000;
     while (!(await ping(port))) {
       if (Date.now() > end) throw new Error("redis-server did not start");

@@ -27,7 +27,12 @@ describe("chatToResponsesRequest", () => {
   });
 
   it("maps json_object and keeps string content as is", () => {
-    const { body, dropped } = chatToResponsesRequest({ model: "m", messages: [{ role: "user", content: "hi" }], response_format: { type: "json_object" }, stop: ["x"] });
+    const { body, dropped } = chatToResponsesRequest({
+      model: "m",
+      messages: [{ role: "user", content: "hi" }],
+      response_format: { type: "json_object" },
+      stop: ["x"],
+    });
     assert.deepEqual(body, { input: [{ role: "user", content: "hi" }], store: false, text: { format: { type: "json_object" } } });
     assert.deepEqual(dropped, ["stop"]);
   });
@@ -41,8 +46,14 @@ describe("responseToChatCompletion", () => {
 
   it("reports an incomplete response as length, or content_filter", () => {
     const base = { id: "r", output: [{ type: "message", content: [{ type: "output_text", text: "cut" }] }] };
-    const a = responseToChatCompletion({ ...base, status: "incomplete", incomplete_details: { reason: "max_output_tokens" } }, { id: "c", model: "m" });
-    const b = responseToChatCompletion({ ...base, status: "incomplete", incomplete_details: { reason: "content_filter" } }, { id: "c", model: "m" });
+    const a = responseToChatCompletion(
+      { ...base, status: "incomplete", incomplete_details: { reason: "max_output_tokens" } },
+      { id: "c", model: "m" },
+    );
+    const b = responseToChatCompletion(
+      { ...base, status: "incomplete", incomplete_details: { reason: "content_filter" } },
+      { id: "c", model: "m" },
+    );
     assert.equal((a.choices as Json[])[0]!.finish_reason, "length");
     assert.equal((b.choices as Json[])[0]!.finish_reason, "content_filter");
   });
@@ -57,10 +68,18 @@ describe("ResponsesToChatChunks", () => {
     { type: "response.output_item.added", output_index: 1, item: { type: "message", id: "msg_1" } },
     { type: "response.output_text.delta", item_id: "msg_1", delta: "Hel" },
     { type: "response.output_text.delta", item_id: "msg_1", delta: "lo" },
-    { type: "response.output_item.added", output_index: 2, item: { type: "function_call", id: "fc_1", call_id: "call_1", name: "f", arguments: "" } },
+    {
+      type: "response.output_item.added",
+      output_index: 2,
+      item: { type: "function_call", id: "fc_1", call_id: "call_1", name: "f", arguments: "" },
+    },
     { type: "response.function_call_arguments.delta", item_id: "fc_1", delta: '{"a":' },
     { type: "response.function_call_arguments.delta", item_id: "fc_1", delta: "1}" },
-    { type: "response.output_item.added", output_index: 3, item: { type: "function_call", id: "fc_2", call_id: "call_2", name: "g", arguments: "" } },
+    {
+      type: "response.output_item.added",
+      output_index: 3,
+      item: { type: "function_call", id: "fc_2", call_id: "call_2", name: "g", arguments: "" },
+    },
     { type: "response.completed", response: { id: "resp_1", status: "completed", usage: { input_tokens: 10, output_tokens: 5 } } },
   ];
 
@@ -82,35 +101,67 @@ describe("ResponsesToChatChunks", () => {
 
   it("throws a mid-stream model error on response.failed and on error events", () => {
     const m = new ResponsesToChatChunks(ctx);
-    assert.throws(() => m.push({ type: "response.failed", response: { error: { code: "server_error", message: "boom" } } }), (e: unknown) => e instanceof BedrockError && e.midStream && e.message === "boom");
-    assert.throws(() => m.push({ type: "error", message: "bad" }), (e: unknown) => e instanceof BedrockError && e.message === "bad");
+    assert.throws(
+      () => m.push({ type: "response.failed", response: { error: { code: "server_error", message: "boom" } } }),
+      (e: unknown) => e instanceof BedrockError && e.midStream && e.message === "boom",
+    );
+    assert.throws(
+      () => m.push({ type: "error", message: "bad" }),
+      (e: unknown) => e instanceof BedrockError && e.message === "bad",
+    );
   });
 });
 
 describe("native usage and images", () => {
   it("counts cached prompt tokens as cache reads, not input (Bedrock's convention)", () => {
-    assert.deepEqual(usageFromChat({ prompt_tokens: 100, completion_tokens: 7, prompt_tokens_details: { cached_tokens: 60 } }), { inputTokens: 40, outputTokens: 7, cacheReadTokens: 60 });
+    assert.deepEqual(usageFromChat({ prompt_tokens: 100, completion_tokens: 7, prompt_tokens_details: { cached_tokens: 60 } }), {
+      inputTokens: 40,
+      outputTokens: 7,
+      cacheReadTokens: 60,
+    });
     assert.deepEqual(usageFromResponses({ input_tokens: 5, output_tokens: 2 }), { inputTokens: 5, outputTokens: 2, cacheReadTokens: 0 });
     assert.equal(usageFromChat(null), undefined);
   });
 
   it("replaces fetched image URLs by data URLs with the format from the bytes", () => {
     const fetched = new Map([["https://example.com/cat.jpg", PNG]]);
-    const messages = [{ role: "user", content: [{ type: "text", text: "x" }, { type: "image_url", image_url: { url: "https://example.com/cat.jpg" } }] }, { role: "user", content: "plain" }];
+    const messages = [
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "x" },
+          { type: "image_url", image_url: { url: "https://example.com/cat.jpg" } },
+        ],
+      },
+      { role: "user", content: "plain" },
+    ];
     const out = inlineChatImages(messages, fetched) as Json[];
     const part = (out[0]!.content as Json[])[1]!;
     assert.equal((part.image_url as Json).url, `data:image/png;base64,${PNG.toString("base64")}`);
     assert.equal(out[1], messages[1], "untouched messages are not copied");
-    const items = inlineResponsesImages([{ role: "user", content: [{ type: "input_image", image_url: "https://example.com/cat.jpg" }] }], fetched);
+    const items = inlineResponsesImages(
+      [{ role: "user", content: [{ type: "input_image", image_url: "https://example.com/cat.jpg" }] }],
+      fetched,
+    );
     assert.match(String((items[0]!.content as Json[])[0]!.image_url), /^data:image\/png;base64,/);
   });
 });
 
 describe("native routes and discovery", () => {
   it("knows GPT-5.x as Responses-only under /openai/v1, Claude as Messages-only, others under /v1", () => {
-    assert.deepEqual(mantleTarget("openai.gpt-5.5"), { upstream: "mantle", modelId: "openai.gpt-5.5", prefix: "/openai/v1", apis: ["responses"] });
+    assert.deepEqual(mantleTarget("openai.gpt-5.5"), {
+      upstream: "mantle",
+      modelId: "openai.gpt-5.5",
+      prefix: "/openai/v1",
+      apis: ["responses"],
+    });
     assert.deepEqual(mantleTarget("anthropic.claude-opus-4-8").apis, []);
-    assert.deepEqual(mantleTarget("qwen.qwen3-coder-480b"), { upstream: "mantle", modelId: "qwen.qwen3-coder-480b", prefix: "/v1", apis: ["chat", "responses"] });
+    assert.deepEqual(mantleTarget("qwen.qwen3-coder-480b"), {
+      upstream: "mantle",
+      modelId: "qwen.qwen3-coder-480b",
+      prefix: "/v1",
+      apis: ["chat", "responses"],
+    });
     assert.equal(runtimeTarget("openai.gpt-oss-20b-1:0")?.prefix, "/openai/v1");
     assert.equal(runtimeTarget("anthropic.claude-3-haiku-20240307-v1:0"), undefined);
   });
@@ -122,12 +173,20 @@ describe("native routes and discovery", () => {
     assert.equal(unversionedId("openai.gpt-5.5"), "openai.gpt-5.5");
   });
 
-  const converse = () => buildCatalog(foundationModelSummaries("us-east-1"), systemProfileSummaries("us-east-1"), [], { region: "us-east-1", includeSystemProfiles: true, includeApplicationProfiles: false });
+  const converse = () =>
+    buildCatalog(foundationModelSummaries("us-east-1"), systemProfileSummaries("us-east-1"), [], {
+      region: "us-east-1",
+      includeSystemProfiles: true,
+      includeApplicationProfiles: false,
+    });
   const mantle = fixture<{ data: { id: string; created: number; owned_by: string }[] }>("mantle-models.json").data;
 
   it("lists only what Converse cannot serve, and makes Mantle spellings names of Converse models", () => {
     const snap = addNativeModels(converse(), mantle, { forceModels: [] });
-    const native = snap.models.filter((m) => m.native).map((m) => m.id).sort();
+    const native = snap.models
+      .filter((m) => m.native)
+      .map((m) => m.id)
+      .sort();
     assert.deepEqual(native, ["openai.gpt-5.5", "qwen.qwen3-coder-480b"]);
     assert.equal(snap.lookup.get("openai.gpt-oss-120b")?.id, "openai.gpt-oss-120b-1:0");
     assert.equal(snap.lookup.get("anthropic.claude-sonnet-4-5")?.baseModelId, "anthropic.claude-sonnet-4-5-20250929-v1:0");

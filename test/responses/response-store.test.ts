@@ -44,7 +44,10 @@ function stored(id: string, keyId: string, now: number, over: Partial<StoredResp
     expiresAt: now + 60_000,
     previousResponseId: null,
     response: { id, object: "response", output: [] } as unknown as ResponseObject,
-    input: [{ id: `${id}_in1`, type: "message" }, { id: `${id}_in2`, type: "message" }],
+    input: [
+      { id: `${id}_in1`, type: "message" },
+      { id: `${id}_in2`, type: "message" },
+    ],
     ...over,
   };
 }
@@ -86,7 +89,10 @@ for (const backend of backends) {
       assert.equal(await store.get(a, "key_2"), undefined);
       assert.equal(await store.listInputItems(a, "key_2", { limit: 20, order: "asc" }), undefined);
       assert.equal(await store.delete(a, "key_2"), false);
-      assert.deepEqual((await store.listInputItems(a, "key_1", { limit: 1, order: "desc" }))!.data.map((i) => i.id), [`${a}_in2`]);
+      assert.deepEqual(
+        (await store.listInputItems(a, "key_1", { limit: 1, order: "desc" }))!.data.map((i) => i.id),
+        [`${a}_in2`],
+      );
       assert.equal(await store.get(a, "key_1", now + 61_000), undefined, "gone after its retention");
       assert.equal(await store.delete(a, "key_1"), true);
       assert.equal(await store.get(a, "key_1"), undefined);
@@ -99,8 +105,11 @@ for (const backend of backends) {
       const { responses: store, close } = await backend.open();
       const now = Date.now();
       const b = uid("b");
-      const odd = "nul \u0000, emoji 🙂, quote \" and backslash \\";
-      const r = stored(b, "k", now, { previousResponseId: "resp_before", response: { id: b, object: "response", output: [], output_text: odd } as unknown as ResponseObject });
+      const odd = 'nul \u0000, emoji 🙂, quote " and backslash \\';
+      const r = stored(b, "k", now, {
+        previousResponseId: "resp_before",
+        response: { id: b, object: "response", output: [], output_text: odd } as unknown as ResponseObject,
+      });
       await store.save(r);
       const got = await store.get(b, "k");
       assert.deepEqual(got, r);
@@ -118,17 +127,35 @@ for (const backend of backends) {
       await store.save(stored(a, "k", now, { expiresAt: now + 1000 }));
       await store.save(stored(b, "k", now, { previousResponseId: a }));
       await store.save(stored(c, "k", now, { previousResponseId: b }));
-      assert.deepEqual((await store.chain(c, "k")).map((r) => r.id), [a, b, c]);
+      assert.deepEqual(
+        (await store.chain(c, "k")).map((r) => r.id),
+        [a, b, c],
+      );
       assert.deepEqual((await store.chain(c, "k"))[0], stored(a, "k", now, { expiresAt: now + 1000 }));
-      assert.deepEqual((await store.chain(b, "k")).map((r) => r.id), [a, b]);
+      assert.deepEqual(
+        (await store.chain(b, "k")).map((r) => r.id),
+        [a, b],
+      );
       assert.deepEqual(await store.chain(c, "other"), []);
       assert.deepEqual(await store.chain("resp_unknown", "k"), []);
-      assert.deepEqual((await store.chain(c, "k", now + 2000)).map((r) => r.id), [b, c], "an expired ancestor ends the chain");
+      assert.deepEqual(
+        (await store.chain(c, "k", now + 2000)).map((r) => r.id),
+        [b, c],
+        "an expired ancestor ends the chain",
+      );
       await store.delete(b, "k");
-      assert.deepEqual((await store.chain(c, "k")).map((r) => r.id), [c], "so does a deleted one");
+      assert.deepEqual(
+        (await store.chain(c, "k")).map((r) => r.id),
+        [c],
+        "so does a deleted one",
+      );
       await store.save(stored(d, "someone else", now));
       await store.save(stored(e, "k", now, { previousResponseId: d }));
-      assert.deepEqual((await store.chain(e, "k")).map((r) => r.id), [e], "another key's response is never part of a chain");
+      assert.deepEqual(
+        (await store.chain(e, "k")).map((r) => r.id),
+        [e],
+        "another key's response is never part of a chain",
+      );
       await close();
     });
 
@@ -156,7 +183,10 @@ for (const backend of backends) {
         const next = uid("next");
         await one.responses.save(stored(id, "k", Date.now()));
         await two.responses.save(stored(next, "k", Date.now(), { previousResponseId: id }));
-        assert.deepEqual((await one.responses.chain(next, "k")).map((r) => r.id), [id, next]);
+        assert.deepEqual(
+          (await one.responses.chain(next, "k")).map((r) => r.id),
+          [id, next],
+        );
         await one.close();
         const restarted = await backend.open();
         assert.equal((await restarted.responses.get(id, "k"))!.id, id);
@@ -191,12 +221,23 @@ describe("encryption key", () => {
 describe("Responses configuration", () => {
   it("has documented defaults and validates keys", () => {
     const c = loadConfig({ API_KEY: "k" });
-    assert.deepEqual({ ...c.responses }, { store: "database", dataDir: "./data", retentionMs: 30 * 86_400_000, memoryMaxEntries: 10_000, encryptionKeys: [] });
-    const k = loadConfig({ API_KEY: "k", RESPONSES_ENCRYPTION_KEY: `${"ab".repeat(32)}, ${Buffer.alloc(32, 3).toString("base64")}`, RESPONSES_RETENTION: "7d", RESPONSES_STORE: "memory" });
+    assert.deepEqual(
+      { ...c.responses },
+      { store: "database", dataDir: "./data", retentionMs: 30 * 86_400_000, memoryMaxEntries: 10_000, encryptionKeys: [] },
+    );
+    const k = loadConfig({
+      API_KEY: "k",
+      RESPONSES_ENCRYPTION_KEY: `${"ab".repeat(32)}, ${Buffer.alloc(32, 3).toString("base64")}`,
+      RESPONSES_RETENTION: "7d",
+      RESPONSES_STORE: "memory",
+    });
     assert.equal(k.responses.store, "memory");
     assert.equal(k.responses.encryptionKeys.length, 2);
     assert.equal(k.responses.retentionMs, 7 * 86_400_000);
-    assert.throws(() => loadConfig({ API_KEY: "k", RESPONSES_ENCRYPTION_KEY: "short" }), (e: unknown) => e instanceof ConfigError && /RESPONSES_ENCRYPTION_KEY/.test(e.message));
+    assert.throws(
+      () => loadConfig({ API_KEY: "k", RESPONSES_ENCRYPTION_KEY: "short" }),
+      (e: unknown) => e instanceof ConfigError && /RESPONSES_ENCRYPTION_KEY/.test(e.message),
+    );
     assert.throws(() => loadConfig({ API_KEY: "k", RESPONSES_STORE: "redis" }), ConfigError);
   });
 
@@ -204,7 +245,10 @@ describe("Responses configuration", () => {
     assert.equal(loadConfig({ API_KEY: "k", DATABASE_URL: "postgres://db/gw" }).responses.store, "database");
     assert.equal(loadConfig({ API_KEY: "k", DATABASE_URL: "none" }).responses.store, "memory");
     assert.equal(loadConfig({ API_KEY: "k", DATABASE_URL: "postgres://db/gw", RESPONSES_STORE: "memory" }).responses.store, "memory");
-    assert.throws(() => loadConfig({ API_KEY: "k", DATABASE_URL: "none", RESPONSES_STORE: "database" }), (e: unknown) => e instanceof ConfigError && /RESPONSES_STORE/.test(e.message));
+    assert.throws(
+      () => loadConfig({ API_KEY: "k", DATABASE_URL: "none", RESPONSES_STORE: "database" }),
+      (e: unknown) => e instanceof ConfigError && /RESPONSES_STORE/.test(e.message),
+    );
   });
 });
 
@@ -215,8 +259,15 @@ describe("a database that fails", () => {
     const logs: string[] = [];
     const logger = createLogger("info", new Writable({ write: (chunk: Buffer, _enc, cb) => (logs.push(chunk.toString()), cb()) }));
     const guarded = guardedResponseStore(store.responses, logger);
-    for (const call of [() => guarded.get("resp_x", "k"), () => guarded.save(stored("resp_x", "k", Date.now())), () => guarded.chain("resp_x", "k")]) {
-      await assert.rejects(call(), (e: unknown) => e instanceof GatewayError && e.status === 503 && e.code === "store_unavailable" && e.shouldRetry === true);
+    for (const call of [
+      () => guarded.get("resp_x", "k"),
+      () => guarded.save(stored("resp_x", "k", Date.now())),
+      () => guarded.chain("resp_x", "k"),
+    ]) {
+      await assert.rejects(
+        call(),
+        (e: unknown) => e instanceof GatewayError && e.status === 503 && e.code === "store_unavailable" && e.shouldRetry === true,
+      );
     }
     assert.equal(logs.length, 3);
     assert.match(logs[0]!, /"op":"get".*"msg":"response store unavailable"/);

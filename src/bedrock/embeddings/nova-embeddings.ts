@@ -45,7 +45,14 @@ const novaResponse = z.object({
 
 export function parseNovaEmbeddingResponse(body: unknown, expected: number): EmbeddingCallResult {
   const r = readModelBody(novaResponse, body, "Nova embeddings");
-  return { vectors: expectCount(r.embeddings.map((e) => e.embedding), expected, "Nova embeddings"), inputTokens: undefined };
+  return {
+    vectors: expectCount(
+      r.embeddings.map((e) => e.embedding),
+      expected,
+      "Nova embeddings",
+    ),
+    inputTokens: undefined,
+  };
 }
 
 export const novaEmbeddings: EmbeddingFamily = {

@@ -17,7 +17,13 @@ export interface AmazonImageBody {
   };
 }
 
-export function buildAmazonImageBody(opts: ImageOptions, size: Dimensions, count: number, seed: number | undefined, style?: string): AmazonImageBody {
+export function buildAmazonImageBody(
+  opts: ImageOptions,
+  size: Dimensions,
+  count: number,
+  seed: number | undefined,
+  style?: string,
+): AmazonImageBody {
   const params: AmazonImageBody["textToImageParams"] = { text: opts.prompt };
   if (opts.negativePrompt !== undefined) params.negativeText = opts.negativePrompt;
   if (style !== undefined) params.style = style;

@@ -47,14 +47,22 @@ export function parseSize(size: string | undefined, fallback: Dimensions): Dimen
 
 export function refuseStyle(family: string, style: string | undefined): void {
   if (style !== undefined) {
-    throw errors.invalidRequest(`${family} has no style '${style}'. Visual styles are supported by Nova Canvas only.`, "style", "invalid_value");
+    throw errors.invalidRequest(
+      `${family} has no style '${style}'. Visual styles are supported by Nova Canvas only.`,
+      "style",
+      "invalid_value",
+    );
   }
 }
 
 export function requireFormat(family: string, format: ImageFormat | undefined, allowed: readonly ImageFormat[]): ImageFormat {
   const f = format ?? allowed[0]!;
   if (!allowed.includes(f)) {
-    throw errors.invalidRequest(`${family} returns ${allowed.join(", ")} images; output_format '${f}' is not available.`, "output_format", "invalid_value");
+    throw errors.invalidRequest(
+      `${family} returns ${allowed.join(", ")} images; output_format '${f}' is not available.`,
+      "output_format",
+      "invalid_value",
+    );
   }
   return f;
 }

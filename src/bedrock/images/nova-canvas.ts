@@ -7,8 +7,14 @@ import type { Dimensions, ImageFamily, ImageOptions } from "./image-family.ts";
 import { parseSize, requireFormat } from "./image-family.ts";
 
 export const NOVA_CANVAS_STYLES = [
-  "3D_ANIMATED_FAMILY_FILM", "DESIGN_SKETCH", "FLAT_VECTOR_ILLUSTRATION", "GRAPHIC_NOVEL_ILLUSTRATION",
-  "MAXIMALISM", "MIDCENTURY_RETRO", "PHOTOREALISM", "SOFT_DIGITAL_PAINTING",
+  "3D_ANIMATED_FAMILY_FILM",
+  "DESIGN_SKETCH",
+  "FLAT_VECTOR_ILLUSTRATION",
+  "GRAPHIC_NOVEL_ILLUSTRATION",
+  "MAXIMALISM",
+  "MIDCENTURY_RETRO",
+  "PHOTOREALISM",
+  "SOFT_DIGITAL_PAINTING",
 ] as const;
 
 const NAME = "Nova Canvas";
@@ -25,7 +31,8 @@ export function novaCanvasSizeProblem({ width: w, height: h }: Dimensions): stri
 export function prepareNovaCanvas(opts: ImageOptions) {
   const size = parseSize(opts.size, { width: 1024, height: 1024 });
   const problem = novaCanvasSizeProblem(size);
-  if (problem) throw errors.invalidRequest(`${NAME} does not support size '${size.width}x${size.height}': ${problem}.`, "size", "invalid_value");
+  if (problem)
+    throw errors.invalidRequest(`${NAME} does not support size '${size.width}x${size.height}': ${problem}.`, "size", "invalid_value");
   const style = opts.style;
   if (style !== undefined && !(NOVA_CANVAS_STYLES as readonly string[]).includes(style)) {
     throw errors.invalidRequest(`${NAME} has no style '${style}'. Styles: ${NOVA_CANVAS_STYLES.join(", ")}.`, "style", "invalid_value");

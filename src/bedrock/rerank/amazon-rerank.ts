@@ -11,7 +11,11 @@ export interface AmazonRerankBody {
 
 export function buildAmazonRerankBody(call: RerankCall): AmazonRerankBody {
   if (call.maxTokensPerDoc !== undefined) {
-    throw errors.invalidRequest("Amazon Rerank has no max_tokens_per_doc; leave it out for this model.", "max_tokens_per_doc", "invalid_value");
+    throw errors.invalidRequest(
+      "Amazon Rerank has no max_tokens_per_doc; leave it out for this model.",
+      "max_tokens_per_doc",
+      "invalid_value",
+    );
   }
   const body: AmazonRerankBody = { query: call.query, documents: call.documents };
   if (call.topN !== undefined) body.top_n = call.topN;

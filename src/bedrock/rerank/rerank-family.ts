@@ -28,12 +28,17 @@ const rerankResponse = z.object({
 });
 
 /** Both families answer `{results: [{index, relevance_score}]}` (Cohere adds an `id`). */
-export function parseRerankResponse(body: unknown, documents: number, family: string): { id: string | undefined; results: ScoredDocument[] } {
+export function parseRerankResponse(
+  body: unknown,
+  documents: number,
+  family: string,
+): { id: string | undefined; results: ScoredDocument[] } {
   const r = rerankResponse.safeParse(body);
   if (!r.success) throw errors.upstreamInvalidResponse(`${family}: ${r.error.issues[0]?.message ?? "unexpected body"}`);
   const seen = new Set<number>();
   for (const x of r.data.results) {
-    if (x.index >= documents || seen.has(x.index)) throw errors.upstreamInvalidResponse(`${family} returned an invalid document index ${x.index}`);
+    if (x.index >= documents || seen.has(x.index))
+      throw errors.upstreamInvalidResponse(`${family} returned an invalid document index ${x.index}`);
     seen.add(x.index);
   }
   return { id: r.data.id, results: r.data.results.map((x) => ({ index: x.index, relevance_score: x.relevance_score })) };

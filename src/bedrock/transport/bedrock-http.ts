@@ -179,7 +179,14 @@ export class BedrockHttp {
       signed = await this.sign({ method: spec.method, url: this.url, path, query: spec.query, headers, body: spec.body });
     } catch (err) {
       // No usable AWS credentials: an operator problem that retrying will not fix.
-      throw new BedrockError("CredentialsError", `the gateway could not load AWS credentials (${(err as Error).message})`, 500, undefined, false, { cause: err });
+      throw new BedrockError(
+        "CredentialsError",
+        `the gateway could not load AWS credentials (${(err as Error).message})`,
+        500,
+        undefined,
+        false,
+        { cause: err },
+      );
     }
     const qs = spec.query
       ? Object.entries(spec.query)

@@ -28,7 +28,12 @@ const keyObjects = new Map<string, KeyObject>();
 const MAX_KEYS = 16;
 
 function keyObjectFor(secret: SourceData): KeyObject {
-  const bytes = typeof secret === "string" ? Buffer.from(secret, "utf8") : ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret);
+  const bytes =
+    typeof secret === "string"
+      ? Buffer.from(secret, "utf8")
+      : ArrayBuffer.isView(secret)
+        ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength)
+        : Buffer.from(secret);
   const id = bytes.toString("latin1");
   let key = keyObjects.get(id);
   if (!key) {

@@ -41,27 +41,27 @@ export function layout(p: LayoutProps, body: Html | Html[]): Html {
           </form>
         </nav>`;
   return html`<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <meta name="color-scheme" content="light dark" />
-    ${p.csrf ? html`<meta name="csrf-token" content="${p.csrf}" />` : ""}
-    <title>${p.title} · bedrock-gateway console</title>
-    <link rel="stylesheet" href="/console/assets/console.css" />
-    <link rel="icon" href="data:," />
-  </head>
-  <body>
-    <a class="skip" href="#main">Skip to content</a>
-    <header>${nav}</header>
-    <main id="main">
-      <h1>${p.title}</h1>
-      ${p.flash ? html`<p class="flash ${p.flash.kind}" role="${p.flash.kind === "error" ? "alert" : "status"}">${p.flash.text}</p>` : ""}
-      ${body}
-    </main>
-    ${p.charts ? html`<script src="/console/assets/chart.umd.min.js" defer></script>` : ""}
-    <script src="/console/assets/console.js" defer></script>
-    ${(p.scripts ?? []).map((s) => html`<script src="/console/assets/${s}" defer></script>`)}
-  </body>
-</html>` as Html;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        ${p.csrf ? html`<meta name="csrf-token" content="${p.csrf}" />` : ""}
+        <title>${p.title} · bedrock-gateway console</title>
+        <link rel="stylesheet" href="/console/assets/console.css" />
+        <link rel="icon" href="data:," />
+      </head>
+      <body>
+        <a class="skip" href="#main">Skip to content</a>
+        <header>${nav}</header>
+        <main id="main">
+          <h1>${p.title}</h1>
+          ${p.flash ? html`<p class="flash ${p.flash.kind}" role="${p.flash.kind === "error" ? "alert" : "status"}">${p.flash.text}</p>` : ""}
+          ${body}
+        </main>
+        ${p.charts ? html`<script src="/console/assets/chart.umd.min.js" defer></script>` : ""}
+        <script src="/console/assets/console.js" defer></script>
+        ${(p.scripts ?? []).map((s) => html`<script src="/console/assets/${s}" defer></script>`)}
+      </body>
+    </html>` as Html;
 }

@@ -6,15 +6,16 @@ import { html } from "hono/html";
 import type { Html } from "./layout.ts";
 
 export function playgroundPage(): Html {
-  return html`
-    <form id="playground" class="stack" aria-label="Playground">
+  return html` <form id="playground" class="stack" aria-label="Playground">
       <label for="pg-key">API key (its secret, as a client would send it)</label>
       <div class="row">
         <input id="pg-key" type="password" autocomplete="off" class="mono" required />
         <button type="button" id="pg-load">Load models</button>
       </div>
       <label for="pg-model">Model</label>
-      <select id="pg-model" required><option value="">load the key's models first</option></select>
+      <select id="pg-model" required>
+        <option value="">load the key's models first</option>
+      </select>
       <label for="pg-message">Message</label>
       <textarea id="pg-message" rows="4" required>Say hello in five words.</textarea>
       <div class="row"><button type="submit" id="pg-send">Send</button></div>
@@ -24,12 +25,18 @@ export function playgroundPage(): Html {
       <h2>Answer</h2>
       <pre id="pg-output" class="output"></pre>
       <dl class="stats">
-        <dt>Status</dt><dd id="pg-status">—</dd>
-        <dt>Time to first token</dt><dd id="pg-ttft">—</dd>
-        <dt>Latency</dt><dd id="pg-latency">—</dd>
-        <dt>Tokens in / out</dt><dd id="pg-tokens">—</dd>
-        <dt>Cost</dt><dd id="pg-cost">—</dd>
-        <dt>Request id</dt><dd id="pg-request-id">—</dd>
+        <dt>Status</dt>
+        <dd id="pg-status">—</dd>
+        <dt>Time to first token</dt>
+        <dd id="pg-ttft">—</dd>
+        <dt>Latency</dt>
+        <dd id="pg-latency">—</dd>
+        <dt>Tokens in / out</dt>
+        <dd id="pg-tokens">—</dd>
+        <dt>Cost</dt>
+        <dd id="pg-cost">—</dd>
+        <dt>Request id</dt>
+        <dd id="pg-request-id">—</dd>
       </dl>
     </section>` as Html;
 }

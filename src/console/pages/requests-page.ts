@@ -21,29 +21,57 @@ export function requestRow(r: RecentRequest, keyNames: ReadonlyMap<string, strin
   </tr>` as Html;
 }
 
-export function requestsPage(p: { rows: RecentRequest[]; filter: RecentFilter; capacity: number; keyNames: ReadonlyMap<string, string> }): Html {
+export function requestsPage(p: {
+  rows: RecentRequest[];
+  filter: RecentFilter;
+  capacity: number;
+  keyNames: ReadonlyMap<string, string>;
+}): Html {
   const f = p.filter;
   const last = p.rows[0]?.seq ?? 0;
-  return html`
-    <form method="get" action="/console/requests" class="filters" aria-label="Filters" id="requests-filter">
+  return html` <form method="get" action="/console/requests" class="filters" aria-label="Filters" id="requests-filter">
       <span><label for="f-key">Key id</label><input id="f-key" name="key" value="${f.keyId ?? ""}" placeholder="vk_…" /></span>
       <span><label for="f-model">Model</label><input id="f-model" name="model" value="${f.model ?? ""}" /></span>
-      <span><label for="f-status">Status</label><input id="f-status" name="status" value="${f.status ?? ""}" placeholder="2xx, 429…" /></span>
-      <span><label for="f-endpoint">Endpoint</label><input id="f-endpoint" name="endpoint" value="${f.endpoint ?? ""}" placeholder="chat.completions" /></span>
+      <span
+        ><label for="f-status">Status</label><input id="f-status" name="status" value="${f.status ?? ""}" placeholder="2xx, 429…"
+      /></span>
+      <span
+        ><label for="f-endpoint">Endpoint</label
+        ><input id="f-endpoint" name="endpoint" value="${f.endpoint ?? ""}" placeholder="chat.completions"
+      /></span>
       <button type="submit">Apply</button>
       <label class="check"><input type="checkbox" id="live" checked /> Live</label>
     </form>
     <p class="muted">The last ${count(p.capacity)} requests of this gateway process (in memory; request bodies are never kept).</p>
     <div class="scroll">
-    <table id="requests" data-last-seq="${last}">
-      <caption>Recent requests</caption>
-      <thead><tr><th scope="col">Time (UTC)</th><th scope="col">Key</th><th scope="col">Endpoint</th><th scope="col">Model</th>
-        <th scope="col" class="num">Status</th><th scope="col" class="num">Latency</th><th scope="col" class="num">TTFT</th>
-        <th scope="col" class="num">Tokens in / out</th><th scope="col" class="num">Cost</th><th scope="col">Error</th></tr></thead>
-      <tbody>
-        ${p.rows.length === 0 ? html`<tr class="empty-row"><td colspan="10" class="empty">No requests yet.</td></tr>` : ""}
-        ${p.rows.map((r) => requestRow(r, p.keyNames))}
-      </tbody>
-    </table>
+      <table id="requests" data-last-seq="${last}">
+        <caption>
+          Recent requests
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Time (UTC)</th>
+            <th scope="col">Key</th>
+            <th scope="col">Endpoint</th>
+            <th scope="col">Model</th>
+            <th scope="col" class="num">Status</th>
+            <th scope="col" class="num">Latency</th>
+            <th scope="col" class="num">TTFT</th>
+            <th scope="col" class="num">Tokens in / out</th>
+            <th scope="col" class="num">Cost</th>
+            <th scope="col">Error</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${
+            p.rows.length === 0
+              ? html`<tr class="empty-row">
+                  <td colspan="10" class="empty">No requests yet.</td>
+                </tr>`
+              : ""
+          }
+          ${p.rows.map((r) => requestRow(r, p.keyNames))}
+        </tbody>
+      </table>
     </div>` as Html;
 }

@@ -36,8 +36,16 @@ export function requestContext(logger: Logger, observers: readonly RequestObserv
       );
       // Usage records, metrics and limit reconciliation derive from the same fields.
       const ended = {
-        requestId, method: c.req.method, path: c.req.path, status: c.res.status, startedAt, latencyMs,
-        streamed: done !== undefined, principal, fields, admission: c.get("admission"),
+        requestId,
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        startedAt,
+        latencyMs,
+        streamed: done !== undefined,
+        principal,
+        fields,
+        admission: c.get("admission"),
       };
       for (const o of observers) {
         try {

@@ -17,7 +17,13 @@ export function embeddingsRoutes(deps: AppDeps): Hono<AppEnv> {
       estimateParts: (req) => req.input,
       async run(runtime, req, model, signal, onServed) {
         const out = await createEmbeddings({ runtime, concurrency: deps.config.embeddings.concurrency }, req, model, signal, onServed);
-        const log = { inputTokens: out.inputTokens, outputTokens: 0, inputs: out.inputs, bedrockCalls: out.bedrockCalls, ...(out.tokensEstimated ? { tokensEstimated: true } : {}) };
+        const log = {
+          inputTokens: out.inputTokens,
+          outputTokens: 0,
+          inputs: out.inputs,
+          bedrockCalls: out.bedrockCalls,
+          ...(out.tokensEstimated ? { tokensEstimated: true } : {}),
+        };
         return { body: out.response, log };
       },
     }),

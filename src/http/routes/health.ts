@@ -13,7 +13,12 @@ export function healthRoutes(deps: AppDeps): Hono<AppEnv> {
     return c.json({
       status: s.loaded && !unhealthy ? "ok" : "degraded",
       version: VERSION,
-      models: { loaded: s.loaded, count: s.count, lastRefresh: s.lastRefresh, ...(s.lastError ? { error: "the last catalog refresh failed; see the gateway log" } : {}) },
+      models: {
+        loaded: s.loaded,
+        count: s.count,
+        lastRefresh: s.lastRefresh,
+        ...(s.lastError ? { error: "the last catalog refresh failed; see the gateway log" } : {}),
+      },
       ...(targets ? { targets } : {}),
     });
   });

@@ -17,7 +17,10 @@ export function imagesRoutes(deps: AppDeps): Hono<AppEnv> {
       estimateParts: (req) => [req.prompt, req.negative_prompt],
       async run(runtime, req, model, signal, onServed) {
         const out = await generateImages(runtime, req, model, signal, onServed);
-        return { body: out.response, log: { images: out.images, imageSize: out.size, imageQuality: out.quality, bedrockCalls: out.bedrockCalls } };
+        return {
+          body: out.response,
+          log: { images: out.images, imageSize: out.size, imageQuality: out.quality, bedrockCalls: out.bedrockCalls },
+        };
       },
     }),
   );

@@ -12,7 +12,13 @@ const CATALOG_WAIT_MS = 3000;
 /** `endpoint` tells clients where the model runs: Converse, or one of Bedrock's OpenAI-compatible
  * endpoints (docs/native-endpoints.md); the field is an extension OpenAI clients ignore. */
 function toOpenAIModel(m: CatalogModel) {
-  return { id: m.id, object: "model" as const, created: m.created, owned_by: m.provider, endpoint: m.native ? ("openai-native" as const) : ("converse" as const) };
+  return {
+    id: m.id,
+    object: "model" as const,
+    created: m.created,
+    owned_by: m.provider,
+    endpoint: m.native ? ("openai-native" as const) : ("converse" as const),
+  };
 }
 
 export function modelsRoutes(deps: AppDeps): Hono<AppEnv> {

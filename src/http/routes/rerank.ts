@@ -17,7 +17,11 @@ export function rerankRoutes(deps: AppDeps): Hono<AppEnv> {
       estimateParts: (req) => [req.query, req.documents],
       async run(runtime, req, model, signal, onServed) {
         const out = await rerankDocuments(runtime, req, model, signal, onServed);
-        const log = { documents: out.documents, searchUnits: out.searchUnits, ...(out.inputTokens !== undefined ? { inputTokens: out.inputTokens } : {}) };
+        const log = {
+          documents: out.documents,
+          searchUnits: out.searchUnits,
+          ...(out.inputTokens !== undefined ? { inputTokens: out.inputTokens } : {}),
+        };
         return { body: out.response, log };
       },
     }),

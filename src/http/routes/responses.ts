@@ -9,7 +9,11 @@ import type { AppDeps, AppEnv } from "../app-env.ts";
 export function responsesRoutes(deps: AppDeps): Hono<AppEnv> {
   const { sealer } = deps.responses;
   const codec = responsesCodec({ seal: (blocks) => sealer.seal(blocks), openReasoning: (blob) => sealer.open(blob) });
-  const count = { ...codec, endpoint: "responses.input_tokens", decode: (raw: Record<string, unknown>) => ({ ...codec.decode(raw), stream: false }) };
+  const count = {
+    ...codec,
+    endpoint: "responses.input_tokens",
+    decode: (raw: Record<string, unknown>) => ({ ...codec.decode(raw), stream: false }),
+  };
   return new Hono<AppEnv>()
     .post("/responses", (c) => runConversation(c, deps, codec))
     .post("/responses/input_tokens", (c) => countConversationTokens(c, deps, count));

@@ -27,7 +27,8 @@ export function storedResponsesRoutes(deps: AppDeps): Hono<AppEnv> {
 
   r.get("/responses/:id", async (c) => {
     c.get("log").endpoint = "responses.retrieve";
-    if (c.req.query("stream") === "true") throw errors.invalidRequest("Streaming a stored response again is not supported by this gateway.", "stream", "unsupported_parameter");
+    if (c.req.query("stream") === "true")
+      throw errors.invalidRequest("Streaming a stored response again is not supported by this gateway.", "stream", "unsupported_parameter");
     const found = await store.get(c.req.param("id"), keyIdOf(c));
     if (!found) throw errors.responseNotFound(c.req.param("id"));
     return c.json(visibleResponse(found.response, includeQuery(c).includes(ENCRYPTED)));

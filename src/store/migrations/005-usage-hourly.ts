@@ -12,7 +12,10 @@ const ROLLUPS = [
 
 // key_id '' stands for "no key" (static API_KEY, unauthenticated): NULL cannot be part of a key.
 // The period start column is "hour" in both tables (epoch ms of the period's start).
-const backfill = (table: string, periodMs: number) => `INSERT INTO ${table} (hour, key_id, model, requests, errors, input_tokens, output_tokens,
+const backfill = (
+  table: string,
+  periodMs: number,
+) => `INSERT INTO ${table} (hour, key_id, model, requests, errors, input_tokens, output_tokens,
       cache_read_tokens, cache_write_tokens, cost_usd, unpriced, latency_ms)
     SELECT (ts / ${periodMs}) * ${periodMs}, COALESCE(key_id, ''), COALESCE(bedrock_model, model, '(none)'),
       COUNT(*), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END),

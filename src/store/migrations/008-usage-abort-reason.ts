@@ -7,6 +7,12 @@ import type { Migration } from "./migration.ts";
 export const usageAbortReason: Migration = {
   version: 8,
   name: "usage-abort-reason",
-  sqlite: [`ALTER TABLE usage_records ADD COLUMN abort_reason TEXT`, `ALTER TABLE usage_records ADD COLUMN usage_estimated INTEGER NOT NULL DEFAULT 0`],
-  postgres: [`ALTER TABLE usage_records ADD COLUMN abort_reason TEXT`, `ALTER TABLE usage_records ADD COLUMN usage_estimated BOOLEAN NOT NULL DEFAULT FALSE`],
+  sqlite: [
+    `ALTER TABLE usage_records ADD COLUMN abort_reason TEXT`,
+    `ALTER TABLE usage_records ADD COLUMN usage_estimated INTEGER NOT NULL DEFAULT 0`,
+  ],
+  postgres: [
+    `ALTER TABLE usage_records ADD COLUMN abort_reason TEXT`,
+    `ALTER TABLE usage_records ADD COLUMN usage_estimated BOOLEAN NOT NULL DEFAULT FALSE`,
+  ],
 };

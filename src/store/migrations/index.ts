@@ -10,4 +10,12 @@ import type { Migration } from "./migration.ts";
 
 export type { Migration } from "./migration.ts";
 
-export const MIGRATIONS: readonly Migration[] = [keysAndUsage, responses, settings, usageHourly, usageRegionTarget, batches, usageAbortReason];
+export const MIGRATIONS: readonly Migration[] = [
+  keysAndUsage,
+  responses,
+  settings,
+  usageHourly,
+  usageRegionTarget,
+  batches,
+  usageAbortReason,
+];

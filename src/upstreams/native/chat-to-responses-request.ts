@@ -9,9 +9,45 @@ export interface TranslatedRequest {
 }
 
 /** Chat fields with no Responses counterpart (n > 1 is one of them: the Responses API has no n). */
-const DROPPED = ["stop", "frequency_penalty", "presence_penalty", "logit_bias", "logprobs", "top_logprobs", "seed", "audio", "modalities", "prediction", "web_search_options", "function_call", "functions"];
+const DROPPED = [
+  "stop",
+  "frequency_penalty",
+  "presence_penalty",
+  "logit_bias",
+  "logprobs",
+  "top_logprobs",
+  "seed",
+  "audio",
+  "modalities",
+  "prediction",
+  "web_search_options",
+  "function_call",
+  "functions",
+];
 /** Fields handled below, or meaningful only to this gateway. */
-const HANDLED = new Set(["model", "messages", "stream", "stream_options", "tools", "tool_choice", "max_tokens", "max_completion_tokens", "temperature", "top_p", "reasoning_effort", "response_format", "parallel_tool_calls", "user", "metadata", "service_tier", "store", "n", "safety_identifier", "prompt_cache_key", "verbosity"]);
+const HANDLED = new Set([
+  "model",
+  "messages",
+  "stream",
+  "stream_options",
+  "tools",
+  "tool_choice",
+  "max_tokens",
+  "max_completion_tokens",
+  "temperature",
+  "top_p",
+  "reasoning_effort",
+  "response_format",
+  "parallel_tool_calls",
+  "user",
+  "metadata",
+  "service_tier",
+  "store",
+  "n",
+  "safety_identifier",
+  "prompt_cache_key",
+  "verbosity",
+]);
 
 function textOf(content: unknown): string {
   if (typeof content === "string") return content;
@@ -31,7 +67,14 @@ function userParts(content: unknown, dropped: Set<string>): unknown {
       }
       case "file": {
         const f = p.file as { file_data?: string; filename?: string; file_id?: string } | undefined;
-        return [{ type: "input_file", ...(f?.file_data ? { file_data: f.file_data } : {}), ...(f?.filename ? { filename: f.filename } : {}), ...(f?.file_id ? { file_id: f.file_id } : {}) }];
+        return [
+          {
+            type: "input_file",
+            ...(f?.file_data ? { file_data: f.file_data } : {}),
+            ...(f?.filename ? { filename: f.filename } : {}),
+            ...(f?.file_id ? { file_id: f.file_id } : {}),
+          },
+        ];
       }
       default:
         dropped.add(`messages.content.${String(p?.type)}`);
@@ -75,7 +118,13 @@ function tools(list: unknown): Json[] | undefined {
   return list.map((t: Json) => {
     if (t?.type !== "function") return t;
     const f = (t.function ?? {}) as Json;
-    return { type: "function", name: f.name, ...(f.description !== undefined ? { description: f.description } : {}), parameters: f.parameters ?? { type: "object", properties: {} }, ...(f.strict !== undefined ? { strict: f.strict } : {}) };
+    return {
+      type: "function",
+      name: f.name,
+      ...(f.description !== undefined ? { description: f.description } : {}),
+      parameters: f.parameters ?? { type: "object", properties: {} },
+      ...(f.strict !== undefined ? { strict: f.strict } : {}),
+    };
   });
 }
 
@@ -90,7 +139,15 @@ function textFormat(format: unknown): Json | undefined {
   const f = format as Json | undefined;
   if (f?.type === "json_schema") {
     const s = (f.json_schema ?? {}) as Json;
-    return { format: { type: "json_schema", name: s.name, schema: s.schema, ...(s.strict !== undefined ? { strict: s.strict } : {}), ...(s.description !== undefined ? { description: s.description } : {}) } };
+    return {
+      format: {
+        type: "json_schema",
+        name: s.name,
+        schema: s.schema,
+        ...(s.strict !== undefined ? { strict: s.strict } : {}),
+        ...(s.description !== undefined ? { description: s.description } : {}),
+      },
+    };
   }
   if (f?.type === "json_object") return { format: { type: "json_object" } };
   return undefined;
@@ -104,7 +161,15 @@ export function chatToResponsesRequest(chat: Json): TranslatedRequest {
   if (chat.tool_choice !== undefined) body.tool_choice = toolChoice(chat.tool_choice);
   const maxOut = chat.max_completion_tokens ?? chat.max_tokens;
   if (maxOut !== undefined && maxOut !== null) body.max_output_tokens = maxOut;
-  for (const k of ["temperature", "top_p", "parallel_tool_calls", "metadata", "service_tier", "safety_identifier", "prompt_cache_key"] as const) {
+  for (const k of [
+    "temperature",
+    "top_p",
+    "parallel_tool_calls",
+    "metadata",
+    "service_tier",
+    "safety_identifier",
+    "prompt_cache_key",
+  ] as const) {
     if (chat[k] !== undefined && chat[k] !== null) body[k] = chat[k];
   }
   if (chat.user !== undefined) body.safety_identifier ??= chat.user;

@@ -83,7 +83,11 @@ async function* relayChat(events: AsyncIterable<UpstreamEvent>, ctx: NativeCallC
       ctx.onFirstContent();
     }
     const delta = (choices?.[0] as { delta?: { content?: unknown; reasoning_content?: unknown } } | undefined)?.delta;
-    if (delta) ctx.onOutputChars?.((typeof delta.content === "string" ? delta.content.length : 0) + (typeof delta.reasoning_content === "string" ? delta.reasoning_content.length : 0));
+    if (delta)
+      ctx.onOutputChars?.(
+        (typeof delta.content === "string" ? delta.content.length : 0) +
+          (typeof delta.reasoning_content === "string" ? delta.reasoning_content.length : 0),
+      );
     yield { data: e.data };
   }
   if (!done) throw brokenStream();
@@ -133,7 +137,8 @@ export async function runNativeChat(ctx: NativeCallContext, body: Json, stream: 
     const res = (await client.call(target, "responses", request, send)) as ResponseObjectIn;
     const usage = usageFromResponses(res.usage);
     if (usage) ctx.onUsage(usage);
-    if (res.status === "failed") throw new BedrockError("ModelErrorException", res.error?.message ?? "The model failed to produce a response.", 424);
+    if (res.status === "failed")
+      throw new BedrockError("ModelErrorException", res.error?.message ?? "The model failed to produce a response.", 424);
     return { json: responseToChatCompletion(res, o) };
   }
   const events = await client.stream(target, "responses", request, send);

@@ -35,10 +35,7 @@ export function createNativeClient(http: { runtime: BedrockHttp; mantle: Bedrock
 
   const prefixOf = (t: NativeTarget): NativePrefix => learned.get(t.modelId) ?? t.prefix;
 
-  async function open<T>(
-    target: NativeTarget,
-    attempt: (prefix: NativePrefix) => Promise<T>,
-  ): Promise<T> {
+  async function open<T>(target: NativeTarget, attempt: (prefix: NativePrefix) => Promise<T>): Promise<T> {
     const prefix = prefixOf(target);
     try {
       return await attempt(prefix);

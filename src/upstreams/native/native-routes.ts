@@ -35,9 +35,7 @@ const MANTLE_ROWS: Row[] = [
 const MANTLE_DEFAULT: Omit<Row, "patterns"> = { prefix: "/v1", apis: ["chat", "responses"] };
 
 /** Models bedrock-runtime serves on /openai/v1 (AWS documents no model list endpoint there). */
-const RUNTIME_ROWS: Row[] = [
-  { patterns: ["openai.gpt-oss-*"], prefix: "/openai/v1", apis: ["chat"] },
-];
+const RUNTIME_ROWS: Row[] = [{ patterns: ["openai.gpt-oss-*"], prefix: "/openai/v1", apis: ["chat"] }];
 
 const compiled = <T extends Row>(rows: T[]) => rows.map((r) => ({ ...r, match: compileModelPatterns(r.patterns) }));
 const MANTLE = compiled(MANTLE_ROWS);

@@ -30,7 +30,13 @@ export class ResponsesToChatChunks {
   }
 
   private chunk(delta: Json, finish: string | null = null): Json {
-    return { id: this.ctx.id, object: "chat.completion.chunk", created: this.ctx.created, model: this.ctx.model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] };
+    return {
+      id: this.ctx.id,
+      object: "chat.completion.chunk",
+      created: this.ctx.created,
+      model: this.ctx.model,
+      choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+    };
   }
 
   private withRole(delta: Json): Json[] {
@@ -54,7 +60,9 @@ export class ResponsesToChatChunks {
         if (item?.type !== "function_call") return [];
         const index = this.toolIndex.size;
         this.toolIndex.set(String(item.id), index);
-        return this.withRole({ tool_calls: [{ index, id: item.call_id, type: "function", function: { name: item.name, arguments: item.arguments ?? "" } }] });
+        return this.withRole({
+          tool_calls: [{ index, id: item.call_id, type: "function", function: { name: item.name, arguments: item.arguments ?? "" } }],
+        });
       }
       case "response.function_call_arguments.delta": {
         const index = this.toolIndex.get(String(e.item_id));
@@ -68,7 +76,15 @@ export class ResponsesToChatChunks {
         const out = this.started ? [] : this.withRole({});
         out.push(this.chunk({}, finishReasonOf(r, this.toolIndex.size > 0)));
         const usage = chatUsageOf(r.usage);
-        if (this.ctx.includeUsage && usage) out.push({ id: this.ctx.id, object: "chat.completion.chunk", created: this.ctx.created, model: this.ctx.model, choices: [], usage });
+        if (this.ctx.includeUsage && usage)
+          out.push({
+            id: this.ctx.id,
+            object: "chat.completion.chunk",
+            created: this.ctx.created,
+            model: this.ctx.model,
+            choices: [],
+            usage,
+          });
         return out;
       }
       case "response.failed": {

@@ -11,13 +11,41 @@ import type { InvokeOutcome } from "./invoke-outcome.ts";
 import { guarded, validationError } from "./invoke-outcome.ts";
 
 export const TITAN_IMAGE_SIZES = [
-  "1024x1024", "768x768", "512x512", "768x1152", "384x576", "1152x768", "576x384", "768x1280", "384x640",
-  "1280x768", "640x384", "896x1152", "448x576", "1152x896", "576x448", "768x1408", "384x704", "1408x768",
-  "704x384", "640x1408", "320x704", "1408x640", "704x320", "1152x640", "1173x640",
+  "1024x1024",
+  "768x768",
+  "512x512",
+  "768x1152",
+  "384x576",
+  "1152x768",
+  "576x384",
+  "768x1280",
+  "384x640",
+  "1280x768",
+  "640x384",
+  "896x1152",
+  "448x576",
+  "1152x896",
+  "576x448",
+  "768x1408",
+  "384x704",
+  "1408x768",
+  "704x384",
+  "640x1408",
+  "320x704",
+  "1408x640",
+  "704x320",
+  "1152x640",
+  "1173x640",
 ];
 const NOVA_STYLES = [
-  "3D_ANIMATED_FAMILY_FILM", "DESIGN_SKETCH", "FLAT_VECTOR_ILLUSTRATION", "GRAPHIC_NOVEL_ILLUSTRATION",
-  "MAXIMALISM", "MIDCENTURY_RETRO", "PHOTOREALISM", "SOFT_DIGITAL_PAINTING",
+  "3D_ANIMATED_FAMILY_FILM",
+  "DESIGN_SKETCH",
+  "FLAT_VECTOR_ILLUSTRATION",
+  "GRAPHIC_NOVEL_ILLUSTRATION",
+  "MAXIMALISM",
+  "MIDCENTURY_RETRO",
+  "PHOTOREALISM",
+  "SOFT_DIGITAL_PAINTING",
 ];
 
 function rules(nova: boolean): Rule {
@@ -68,7 +96,18 @@ export function amazonImage(variant: "titan" | "nova", modelId: string, body: an
     const n = cfg.numberOfImages ?? 1;
     const seed = cfg.seed ?? (nova ? 12 : 42);
     const images = Array.from({ length: n }, (_, i) =>
-      fakePng(JSON.stringify({ model: modelId, prompt, negative: body.textToImageParams.negativeText ?? null, style: body.textToImageParams.style ?? null, size: `${w}x${h}`, quality: cfg.quality ?? "standard", seed, index: i })).toString("base64"),
+      fakePng(
+        JSON.stringify({
+          model: modelId,
+          prompt,
+          negative: body.textToImageParams.negativeText ?? null,
+          style: body.textToImageParams.style ?? null,
+          size: `${w}x${h}`,
+          quality: cfg.quality ?? "standard",
+          seed,
+          index: i,
+        }),
+      ).toString("base64"),
     );
     return { body: { images, error: null } };
   });

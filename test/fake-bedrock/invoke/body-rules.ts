@@ -18,7 +18,8 @@ function fail(path: string, detail: string): never {
 export function check(rule: Rule, value: unknown, path = "#"): void {
   switch (rule.type) {
     case "object": {
-      if (value === null || typeof value !== "object" || Array.isArray(value)) fail(path, `expected type: JSONObject, found: ${typeName(value)}`);
+      if (value === null || typeof value !== "object" || Array.isArray(value))
+        fail(path, `expected type: JSONObject, found: ${typeName(value)}`);
       const obj = value as Record<string, unknown>;
       for (const key of rule.required ?? []) if (!(key in obj)) fail(path, `required key [${key}] not found`);
       for (const [key, v] of Object.entries(obj)) {
@@ -33,8 +34,10 @@ export function check(rule: Rule, value: unknown, path = "#"): void {
     }
     case "string": {
       if (typeof value !== "string") fail(path, `expected type: String, found: ${typeName(value)}`);
-      if (rule.minLength !== undefined && value.length < rule.minLength) fail(path, `expected minLength: ${rule.minLength}, actual: ${value.length}`);
-      if (rule.maxLength !== undefined && value.length > rule.maxLength) fail(path, `expected maxLength: ${rule.maxLength}, actual: ${value.length}`);
+      if (rule.minLength !== undefined && value.length < rule.minLength)
+        fail(path, `expected minLength: ${rule.minLength}, actual: ${value.length}`);
+      if (rule.maxLength !== undefined && value.length > rule.maxLength)
+        fail(path, `expected maxLength: ${rule.maxLength}, actual: ${value.length}`);
       if (rule.enum && !rule.enum.includes(value)) fail(path, `${value} is not a valid enum value`);
       return;
     }
@@ -53,8 +56,10 @@ export function check(rule: Rule, value: unknown, path = "#"): void {
       return;
     case "array": {
       if (!Array.isArray(value)) fail(path, `expected type: JSONArray, found: ${typeName(value)}`);
-      if (rule.minItems !== undefined && value.length < rule.minItems) fail(path, `expected minimum item count: ${rule.minItems}, found: ${value.length}`);
-      if (rule.maxItems !== undefined && value.length > rule.maxItems) fail(path, `expected maximum item count: ${rule.maxItems}, found: ${value.length}`);
+      if (rule.minItems !== undefined && value.length < rule.minItems)
+        fail(path, `expected minimum item count: ${rule.minItems}, found: ${value.length}`);
+      if (rule.maxItems !== undefined && value.length > rule.maxItems)
+        fail(path, `expected maximum item count: ${rule.maxItems}, found: ${value.length}`);
       value.forEach((v, i) => check(rule.items, v, `${path}/${i}`));
       return;
     }

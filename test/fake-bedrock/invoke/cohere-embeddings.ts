@@ -46,7 +46,8 @@ export function cohereEmbeddings(variant: "v3" | "v4", body: any): InvokeOutcome
     if (texts.length === 0) return validationError("Malformed input request: one of texts, images or inputs must be provided.");
     if (variant === "v3" && (body.truncate ?? "NONE") === "NONE") {
       const i = texts.findIndex((t) => fakeTokens(t) > V3_MAX_TOKENS);
-      if (i >= 0) return validationError(`Input text at index ${i} exceeds the maximum of ${V3_MAX_TOKENS} tokens. Set truncate to START or END.`);
+      if (i >= 0)
+        return validationError(`Input text at index ${i} exceeds the maximum of ${V3_MAX_TOKENS} tokens. Set truncate to START or END.`);
     }
     const dims = variant === "v3" ? 1024 : (body.output_dimension ?? 1536);
     const vectors = texts.map((t) => fakeVector(t, dims));

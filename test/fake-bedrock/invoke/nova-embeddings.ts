@@ -8,8 +8,15 @@ import type { InvokeOutcome } from "./invoke-outcome.ts";
 import { fakeTokens, guarded, tokenHeaders, validationError } from "./invoke-outcome.ts";
 
 const PURPOSES = [
-  "GENERIC_INDEX", "GENERIC_RETRIEVAL", "TEXT_RETRIEVAL", "IMAGE_RETRIEVAL", "VIDEO_RETRIEVAL",
-  "DOCUMENT_RETRIEVAL", "AUDIO_RETRIEVAL", "CLASSIFICATION", "CLUSTERING",
+  "GENERIC_INDEX",
+  "GENERIC_RETRIEVAL",
+  "TEXT_RETRIEVAL",
+  "IMAGE_RETRIEVAL",
+  "VIDEO_RETRIEVAL",
+  "DOCUMENT_RETRIEVAL",
+  "AUDIO_RETRIEVAL",
+  "CLASSIFICATION",
+  "CLUSTERING",
 ];
 const media: Rule = { type: "object", open: true, properties: {} };
 const NOVA: Rule = {

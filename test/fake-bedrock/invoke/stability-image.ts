@@ -30,7 +30,14 @@ export function stabilityImage(modelId: string, body: any): InvokeOutcome {
     if (prompt.includes("BLOCKED")) return { body: { seeds: [0], finish_reasons: ["Filter reason: prompt"], images: [] } };
     const seed: number = body.seed ?? 1234567;
     const format: string = body.output_format ?? "png";
-    const comment = JSON.stringify({ model: modelId, prompt, negative: body.negative_prompt ?? null, aspect_ratio: body.aspect_ratio ?? "1:1", seed, format });
+    const comment = JSON.stringify({
+      model: modelId,
+      prompt,
+      negative: body.negative_prompt ?? null,
+      aspect_ratio: body.aspect_ratio ?? "1:1",
+      seed,
+      format,
+    });
     const bytes = format === "jpeg" ? fakeJpeg(comment) : format === "webp" ? fakeWebp(comment) : fakePng(comment);
     return { body: { seeds: [seed], finish_reasons: [null], images: [bytes.toString("base64")] } };
   });

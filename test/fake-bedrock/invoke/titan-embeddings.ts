@@ -40,12 +40,16 @@ export function titanEmbeddings(variant: "v1" | "v2" | "multimodal", body: any):
   return guarded(() => {
     check(variant === "v1" ? V1 : variant === "v2" ? V2 : MULTIMODAL, body);
     const text: string = body.inputText ?? "";
-    if (!text && variant === "multimodal") return validationError("Malformed input request: at least one of inputText or inputImage must be provided.");
+    if (!text && variant === "multimodal")
+      return validationError("Malformed input request: at least one of inputText or inputImage must be provided.");
     const tokens = fakeTokens(text);
     if (tokens > MAX_TOKENS[variant]) {
-      return validationError(`400 Bad Request: Too many input tokens. Max input tokens: ${MAX_TOKENS[variant]}, request input token count: ${tokens} `);
+      return validationError(
+        `400 Bad Request: Too many input tokens. Max input tokens: ${MAX_TOKENS[variant]}, request input token count: ${tokens} `,
+      );
     }
-    const dims = variant === "v1" ? 1536 : variant === "v2" ? (body.dimensions ?? 1024) : (body.embeddingConfig?.outputEmbeddingLength ?? 1024);
+    const dims =
+      variant === "v1" ? 1536 : variant === "v2" ? (body.dimensions ?? 1024) : (body.embeddingConfig?.outputEmbeddingLength ?? 1024);
     const embedding = fakeVector(text, dims);
     const answer: Record<string, unknown> = { embedding, inputTextTokenCount: tokens };
     if (variant === "v2") answer.embeddingsByType = { float: embedding };
