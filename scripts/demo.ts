@@ -3,9 +3,12 @@
 // without an AWS account. This is the only mode that talks to the double; `npm start` always
 // means real Bedrock.
 import { startDemo } from "./demo-server.ts";
+import type { Demo } from "./demo-server.ts";
 
-const demo = await startDemo({ port: Number(process.env.PORT ?? 8080) });
-process.stdout.write(demo.banner);
+// Signals are handled from the first moment: a supervisor may stop the demo while it starts.
+let demo: Demo | undefined;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => void demo.close().then(() => process.exit(0)));
+  process.once(signal, () => void (demo?.close() ?? Promise.resolve()).then(() => process.exit(0)));
 }
+demo = await startDemo({ port: Number(process.env.PORT ?? 8080) });
+process.stdout.write(demo.banner);
