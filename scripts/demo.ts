@@ -6,9 +6,10 @@ import { startDemo } from "./demo-server.ts";
 import type { Demo } from "./demo-server.ts";
 
 // Signals are handled from the first moment: a supervisor may stop the demo while it starts.
-let demo: Demo | undefined;
+const running: { demo?: Demo } = {};
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => void (demo?.close() ?? Promise.resolve()).then(() => process.exit(0)));
+  process.once(signal, () => void (running.demo?.close() ?? Promise.resolve()).then(() => process.exit(0)));
 }
-demo = await startDemo({ port: Number(process.env.PORT ?? 8080) });
+const demo = await startDemo({ port: Number(process.env.PORT ?? 8080) });
+running.demo = demo;
 process.stdout.write(demo.banner);
