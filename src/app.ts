@@ -109,9 +109,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.onError((err, c) => {
     const requestId = c.get("requestId") ?? "unknown";
     const { error, unexpected } = toGatewayError(err, requestId);
-    if (unexpected) logger.error({ requestId, err }, "unexpected error");
     const fields = c.get("log");
-    if (fields) fields.errorType = error.code ?? error.type;
+    // The client left before the answer: the upstream call was aborted on its behalf. That is an
+    // aborted request (recorded as such), not a gateway fault, and nobody reads the error body.
+    const clientGone = c.req.raw.signal.aborted;
+    if (clientGone && fields) fields.aborted = true;
+    if (unexpected && !clientGone) logger.error({ requestId, err }, "unexpected error");
+    if (fields && !clientGone) fields.errorType = error.code ?? error.type;
     for (const [k, v] of Object.entries(errorHeaders(error))) c.header(k, v);
     if (c.get("errorFormat") === "anthropic") {
       const { status, body } = toAnthropicError(error, requestId);

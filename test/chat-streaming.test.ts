@@ -239,6 +239,15 @@ describe("chat completions (streaming)", () => {
     await pending;
     const rec = await gw.fake.waitFor((r) => r.operation === "Converse" && r.clientClosedAt !== undefined, 1000);
     assert.ok(rec.clientClosedAt);
+    // The request is recorded as aborted; a client that left is not a gateway fault.
+    let line: Record<string, unknown> | undefined;
+    for (let i = 0; i < 100 && !line; i++) {
+      line = gw.logs.findLast((l) => l.path === "/v1/chat/completions" && l.aborted === true && l.stream === false);
+      if (!line) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(line, "the request was logged as aborted");
+    assert.equal(line.errorType, undefined);
+    assert.equal(gw.logs.filter((l) => l.msg === "unexpected error").length, 0, "no unexpected-error log for a client that left");
   });
 
   it("n > 1 streams interleave by choice index", async () => {
