@@ -9,7 +9,7 @@ import { parseEffort } from "../converse/reasoning.ts";
 import { buildRequestMetadata } from "../converse/request-metadata.ts";
 import { parseResponseFormat } from "../converse/structured-output.ts";
 import { ToolNameMap } from "../converse/tool-names.ts";
-import { errors } from "../errors/gateway-error.ts";
+import { parseServiceTier } from "../converse/service-tier.ts";
 import type { ModelCapabilities } from "../models/capabilities.ts";
 import { thinksLikeClaude } from "../models/capabilities.ts";
 import type { ChatCompletionRequest } from "../openai/chat-request.ts";
@@ -47,14 +47,6 @@ function toolChoice(req: ChatCompletionRequest): ToolChoiceInput {
   if (c === undefined) return undefined;
   if (typeof c === "string") return c;
   return { name: "function" in c ? c.function.name : c.name };
-}
-
-/** OpenAI service_tier → Bedrock serviceTier; "auto" and "default" leave Bedrock's default. */
-function serviceTier(tier: string | null | undefined): "flex" | "priority" | undefined {
-  if (tier === "flex") return "flex";
-  if (tier === "priority" || tier === "scale") return "priority";
-  if (tier === undefined || tier === null || tier === "auto" || tier === "default") return undefined;
-  throw errors.invalidRequest(`Unsupported service_tier '${tier}'. Use auto, default, flex or priority.`, "service_tier");
 }
 
 export function buildConverseRequest(req: ChatCompletionRequest, opts: BuildOptions): BuiltRequest {
@@ -106,7 +98,7 @@ export function buildConverseRequest(req: ChatCompletionRequest, opts: BuildOpti
       additionalModelResponseFieldPaths: req.additionalModelResponseFieldPaths,
       performanceConfig: req.performanceConfig,
       requestMetadata: buildRequestMetadata(req.user, req.metadata ?? undefined),
-      serviceTier: serviceTier(req.service_tier),
+      serviceTier: parseServiceTier(req.service_tier),
       promptCaching: req.prompt_caching,
     },
     {

@@ -9,6 +9,7 @@ import type { Effort } from "../converse/reasoning.ts";
 import { buildRequestMetadata } from "../converse/request-metadata.ts";
 import type { ResponseFormat } from "../converse/structured-output.ts";
 import { ToolNameMap } from "../converse/tool-names.ts";
+import { parseServiceTier } from "../converse/service-tier.ts";
 import { errors } from "../errors/gateway-error.ts";
 import type { ModelCapabilities } from "../models/capabilities.ts";
 import { thinksLikeClaude } from "../models/capabilities.ts";
@@ -63,13 +64,6 @@ function responseFormat(f: TextFormat | null | undefined): ResponseFormat | unde
     type: "json_schema",
     json_schema: { name: f.name, schema: f.schema, strict: f.strict ?? null, ...(f.description ? { description: f.description } : {}) },
   };
-}
-
-function serviceTier(tier: string | null | undefined): "flex" | "priority" | undefined {
-  if (tier === "flex") return "flex";
-  if (tier === "priority" || tier === "scale") return "priority";
-  if (tier === undefined || tier === null || tier === "auto" || tier === "default") return undefined;
-  throw errors.invalidRequest(`Unsupported service_tier '${tier}'. Use auto, default, flex or priority.`, "service_tier");
 }
 
 /** Features that need OpenAI-side state the gateway does not have: refused rather than silently ignored. */
@@ -149,7 +143,7 @@ export function buildResponsesConverseRequest(
       additionalModelResponseFieldPaths: req.additionalModelResponseFieldPaths,
       performanceConfig: req.performanceConfig,
       requestMetadata: buildRequestMetadata(req.user, req.metadata ?? undefined),
-      serviceTier: serviceTier(req.service_tier),
+      serviceTier: parseServiceTier(req.service_tier),
       // A prompt_cache_key says the client reuses its prompt prefix: place cache points for it.
       promptCaching: req.prompt_caching ?? (req.prompt_cache_key ? true : undefined),
       params: PARAMS,
