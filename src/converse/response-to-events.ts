@@ -28,7 +28,21 @@ export function responseToEvents(res: ConverseResponse): ConverseStreamEvent[] {
     }
     out.push({ contentBlockStop: { contentBlockIndex: i } });
   });
-  out.push({ messageStop: { stopReason: res.stopReason } });
-  out.push({ metadata: { usage: res.usage, ...(res.metrics ? { metrics: res.metrics } : {}) } });
+  // What the non-streaming answer has at top level, ConverseStream sends in messageStop and metadata.
+  out.push({
+    messageStop: {
+      stopReason: res.stopReason,
+      ...(res.additionalModelResponseFields !== undefined ? { additionalModelResponseFields: res.additionalModelResponseFields } : {}),
+    },
+  });
+  out.push({
+    metadata: {
+      usage: res.usage,
+      ...(res.metrics ? { metrics: res.metrics } : {}),
+      ...(res.trace ? { trace: res.trace } : {}),
+      ...(res.performanceConfig ? { performanceConfig: res.performanceConfig } : {}),
+      ...(res.serviceTier ? { serviceTier: res.serviceTier } : {}),
+    },
+  });
   return out;
 }

@@ -166,15 +166,5 @@ export class ChoiceNormalizer {
 export function canonicalEventsOf(res: ConverseResponse, normalizer: ChoiceNormalizer): CanonicalEvent[] {
   const out: CanonicalEvent[] = [];
   for (const ev of responseToEvents(res)) normalizer.push(ev, out);
-  // The non-streaming answer carries these at top level rather than in stream metadata.
-  normalizer.metadata = {
-    usage: res.usage,
-    ...(res.trace ? { trace: res.trace } : {}),
-    ...(res.performanceConfig ? { performanceConfig: res.performanceConfig } : {}),
-    ...(res.serviceTier ? { serviceTier: res.serviceTier } : {}),
-  };
-  for (const e of out) if (e.type === "metadata") e.metadata = normalizer.metadata;
-  normalizer.additionalFields = res.additionalModelResponseFields;
-  for (const e of out) if (e.type === "stop") e.additionalFields = res.additionalModelResponseFields;
   return out;
 }
