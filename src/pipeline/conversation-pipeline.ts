@@ -90,7 +90,8 @@ async function prepare<Req, Built extends BuiltRequest>(
   });
 
   // Fallback models pass the same allow-list as the model itself.
-  const fallbacks = deps.upstreams?.fallbacks.size
+  // Counting calls no model: no fallback applies.
+  const fallbacks = !count && deps.upstreams?.fallbacks.size
     ? permittedFallbacks(
         deps.upstreams.fallbacks,
         resolved,
