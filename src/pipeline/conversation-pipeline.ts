@@ -91,16 +91,17 @@ async function prepare<Req, Built extends BuiltRequest>(
 
   // Fallback models pass the same allow-list as the model itself.
   // Counting calls no model: no fallback applies.
-  const fallbacks = !count && deps.upstreams?.fallbacks.size
-    ? permittedFallbacks(
-        deps.upstreams.fallbacks,
-        resolved,
-        deps.catalog.snapshot,
-        "chat",
-        config.models,
-        deps.admission?.modelFilter(c) ?? (() => true),
-      )
-    : [];
+  const fallbacks =
+    !count && deps.upstreams?.fallbacks.size
+      ? permittedFallbacks(
+          deps.upstreams.fallbacks,
+          resolved,
+          deps.catalog.snapshot,
+          "chat",
+          config.models,
+          deps.admission?.modelFilter(c) ?? (() => true),
+        )
+      : [];
 
   const fetchedImages = await fetchImages(codec.mediaUrls(decoded, history), imageFetchOptions(config.chat), c.req.raw.signal);
   if (native && door !== "messages") return { native: { frontDoor: door, target: native, raw, decoded, resolved, fetchedImages, history } };
