@@ -8,7 +8,8 @@ import { asObject, readJsonBody } from "../http/read-json-body.ts";
 import { parseRequest } from "../openai/zod-to-error.ts";
 import { BATCH_ENDPOINTS } from "./batch-lines.ts";
 import type { BatchEndpoint } from "./batch-store.ts";
-import { batchServiceOf, keyIdOf } from "./files-routes.ts";
+import { keyIdOf } from "../pipeline/stored-conversations.ts";
+import { batchServiceOf } from "./files-routes.ts";
 import { batchObject, listObject } from "./openai-objects.ts";
 
 const createSchema = z.strictObject({

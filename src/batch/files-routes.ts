@@ -1,8 +1,8 @@
 // /v1/files (OpenAI Files API, purpose "batch"): multipart upload validated line by line,
 // list (cursor pages), retrieve, content download, delete. Every object is scoped to the key
 // that uploaded it; another key gets 404, as if the file did not exist.
+import { keyIdOf } from "../pipeline/stored-conversations.ts";
 import { Hono } from "hono";
-import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { errors } from "../errors/gateway-error.ts";
@@ -10,8 +10,6 @@ import type { AppDeps, AppEnv } from "../http/app-env.ts";
 import { parseRequest } from "../openai/zod-to-error.ts";
 import type { BatchService } from "./batch-service.ts";
 import { fileObject, listObject } from "./openai-objects.ts";
-
-export const keyIdOf = (c: Context<AppEnv>) => c.get("principal")?.keyId ?? "anonymous";
 
 /** The batch service, or the 400 that names what the operator has to set. */
 export function batchServiceOf(deps: AppDeps): BatchService {
