@@ -122,7 +122,9 @@ describe("multi-region routing and failover", () => {
       ],
       {
         UPSTREAM_RETRY_MAX_TIME: "400ms",
-        CIRCUIT_BREAKER_FAILURES: "3",
+        // High enough that the first two calls (both checked for the throttle's 429) cannot open a
+        // breaker whatever their retry timing; the loop below then opens them.
+        CIRCUIT_BREAKER_FAILURES: "10",
         CIRCUIT_BREAKER_COOLDOWN: "45s",
       },
     );
@@ -147,7 +149,7 @@ describe("multi-region routing and failover", () => {
         },
       );
       // Keep going until every breaker is open: then the gateway answers at once, touching no region.
-      for (let i = 0; i < 6; i++) await chat(m.gw, NOVA);
+      for (let i = 0; i < 30 && (await chat(m.gw, NOVA)).status !== 503; i++);
       const before = modelCalls(m.fakes.east!) + modelCalls(m.fakes.west!);
       const fast = await chat(m.gw, NOVA);
       assert.equal(fast.status, 503);
