@@ -24,7 +24,8 @@ export async function measureColdStart(
   for (let i = 0; i < runs; i++) {
     const port = await freePort();
     const started = performance.now();
-    const proc = contender.spawn!(upstreamPort, port, ROOT);
+    // SUT_ROOT: the gateway from another checkout (see bench/run.ts).
+    const proc = contender.spawn!(upstreamPort, port, (contender.name === "gateway" && process.env.SUT_ROOT) || ROOT);
     try {
       await waitFor200(target(`http://127.0.0.1:${port}`), proc, 20_000, 1);
       times.push(performance.now() - started);

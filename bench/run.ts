@@ -5,7 +5,7 @@
 //   npm run bench                      full run (~10 minutes on 2 cores)
 //   npm run bench -- --smoke           a few seconds: every figure produced, none meaningful
 //   options: --runs N  --out DIR  --contenders a,b  --no-markdown
-import { fork } from "node:child_process";
+import { execFileSync, fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,9 +43,22 @@ import { TOKEN_MARKER } from "./upstream/canned-responses.ts";
 import type { UpstreamConfig } from "./upstream/bench-upstream.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
+/** SUT_ROOT=/other/checkout runs the gateway contender from another checkout (a before/after run: `npm run build` there first). */
+const SUT_ROOT = process.env.SUT_ROOT;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const T0 = performance.now();
 const log = (msg: string) => process.stderr.write(`bench [${((performance.now() - T0) / 1000).toFixed(1)}s]: ${msg}\n`);
+
+/** Which commit the gateway contender ran (and whether its checkout had local changes). */
+function gatewayBuild(root: string): { root: string; commit: string } {
+  try {
+    const commit = execFileSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["-C", root, "status", "--porcelain", "--untracked-files=no", "src"], { encoding: "utf8" }).trim();
+    return { root, commit: dirty ? `${commit}+changes` : commit };
+  } catch {
+    return { root, commit: "unknown" };
+  }
+}
 
 // ---- the load process --------------------------------------------------------------------------
 
@@ -87,7 +100,7 @@ interface Running {
 async function startContender(c: Contender, upstream: { port: number; pid: number }): Promise<Running> {
   if (!c.spawn) return { contender: c, pid: upstream.pid, targets: c.targets(`http://127.0.0.1:${upstream.port}`, upstream.port) };
   const port = await freePort();
-  const proc = c.spawn(upstream.port, port, ROOT);
+  const proc = c.spawn(upstream.port, port, c.name === "gateway" && SUT_ROOT ? SUT_ROOT : ROOT);
   const targets = c.targets(`http://127.0.0.1:${port}`, upstream.port);
   // Ready = a chat completion answers 200 (for the gateway: the model catalog has loaded).
   await waitFor200(targets.chat, proc, 30_000, 20);
@@ -326,7 +339,8 @@ export async function runBenchmark(s: Settings, opts: { outDir: string; markdown
   // Portkey is not a dependency of the project: the pinned version is installed on first use.
   if (contenders.some((c) => c.name === "portkey")) await ensureE2eTool("portkey");
   // The gateway runs as the container runs it: the server bundle, rebuilt from the sources now.
-  await buildServer();
+  if (SUT_ROOT) log(`gateway from ${SUT_ROOT} (its own build)`);
+  else await buildServer();
   const started = new Date();
   const loadStart = loadAverage();
   log(
@@ -353,6 +367,7 @@ export async function runBenchmark(s: Settings, opts: { outDir: string; markdown
       date: started.toISOString(),
       smoke: s.smoke,
       machine: describeMachine(ROOT),
+      gateway: gatewayBuild(SUT_ROOT ?? ROOT),
       loadAverage: { start: loadStart, perRun: runs.map((r) => r.loadAverage), end: loadAverage() },
       settings: s,
       contenders: contenders.map((c) => ({ name: c.name, label: c.label, what: c.what })),

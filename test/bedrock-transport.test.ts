@@ -89,11 +89,26 @@ describe("Bedrock transport", () => {
     const seen: string[] = [];
     await assert.rejects(
       (async () => {
-        for await (const e of events) seen.push(Object.keys(e)[0]!);
+        for await (const batch of events) {
+          assert.ok(batch.length > 0, "no empty batch");
+          for (const e of batch) seen.push(Object.keys(e)[0]!);
+        }
       })(),
       (e: unknown) => e instanceof BedrockError && e.midStream && e.exception === "ModelStreamErrorException" && e.status === 424,
     );
     assert.deepEqual(seen, ["messageStart", "contentBlockDelta", "contentBlockDelta"]);
+  });
+
+  it("yields the events of a stream in order, those of one network read together", async () => {
+    fake.enqueue({ content: [text("0123456789abcdef")], stream: { textChunk: 2 } });
+    const events = await client().converseStream("amazon.nova-lite-v1:0", msgs);
+    const batches: string[][] = [];
+    for await (const batch of events) batches.push(batch.map((e) => Object.keys(e)[0]!));
+    const flat = batches.flat();
+    assert.deepEqual(flat, ["messageStart", ...Array<string>(8).fill("contentBlockDelta"), "contentBlockStop", "messageStop", "metadata"]);
+    assert.ok(batches.every((b) => b.length > 0));
+    // The double writes the whole stream at once: it arrives in fewer reads than events.
+    assert.ok(batches.length < flat.length, `${batches.length} batches for ${flat.length} events`);
   });
 
   it("reports a connection cut mid-frame", async () => {

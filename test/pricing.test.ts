@@ -1,7 +1,7 @@
 // Cost per request from the price table: profile kinds priced as Bedrock prices them, unknown
 // prices recorded as unknown (null), and the override file.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -18,6 +18,18 @@ const close = (a: number | null, b: number) => assert.ok(a !== null && Math.abs(
 
 describe("pricing", () => {
   const pricing = loadPricing(undefined);
+
+  it("names every model once in the built-in table (JSON.parse would keep only the last entry)", () => {
+    const text = readFileSync(new URL("../src/usage/bedrock-prices.json", import.meta.url), "utf8");
+    const keys = [...text.matchAll(/^ {4}"([^"]+)":/gm)].map((m) => m[1]!);
+    assert.ok(keys.length > 30, `${keys.length} models found`);
+    const repeated = keys.filter((k, i) => keys.indexOf(k) !== i);
+    assert.deepEqual(repeated, []);
+    // The entries a merge once duplicated without their batch rates keep them.
+    const table = (JSON.parse(text) as { models: Record<string, { batch?: unknown }> }).models;
+    for (const id of ["deepseek.r1-v1:0", "deepseek.v3-v1:0", "openai.gpt-oss-120b-1:0", "openai.gpt-oss-20b-1:0"])
+      assert.ok(table[id]?.batch, `${id} has batch rates`);
+  });
 
   it("tells profile kinds apart", () => {
     assert.equal(profileKindOf(`global.${SONNET}`), "global");

@@ -1,5 +1,6 @@
-// SSE writing: events the producer already has leave in one chunk (one socket write), an event
-// that is still on its way never holds back the ones before it, and the end and errors arrive.
+// SSE writing: a batch of events (what one upstream read produced) leaves in one chunk (one socket
+// write), an event that is still on its way never holds back the ones before it, and the end and
+// errors arrive.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { sseStream } from "../src/http/sse.ts";
@@ -20,9 +21,9 @@ async function readAll(stream: ReadableStream<Uint8Array>, onChunk?: (text: stri
 }
 
 describe("SSE writes", () => {
-  it("writes events that are already produced in one chunk", async () => {
-    async function* burst(): AsyncGenerator<SseEvent> {
-      for (let i = 0; i < 5; i++) yield { data: { i } };
+  it("writes a batch of events in one chunk", async () => {
+    async function* burst(): AsyncGenerator<SseEvent[]> {
+      yield Array.from({ length: 5 }, (_, i) => ({ data: { i } }));
     }
     let completed: boolean | undefined;
     const chunks = await readAll(sseStream(burst(), { keepAliveMs: 0, onClose: (c) => (completed = c) }));
@@ -33,12 +34,11 @@ describe("SSE writes", () => {
   it("never holds an event back until the next one exists", async () => {
     const written: string[] = [];
     let release!: () => void;
-    async function* slow(): AsyncGenerator<SseEvent> {
-      yield { data: "a" };
-      yield { data: "b" };
+    async function* slow(): AsyncGenerator<SseEvent[]> {
+      yield [{ data: "a" }, { data: "b" }];
       // The next event waits for upstream bytes: a and b must already be out.
       await new Promise<void>((r) => (release = r));
-      yield { data: "c" };
+      yield [{ data: "c" }];
     }
     const reading = readAll(sseStream(slow(), { keepAliveMs: 0 }), (t) => written.push(t));
     while (!release) await new Promise((r) => setImmediate(r));
@@ -49,8 +49,8 @@ describe("SSE writes", () => {
   });
 
   it("delivers what was produced before a producer error, then errors the stream", async () => {
-    async function* broken(): AsyncGenerator<SseEvent> {
-      yield { data: "x" };
+    async function* broken(): AsyncGenerator<SseEvent[]> {
+      yield [{ data: "x" }];
       throw new Error("producer broke");
     }
     let completed: boolean | undefined;
@@ -61,5 +61,18 @@ describe("SSE writes", () => {
     );
     assert.deepEqual(got, ["data: x\n\n"]);
     assert.equal(completed, false);
+  });
+
+  it("writes nothing for an empty batch and goes on reading", async () => {
+    async function* gaps(): AsyncGenerator<SseEvent[]> {
+      yield [];
+      yield [{ data: "a" }];
+      yield [];
+      yield [{ comment: "c" }, { event: "e", data: { n: 1 } }];
+    }
+    let completed: boolean | undefined;
+    const chunks = await readAll(sseStream(gaps(), { keepAliveMs: 0, onClose: (c) => (completed = c) }));
+    assert.deepEqual(chunks, ["data: a\n\n", ': c\n\nevent: e\ndata: {"n":1}\n\n']);
+    assert.equal(completed, true);
   });
 });

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ChatStreamEncoder } from "../src/chat/chat-stream-encoder.ts";
 import { MessagesStreamEncoder } from "../src/anthropic/messages-stream-encoder.ts";
-import type { ConverseStreamEvent } from "../src/bedrock/converse-types.ts";
+import type { ConverseEventBatches, ConverseStreamEvent } from "../src/bedrock/converse-types.ts";
 import { ToolNameMap } from "../src/converse/tool-names.ts";
 import type { SseEvent } from "../src/http/sse.ts";
 import { ChoiceNormalizer } from "../src/pipeline/canonical-events.ts";
@@ -22,11 +22,11 @@ const END: ConverseStreamEvent[] = [
 ];
 
 /** A Bedrock stream that sends `events`, then waits (for an abort) when `hang` is set, like an open upstream. */
-function source(events: ConverseStreamEvent[], signal: AbortSignal, hang = false): AsyncIterable<ConverseStreamEvent> {
+function source(events: ConverseStreamEvent[], signal: AbortSignal, hang = false): ConverseEventBatches {
   return (async function* () {
     for (const e of events) {
       await new Promise((r) => setImmediate(r));
-      yield e;
+      yield [e];
     }
     if (hang) {
       await new Promise((_, reject) => {
@@ -100,7 +100,7 @@ async function run(door: string, opts: { events: ConverseStreamEvent[]; hang?: b
       upstream.abort();
     }, opts.clientAfterMs);
   }
-  for await (const e of gen) out.push(e);
+  for await (const batch of gen) out.push(...batch);
   return { out, outcome, upstreamAborted: upstream.signal.aborted, normalizer };
 }
 

@@ -207,11 +207,19 @@ async function mixedLoad(): Promise<void> {
 // ------------------------------------------------------------------------------------ sampling
 
 const samples: Sample[] = [];
+let heapScrapeFailures = 0;
+let lastHeapScrapeError = "";
 let sampling = true;
 /** V8 heap used and committed, and memory outside the heap (Buffers), from the gateway's /metrics. */
 async function heapFigures(): Promise<Pick<Sample, "heapUsedMB" | "heapTotalMB" | "externalMB" | "spacesMB"> | undefined> {
   try {
-    const text = await (await fetch(`http://127.0.0.1:${gatewayPort}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+    // /metrics answers only with a key when one is configured (ADMIN_API_KEY here).
+    const res = await fetch(`http://127.0.0.1:${gatewayPort}/metrics`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+      signal: AbortSignal.timeout(2000),
+    });
+    if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
+    const text = await res.text();
     const get = (name: string) => {
       const m = new RegExp(`^bedrock_gateway_${name} (\\S+)$`, "m").exec(text);
       return m ? round(Number(m[1]) / 1_048_576) : undefined;
@@ -225,7 +233,9 @@ async function heapFigures(): Promise<Pick<Sample, "heapUsedMB" | "heapTotalMB" 
       externalMB: get("nodejs_external_memory_bytes"),
       spacesMB: spaces,
     };
-  } catch {
+  } catch (err) {
+    heapScrapeFailures++;
+    lastHeapScrapeError = (err as Error).message;
     return undefined;
   }
 }
@@ -433,6 +443,8 @@ const lines = [
   `JSON: ${file}`,
 ];
 process.stdout.write(lines.join("\n") + "\n");
+if (heapScrapeFailures)
+  process.stdout.write(`heap figures missing from ${heapScrapeFailures} /metrics scrapes (last: ${lastHeapScrapeError})\n`);
 const snapshots = readdirSync(runDir).filter((f) => f.endsWith(".heapsnapshot"));
 if (snapshots.length) process.stdout.write(`heap snapshots: ${snapshots.map((f) => join(runDir, f)).join(", ")}\n`);
 if (!args.keep && snapshots.length === 0) rmSync(runDir, { recursive: true, force: true });

@@ -203,6 +203,13 @@ export interface MetadataEvent {
   serviceTier?: { type: string };
 }
 
+/**
+ * A ConverseStream as the gateway reads it: the events of each network read together, in order.
+ * A relay pays its per-item costs (async hops, one socket write) per read instead of per event:
+ * a burst of 500 events arriving in two reads costs two, not 500.
+ */
+export type ConverseEventBatches = AsyncIterable<readonly ConverseStreamEvent[]>;
+
 export type ConverseStreamEvent =
   | { messageStart: { role: ConversationRole } }
   | { contentBlockStart: ContentBlockStartEvent }

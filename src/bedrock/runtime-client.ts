@@ -1,11 +1,16 @@
 // Bedrock runtime operations over the lean transport: Converse, ConverseStream, InvokeModel and
 // CountTokens. Model ids travel as URI labels (ARNs percent-encoded), exactly as the SDK sends them.
 import type { Message } from "@smithy/core/event-streams";
-import { toUtf8 } from "@smithy/core/serde";
 import { BedrockError, normaliseExceptionName, statusForException } from "./bedrock-error.ts";
-import type { ConverseRequest, ConverseResponse, ConverseStreamEvent, Message as ChatMessage } from "./converse-types.ts";
+import type {
+  ConverseEventBatches,
+  ConverseRequest,
+  ConverseResponse,
+  ConverseStreamEvent,
+  Message as ChatMessage,
+} from "./converse-types.ts";
 import type { BedrockHttp, SendOptions } from "./transport/bedrock-http.ts";
-import { EventStreamDecoder } from "./transport/event-stream-decoder.ts";
+import { decodeUtf8, EventStreamDecoder } from "./transport/event-stream-decoder.ts";
 import { encodeLabel } from "./transport/request-signer.ts";
 
 export interface ConverseTokensRequest {
@@ -27,8 +32,11 @@ export interface InvokeModelResult {
 
 export interface BedrockRuntime {
   converse(modelId: string, request: ConverseRequest, opts?: SendOptions): Promise<ConverseResponse>;
-  /** Resolves when Bedrock accepted the call (HTTP 200); the iterable then yields events as they arrive. */
-  converseStream(modelId: string, request: ConverseRequest, opts?: SendOptions): Promise<AsyncIterable<ConverseStreamEvent>>;
+  /**
+   * Resolves when Bedrock accepted the call (HTTP 200); the iterable then yields the events as they
+   * arrive, those of one network read together (never an empty batch).
+   */
+  converseStream(modelId: string, request: ConverseRequest, opts?: SendOptions): Promise<ConverseEventBatches>;
   invokeModel(modelId: string, body: unknown, opts?: SendOptions): Promise<InvokeModelResult>;
   countTokens(modelId: string, input: { converse: ConverseTokensRequest }, opts?: SendOptions): Promise<number>;
 }
@@ -41,7 +49,7 @@ const headerString = (m: Message, name: string): string | undefined => {
 /** One decoded frame → a stream event, or a BedrockError for exception / error frames. */
 export function frameToEvent(m: Message): ConverseStreamEvent | BedrockError | undefined {
   const messageType = headerString(m, ":message-type");
-  const payload = m.body.length ? (JSON.parse(toUtf8(m.body)) as Record<string, unknown>) : {};
+  const payload = m.body.length ? (JSON.parse(decodeUtf8(m.body)) as Record<string, unknown>) : {};
   if (messageType === "event") {
     const eventType = headerString(m, ":event-type");
     if (!eventType) return undefined;
@@ -89,11 +97,17 @@ export function createBedrockRuntime(http: BedrockHttp): BedrockRuntime {
         const decoder = new EventStreamDecoder();
         try {
           for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+            const batch: ConverseStreamEvent[] = [];
             for (const frame of decoder.push(chunk)) {
               const ev = frameToEvent(frame);
-              if (ev instanceof BedrockError) throw ev;
-              if (ev) yield ev;
+              if (ev instanceof BedrockError) {
+                // The events before the exception frame are delivered first.
+                if (batch.length) yield batch;
+                throw ev;
+              }
+              if (ev) batch.push(ev);
             }
+            if (batch.length) yield batch;
           }
         } catch (err) {
           if (err instanceof BedrockError || opts?.signal?.aborted) throw err;

@@ -1,6 +1,6 @@
 // Opens a ConverseStream for a built request. Models that cannot stream tool use are called with
 // Converse instead and the answer is replayed as stream events, so every front door can stream.
-import type { ConverseStreamEvent } from "../bedrock/converse-types.ts";
+import type { ConverseEventBatches } from "../bedrock/converse-types.ts";
 import type { BedrockRuntime } from "../bedrock/runtime-client.ts";
 import type { SendOptions } from "../bedrock/transport/bedrock-http.ts";
 import type { ModelCapabilities } from "../models/capabilities.ts";
@@ -13,11 +13,11 @@ export async function openConverseStream(
   built: BuiltRequest,
   caps: ModelCapabilities,
   send: SendOptions,
-): Promise<AsyncIterable<ConverseStreamEvent>> {
+): Promise<ConverseEventBatches> {
   if (built.request.toolConfig && !caps.streamingTools) {
     const res = await runtime.converse(modelId, built.request, send);
     return (async function* replay() {
-      yield* responseToEvents(res);
+      yield responseToEvents(res);
     })();
   }
   return runtime.converseStream(modelId, built.request, send);

@@ -1,5 +1,5 @@
-// The one place that writes Server-Sent Events. Producers yield event objects; this turns them
-// into `event:`/`data:` lines as they arrive (no buffering), sends keep-alives during long silent
+// The one place that writes Server-Sent Events. Producers yield batches of event objects; this turns
+// them into `event:`/`data:` lines as they arrive (no buffering), sends keep-alives during long silent
 // stretches so proxies and load balancers keep the connection, and tells the caller whether the
 // stream completed or the client went away.
 
@@ -28,13 +28,16 @@ export const SSE_HEADERS = {
   "x-accel-buffering": "no",
 } as const;
 
-export function sseStream(events: AsyncIterable<SseEvent>, opts: SseOptions): ReadableStream<Uint8Array> {
-  const iterator = events[Symbol.asyncIterator]();
+/**
+ * Writes batches of events as they arrive: each batch (the events one upstream network read
+ * produced) leaves in one write, so a burst of 500 events costs a few writes, not 500, and an event
+ * that waits for upstream bytes never holds back the ones before it.
+ */
+export function sseStream(batches: AsyncIterable<readonly SseEvent[]>, opts: SseOptions): ReadableStream<Uint8Array> {
+  const iterator = batches[Symbol.asyncIterator]();
   let lastWrite = Date.now();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
-  /** A read the previous pull started but did not wait for (see pull). */
-  let ahead: Promise<IteratorResult<SseEvent, unknown>> | undefined;
   const keepAlive = encoder.encode(formatSse(opts.keepAlive ?? { comment: "keep-alive" }));
   const finish = (completed: boolean) => {
     if (closed) return;
@@ -64,47 +67,25 @@ export function sseStream(events: AsyncIterable<SseEvent>, opts: SseOptions): Re
       },
       async pull(controller) {
         let text = "";
-        let ended = false;
         try {
-          const first: IteratorResult<SseEvent, unknown> = await (ahead ?? iterator.next());
-          ahead = undefined;
-          if (first.done) {
-            controller.close();
-            finish(true);
-            return;
-          }
-          text = formatSse(first.value);
-          // Events the producer already has (the rest of one upstream network chunk, decoded at
-          // once) go out in the same write: one syscall instead of one per event. Collecting stops
-          // at the end of this event-loop turn, so an event that waits for upstream bytes never
-          // holds back the ones before it; its pending read is kept for the next pull.
-          const turnEnd = new Promise<undefined>((r) => setImmediate(() => r(undefined)));
-          for (;;) {
-            const next = iterator.next();
-            const got = await Promise.race([next, turnEnd]);
-            if (got === undefined) {
-              ahead = next;
-              break;
+          // An empty batch writes nothing: read on (a pull must enqueue or end the stream).
+          while (!text) {
+            const next = await iterator.next();
+            if (next.done) {
+              controller.close();
+              finish(true);
+              return;
             }
-            if (got.done) {
-              ended = true;
-              break;
-            }
-            text += formatSse(got.value);
+            for (const e of next.value) text += formatSse(e);
           }
         } catch (err) {
           // Producers turn errors into events themselves; this is the last line of defence.
-          if (text) controller.enqueue(encoder.encode(text));
           controller.error(err);
           finish(false);
           return;
         }
         lastWrite = Date.now();
         controller.enqueue(encoder.encode(text));
-        if (ended) {
-          controller.close();
-          finish(true);
-        }
       },
       async cancel() {
         // Let the producer wind down first (release upstream, record what was seen), then report.

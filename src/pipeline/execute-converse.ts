@@ -1,7 +1,7 @@
 // The execute step: one Bedrock call per choice, all under one abort signal. The signal follows
 // the client's connection, and the first choice that fails aborts its siblings, so no upstream
 // call outlives the request that needed it. Retries before the first byte are the transport's.
-import type { ConverseResponse, ConverseStreamEvent } from "../bedrock/converse-types.ts";
+import type { ConverseEventBatches, ConverseResponse } from "../bedrock/converse-types.ts";
 import type { BedrockRuntime } from "../bedrock/runtime-client.ts";
 import type { SendOptions } from "../bedrock/transport/bedrock-http.ts";
 import type { BuiltRequest } from "../converse/assemble-request.ts";
@@ -61,7 +61,7 @@ export function converseAll(x: Execution): Promise<ConverseResponse[]> {
  * Opens every choice's stream before answering, so a failure before the first byte is still a
  * normal HTTP error (retried by the transport), and one choice failing to open aborts the others.
  */
-export function openStreams(x: Execution): Promise<AsyncIterable<ConverseStreamEvent>[]> {
+export function openStreams(x: Execution): Promise<ConverseEventBatches[]> {
   const send = sendOptions(x);
   return allOrAbort(x.choices, () => openConverseStream(x.runtime, x.modelId, x.built, x.caps, send), x.upstream);
 }

@@ -201,10 +201,10 @@ export async function runNativeConversation(c: Context<AppEnv>, deps: AppDeps, c
 
   const source = outcome.events!;
   const frontDoor = conv.frontDoor;
-  async function* events(): AsyncGenerator<SseEvent> {
+  async function* events(): AsyncGenerator<SseEvent[]> {
     let completed = false;
     try {
-      for await (const e of source) yield e.event ? { event: e.event, data: e.data } : { data: e.data };
+      for await (const e of source) yield [e.event ? { event: e.event, data: e.data } : { data: e.data }];
       completed = true;
     } catch (err) {
       const shutdown = deps.drain?.aborted === true;
@@ -214,8 +214,8 @@ export async function runNativeConversation(c: Context<AppEnv>, deps: AppDeps, c
       if (shutdown) Object.assign(log, { aborted: true, abortReason: "shutdown" });
       // An error the upstream already sent in the front door's own shape has reached the client.
       if ((err as { relayed?: boolean }).relayed && !shutdown) return;
-      if (frontDoor === "chat") yield { data: toOpenAIErrorBody(error) };
-      else yield { event: "error", data: { type: "error", code: error.code, message: error.message, param: null, sequence_number: 0 } };
+      if (frontDoor === "chat") yield [{ data: toOpenAIErrorBody(error) }];
+      else yield [{ event: "error", data: { type: "error", code: error.code, message: error.message, param: null, sequence_number: 0 } }];
     } finally {
       stop();
       upstream.abort();

@@ -9,7 +9,7 @@
 // - exactly one onFinish, after which usage is recorded from what each choice saw.
 // Keep-alives are the SSE writer's (src/http/sse.ts); the encoder only says what one looks like.
 import { setMaxListeners } from "node:events";
-import type { ConverseStreamEvent } from "../bedrock/converse-types.ts";
+import type { ConverseEventBatches } from "../bedrock/converse-types.ts";
 import { mergeStreams } from "../converse/merge-streams.ts";
 import { errors } from "../errors/gateway-error.ts";
 import type { GatewayError } from "../errors/gateway-error.ts";
@@ -38,7 +38,7 @@ export type StreamOutcome =
   { aborted: false; errorType?: string } | { aborted: true; abortReason: "client" | "shutdown"; errorType?: string };
 
 export interface StreamRun<R = unknown> {
-  sources: AsyncIterable<ConverseStreamEvent>[];
+  sources: ConverseEventBatches[];
   normalizers: readonly ChoiceNormalizer[];
   encoder: StreamEncoder<R>;
   requestId: string;
@@ -55,7 +55,8 @@ export interface StreamRun<R = unknown> {
   onFinish: (outcome: StreamOutcome) => void;
 }
 
-export async function* runStream<R>(run: StreamRun<R>): AsyncGenerator<SseEvent> {
+/** The stream's SSE events, in batches that are each written to the client at once. */
+export async function* runStream<R>(run: StreamRun<R>): AsyncGenerator<readonly SseEvent[]> {
   const { encoder, normalizers, upstream } = run;
   let finished = false;
   const finish = (outcome: StreamOutcome) => {
@@ -74,25 +75,25 @@ export async function* runStream<R>(run: StreamRun<R>): AsyncGenerator<SseEvent>
     }
   }
 
-  yield* encoder.start();
-  const out: SseEvent[] = [];
+  const opening = encoder.start();
+  if (opening.length) yield opening;
   const canonical: CanonicalEvent[] = [];
   let first = true;
   let terminal: Terminal<R> | undefined;
   try {
-    for await (const { index, value } of mergeStreams(run.sources)) {
-      normalizers[index]!.push(value, canonical);
+    // One upstream batch (the events of one network read) → one batch of SSE events → one write.
+    for await (const { index, value: batch } of mergeStreams(run.sources)) {
+      const normalizer = normalizers[index]!;
+      for (const ev of batch) normalizer.push(ev, canonical);
       if (canonical.length === 0) continue;
-      if (first && normalizers[index]!.started) {
+      if (first && normalizer.started) {
         first = false;
         run.onFirstContent?.();
       }
+      const out: SseEvent[] = [];
       for (const e of canonical) encoder.push(e, out);
       canonical.length = 0;
-      if (out.length) {
-        yield* out;
-        out.length = 0;
-      }
+      if (out.length) yield out;
     }
     terminal = encoder.end(normalizers);
     await keep(run, terminal, false);
@@ -103,7 +104,7 @@ export async function* runStream<R>(run: StreamRun<R>): AsyncGenerator<SseEvent>
       const t = encoder.fail(errors.shuttingDown(), normalizers);
       await keep(run, t, true);
       finish({ aborted: true, abortReason: "shutdown", errorType: "server_shutting_down" });
-      yield* t.events;
+      yield t.events;
       return;
     }
     if (run.clientSignal.aborted) {
@@ -114,7 +115,7 @@ export async function* runStream<R>(run: StreamRun<R>): AsyncGenerator<SseEvent>
     const t = encoder.fail(error, normalizers);
     await keep(run, t, true);
     finish({ aborted: false, errorType: error.code ?? error.type });
-    yield* t.events;
+    yield t.events;
     return;
   } finally {
     // Reached without finish() only when the consumer stopped early: the client went away.
@@ -123,7 +124,7 @@ export async function* runStream<R>(run: StreamRun<R>): AsyncGenerator<SseEvent>
       finish({ aborted: true, abortReason: run.drain?.aborted ? "shutdown" : "client" });
     }
   }
-  yield* terminal.events;
+  yield terminal.events;
 }
 
 async function keep<R>(run: StreamRun<R>, t: Terminal<R>, failed: boolean): Promise<void> {

@@ -5,7 +5,7 @@
 import { context, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { Attributes as OtelAttributes, Span, Tracer } from "@opentelemetry/api";
 import { BedrockError } from "../bedrock/bedrock-error.ts";
-import type { ConverseRequest, ConverseStreamEvent } from "../bedrock/converse-types.ts";
+import type { ConverseEventBatches, ConverseRequest, ConverseStreamEvent } from "../bedrock/converse-types.ts";
 import type { BedrockRuntime } from "../bedrock/runtime-client.ts";
 import type { SendOptions } from "../bedrock/transport/bedrock-http.ts";
 import type { Attributes, RuntimeCall } from "./genai-attributes.ts";
@@ -165,16 +165,16 @@ function tokenCounts(attrs: Attributes): { input?: number; output?: number } {
 async function* observeStream(
   call: GenAiCall,
   modelId: string,
-  events: AsyncIterable<ConverseStreamEvent>,
+  events: ConverseEventBatches,
   captureContent: boolean,
-): AsyncGenerator<ConverseStreamEvent> {
+): AsyncGenerator<readonly ConverseStreamEvent[]> {
   const seen = new StreamObserver(captureContent);
   const partial = () => ({ "gen_ai.response.model": modelId, ...finishAttributes(seen.stopReason), ...usageAttributes(seen.usage) });
   let settled = false;
   try {
-    for await (const ev of events) {
-      if (seen.observe(ev)) call.firstChunk();
-      yield ev;
+    for await (const batch of events) {
+      for (const ev of batch) if (seen.observe(ev)) call.firstChunk();
+      yield batch;
     }
     settled = true;
     const attrs = { ...partial(), ...(captureContent ? outputContentAttributes(seen.message(), seen.stopReason) : {}) };
@@ -214,7 +214,7 @@ export function tracedRuntime(runtime: BedrockRuntime, options: TracedRuntimeOpt
     async converseStream(modelId, request, opts) {
       const call = new GenAiCall(o, "converseStream", modelId, opts);
       call.request(request, true);
-      let events: AsyncIterable<ConverseStreamEvent>;
+      let events: ConverseEventBatches;
       try {
         events = await runtime.converseStream(modelId, request, call.opts);
       } catch (err) {

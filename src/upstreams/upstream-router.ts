@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import { BedrockError } from "../bedrock/bedrock-error.ts";
-import type { ConverseRequest, ConverseResponse, ConverseStreamEvent } from "../bedrock/converse-types.ts";
+import type { ConverseEventBatches, ConverseRequest, ConverseResponse, ConverseStreamEvent } from "../bedrock/converse-types.ts";
 import type { BedrockRuntime, ConverseTokensRequest, InvokeModelResult } from "../bedrock/runtime-client.ts";
 import type { RetryPolicy, SendOptions } from "../bedrock/transport/bedrock-http.ts";
 import type { BreakerOptions, CircuitBreaker } from "./circuit-breaker.ts";
@@ -105,16 +105,16 @@ export class UpstreamRouter implements BedrockRuntime {
     return this.routeAcross(modelId, opts ?? {}, "foundation", (t, id, o, release) => t.runtime.countTokens(id, input, o).finally(release));
   }
 
-  converseStream(modelId: string, request: ConverseRequest, opts?: SendOptions): Promise<AsyncIterable<ConverseStreamEvent>> {
+  converseStream(modelId: string, request: ConverseRequest, opts?: SendOptions): Promise<ConverseEventBatches> {
     // Nothing to fail over to on the stream's first event: relay it as it comes, as before.
     const t = this.direct(opts);
     if (t) return served(t.runtime.converseStream(modelId, request, opts), t, modelId, opts);
     return this.routeAcross(modelId, opts ?? {}, "model", async (t, id, o, release) => {
-      let it: AsyncIterator<ConverseStreamEvent>;
-      let first: IteratorResult<ConverseStreamEvent>;
+      let it: AsyncIterator<readonly ConverseStreamEvent[]>;
+      let first: IteratorResult<readonly ConverseStreamEvent[]>;
       try {
         it = (await t.runtime.converseStream(id, request, o))[Symbol.asyncIterator]();
-        // An exception frame in place of the first event (throttling after the 200) is still
+        // An exception frame in place of the first events (throttling after the 200) is still
         // before the first byte reached the client: it fails over like an HTTP error.
         first = await it.next();
       } catch (err) {
@@ -331,10 +331,10 @@ function byAffinity<T extends { c: Candidate }>(pool: T[], key: string): T {
 
 /** The stream after its first event, releasing the target's outstanding slot when it ends. */
 async function* relay(
-  first: IteratorResult<ConverseStreamEvent>,
-  it: AsyncIterator<ConverseStreamEvent>,
+  first: IteratorResult<readonly ConverseStreamEvent[]>,
+  it: AsyncIterator<readonly ConverseStreamEvent[]>,
   release: () => void,
-): AsyncGenerator<ConverseStreamEvent> {
+): AsyncGenerator<readonly ConverseStreamEvent[]> {
   try {
     if (first.done) return;
     yield first.value;
