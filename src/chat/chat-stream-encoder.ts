@@ -52,6 +52,22 @@ export class ChatStreamEncoder implements StreamEncoder<never> {
     return { data: this.chunk([{ index, delta, finish_reason: null, logprobs: null }]) };
   }
 
+  /** The chunk JSON up to its choice: the same for every chunk until the service tier is known. */
+  private prefix: string | undefined;
+
+  /**
+   * A chunk whose delta is one text field (`content`, `reasoning_content`): the hot path, one per
+   * token. Rendered as the exact JSON `delta()` would produce, from a prefix made once per stream:
+   * serialising the whole chunk object per token was the largest item of a streamed token's CPU.
+   */
+  private textDelta(index: number, field: "content" | "reasoning_content", text: string): SseEvent {
+    // `{…,"choices":[]}` without its last two characters is everything before the first choice.
+    this.prefix ??= JSON.stringify(this.chunk([])).slice(0, -2);
+    return {
+      data: `${this.prefix}{"index":${index},"delta":{"${field}":${JSON.stringify(text)}},"finish_reason":null,"logprobs":null}]}`,
+    };
+  }
+
   /** "</think>" when reasoning was being streamed as think-tags and something else starts. */
   private closeThink(choice: number): string {
     if (!this.inThinkTag[choice]) return "";
@@ -68,7 +84,7 @@ export class ChatStreamEncoder implements StreamEncoder<never> {
     const mode = this.opts.reasoningOutput;
     switch (e.type) {
       case "text":
-        out.push(this.delta(i, { content: e.json ? e.text : this.closeThink(i) + e.text }));
+        out.push(this.textDelta(i, "content", e.json ? e.text : this.closeThink(i) + e.text));
         return;
       case "tool_start": {
         const close = this.closeThink(i);
@@ -84,11 +100,11 @@ export class ChatStreamEncoder implements StreamEncoder<never> {
         out.push(this.delta(i, { tool_calls: [{ index: e.index, function: { arguments: e.json } }] }));
         return;
       case "reasoning":
-        if (mode === "reasoning_content") out.push(this.delta(i, { reasoning_content: e.text }));
+        if (mode === "reasoning_content") out.push(this.textDelta(i, "reasoning_content", e.text));
         else if (mode === "think-tags") {
           const open = this.inThinkTag[i] ? "" : "<think>";
           this.inThinkTag[i] = true;
-          out.push(this.delta(i, { content: open + e.text }));
+          out.push(this.textDelta(i, "content", open + e.text));
         }
         return;
       case "reasoning_signed":
@@ -105,7 +121,10 @@ export class ChatStreamEncoder implements StreamEncoder<never> {
         return;
       }
       case "metadata":
-        if (e.metadata.serviceTier?.type) this.serviceTier = e.metadata.serviceTier.type;
+        if (e.metadata.serviceTier?.type) {
+          this.serviceTier = e.metadata.serviceTier.type;
+          this.prefix = undefined; // later chunks name the tier
+        }
         return;
       case "citation":
       case "block_stop":

@@ -125,7 +125,9 @@ function streamSteps(events: ConverseStreamEvent[]) {
     canonical.length = 0;
   }
   const steps = out.map((ev) => {
-    const choice = (ev as { data: ChatCompletionChunkOut }).data.choices[0]!;
+    const data = (ev as { data: ChatCompletionChunkOut | string }).data;
+    // Text deltas arrive rendered as JSON text (the encoder's hot path), the rest as objects.
+    const choice = (typeof data === "string" ? (JSON.parse(data) as ChatCompletionChunkOut) : data).choices[0]!;
     return {
       ...(Object.keys(choice.delta).length ? { delta: choice.delta } : {}),
       ...(choice.finish_reason ? { finishReason: choice.finish_reason } : {}),
