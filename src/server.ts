@@ -49,6 +49,8 @@ async function main(): Promise<void> {
           address: info.address,
           port: info.port,
           region: runtime.region,
+          // Process start → listening (Node's performance clock starts with the process).
+          startupMs: Math.round(performance.now()),
           ...(runtime.telemetry ? { telemetry: runtime.telemetry.summary } : {}),
         },
         "bedrock-gateway listening",
