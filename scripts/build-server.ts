@@ -9,6 +9,7 @@ import { build } from "esbuild";
 import { cpSync, rmSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { builtinFacadeShim } from "./builtin-facade-shim.ts";
 import { LAMBDA_NODE_TARGET, slimDependencies } from "./build-lambda.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -28,7 +29,7 @@ export async function buildServer(outdir = SERVER_OUTDIR): Promise<string> {
     platform: "node",
     target: LAMBDA_NODE_TARGET,
     mainFields: ["module", "main"],
-    plugins: [slimDependencies],
+    plugins: [slimDependencies, builtinFacadeShim],
     // pino-pretty: a dev dependency for LOG_FORMAT=pretty at a terminal, never part of a bundle.
     external: ["better-sqlite3", "pg-native", "pino-pretty"],
     outExtension: { ".js": ".mjs" },
