@@ -43,6 +43,8 @@ const { values: args } = parseArgs({
     snapshots: { type: "boolean", default: false },
     /** Extra Node flags for the gateway, e.g. "--max-semi-space-size=16" (memory experiments). */
     "node-flags": { type: "string", default: "" },
+    /** Extra environment for the gateway, e.g. "MALLOC_ARENA_MAX=2" (memory experiments). */
+    "gateway-env": { type: "string", default: "" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -117,6 +119,12 @@ async function startGateway(logName: string): Promise<void> {
       AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
       AWS_EC2_METADATA_DISABLED: "true",
       LOG_LEVEL: "info",
+      ...Object.fromEntries(
+        args["gateway-env"]
+          .split(" ")
+          .filter(Boolean)
+          .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+      ),
     },
     stdio: ["ignore", out, out],
   });
@@ -392,6 +400,7 @@ const result = {
     streamSeconds: STREAM_S,
     shutdownTimeout: args["shutdown-timeout"],
     nodeFlags: args["node-flags"],
+    gatewayEnv: args["gateway-env"],
   },
   gatewayCpuMs,
   memory: {
@@ -417,7 +426,7 @@ const m = result.memory;
 const lines = [
   `## Soak ${result.at} — ${MINUTES} min, ${STREAMS} streams, ${RATE} req/s`,
   "",
-  `Gateway CPU before SIGTERM: ${Math.round(gatewayCpuMs / 1000)} s for ${all.length} requests (${round(gatewayCpuMs / all.length, 2)} ms per request, streams included)${args["node-flags"] ? `; node flags ${args["node-flags"]}` : ""}`,
+  `Gateway CPU before SIGTERM: ${Math.round(gatewayCpuMs / 1000)} s for ${all.length} requests (${round(gatewayCpuMs / all.length, 2)} ms per request, streams included)${args["node-flags"] ? `; node flags ${args["node-flags"]}` : ""}${args["gateway-env"] ? `; environment ${args["gateway-env"]}` : ""}`,
   `Memory: idle ${m.idleRssMB} MB → ${m.rssWithStreamsMB} MB with ${STREAMS} streams (~${m.kbPerOpenStream} KB per open stream)`,
   ...(["afterWarmUp", "beforeOutage", "settle"] as const).map((k) => {
     const t = m[k];
