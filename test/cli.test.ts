@@ -11,10 +11,14 @@ import { startGateway } from "./helpers/gateway.ts";
 import type { TestGateway } from "./helpers/gateway.ts";
 
 const run = promisify(execFile);
+// npx looks in its own cache before the project: a bedrock-gateway it once installed elsewhere on
+// this machine (an older tarball) would answer instead of this checkout's bin. An empty cache each run.
+const npmCache = mkdtempSync(join(tmpdir(), "bgw-cli-npm-cache-"));
+after(() => rmSync(npmCache, { recursive: true, force: true }));
 
 describe("bedrock-gateway CLI", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "bgw-cli-"));
-  const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: undefined };
+  const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: undefined, npm_config_cache: npmCache };
   const cli = async (...args: string[]) => {
     try {
       const { stdout, stderr } = await run("npx", ["--no-install", "bedrock-gateway", ...args], { env, cwd: process.cwd() });
@@ -158,7 +162,7 @@ describe("bedrock-gateway CLI without a store", () => {
   after(() => rmSync(dataDir, { recursive: true, force: true }));
   const cli = async (...args: string[]) =>
     run("npx", ["--no-install", "bedrock-gateway", ...args], {
-      env: { ...process.env, DATA_DIR: join(dataDir, "nowhere"), DATABASE_URL: undefined },
+      env: { ...process.env, DATA_DIR: join(dataDir, "nowhere"), DATABASE_URL: undefined, npm_config_cache: npmCache },
     }).then(
       (r) => ({ code: 0, ...r }),
       (e: { code: number; stdout: string; stderr: string }) => e,
