@@ -1,79 +1,38 @@
-// Codex itself (@openai/codex) on a GPT-5.x model that Bedrock serves only through its
-// OpenAI-compatible Mantle endpoint: `codex exec` with wire_api = "responses" pointing at the
-// gateway, which relays the Responses stream from the double's Mantle. The first turn asks for an
-// exec_command call, the second answers: Codex must run the command and send its output back.
+// Codex itself (@openai/codex, installed on first use by scripts/e2e-tools.ts) on a GPT-5.x model
+// that Bedrock serves only through its OpenAI-compatible Mantle endpoint: `codex exec` with
+// wire_api = "responses" pointing at the gateway, which relays the Responses stream from the
+// double's Mantle. The first turn asks for an exec_command call, the second answers: Codex must
+// run the command and send its output back.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { ensureE2eTool } from "../scripts/e2e-tools.ts";
+import { runCodex, writeCodexConfig } from "./helpers/codex.ts";
 import { startGateway, TEST_API_KEY } from "./helpers/gateway.ts";
 import type { TestGateway } from "./helpers/gateway.ts";
 
 const MODEL = "openai.gpt-5.5";
-const codexBin = join(createRequire(import.meta.url).resolve("@openai/codex/package.json"), "..", "bin", "codex.js");
-
-function runCodex(
-  args: string[],
-  env: Record<string, string>,
-  timeoutMs: number,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [codexBin, ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: env.CODEX_HOME!, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+let codexBin = "";
 
 describe("Codex CLI on a native-only GPT-5.x model", () => {
   let gw: TestGateway;
   let home: string;
   let work: string;
+  // Installed on first use (minutes on a cold npm cache, seconds after): not a project dependency.
+  before(
+    async () => {
+      codexBin = await ensureE2eTool("codex");
+    },
+    { timeout: 15 * 60_000 },
+  );
   before(async () => {
-    // No server-side thinking store: the signed thinking can only come back in encrypted_content.
     gw = await startGateway();
     home = mkdtempSync(join(tmpdir(), "codex-home-"));
     work = mkdtempSync(join(tmpdir(), "codex-work-"));
     // Offline: no update check, no analytics or feedback upload, no retries hiding a failure.
-    writeFileSync(
-      join(home, "config.toml"),
-      [
-        `model = "${MODEL}"`,
-        `model_provider = "bedrock-gateway"`,
-        `model_reasoning_effort = "low"`,
-        `approval_policy = "never"`,
-        `sandbox_mode = "danger-full-access"`,
-        `check_for_update_on_startup = false`,
-        ``,
-        `[analytics]`,
-        `enabled = false`,
-        ``,
-        `[feedback]`,
-        `enabled = false`,
-        ``,
-        `[model_providers.bedrock-gateway]`,
-        `name = "Bedrock gateway"`,
-        `base_url = "${gw.baseURL}"`,
-        `env_key = "BEDROCK_GATEWAY_API_KEY"`,
-        `wire_api = "responses"`,
-        `request_max_retries = 0`,
-        `stream_max_retries = 0`,
-        ``,
-      ].join("\n"),
-    );
+    writeCodexConfig(home, MODEL, gw.baseURL);
   });
   after(async () => {
     await gw.close();
@@ -91,6 +50,7 @@ describe("Codex CLI on a native-only GPT-5.x model", () => {
       { text: "Done: I wrote marker.txt.", usage: { input: 1000, output: 12 } },
     );
     const { code, stdout, stderr } = await runCodex(
+      codexBin,
       ["exec", "--skip-git-repo-check", "-C", work, "Create marker.txt"],
       { CODEX_HOME: home, BEDROCK_GATEWAY_API_KEY: TEST_API_KEY, RUST_LOG: "error" },
       90_000,

@@ -5,41 +5,18 @@
 // send its output back, and replay the signed thinking it was given in encrypted_content
 // (store: false) — the double rejects the turn otherwise, as Bedrock does.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ensureE2eTool } from "../scripts/e2e-tools.ts";
 import { text, thinking, toolUse } from "./fake-bedrock/fake-bedrock.ts";
+import { runCodex, writeCodexConfig } from "./helpers/codex.ts";
 import { startGateway, TEST_API_KEY } from "./helpers/gateway.ts";
 import type { TestGateway } from "./helpers/gateway.ts";
 
 const MODEL = "anthropic.claude-sonnet-4-5-20250929-v1:0";
 let codexBin = "";
-
-function runCodex(
-  args: string[],
-  env: Record<string, string>,
-  timeoutMs: number,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [codexBin, ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: env.CODEX_HOME!, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe("Codex CLI end to end", () => {
   let gw: TestGateway;
@@ -58,32 +35,7 @@ describe("Codex CLI end to end", () => {
     home = mkdtempSync(join(tmpdir(), "codex-home-"));
     work = mkdtempSync(join(tmpdir(), "codex-work-"));
     // Offline: no update check, no analytics or feedback upload, no retries hiding a failure.
-    writeFileSync(
-      join(home, "config.toml"),
-      [
-        `model = "${MODEL}"`,
-        `model_provider = "bedrock-gateway"`,
-        `model_reasoning_effort = "low"`,
-        `approval_policy = "never"`,
-        `sandbox_mode = "danger-full-access"`,
-        `check_for_update_on_startup = false`,
-        ``,
-        `[analytics]`,
-        `enabled = false`,
-        ``,
-        `[feedback]`,
-        `enabled = false`,
-        ``,
-        `[model_providers.bedrock-gateway]`,
-        `name = "Bedrock gateway"`,
-        `base_url = "${gw.baseURL}"`,
-        `env_key = "BEDROCK_GATEWAY_API_KEY"`,
-        `wire_api = "responses"`,
-        `request_max_retries = 0`,
-        `stream_max_retries = 0`,
-        ``,
-      ].join("\n"),
-    );
+    writeCodexConfig(home, MODEL, gw.baseURL);
   });
   after(async () => {
     await gw.close();
@@ -105,6 +57,7 @@ describe("Codex CLI end to end", () => {
         { content: [text("Done: I wrote marker.txt.")] },
       );
       const { code, stdout, stderr } = await runCodex(
+        codexBin,
         ["exec", "--skip-git-repo-check", "-C", work, "Create marker.txt"],
         { CODEX_HOME: home, BEDROCK_GATEWAY_API_KEY: TEST_API_KEY, RUST_LOG: "error" },
         90_000,

@@ -1,6 +1,7 @@
 // What the numbers were measured on: CPU, cores, memory, load, Node and package versions.
 import { readFileSync } from "node:fs";
 import { cpus, loadavg, release, totalmem } from "node:os";
+import { E2E_TOOLS } from "../../scripts/e2e-tools.ts";
 
 function versionOf(root: string, pkg: string): string | undefined {
   try {
@@ -39,7 +40,8 @@ export function describeMachine(root: string): Machine {
     openFilesLimit: limit,
     versions: {
       [own.name]: own.version,
-      "@portkey-ai/gateway": versionOf(root, "@portkey-ai/gateway"),
+      // Not in node_modules: installed on first use, at the pinned version (scripts/e2e-tools.ts).
+      "@portkey-ai/gateway": E2E_TOOLS.portkey.version,
       "@aws-sdk/client-bedrock-runtime": versionOf(root, "@aws-sdk/client-bedrock-runtime"),
       autocannon: versionOf(root, "autocannon"),
       hono: versionOf(root, "hono"),

@@ -329,7 +329,7 @@ function byAffinity<T extends { c: Candidate }>(pool: T[], key: string): T {
   return best;
 }
 
-/** The stream after its first event, releasing the target's outstanding slot when it ends. */
+/** The stream after its first batch of events, releasing the target's outstanding slot when it ends. */
 async function* relay(
   first: IteratorResult<readonly ConverseStreamEvent[]>,
   it: AsyncIterator<readonly ConverseStreamEvent[]>,
