@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { EventStreamDecoder } from "../src/bedrock/transport/event-stream-decoder.ts";
+import { decodeHeaderUtf8, EventStreamDecoder } from "../src/bedrock/transport/event-stream-decoder.ts";
 import { BedrockError } from "../src/bedrock/bedrock-error.ts";
 import { frameToEvent } from "../src/bedrock/runtime-client.ts";
 import { eventFrame, exceptionFrame } from "./fake-bedrock/event-stream-frames.ts";
@@ -64,5 +64,20 @@ describe("event-stream decoding", () => {
     assert.equal(ev.status, 429);
     assert.equal(ev.midStream, true);
     assert.equal(ev.message, "slow down");
+  });
+
+  it("header strings: interned ones come back equal to a fresh decode, whatever their length or script, past the bound too", () => {
+    const enc = new TextEncoder();
+    // Same length, different bytes (contentBlockStart / contentBlockDelta), non-ASCII, and more
+    // distinct strings than the intern table keeps (128): every answer must still be right.
+    const words = ["contentBlockStart", "contentBlockDelta", "données-é", "ü", "", "x".repeat(49)];
+    for (let i = 0; i < 300; i++) words.push(`header-${i}`);
+    for (let round = 0; round < 2; round++) {
+      for (const w of words) {
+        // A fresh buffer each time, with bytes around the header as inside a frame.
+        const framed = enc.encode(`##${w}##`);
+        assert.equal(decodeHeaderUtf8(framed.subarray(2, framed.length - 2)), w);
+      }
+    }
   });
 });
