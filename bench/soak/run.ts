@@ -1,7 +1,7 @@
 // `npm run soak`: a bounded soak-and-chaos run on loopback that stops by itself.
 //
 //   node bench/soak/run.ts [--minutes 10] [--streams 1000] [--rate 50] [--shutdown-timeout 10s]
-//                          [--snapshots] [--keep]
+//                          [--cycles 1] [--snapshots] [--keep]
 //
 // The gateway (node src/main.ts, SQLite store in a fresh data folder) runs against the Bedrock test
 // double in a process of its own. Long streams (about a minute each, every front door) are kept
@@ -12,6 +12,8 @@
 //   aborts 10% (30% of requests dropped by the client at a random moment) · outage 10% (upstream
 //   killed, back 10 s later) · settle 23% · then SIGTERM with every long stream still open (they
 //   outlive SHUTDOWN_TIMEOUT) and a restart on the same data folder.
+// --cycles N splits --minutes into N cycles of those phases (the warm-up only once): a long run that
+// passes through the same chaos again shows whether memory keeps rising or has reached its size.
 // The report: RSS and heap over time with their slope after warm-up, per-phase outcomes (errors,
 // malformed streams, wrong answers, streams cut without a terminal event), recovery time after the
 // outage, the drain's outcome, and usage records sent vs recorded. JSON in bench/results/.
@@ -30,6 +32,8 @@ import { freePort } from "../../test/helpers/free-port.ts";
 import { cpuMs, rssKiB } from "../lib/proc-stats.ts";
 import { newOutcome, send } from "./soak-client.ts";
 import type { Call, Kind, Outcome, Target } from "./soak-client.ts";
+import { memoryByCycle, schedule, trendAfterFirstCycle } from "./soak-schedule.ts";
+import type { Stage } from "./soak-schedule.ts";
 import { memoryTrend, round, tally } from "./soak-stats.ts";
 import type { Sample } from "./soak-stats.ts";
 
@@ -40,6 +44,8 @@ const { values: args } = parseArgs({
     rate: { type: "string", default: "50" },
     "shutdown-timeout": { type: "string", default: "10s" },
     "stream-seconds": { type: "string", default: "60" },
+    /** Passes through the phases (warm-up once): memory after the second pass vs the first. */
+    cycles: { type: "string", default: "1" },
     snapshots: { type: "boolean", default: false },
     /** Extra Node flags for the gateway, e.g. "--max-semi-space-size=16" (memory experiments). */
     "node-flags": { type: "string", default: "" },
@@ -56,16 +62,10 @@ const TOTAL_MS = MINUTES * 60_000;
 const ROOT = new URL("../../", import.meta.url).pathname;
 const API_KEY = "sk-soak-static-key-0123456789";
 const ADMIN = "soak-admin-key-0123456789abcdef";
-const PHASES = [
-  ["warm-up", 0.12],
-  ["steady", 0.25],
-  ["throttle", 0.1],
-  ["mid-stream", 0.1],
-  ["aborts", 0.1],
-  ["outage", 0.1],
-  ["settle", 0.23],
-] as const;
-type Phase = (typeof PHASES)[number][0] | "shutdown";
+const CYCLES = Number(args.cycles);
+const PHASES = schedule(TOTAL_MS, CYCLES);
+/** A phase's label ("throttle", "throttle #2") or "shutdown". */
+type Phase = string;
 
 const runDir = mkdtempSync(join(tmpdir(), "bgw-soak-"));
 const dataDir = join(runDir, "data");
@@ -142,12 +142,14 @@ async function startGateway(logName: string): Promise<void> {
 // ------------------------------------------------------------------------------------ load
 
 let phase: Phase = "warm-up";
+/** What the current phase does to the load (the same in every cycle). */
+let stage: Stage | "shutdown" = "warm-up";
 let seq = 0;
 const outcomes = new Map<Phase, Outcome[]>();
 const pending = new Set<Promise<Outcome>>();
 /** The outcome of each request in flight, as it stands (status once its headers arrived). */
 const progress = new Map<Promise<Outcome>, Outcome>();
-const abortShare = () => (phase === "aborts" ? 0.3 : 0);
+const abortShare = () => (stage === "aborts" ? 0.3 : 0);
 
 function launch(call: Omit<Call, "id">, onEnd?: (o: Outcome) => void): Promise<Outcome> {
   const id = `soak-${++seq}`;
@@ -263,36 +265,39 @@ async function sampleLoop(): Promise<void> {
 
 // ------------------------------------------------------------------------------------ run
 
-log(`soak: ${MINUTES} min, ${STREAMS} long streams (~${STREAM_S} s each), ${RATE} req/s mixed; run folder ${runDir}`);
+log(
+  `soak: ${MINUTES} min${CYCLES > 1 ? ` in ${CYCLES} cycles` : ""}, ${STREAMS} long streams (~${STREAM_S} s each), ${RATE} req/s mixed; run folder ${runDir}`,
+);
 await startUpstream();
 await startGateway("gateway.log");
 void sampleLoop();
 const idleRssMB = rssKiB(gateway.pid!) / 1024;
 void mixedLoad();
 
-let upstreamBack: { killedAt: number; back: number } | undefined;
-const phaseEdges: { phase: string; atS: number }[] = [];
+const upstreamBacks: { cycle: number; killedAt: number; back: number }[] = [];
+const phaseEdges: { phase: string; cycle: number; stage: Stage | "shutdown"; atS: number }[] = [];
 let rssWithStreams: number | undefined;
-for (const [name, share] of PHASES) {
-  phase = name;
-  phaseEdges.push({ phase: name, atS: round(since()) });
-  const ends = Date.now() + share * TOTAL_MS;
-  log(`phase ${name}`);
-  steer({ throttle: name === "throttle" ? 0.3 : 0, midStreamErrors: name === "mid-stream" ? 0.2 : 0 });
-  if (name === "warm-up") {
+for (const { cycle, stage: next, label, durationMs } of PHASES) {
+  phase = label;
+  stage = next;
+  phaseEdges.push({ phase: label, cycle, stage: next, atS: round(since()) });
+  const ends = Date.now() + durationMs;
+  log(`phase ${label}`);
+  steer({ throttle: next === "throttle" ? 0.3 : 0, midStreamErrors: next === "mid-stream" ? 0.2 : 0 });
+  if (next === "warm-up") {
     // Ramp the long streams over the first half of the warm-up.
-    const step = (share * TOTAL_MS) / 2 / STREAMS;
+    const step = durationMs / 2 / STREAMS;
     for (let i = 0; i < STREAMS; i++) {
       openLongStream(i);
       await sleep(step);
     }
   }
-  if (name === "steady") {
-    await sleep(Math.min(20_000, (share * TOTAL_MS) / 2));
+  if (next === "steady" && cycle === 1) {
+    await sleep(Math.min(20_000, durationMs / 2));
     rssWithStreams = rssKiB(gateway.pid!) / 1024;
     if (args.snapshots) gateway.kill("SIGUSR2");
   }
-  if (name === "outage") {
+  if (next === "outage") {
     upstream.kill("SIGKILL");
     const killedAt = Date.now();
     log("upstream killed");
@@ -300,14 +305,15 @@ for (const [name, share] of PHASES) {
     await startUpstream();
     const back = Date.now();
     log("upstream back");
-    upstreamBack = { killedAt, back };
+    upstreamBacks.push({ cycle, killedAt, back });
   }
   await sleep(Math.max(0, ends - Date.now()));
 }
 
 // Shutdown with every long stream open: stop the mixed load, let its requests end, then SIGTERM.
 phase = "shutdown";
-phaseEdges.push({ phase: "shutdown", atS: round(since()) });
+stage = "shutdown";
+phaseEdges.push({ phase: "shutdown", cycle: CYCLES, stage: "shutdown", atS: round(since()) });
 mixing = false;
 keepStreams = false;
 if (args.snapshots) {
@@ -340,18 +346,20 @@ if (exitCode === null) {
   throw new Error("the gateway did not exit within 60 s of SIGTERM");
 }
 
-// Recovery: how soon after the upstream's return a request succeeded, and how many failed after it.
-let recovery: { downMs: number; firstSuccessMs: number | undefined; failuresAfterReturn: number } | undefined;
-if (upstreamBack) {
-  const { killedAt, back } = upstreamBack;
-  const after = [...outcomes.values()].flat().filter((o) => o.startedAt >= back && o.endedAt < signalledAt);
+// Recovery (each outage): how soon after the upstream's return a request succeeded, and how many
+// failed after it (until the next outage).
+const recoveries = upstreamBacks.map(({ cycle, killedAt, back }, i) => {
+  const until = upstreamBacks[i + 1]?.killedAt ?? signalledAt;
+  const after = [...outcomes.values()].flat().filter((o) => o.startedAt >= back && o.endedAt < until);
   const successes = after.filter((o) => o.end === "done").map((o) => o.endedAt - back);
-  recovery = {
+  return {
+    cycle,
     downMs: back - killedAt,
     firstSuccessMs: successes.length ? Math.min(...successes) : undefined,
     failuresAfterReturn: after.filter((o) => o.end !== "done" && o.end !== "aborted").length,
   };
-}
+});
+const recovery = recoveries[0];
 
 // Usage: every request that got a response (or was cut after reaching the gateway) has a record.
 const all = [...outcomes.values()].flat();
@@ -387,14 +395,15 @@ upstream.disconnect();
 
 // ------------------------------------------------------------------------------------ report
 
-const warmEnd = phaseEdges.find((e) => e.phase === "steady")!.atS;
-const outageEdge = phaseEdges.find((e) => e.phase === "outage")!.atS;
-const settleEdge = phaseEdges.find((e) => e.phase === "settle")!.atS;
+const warmEnd = phaseEdges.find((e) => e.stage === "steady")!.atS;
+const outageEdge = phaseEdges.find((e) => e.stage === "outage")!.atS;
+const settleEdge = phaseEdges.findLast((e) => e.stage === "settle")!.atS;
 const beforeShutdown = samples.filter((s) => s.phase !== "shutdown");
 const result = {
   at: new Date(t0).toISOString(),
   settings: {
     minutes: MINUTES,
+    cycles: CYCLES,
     streams: STREAMS,
     rate: RATE,
     streamSeconds: STREAM_S,
@@ -410,9 +419,15 @@ const result = {
     afterWarmUp: memoryTrend(beforeShutdown.filter((s) => s.t >= warmEnd)),
     beforeOutage: memoryTrend(beforeShutdown.filter((s) => s.t >= warmEnd && s.t < outageEdge)),
     settle: memoryTrend(beforeShutdown.filter((s) => s.t >= settleEdge + 30)),
+    afterFirstCycle: trendAfterFirstCycle(beforeShutdown, phaseEdges),
+    byCycle: memoryByCycle(
+      beforeShutdown,
+      phaseEdges.filter((e): e is typeof e & { stage: Stage } => e.stage !== "shutdown"),
+    ),
   },
   phases: Object.fromEntries([...outcomes].map(([p, os]) => [p, tally(os)])),
   recovery,
+  recoveries,
   shutdown: { exitCode, drainMs, openAtSignal: openAtSignal.length, connectingAtSignal, unsettled, ...shutdownTally },
   usage: { ...usage, restartedTotals },
   samples,
@@ -424,16 +439,22 @@ writeFileSync(file, JSON.stringify(result, null, 1));
 
 const m = result.memory;
 const lines = [
-  `## Soak ${result.at} — ${MINUTES} min, ${STREAMS} streams, ${RATE} req/s`,
+  `## Soak ${result.at} — ${MINUTES} min${CYCLES > 1 ? ` (${CYCLES} cycles)` : ""}, ${STREAMS} streams, ${RATE} req/s`,
   "",
   `Gateway CPU before SIGTERM: ${Math.round(gatewayCpuMs / 1000)} s for ${all.length} requests (${round(gatewayCpuMs / all.length, 2)} ms per request, streams included)${args["node-flags"] ? `; node flags ${args["node-flags"]}` : ""}${args["gateway-env"] ? `; environment ${args["gateway-env"]}` : ""}`,
   `Memory: idle ${m.idleRssMB} MB → ${m.rssWithStreamsMB} MB with ${STREAMS} streams (~${m.kbPerOpenStream} KB per open stream)`,
-  ...(["afterWarmUp", "beforeOutage", "settle"] as const).map((k) => {
+  ...(["afterWarmUp", "beforeOutage", "settle", ...(CYCLES > 1 ? (["afterFirstCycle"] as const) : [])] as const).map((k) => {
     const t = m[k];
     return t
       ? `  ${k}: ${t.fromS}–${t.toS} s, RSS ${t.minRssMB}–${t.maxRssMB} MB (mean ${t.meanRssMB}), slope ${t.rssMBPerMin} MB/min = ${t.rssPctPer10Min}% per 10 min; heap ${t.heapMBPerMin ?? "?"} MB/min`
       : `  ${k}: too few samples`;
   }),
+  ...(CYCLES > 1
+    ? m.byCycle.map(
+        (c) =>
+          `  cycle ${c.cycle} (${c.fromS}–${c.toS} s): RSS max ${c.maxRssMB} MB (mean ${c.meanRssMB}), committed heap max ${c.maxHeapTotalMB ?? "?"} MB; raised the high-water mark by ${c.raisedHighWaterMB} MB`,
+      )
+    : []),
   "",
   "| phase | requests | done | errors | cut (no terminal event) | aborted | refused | malformed | wrong |",
   "|---|---|---|---|---|---|---|---|---|",
@@ -446,7 +467,10 @@ const lines = [
       } | ${t.cut} | ${t.aborted} | ${t.refused} | ${t.malformed} | ${t.wrong} |`,
   ),
   "",
-  `Recovery after the upstream came back: first success ${recovery?.firstSuccessMs ?? "?"} ms; failures started after its return: ${recovery?.failuresAfterReturn ?? "?"}`,
+  ...recoveries.map(
+    (r) =>
+      `Recovery after the upstream came back${CYCLES > 1 ? ` (cycle ${r.cycle})` : ""}: first success ${r.firstSuccessMs ?? "?"} ms; failures started after its return: ${r.failuresAfterReturn}`,
+  ),
   `Shutdown: ${openAtSignal.length} long streams open at SIGTERM; ${shutdownTally.done} completed, terminal events ${JSON.stringify(shutdownTally.errors)}, cut without a terminal event ${shutdownTally.cut}, no end seen ${unsettled}, malformed ${shutdownTally.malformed}; exit ${exitCode} after ${drainMs} ms`,
   `Usage: ${usage.sentWithResponse} requests answered, ${usage.recorded} records, ${usage.missing} missing; ${usage.shutdownCutRecords} records marked shutdown (${usage.shutdownCutOutputTokens} output tokens); after restart /admin/usage counts ${restartedTotals}`,
   `JSON: ${file}`,
