@@ -19,7 +19,7 @@ interface Run {
 }
 interface Result {
   date: string;
-  gateway?: { commit: string };
+  gateway?: { commit: string; nodeFlags?: string };
   runs: Run[];
   medians: Run;
   memory: Record<string, Record<string, { kbPerStream: number }>>;
@@ -31,6 +31,8 @@ if (!beforePath || !afterPath) {
   process.stderr.write("usage: node bench/compare.ts before.json after.json\n");
   process.exit(2);
 }
+/** The gateway's commit, and its Node flags when the run had some (GATEWAY_NODE_FLAGS). */
+const label = (r: Result) => `${r.gateway?.commit ?? "?"}${r.gateway?.nodeFlags ? ` ${r.gateway.nodeFlags}` : ""}`;
 const load = (p: string) => JSON.parse(readFileSync(p, "utf8")) as Result;
 const before = load(beforePath);
 const after = load(afterPath);
@@ -84,7 +86,7 @@ const pct = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined || a === 0 ? "—" : `${b > a ? "+" : ""}${(((b - a) / Math.abs(a)) * 100).toFixed(0)}%`;
 
 const lines = [
-  `| figure | before (${before.gateway?.commit ?? "?"}) | after (${after.gateway?.commit ?? "?"}) | change | ÷ Portkey before | ÷ Portkey after |`,
+  `| figure | before (${label(before)}) | after (${label(after)}) | change | ÷ Portkey before | ÷ Portkey after |`,
   "|---|---:|---:|---:|---:|---:|",
 ];
 for (const row of ROWS) {

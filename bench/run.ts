@@ -45,6 +45,8 @@ import type { UpstreamConfig } from "./upstream/bench-upstream.ts";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** SUT_ROOT=/other/checkout runs the gateway contender from another checkout (a before/after run: `npm run build` there first). */
 const SUT_ROOT = process.env.SUT_ROOT;
+/** GATEWAY_NODE_FLAGS="--max-semi-space-size=16" runs the gateway contender with those Node flags (what a flag costs in CPU and saves in memory). */
+const GATEWAY_NODE_FLAGS = (process.env.GATEWAY_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const T0 = performance.now();
 const log = (msg: string) => process.stderr.write(`bench [${((performance.now() - T0) / 1000).toFixed(1)}s]: ${msg}\n`);
@@ -100,7 +102,8 @@ interface Running {
 async function startContender(c: Contender, upstream: { port: number; pid: number }): Promise<Running> {
   if (!c.spawn) return { contender: c, pid: upstream.pid, targets: c.targets(`http://127.0.0.1:${upstream.port}`, upstream.port) };
   const port = await freePort();
-  const proc = c.spawn(upstream.port, port, c.name === "gateway" && SUT_ROOT ? SUT_ROOT : ROOT);
+  const gateway = c.name === "gateway";
+  const proc = c.spawn(upstream.port, port, gateway && SUT_ROOT ? SUT_ROOT : ROOT, gateway ? GATEWAY_NODE_FLAGS : []);
   const targets = c.targets(`http://127.0.0.1:${port}`, upstream.port);
   // Ready = a chat completion answers 200 (for the gateway: the model catalog has loaded).
   await waitFor200(targets.chat, proc, 30_000, 20);
@@ -340,6 +343,7 @@ export async function runBenchmark(s: Settings, opts: { outDir: string; markdown
   if (contenders.some((c) => c.name === "portkey")) await ensureE2eTool("portkey");
   // The gateway runs as the container runs it: the server bundle, rebuilt from the sources now.
   if (SUT_ROOT) log(`gateway from ${SUT_ROOT} (its own build)`);
+  if (GATEWAY_NODE_FLAGS.length) log(`gateway node flags: ${GATEWAY_NODE_FLAGS.join(" ")}`);
   else await buildServer();
   const started = new Date();
   const loadStart = loadAverage();
@@ -367,7 +371,7 @@ export async function runBenchmark(s: Settings, opts: { outDir: string; markdown
       date: started.toISOString(),
       smoke: s.smoke,
       machine: describeMachine(ROOT),
-      gateway: gatewayBuild(SUT_ROOT ?? ROOT),
+      gateway: { ...gatewayBuild(SUT_ROOT ?? ROOT), nodeFlags: GATEWAY_NODE_FLAGS.join(" ") },
       loadAverage: { start: loadStart, perRun: runs.map((r) => r.loadAverage), end: loadAverage() },
       settings: s,
       contenders: contenders.map((c) => ({ name: c.name, label: c.label, what: c.what })),
