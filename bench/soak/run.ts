@@ -347,9 +347,10 @@ if (exitCode === null) {
 }
 
 // Recovery (each outage): how soon after the upstream's return a request succeeded, and how many
-// failed after it (until the next outage).
-const recoveries = upstreamBacks.map(({ cycle, killedAt, back }, i) => {
-  const until = upstreamBacks[i + 1]?.killedAt ?? signalledAt;
+// failed after it — until the next cycle's first phase that injects failures (its throttling).
+const recoveries = upstreamBacks.map(({ cycle, killedAt, back }) => {
+  const nextChaos = phaseEdges.find((e) => e.cycle > cycle && e.stage === "throttle");
+  const until = nextChaos ? t0 + nextChaos.atS * 1000 : signalledAt;
   const after = [...outcomes.values()].flat().filter((o) => o.startedAt >= back && o.endedAt < until);
   const successes = after.filter((o) => o.end === "done").map((o) => o.endedAt - back);
   return {
