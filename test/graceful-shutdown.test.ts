@@ -8,8 +8,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { startFakeBedrock, TEST_CREDENTIALS, text } from "./fake-bedrock/fake-bedrock.ts";
+import { startFakeBedrock, text } from "./fake-bedrock/fake-bedrock.ts";
 import type { FakeBedrock } from "./fake-bedrock/fake-bedrock.ts";
+import { fakeBedrockEnv } from "./helpers/gateway.ts";
 
 let fake: FakeBedrock;
 const dataDir = mkdtempSync(join(tmpdir(), "bgw-graceful-"));
@@ -27,18 +28,10 @@ async function startMain(env: Record<string, string> = {}): Promise<{ child: Chi
   const port = nextPort++;
   const child = spawn(process.execPath, ["src/main.ts"], {
     env: {
-      PATH: process.env.PATH,
+      ...fakeBedrockEnv(fake),
       PORT: String(port),
       HOST: "127.0.0.1",
       API_KEY: "k",
-      AWS_REGION: "us-east-1",
-      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
-      AWS_ENDPOINT_URL_BEDROCK_MANTLE: fake.mantleUrl,
-      AWS_ENDPOINT_URL_BEDROCK: fake.url,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AWS_EC2_METADATA_DISABLED: "true",
-      LOG_LEVEL: "warn",
       DATA_DIR: dataDir,
       ...env,
     },

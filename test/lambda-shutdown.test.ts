@@ -13,8 +13,9 @@ import { after, before, describe, it } from "node:test";
 import pg from "pg";
 import { buildLambda } from "../scripts/build-lambda.ts";
 import type { LambdaBuild } from "../scripts/build-lambda.ts";
-import { startFakeBedrock, TEST_CREDENTIALS, text } from "./fake-bedrock/fake-bedrock.ts";
+import { startFakeBedrock, text } from "./fake-bedrock/fake-bedrock.ts";
 import type { FakeBedrock } from "./fake-bedrock/fake-bedrock.ts";
+import { fakeBedrockEnv } from "./helpers/gateway.ts";
 import { startPostgres } from "./helpers/postgres-server.ts";
 import type { PostgresServer } from "./helpers/postgres-server.ts";
 
@@ -44,19 +45,7 @@ after(async () => {
 async function sandbox(kind: Kind, id: string): Promise<{ body: string; code: number | null; afterNoticeMs: number; stderr: string }> {
   const out = join(dir, `${id}.body`);
   const child = fork(join(import.meta.dirname, "helpers/lambda-sigterm-child.ts"), [built.entry, kind, id, out], {
-    env: {
-      PATH: process.env.PATH,
-      API_KEY: KEY,
-      DATABASE_URL: databaseUrl,
-      AWS_REGION: fake.region,
-      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
-      AWS_ENDPOINT_URL_BEDROCK_MANTLE: fake.mantleUrl,
-      AWS_ENDPOINT_URL_BEDROCK: fake.url,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AWS_EC2_METADATA_DISABLED: "true",
-      LOG_LEVEL: "warn",
-    },
+    env: { ...fakeBedrockEnv(fake), API_KEY: KEY, DATABASE_URL: databaseUrl },
     stdio: ["ignore", "ignore", "pipe", "ipc"],
   });
   let stderr = "";

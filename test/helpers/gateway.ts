@@ -53,6 +53,21 @@ export function useTestCredentials(): void {
   process.env.AWS_EC2_METADATA_DISABLED = "true";
 }
 
+/** The environment of a gateway child process pointed at the test double: endpoints and test credentials. */
+export function fakeBedrockEnv(fake: FakeBedrock): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    AWS_REGION: fake.region,
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
+    AWS_ENDPOINT_URL_BEDROCK_MANTLE: fake.mantleUrl,
+    AWS_ENDPOINT_URL_BEDROCK: fake.url,
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: "true",
+    LOG_LEVEL: "warn",
+  };
+}
+
 export async function startGateway(opts: GatewayOptions = {}): Promise<TestGateway> {
   useTestCredentials();
   const fake = opts.fake ?? (await startFakeBedrock(opts.fakeOptions));
